@@ -1,0 +1,1 @@
+"""Backcare: personalised back-care sessions, built and followed in the browser."""

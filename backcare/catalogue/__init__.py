@@ -1,0 +1,1 @@
+"""What Backcare knows: regions, muscles, props, techniques and safety rules."""

@@ -1,0 +1,419 @@
+"""What Backcare knows: regions, muscles, props, techniques, no-go zones and safety rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+
+
+class SlugManager(models.Manager):
+    """Every catalogue row is addressed by its public slug (fixtures use it as natural key)."""
+
+    def get_by_natural_key(self, slug: str):
+        return self.get(slug=slug)
+
+
+class SlugModel(models.Model):
+    slug = models.SlugField(max_length=60, unique=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class Source(SlugModel):
+    """Where a statement comes from: one of the seed articles or a clinical anchor."""
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "Source article"
+        CLINICAL = "clinical", "Clinical guidance"
+
+    title = models.CharField(max_length=200)
+    publisher = models.CharField(max_length=120, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind)
+    url = models.URLField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["kind", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Region(SlugModel):
+    """An area of the back a person can ask to work on, ordered top to bottom."""
+
+    name = models.CharField(max_length=60)
+    order = models.PositiveSmallIntegerField(unique=True)
+    summary = models.TextField()
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MuscleQuerySet(models.QuerySet):
+    def in_region(self, region: Region | str) -> MuscleQuerySet:
+        slug = region if isinstance(region, str) else region.slug
+        return self.filter(regions__slug=slug)
+
+    def with_regions(self) -> MuscleQuerySet:
+        return self.prefetch_related("regions")
+
+
+class Muscle(SlugModel):
+    class Depth(models.TextChoices):
+        SUPERFICIAL = "superficial", "Superficial"
+        DEEP = "deep", "Deep (under other muscles)"
+
+    name = models.CharField(max_length=80)
+    latin_name = models.CharField(max_length=80)
+    regions = models.ManyToManyField(Region, related_name="muscles")
+    order = models.PositiveSmallIntegerField(
+        unique=True, help_text="Position in lists, top of the back first."
+    )
+    bilateral = models.BooleanField(default=True, help_text="A left and a right muscle.")
+    depth = models.CharField(max_length=12, choices=Depth, default=Depth.SUPERFICIAL)
+    summary = models.CharField(max_length=200, help_text="One line: where it is, what it does.")
+    action = models.TextField("what it does")
+    tightens_because = models.TextField("why it tightens")
+    referred_pain = models.TextField("where it refers pain", blank=True)
+    how_to_find = models.TextField("how to find it")
+    shape = models.SlugField(
+        max_length=60, help_text="Id of its shape on the back diagram (usually the slug)."
+    )
+    sources = models.ManyToManyField(Source, related_name="muscles")
+
+    objects = SlugManager.from_queryset(MuscleQuerySet)()
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:muscle", args=[self.slug])
+
+
+class Tool(SlugModel):
+    """A prop a person may own (people see the word "prop"). Hands are always available."""
+
+    name = models.CharField(max_length=80)
+    summary = models.CharField(max_length=200)
+    description = models.TextField()
+    cost_rank = models.PositiveSmallIntegerField(
+        help_text="0 = found in every home (a wall); higher costs more. Used to suggest the "
+        "cheapest prop that unlocks a region."
+    )
+    substitutes_for = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="substitutes",
+        help_text="Props this one can stand in for (a lacrosse ball for a tennis ball).",
+    )
+    sources = models.ManyToManyField(Source, related_name="tools")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["cost_rank", "name"]
+        verbose_name = "prop"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:prop", args=[self.slug])
+
+
+class Family(SlugModel):
+    """A kind of massage movement: effleurage, petrissage, friction, compression …"""
+
+    name = models.CharField(max_length=60)
+    plain_name = models.CharField(max_length=60, help_text="The everyday word: stroking.")
+    order = models.PositiveSmallIntegerField(unique=True)
+    description = models.TextField()
+    sources = models.ManyToManyField(Source, related_name="families")
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name_plural = "families"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Performer(models.TextChoices):
+    SELF = "self", "Yourself"
+    PARTNER = "partner", "A partner"
+
+
+class Pressure(models.IntegerChoices):
+    LIGHT = 1, "Light"
+    MODERATE = 2, "Moderate"
+    FIRM = 3, "Firm"
+
+
+class TechniqueQuerySet(models.QuerySet):
+    def for_performer(self, performer: str) -> TechniqueQuerySet:
+        return self.filter(performer=performer)
+
+    def usable_with(self, props: Iterable[str]) -> TechniqueQuerySet:
+        """Techniques whose every prop group is met by the owned props (hands need none)."""
+        unmet_group = (
+            ToolRequirement.objects.filter(technique=OuterRef("pk"))
+            .values("group")
+            .annotate(owned=Count("pk", filter=Q(tool__slug__in=list(props))))
+            .filter(owned=0)
+        )
+        return self.exclude(Exists(unmet_group))
+
+    def hands_only(self) -> TechniqueQuerySet:
+        return self.exclude(Exists(ToolRequirement.objects.filter(technique=OuterRef("pk"))))
+
+    def reaching(self, region: Region | str) -> TechniqueQuerySet:
+        """Applied in the region, on a muscle that lies there."""
+        slug = region if isinstance(region, str) else region.slug
+        return self.filter(regions__slug=slug, muscles__regions__slug=slug).distinct()
+
+    def at_most(self, pressure: int) -> TechniqueQuerySet:
+        return self.filter(pressure__lte=pressure)
+
+    def with_details(self) -> TechniqueQuerySet:
+        return self.select_related("family").prefetch_related(
+            "steps", "muscles", "regions", "requirements__tool"
+        )
+
+
+class Technique(SlugModel):
+    name = models.CharField(max_length=100)
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="techniques")
+    performer = models.CharField(max_length=10, choices=Performer, db_index=True)
+    summary = models.CharField(max_length=240)
+    position = models.TextField(help_text="How the person (or the receiver) is placed.")
+    pressure = models.PositiveSmallIntegerField(choices=Pressure)
+    pressure_note = models.TextField(help_text="How hard, in the person's words.")
+    tempo = models.CharField(max_length=200, help_text="How fast, or how many passes.")
+    hold_min_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
+    hold_max_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
+    direction = models.CharField(max_length=200, blank=True)
+    default_seconds = models.PositiveSmallIntegerField()
+    min_seconds = models.PositiveSmallIntegerField()
+    max_seconds = models.PositiveSmallIntegerField()
+    each_side = models.BooleanField(
+        default=False, help_text="Done on one side, then the other (a step per side)."
+    )
+    warm_up = models.BooleanField(default=False, help_text="Suits the start of a session.")
+    main = models.BooleanField(default=True, help_text="Suits the main work on a region.")
+    finish = models.BooleanField(default=False, help_text="Suits a calm finish.")
+    cautions = models.TextField(blank=True)
+    muscles = models.ManyToManyField(Muscle, related_name="techniques")
+    regions = models.ManyToManyField(
+        Region, related_name="techniques", help_text="Where on the back it is applied."
+    )
+    helpful_tools = models.ManyToManyField(
+        Tool,
+        blank=True,
+        related_name="helps",
+        help_text="Nice to have, never needed (oil for stroking, a mat for floor work).",
+    )
+    sources = models.ManyToManyField(Source, related_name="techniques")
+
+    objects = SlugManager.from_queryset(TechniqueQuerySet)()
+
+    class Meta:
+        ordering = ["family__order", "performer", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_seconds__gt=0)
+                & Q(min_seconds__lte=models.F("default_seconds"))
+                & Q(default_seconds__lte=models.F("max_seconds")),
+                name="technique_duration_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(hold_min_seconds__isnull=True)
+                | Q(hold_max_seconds__gte=models.F("hold_min_seconds")),
+                name="technique_hold_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(warm_up=True) | Q(main=True) | Q(finish=True),
+                name="technique_has_a_phase",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:technique", args=[self.slug])
+
+    def prop_groups(self) -> list[list[Tool]]:
+        """The AND-of-OR requirements: each inner list is one group of alternatives."""
+        groups: dict[int, list[Tool]] = {}
+        for req in self.requirements.all():
+            groups.setdefault(req.group, []).append(req.tool)
+        return [groups[number] for number in sorted(groups)]
+
+    def usable_with(self, props: Iterable[str]) -> bool:
+        owned = set(props)
+        return all(any(t.slug in owned for t in group) for group in self.prop_groups())
+
+
+class TechniqueStepManager(models.Manager):
+    def get_by_natural_key(self, technique: str, number: int):
+        return self.get(technique__slug=technique, number=number)
+
+
+class TechniqueStep(models.Model):
+    """One instruction of a technique, in order."""
+
+    technique = models.ForeignKey(Technique, on_delete=models.CASCADE, related_name="steps")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    objects = TechniqueStepManager()
+
+    class Meta:
+        ordering = ["technique", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["technique", "number"], name="step_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.technique} · step {self.number}"
+
+    def natural_key(self) -> tuple[str, int]:
+        return (self.technique.slug, self.number)
+
+    natural_key.dependencies = ["catalogue.technique"]
+
+
+class ToolRequirementManager(models.Manager):
+    def get_by_natural_key(self, technique: str, group: int, tool: str):
+        return self.get(technique__slug=technique, group=group, tool__slug=tool)
+
+
+class ToolRequirement(models.Model):
+    """Props a technique needs: rows with the same group are alternatives (OR); groups AND."""
+
+    technique = models.ForeignKey(Technique, on_delete=models.CASCADE, related_name="requirements")
+    group = models.PositiveSmallIntegerField(default=1)
+    tool = models.ForeignKey(Tool, on_delete=models.PROTECT, related_name="requirements")
+
+    objects = ToolRequirementManager()
+
+    class Meta:
+        ordering = ["technique", "group", "tool__cost_rank"]
+        verbose_name = "prop requirement"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["technique", "group", "tool"], name="requirement_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.technique}: group {self.group} · {self.tool}"
+
+    def natural_key(self) -> tuple[str, int, str]:
+        return (self.technique.slug, self.group, self.tool.slug)
+
+    natural_key.dependencies = ["catalogue.technique", "catalogue.tool"]
+
+
+class NoGoZone(SlugModel):
+    """A place never to press (the spine, the kidneys), or never to use one family on."""
+
+    name = models.CharField(max_length=80)
+    label = models.CharField(max_length=40, help_text="The short label on the diagram.")
+    description = models.TextField()
+    shape = models.SlugField(max_length=60, help_text="Id of its shape on the back diagram.")
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="no_go_zones",
+        help_text="The region it closes, when it closes a whole region to some families.",
+    )
+    families = models.ManyToManyField(
+        Family,
+        blank=True,
+        related_name="no_go_zones",
+        help_text="Only these families are barred (empty: no pressure of any kind).",
+    )
+    sources = models.ManyToManyField(Source, related_name="no_go_zones")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "no-go zone"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContraindicationQuerySet(models.QuerySet):
+    def by_effect(self, effect: str) -> ContraindicationQuerySet:
+        return self.filter(effect=effect)
+
+    def stopping(self) -> ContraindicationQuerySet:
+        """Answers after which no session is built."""
+        return self.filter(effect__in=Contraindication.STOPPING)
+
+
+class Contraindication(SlugModel):
+    """A screening question and what a "yes" does, as data."""
+
+    class Effect(models.TextChoices):
+        REFER_URGENTLY = "refer_urgently", "Get medical help now"
+        REFER = "refer", "No massage today: see a doctor"
+        AVOID_REGION = "avoid_region", "Leave out the area"
+        LIMIT = "limit", "Limit pressure and techniques"
+
+    STOPPING = (Effect.REFER_URGENTLY, Effect.REFER)
+
+    question = models.CharField(max_length=240, help_text="Asked directly, in plain words.")
+    label = models.CharField(max_length=80, help_text="Short name shown in summaries.")
+    effect = models.CharField(max_length=16, choices=Effect, db_index=True)
+    order = models.PositiveSmallIntegerField(unique=True, help_text="Position on the screen.")
+    advice = models.TextField(help_text="What to do, shown to the person who answers yes.")
+    why = models.TextField(help_text="Why it matters, in plain words.")
+    max_pressure = models.PositiveSmallIntegerField(
+        choices=Pressure, null=True, blank=True, help_text="limit: the firmest pressure allowed."
+    )
+    excluded_families = models.ManyToManyField(
+        Family, blank=True, related_name="contraindications", help_text="limit: barred families."
+    )
+    sources = models.ManyToManyField(Source, related_name="contraindications")
+
+    objects = SlugManager.from_queryset(ContraindicationQuerySet)()
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effect="limit") | Q(max_pressure__isnull=True),
+                name="only_limits_cap_pressure",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def stops_session(self) -> bool:
+        return self.effect in self.STOPPING
+
+    @property
+    def asks_for_area(self) -> bool:
+        return self.effect == self.Effect.AVOID_REGION

@@ -1,0 +1,1 @@
+"""Turning a person's answers into a session: screening, composing, saving."""

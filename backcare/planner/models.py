@@ -1,0 +1,1 @@
+"""Saved sessions (CareSession and its CareSteps) arrive with the session builder."""

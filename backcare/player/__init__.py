@@ -1,0 +1,1 @@
+"""Following a saved session step by step."""

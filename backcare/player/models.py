@@ -1,0 +1,1 @@
+"""The player reads saved CareSessions; it keeps no tables of its own yet."""

@@ -1,0 +1,9 @@
+"""Backcare's URLs: one include per app, in the order people meet them."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("backcare.catalogue.urls")),
+    path("admin/", admin.site.urls),
+]
