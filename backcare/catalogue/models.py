@@ -130,11 +130,27 @@ class Tool(SlugModel):
         ordering = ["cost_rank", "name"]
         verbose_name = "prop"
 
+    EVERYDAY = 0  # the cost_rank of what every home has: a wall, a chair, a floor
+
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("catalogue:prop", args=[self.slug])
+
+    def regions_reached_alone(self, techniques: Iterable[Technique]) -> list[Region]:
+        """Regions a person alone can reach with this prop and what every home has."""
+        owned = {
+            self.slug,
+            *Tool.objects.filter(cost_rank=self.EVERYDAY).values_list("slug", flat=True),
+        }
+        regions = {
+            region.pk: region
+            for technique in techniques
+            if technique.performer == Performer.SELF and technique.usable_with(owned)
+            for region in technique.regions_reached()
+        }
+        return sorted(regions.values(), key=lambda region: region.order)
 
 
 class Family(SlugModel):
@@ -159,6 +175,14 @@ class Performer(models.TextChoices):
     PARTNER = "partner", "A partner"
 
 
+class Reach(models.TextChoices):
+    """How a technique gets to a muscle, in the words the muscle pages use."""
+
+    HANDS = "hands", "Alone, hands only"
+    PROP = "prop", "Alone, with a prop"
+    PARTNER = "partner", "With a partner"
+
+
 class Pressure(models.IntegerChoices):
     LIGHT = 1, "Light"
     MODERATE = 2, "Moderate"
@@ -171,10 +195,13 @@ class TechniqueQuerySet(models.QuerySet):
 
     def usable_with(self, props: Iterable[str]) -> TechniqueQuerySet:
         """Techniques whose every prop group is met by the owned props (hands need none)."""
+        props = list(props)
+        if not props:
+            return self.hands_only()
         unmet_group = (
             ToolRequirement.objects.filter(technique=OuterRef("pk"))
             .values("group")
-            .annotate(owned=Count("pk", filter=Q(tool__slug__in=list(props))))
+            .annotate(owned=Count("pk", filter=Q(tool__slug__in=props)))
             .filter(owned=0)
         )
         return self.exclude(Exists(unmet_group))
@@ -269,6 +296,25 @@ class Technique(SlugModel):
         owned = set(props)
         return all(any(t.slug in owned for t in group) for group in self.prop_groups())
 
+    @property
+    def reach(self) -> Reach:
+        if self.performer == Performer.PARTNER:
+            return Reach.PARTNER
+        return Reach.PROP if self.prop_groups() else Reach.HANDS
+
+    def regions_reached(self) -> list[Region]:
+        """Regions it is applied in that hold one of its muscles (needs muscles__regions)."""
+        muscle_regions = {r.pk for m in self.muscles.all() for r in m.regions.all()}
+        return [r for r in self.regions.all() if r.pk in muscle_regions]
+
+
+def by_reach(techniques: Iterable[Technique]) -> list[tuple[Reach, list[Technique]]]:
+    """Techniques grouped as hands only / with a prop / with a partner, every group present."""
+    groups: dict[Reach, list[Technique]] = {reach: [] for reach in Reach}
+    for technique in techniques:
+        groups[technique.reach].append(technique)
+    return list(groups.items())
+
 
 class TechniqueStepManager(models.Manager):
     def get_by_natural_key(self, technique: str, number: int):
@@ -314,7 +360,7 @@ class ToolRequirement(models.Model):
     objects = ToolRequirementManager()
 
     class Meta:
-        ordering = ["technique", "group", "tool__cost_rank"]
+        ordering = ["technique", "group", "tool__cost_rank", "tool__name"]
         verbose_name = "prop requirement"
         constraints = [
             models.UniqueConstraint(
@@ -331,6 +377,12 @@ class ToolRequirement(models.Model):
     natural_key.dependencies = ["catalogue.technique", "catalogue.tool"]
 
 
+class NoGoZoneQuerySet(models.QuerySet):
+    def for_family(self, family: Family) -> NoGoZoneQuerySet:
+        """Zones that bar every kind of pressure, and those that bar this family."""
+        return self.filter(Q(families=None) | Q(families=family)).distinct()
+
+
 class NoGoZone(SlugModel):
     """A place never to press (the spine, the kidneys), or never to use one family on."""
 
@@ -338,6 +390,9 @@ class NoGoZone(SlugModel):
     label = models.CharField(max_length=40, help_text="The short label on the diagram.")
     description = models.TextField()
     shape = models.SlugField(max_length=60, help_text="Id of its shape on the back diagram.")
+    bilateral = models.BooleanField(
+        default=False, help_text="Drawn on the right and mirrored (the kidneys); else central."
+    )
     region = models.ForeignKey(
         Region,
         on_delete=models.PROTECT,
@@ -353,6 +408,8 @@ class NoGoZone(SlugModel):
         help_text="Only these families are barred (empty: no pressure of any kind).",
     )
     sources = models.ManyToManyField(Source, related_name="no_go_zones")
+
+    objects = SlugManager.from_queryset(NoGoZoneQuerySet)()
 
     class Meta:
         ordering = ["name"]
@@ -417,3 +474,24 @@ class Contraindication(SlugModel):
     @property
     def asks_for_area(self) -> bool:
         return self.effect == self.Effect.AVOID_REGION
+
+
+class StopSignal(SlugModel):
+    """What a person may feel during a session, and what to do about it."""
+
+    class Action(models.TextChoices):
+        STOP = "stop", "Stop now"
+        EASE = "ease", "Ease off"
+        CARRY_ON = "carry_on", "Fine to carry on"
+
+    feeling = models.CharField(max_length=160, help_text="What the person notices.")
+    action = models.CharField(max_length=10, choices=Action)
+    advice = models.TextField(help_text="What to do, in plain words.")
+    order = models.PositiveSmallIntegerField(unique=True)
+    sources = models.ManyToManyField(Source, related_name="stop_signals")
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.feeling

@@ -1,0 +1,172 @@
+"""The content editors' admin: every catalogue table, searchable, with inlines for techniques."""
+
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+
+from backcare.catalogue.models import (
+    Contraindication,
+    Family,
+    Muscle,
+    NoGoZone,
+    Region,
+    Source,
+    StopSignal,
+    Technique,
+    TechniqueStep,
+    Tool,
+    ToolRequirement,
+)
+
+admin.site.site_header = "Backcare content"
+admin.site.site_title = "Backcare admin"
+admin.site.index_title = "Catalogue and sessions"
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["slug", "title", "kind", "publisher"]
+    list_filter = ["kind"]
+    search_fields = ["slug", "title", "publisher"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order", "muscle_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Region]:
+        return super().get_queryset(request).annotate(n_muscles=Count("muscles"))
+
+    @admin.display(description="muscles", ordering="n_muscles")
+    def muscle_count(self, region: Region) -> int:
+        return region.n_muscles
+
+
+@admin.register(Family)
+class FamilyAdmin(admin.ModelAdmin):
+    list_display = ["name", "plain_name", "slug", "order"]
+    search_fields = ["name", "plain_name", "slug"]
+    autocomplete_fields = ["sources"]
+
+
+@admin.register(Muscle)
+class MuscleAdmin(admin.ModelAdmin):
+    list_display = ["name", "latin_name", "slug", "depth", "bilateral", "order"]
+    list_filter = ["regions", "depth", "bilateral"]
+    search_fields = ["name", "latin_name", "slug", "summary"]
+    autocomplete_fields = ["regions", "sources"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "latin_name", "slug", "regions", "order", "summary"]}),
+        ("Shape", {"fields": ["bilateral", "depth", "shape"]}),
+        (
+            "What people read",
+            {"fields": ["action", "tightens_because", "referred_pain", "how_to_find"]},
+        ),
+        ("Evidence", {"fields": ["sources"]}),
+    ]
+
+
+@admin.register(Tool)
+class ToolAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "cost_rank", "summary"]
+    list_editable = ["cost_rank"]
+    search_fields = ["name", "slug", "summary"]
+    autocomplete_fields = ["substitutes_for", "sources"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class TechniqueStepInline(admin.TabularInline):
+    model = TechniqueStep
+    extra = 1
+    ordering = ["number"]
+
+
+class ToolRequirementInline(admin.TabularInline):
+    model = ToolRequirement
+    extra = 1
+    autocomplete_fields = ["tool"]
+    verbose_name_plural = "props needed (same group = any one of them; every group is needed)"
+
+
+@admin.register(Technique)
+class TechniqueAdmin(admin.ModelAdmin):
+    list_display = ["name", "family", "performer", "pressure", "duration_range", "phases"]
+    list_filter = ["performer", "family", "pressure", "regions", "warm_up", "finish"]
+    search_fields = ["name", "slug", "summary", "muscles__name"]
+    autocomplete_fields = ["family", "muscles", "regions", "helpful_tools", "sources"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["family"]
+    inlines = [TechniqueStepInline, ToolRequirementInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "family", "performer", "summary", "position"]}),
+        ("Where", {"fields": ["muscles", "regions", "each_side"]}),
+        (
+            "How",
+            {
+                "fields": [
+                    "pressure",
+                    "pressure_note",
+                    "tempo",
+                    ("hold_min_seconds", "hold_max_seconds"),
+                    "direction",
+                    "cautions",
+                ]
+            },
+        ),
+        (
+            "Timing and place in a session",
+            {
+                "fields": [
+                    ("min_seconds", "default_seconds", "max_seconds"),
+                    ("warm_up", "main", "finish"),
+                ]
+            },
+        ),
+        ("Props and evidence", {"fields": ["helpful_tools", "sources"]}),
+    ]
+
+    @admin.display(description="seconds")
+    def duration_range(self, technique: Technique) -> str:
+        return f"{technique.min_seconds}–{technique.default_seconds}–{technique.max_seconds}"
+
+    @admin.display(description="phases")
+    def phases(self, technique: Technique) -> str:
+        names = [("warm-up", technique.warm_up), ("main", technique.main)]
+        names.append(("finish", technique.finish))
+        return ", ".join(name for name, on in names if on)
+
+
+@admin.register(NoGoZone)
+class NoGoZoneAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "label", "region"]
+    list_filter = ["region", "families"]
+    search_fields = ["name", "slug", "description"]
+    autocomplete_fields = ["region", "families", "sources"]
+
+
+@admin.register(Contraindication)
+class ContraindicationAdmin(admin.ModelAdmin):
+    list_display = ["label", "slug", "effect", "order", "max_pressure"]
+    list_filter = ["effect"]
+    list_editable = ["order"]
+    search_fields = ["label", "slug", "question", "advice"]
+    autocomplete_fields = ["excluded_families", "sources"]
+    fieldsets = [
+        (None, {"fields": ["label", "slug", "order", "question"]}),
+        ("What a yes does", {"fields": ["effect", "max_pressure", "excluded_families"]}),
+        ("What people read", {"fields": ["advice", "why"]}),
+        ("Evidence", {"fields": ["sources"]}),
+    ]
+
+
+@admin.register(StopSignal)
+class StopSignalAdmin(admin.ModelAdmin):
+    list_display = ["feeling", "action", "order"]
+    list_filter = ["action"]
+    list_editable = ["order"]
+    search_fields = ["feeling", "advice"]
+    autocomplete_fields = ["sources"]

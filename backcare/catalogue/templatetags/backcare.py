@@ -1,0 +1,17 @@
+"""Template filters people-facing pages share."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def duration(seconds: int | None) -> str:
+    """90 -> "1:30", 45 -> "45 s", 600 -> "10 min": how long, the way a timer reads."""
+    if seconds is None:
+        return ""
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes} min" if rest == 0 else f"{minutes}:{rest:02d}"

@@ -1,0 +1,38 @@
+"""Shared fixtures: the real catalogue, a scaled-up catalogue, and the system Chromium."""
+
+import os
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in the test thread; live_server is fine with it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the shipped catalogue once, exactly as `make run` does; each test rolls back."""
+    with django_db_blocker.unblock():
+        call_command("loaddata", "catalogue", verbosity=0)
+
+
+@pytest.fixture
+def live_catalogue(transactional_db):
+    """Browser tests run in transactions that are flushed: load the catalogue again."""
+    call_command("loaddata", "catalogue", verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
