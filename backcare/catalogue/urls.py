@@ -5,4 +5,11 @@ from backcare.catalogue import views
 app_name = "catalogue"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("muscles/", views.muscle_list, name="muscles"),
+    path("muscles/<slug:slug>/", views.muscle_detail, name="muscle"),
+    path("techniques/", views.technique_list, name="techniques"),
+    path("techniques/<slug:slug>/", views.technique_detail, name="technique"),
+    path("props/", views.prop_list, name="props"),
+    path("props/<slug:slug>/", views.prop_detail, name="prop"),
+    path("safety/", views.safety, name="safety"),
 ]

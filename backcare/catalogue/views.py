@@ -1,14 +1,29 @@
-"""Pages for browsing what Backcare knows."""
+"""Pages for browsing what Backcare knows: the back diagram, techniques, props and safety."""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
-from backcare.catalogue.models import Contraindication, Muscle, Region, Technique, Tool
+from backcare.catalogue.diagram import back_diagram
+from backcare.catalogue.models import (
+    Contraindication,
+    Family,
+    Muscle,
+    NoGoZone,
+    Performer,
+    Region,
+    StopSignal,
+    Technique,
+    Tool,
+    by_reach,
+)
+from backcare.htmx import HtmxHttpRequest, page_or_fragment
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     counts = {
         "regions": Region.objects.count(),
         "muscles": Muscle.objects.count(),
@@ -17,3 +32,118 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     red_flags = Contraindication.objects.by_effect(Contraindication.Effect.REFER_URGENTLY)
     return render(request, "catalogue/home.html", {"counts": counts, "red_flags": red_flags})
+
+
+def _muscle_page(request: HtmxHttpRequest, muscle: Muscle | None) -> HttpResponse:
+    selected = [muscle.slug] if muscle else []
+    context = {
+        "muscle": muscle,
+        "muscles": Muscle.objects.with_regions(),
+        "diagram": back_diagram(selected=selected),
+        "nav": "muscles",
+    }
+    if muscle:
+        context["reach_groups"] = by_reach(muscle.techniques.all())
+    template = page_or_fragment(request, "catalogue/muscles.html", "browser")
+    return render(request, template, context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def muscle_list(request: HtmxHttpRequest) -> HttpResponse:
+    return _muscle_page(request, None)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def muscle_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    techniques = Technique.objects.with_details().prefetch_related("muscles__regions")
+    muscle = get_object_or_404(
+        Muscle.objects.prefetch_related(
+            "regions", "sources", Prefetch("techniques", queryset=techniques)
+        ),
+        slug=slug,
+    )
+    return _muscle_page(request, muscle)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def technique_list(request: HtmxHttpRequest) -> HttpResponse:
+    performer = request.GET.get("performer", "")
+    techniques = Technique.objects.with_details()
+    if performer in Performer.values:
+        techniques = techniques.for_performer(performer)
+    else:
+        performer = ""
+    families = Family.objects.prefetch_related(Prefetch("techniques", queryset=techniques))
+    context = {
+        "families": families,
+        "performer": performer,
+        "performers": Performer.choices,
+        "nav": "techniques",
+    }
+    template = page_or_fragment(request, "catalogue/techniques.html", "technique-list")
+    return render(request, template, context)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def technique_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    technique = get_object_or_404(
+        Technique.objects.with_details().prefetch_related(
+            "muscles__regions", "sources", "helpful_tools"
+        ),
+        slug=slug,
+    )
+    zones = NoGoZone.objects.for_family(technique.family).prefetch_related("sources")
+    context = {
+        "technique": technique,
+        "zones": zones,
+        "diagram": back_diagram(selected=[m.slug for m in technique.muscles.all()], size="mini"),
+        "nav": "techniques",
+    }
+    return render(request, "catalogue/technique.html", context)
+
+
+@require_GET
+def prop_list(request: HtmxHttpRequest) -> HttpResponse:
+    tools = Tool.objects.prefetch_related("requirements", "helps")
+    return render(request, "catalogue/props.html", {"tools": tools, "nav": "props"})
+
+
+@require_GET
+def prop_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    tool = get_object_or_404(
+        Tool.objects.prefetch_related("substitutes_for", "substitutes", "sources"), slug=slug
+    )
+    unlocked = (
+        Technique.objects.with_details()
+        .prefetch_related("muscles__regions")
+        .filter(requirements__tool=tool)
+        .distinct()
+    )
+    context = {
+        "tool": tool,
+        "techniques": unlocked,
+        "regions_alone": tool.regions_reached_alone(unlocked),
+        "helped": tool.helps.select_related("family"),
+        "nav": "props",
+    }
+    return render(request, "catalogue/prop.html", context)
+
+
+@require_GET
+def safety(request: HtmxHttpRequest) -> HttpResponse:
+    contraindications = Contraindication.objects.prefetch_related("sources", "excluded_families")
+    by_effect = {effect: [] for effect in Contraindication.Effect}
+    for item in contraindications:
+        by_effect[item.effect].append(item)
+    context = {
+        "groups": [(effect, by_effect[effect]) for effect in Contraindication.Effect],
+        "signals": StopSignal.objects.prefetch_related("sources"),
+        "zones": NoGoZone.objects.prefetch_related("sources", "families").select_related("region"),
+        "diagram": back_diagram(size="mini", linked=False),
+        "nav": "safety",
+    }
+    return render(request, "catalogue/safety.html", context)

@@ -1,0 +1,33 @@
+"""The back diagram's data: which muscle shapes and no-go zones to draw, and what is lit.
+
+One hand-drawn set of shapes (templates/catalogue/back_diagram_shapes.html) serves the
+browser, the builder's region picker and the player; this says what each use shows.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from backcare.catalogue.models import Muscle, NoGoZone
+
+
+@dataclass(frozen=True)
+class Diagram:
+    muscles: list[Muscle]
+    zones: list[NoGoZone]
+    selected: frozenset[str] = field(default_factory=frozenset)
+    side: str = ""  # "left" or "right" lights one side only (the player)
+    size: str = "full"  # "full" or "mini"
+    linked: bool = True  # each muscle links to its page
+
+    @property
+    def drawing_order(self) -> list[Muscle]:
+        """Superficial muscles first; deep ones last, drawn dashed on top so they stay clickable."""
+        return sorted(self.muscles, key=lambda m: (m.depth == Muscle.Depth.DEEP, m.order))
+
+
+def back_diagram(
+    selected: Iterable[str] = (), side: str = "", size: str = "full", linked: bool = True
+) -> Diagram:
+    muscles = list(Muscle.objects.only("slug", "name", "shape", "depth", "order", "bilateral"))
+    zones = list(NoGoZone.objects.only("slug", "name", "label", "shape", "bilateral"))
+    return Diagram(muscles, zones, frozenset(selected), side, size, linked)
