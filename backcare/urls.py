@@ -5,5 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("backcare.catalogue.urls")),
+    path("", include("backcare.planner.urls")),
+    path("s/", include("backcare.player.urls")),
     path("admin/", admin.site.urls),
 ]

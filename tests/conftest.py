@@ -36,3 +36,11 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests flush the database when they end, so they run after every test that
+    relies on the catalogue loaded once per session (pytest's own fixture-based reordering
+    can otherwise interleave them)."""
+    items.sort(key=lambda item: "live_server" in getattr(item, "fixturenames", ()))

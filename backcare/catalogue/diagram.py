@@ -18,6 +18,7 @@ class Diagram:
     side: str = ""  # "left" or "right" lights one side only (the player)
     size: str = "full"  # "full" or "mini"
     linked: bool = True  # each muscle links to its page
+    pick_regions: bool = False  # muscles carry their regions (the builder's region picker)
 
     @property
     def drawing_order(self) -> list[Muscle]:
@@ -26,8 +27,14 @@ class Diagram:
 
 
 def back_diagram(
-    selected: Iterable[str] = (), side: str = "", size: str = "full", linked: bool = True
+    selected: Iterable[str] = (),
+    side: str = "",
+    size: str = "full",
+    linked: bool = True,
+    pick_regions: bool = False,
 ) -> Diagram:
-    muscles = list(Muscle.objects.only("slug", "name", "shape", "depth", "order", "bilateral"))
+    muscles = Muscle.objects.only("slug", "name", "shape", "depth", "order", "bilateral")
+    if pick_regions:
+        muscles = muscles.prefetch_related("regions")
     zones = list(NoGoZone.objects.only("slug", "name", "label", "shape", "bilateral"))
-    return Diagram(muscles, zones, frozenset(selected), side, size, linked)
+    return Diagram(list(muscles), zones, frozenset(selected), side, size, linked, pick_regions)

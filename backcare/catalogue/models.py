@@ -51,11 +51,11 @@ class Region(SlugModel):
     """An area of the back a person can ask to work on, ordered top to bottom."""
 
     name = models.CharField(max_length=60)
-    order = models.PositiveSmallIntegerField(unique=True)
+    order = models.PositiveSmallIntegerField(help_text="Top of the back first.")
     summary = models.TextField()
 
     class Meta:
-        ordering = ["order"]
+        ordering = ["order", "slug"]
 
     def __str__(self) -> str:
         return self.name
@@ -78,9 +78,7 @@ class Muscle(SlugModel):
     name = models.CharField(max_length=80)
     latin_name = models.CharField(max_length=80)
     regions = models.ManyToManyField(Region, related_name="muscles")
-    order = models.PositiveSmallIntegerField(
-        unique=True, help_text="Position in lists, top of the back first."
-    )
+    order = models.PositiveSmallIntegerField(help_text="Position in lists, top of the back first.")
     bilateral = models.BooleanField(default=True, help_text="A left and a right muscle.")
     depth = models.CharField(max_length=12, choices=Depth, default=Depth.SUPERFICIAL)
     summary = models.CharField(max_length=200, help_text="One line: where it is, what it does.")
@@ -96,7 +94,7 @@ class Muscle(SlugModel):
     objects = SlugManager.from_queryset(MuscleQuerySet)()
 
     class Meta:
-        ordering = ["order"]
+        ordering = ["order", "slug"]
 
     def __str__(self) -> str:
         return self.name
@@ -158,12 +156,14 @@ class Family(SlugModel):
 
     name = models.CharField(max_length=60)
     plain_name = models.CharField(max_length=60, help_text="The everyday word: stroking.")
-    order = models.PositiveSmallIntegerField(unique=True)
+    order = models.PositiveSmallIntegerField(
+        help_text="Where it comes in a session: broad, gentle work first, focused work later."
+    )
     description = models.TextField()
     sources = models.ManyToManyField(Source, related_name="families")
 
     class Meta:
-        ordering = ["order"]
+        ordering = ["order", "slug"]
         verbose_name_plural = "families"
 
     def __str__(self) -> str:
@@ -442,7 +442,7 @@ class Contraindication(SlugModel):
     question = models.CharField(max_length=240, help_text="Asked directly, in plain words.")
     label = models.CharField(max_length=80, help_text="Short name shown in summaries.")
     effect = models.CharField(max_length=16, choices=Effect, db_index=True)
-    order = models.PositiveSmallIntegerField(unique=True, help_text="Position on the screen.")
+    order = models.PositiveSmallIntegerField(help_text="Position on the screen.")
     advice = models.TextField(help_text="What to do, shown to the person who answers yes.")
     why = models.TextField(help_text="Why it matters, in plain words.")
     max_pressure = models.PositiveSmallIntegerField(
@@ -456,7 +456,7 @@ class Contraindication(SlugModel):
     objects = SlugManager.from_queryset(ContraindicationQuerySet)()
 
     class Meta:
-        ordering = ["order"]
+        ordering = ["order", "slug"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(effect="limit") | Q(max_pressure__isnull=True),
@@ -487,11 +487,11 @@ class StopSignal(SlugModel):
     feeling = models.CharField(max_length=160, help_text="What the person notices.")
     action = models.CharField(max_length=10, choices=Action)
     advice = models.TextField(help_text="What to do, in plain words.")
-    order = models.PositiveSmallIntegerField(unique=True)
+    order = models.PositiveSmallIntegerField()
     sources = models.ManyToManyField(Source, related_name="stop_signals")
 
     class Meta:
-        ordering = ["order"]
+        ordering = ["order", "slug"]
 
     def __str__(self) -> str:
         return self.feeling

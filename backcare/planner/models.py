@@ -1,1 +1,137 @@
-"""Saved sessions (CareSession and its CareSteps) arrive with the session builder."""
+"""A saved session: the steps a person follows and the inputs that shaped them.
+
+Health answers are never stored here: only performer, regions, props and minutes.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.urls import reverse
+
+from backcare.catalogue.models import Muscle, Performer, Region, Technique, Tool
+from backcare.planner.compose import Plan, PlannedStep, Request
+
+CODE_LENGTH = 12
+
+
+def new_code() -> str:
+    """A short, unguessable, URL-safe code (72 random bits)."""
+    return secrets.token_urlsafe(9)
+
+
+class CareSessionManager(models.Manager):
+    @transaction.atomic
+    def create_from_plan(self, plan: Plan, ask: Request) -> CareSession:
+        """Save a composed plan and the inputs that shaped it (never the screen's answers)."""
+        slugs = {step.technique for step in plan.steps}
+        techniques = Technique.objects.in_bulk(slugs, field_name="slug")
+        muscles = Muscle.objects.in_bulk({s.muscle for s in plan.steps}, field_name="slug")
+        regions = Region.objects.in_bulk(
+            {s.region for s in plan.steps} | set(ask.regions), field_name="slug"
+        )
+        session = self.create(
+            performer=ask.performer, minutes=ask.minutes, total_seconds=plan.total_seconds
+        )
+        session.regions.set([regions[slug] for slug in ask.regions if slug in regions])
+        session.props.set(Tool.objects.filter(slug__in=ask.props))
+        CareStep.objects.bulk_create(
+            CareStep(
+                session=session,
+                number=number,
+                phase=step.phase,
+                technique=techniques[step.technique],
+                muscle=muscles[step.muscle],
+                region=regions[step.region],
+                side=step.side,
+                seconds=step.seconds,
+                title=step_title(step),
+            )
+            for number, step in enumerate(plan.steps, start=1)
+        )
+        return session
+
+
+def step_title(step: PlannedStep) -> str:
+    """What a step is called in lists: the technique, where, and which side."""
+    side = {"left": "left side", "right": "right side", "both": "both sides"}.get(step.side)
+    return " · ".join(part for part in (step.technique_name, step.where, side) if part)
+
+
+class CareSession(models.Model):
+    code = models.CharField(max_length=CODE_LENGTH, unique=True, default=new_code, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    performer = models.CharField(max_length=10, choices=Performer)
+    minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(3), MaxValueValidator(60)]
+    )
+    regions = models.ManyToManyField(Region, related_name="+")
+    props = models.ManyToManyField(Tool, blank=True, related_name="+")
+    total_seconds = models.PositiveIntegerField()
+    pain_before = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    pain_after = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CareSessionManager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "session"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(minutes__gte=3, minutes__lte=60), name="session_minutes_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pain_before__lte=10) | models.Q(pain_before__isnull=True),
+                name="pain_before_0_10",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pain_after__lte=10) | models.Q(pain_after__isnull=True),
+                name="pain_after_0_10",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.minutes}-minute session {self.code}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("player:overview", args=[self.code])
+
+
+class CareStep(models.Model):
+    class Phase(models.TextChoices):
+        WARM_UP = "warm_up", "Warm-up"
+        MAIN = "main", "Main"
+        FINISH = "finish", "Finish"
+
+    class Side(models.TextChoices):
+        LEFT = "left", "Left side"
+        RIGHT = "right", "Right side"
+        BOTH = "both", "Both sides"
+        NONE = "", "—"
+
+    session = models.ForeignKey(CareSession, on_delete=models.CASCADE, related_name="steps")
+    number = models.PositiveSmallIntegerField()
+    phase = models.CharField(max_length=10, choices=Phase)
+    technique = models.ForeignKey(Technique, on_delete=models.PROTECT, related_name="+")
+    muscle = models.ForeignKey(Muscle, on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(max_length=5, choices=Side, blank=True)
+    seconds = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200, help_text="As shown in lists: what, where, side.")
+
+    class Meta:
+        ordering = ["session", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "number"], name="care_step_number"),
+            models.CheckConstraint(condition=models.Q(seconds__gt=0), name="care_step_seconds"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.technique} · {self.muscle}"

@@ -2,6 +2,9 @@
 (function () {
   "use strict";
 
+  // Lets the stylesheet hide what only a page without JavaScript needs (an "Update" button).
+  document.documentElement.classList.add("js");
+
   // After htmx swaps content in, move focus to its heading so keyboard and screen-reader
   // users land on what changed.
   document.addEventListener("htmx:afterSettle", function (event) {
@@ -25,4 +28,33 @@
   document.addEventListener("mouseout", function (e) { light(e, false); });
   document.addEventListener("focusin", function (e) { light(e, true); });
   document.addEventListener("focusout", function (e) { light(e, false); });
+
+  // The builder's small back diagram: tapping a muscle ticks the area it lies in, and the
+  // areas ticked light their muscles. The checkboxes stay the real, accessible control.
+  function pickerBoxes() {
+    return document.querySelectorAll('#builder-form input[name="region"]');
+  }
+
+  function lightPicked() {
+    var picked = {};
+    pickerBoxes().forEach(function (box) { if (box.checked) picked[box.value] = true; });
+    document.querySelectorAll(".region-picker [data-regions]").forEach(function (muscle) {
+      var regions = muscle.getAttribute("data-regions").trim().split(/\s+/);
+      muscle.classList.toggle("is-selected", regions.some(function (r) { return picked[r]; }));
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var muscle = event.target.closest && event.target.closest(".region-picker [data-regions]");
+    if (!muscle) return;
+    var region = muscle.getAttribute("data-regions").trim().split(/\s+/)[0];
+    var box = document.querySelector('#builder-form input[name="region"][value="' + region + '"]');
+    if (box) {
+      box.checked = !box.checked;
+      box.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target.name === "region") lightPicked();
+  });
 })();

@@ -15,3 +15,9 @@ def duration(seconds: int | None) -> str:
         return f"{seconds} s"
     minutes, rest = divmod(seconds, 60)
     return f"{minutes} min" if rest == 0 else f"{minutes}:{rest:02d}"
+
+
+@register.filter
+def get_item(mapping: dict, key: str):
+    """{{ hints|get_item:slug }}: a dictionary look-up by a variable key."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -1,0 +1,116 @@
+"""The safety screen and the session builder's form; choices come from the catalogue."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.datastructures import MultiValueDict
+
+from backcare.catalogue.models import Contraindication, Performer
+
+MIN_MINUTES, MAX_MINUTES, DEFAULT_MINUTES = 3, 60, 15
+MINUTE_CHOICES = (5, 10, 15, 20, 30, 45, 60)
+
+
+class ScreenForm(forms.Form):
+    """Yes-answers as `flag` (contraindication slugs); local problems' areas as `area`."""
+
+    flag = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    area = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    next = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
+
+    def __init__(self, *args, contraindications, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contraindications = list(contraindications)
+        self.regions = list(regions)
+        self.fields["flag"].choices = [(c.slug, c.question) for c in self.contraindications]
+        self.fields["area"].choices = [(r.slug, r.name) for r in self.regions]
+        self.fields["flag"].error_messages["invalid_choice"] = (
+            "“%(value)s” is not one of the questions on this screen."
+        )
+        self.fields["area"].error_messages["invalid_choice"] = (
+            "“%(value)s” is not an area of the back we know."
+        )
+
+    def clean(self):
+        data = super().clean()
+        chosen = self.answers()
+        if any(c.asks_for_area for c in chosen) and not data.get("area"):
+            self.add_error(
+                "area", "You ticked a problem in one area of your back: tick where it is."
+            )
+        return data
+
+    def answers(self) -> list[Contraindication]:
+        ticked = set(self.cleaned_data.get("flag", ()))
+        return [c for c in self.contraindications if c.slug in ticked]
+
+    def grouped(self) -> list[tuple[str, list]]:
+        """The questions as the screen asks them: by effect, most urgent first."""
+        bound = {choice.data["value"]: choice for choice in self["flag"]}
+        return [
+            (effect, [(c, bound[c.slug]) for c in self.contraindications if c.effect == effect])
+            for effect in Contraindication.Effect
+        ]
+
+
+class BuildForm(forms.Form):
+    """The builder's answers. The URL carries them, so a bookmark reproduces the preview."""
+
+    performer = forms.ChoiceField(
+        choices=Performer.choices, initial=Performer.SELF, widget=forms.RadioSelect
+    )
+    region = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="Where does it hurt?"
+    )
+    prop = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="What do you have?"
+    )
+    minutes = forms.IntegerField(
+        min_value=MIN_MINUTES, max_value=MAX_MINUTES, initial=DEFAULT_MINUTES
+    )
+
+    def __init__(self, data=None, *, regions, tools, **kwargs):
+        if data is not None:
+            data = _with_defaults(data)
+        super().__init__(data, **kwargs)
+        self.fields["region"].choices = [(r.slug, r.name) for r in regions]
+        self.fields["prop"].choices = [(t.slug, t.name) for t in tools]
+        self.fields["performer"].error_messages["invalid_choice"] = (
+            "“%(value)s” isn't an option: choose yourself or a partner."
+        )
+        self.fields["region"].error_messages["invalid_choice"] = (
+            "“%(value)s” is not an area of the back we know."
+        )
+        self.fields["prop"].error_messages["invalid_choice"] = "“%(value)s” is not a prop we know."
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if "minutes" in self.errors and self.data:
+            raw = self.data.get("minutes", "")
+            self.errors["minutes"] = self.error_class(
+                [
+                    f"“{raw[:20]}” minutes won't work: choose a whole number of minutes "
+                    f"from {MIN_MINUTES} to {MAX_MINUTES}."
+                ]
+            )
+
+    def minute_choices(self) -> list[int]:
+        value = self["minutes"].value()
+        try:
+            current = int(value)
+        except (TypeError, ValueError):
+            current = DEFAULT_MINUTES
+        choices = set(MINUTE_CHOICES)
+        if MIN_MINUTES <= current <= MAX_MINUTES:
+            choices.add(current)
+        return sorted(choices)
+
+
+def _with_defaults(data: MultiValueDict) -> MultiValueDict:
+    """A builder URL may leave out the performer or the minutes: use the defaults."""
+    data = data.copy()
+    if not data.get("performer"):
+        data["performer"] = Performer.SELF
+    if not data.get("minutes"):
+        data["minutes"] = str(DEFAULT_MINUTES)
+    return data

@@ -1,0 +1,75 @@
+"""Safety-screen answers -> a verdict: stop (and why), or what a session must leave out.
+
+The rules are data (catalogue Contraindication rows); this only applies them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from backcare.catalogue.models import Contraindication, Pressure
+from backcare.planner.compose import Allowance
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the screen decided. `stop` holds the answers that rule out any session today."""
+
+    stop: tuple[Contraindication, ...] = ()
+    urgent: bool = False
+    excluded_regions: frozenset[str] = frozenset()
+    max_pressure: int = Pressure.FIRM
+    excluded_families: frozenset[str] = frozenset()
+    limits: tuple[Contraindication, ...] = ()
+    local: tuple[tuple[Contraindication, tuple[str, ...]], ...] = field(default=())
+
+    @property
+    def stops_session(self) -> bool:
+        return bool(self.stop)
+
+    def allows(self, family: str, pressure: int) -> bool:
+        return family not in self.excluded_families and pressure <= self.max_pressure
+
+    def allowance(self) -> Allowance:
+        return Allowance(self.excluded_regions, self.max_pressure, self.excluded_families)
+
+
+CLEAR = Verdict()
+
+
+def screen(
+    answers: Iterable[Contraindication], areas: dict[str, Iterable[str]] | None = None
+) -> Verdict:
+    """Apply the yes-answers. `areas` maps an avoid_region answer's slug to its region slugs."""
+    areas = areas or {}
+    answers = sorted(set(answers), key=lambda c: c.order)
+    stop = tuple(c for c in answers if c.stops_session)
+    if stop:
+        urgent = any(c.effect == Contraindication.Effect.REFER_URGENTLY for c in stop)
+        return Verdict(stop=stop, urgent=urgent)
+    local = tuple(
+        (c, tuple(sorted(set(areas.get(c.slug, ())))))
+        for c in answers
+        if c.effect == Contraindication.Effect.AVOID_REGION
+    )
+    limits = tuple(c for c in answers if c.effect == Contraindication.Effect.LIMIT)
+    caps = [c.max_pressure for c in limits if c.max_pressure]
+    return Verdict(
+        excluded_regions=frozenset(slug for _, slugs in local for slug in slugs),
+        max_pressure=min(caps, default=Pressure.FIRM),
+        excluded_families=frozenset(
+            family.slug for c in limits for family in c.excluded_families.all()
+        ),
+        limits=limits,
+        local=local,
+    )
+
+
+def verdict_for(flags: Iterable[str], areas: Iterable[str]) -> Verdict:
+    """The verdict for remembered answers (slugs); unknown slugs are ignored."""
+    answers = Contraindication.objects.filter(slug__in=list(flags)).prefetch_related(
+        "excluded_families"
+    )
+    areas = tuple(areas)
+    return screen(answers, {c.slug: areas for c in answers if c.asks_for_area})

@@ -1,0 +1,44 @@
+"""Read the catalogue into the plain values `compose` works on (a handful of queries)."""
+
+from backcare.catalogue.models import NoGoZone, Region, Technique, Tool
+from backcare.planner.compose import MuscleInfo, Snapshot, TechniqueInfo, ToolInfo
+
+
+def catalogue_snapshot() -> Snapshot:
+    techniques = Technique.objects.select_related("family").prefetch_related(
+        "muscles__regions", "regions", "requirements__tool"
+    )
+    return Snapshot(
+        regions=tuple(Region.objects.values_list("slug", "name")),
+        techniques=tuple(
+            TechniqueInfo(
+                slug=t.slug,
+                name=t.name,
+                family=t.family.slug,
+                family_order=t.family.order,
+                performer=t.performer,
+                pressure=t.pressure,
+                default_seconds=t.default_seconds,
+                min_seconds=t.min_seconds,
+                max_seconds=t.max_seconds,
+                muscles=tuple(
+                    MuscleInfo(m.slug, m.name, tuple(r.slug for r in m.regions.all()), m.bilateral)
+                    for m in t.muscles.all()
+                ),
+                regions=tuple(r.slug for r in t.regions.all()),
+                prop_groups=tuple(tuple(tool.slug for tool in g) for g in t.prop_groups()),
+                each_side=t.each_side,
+                warm_up=t.warm_up,
+                main=t.main,
+                finish=t.finish,
+            )
+            for t in techniques
+        ),
+        tools=tuple(ToolInfo(t.slug, t.name, t.cost_rank) for t in Tool.objects.all()),
+        barred=tuple(
+            (zone.region.slug, frozenset(f.slug for f in zone.families.all()))
+            for zone in NoGoZone.objects.filter(region__isnull=False)
+            .select_related("region")
+            .prefetch_related("families")
+        ),
+    )

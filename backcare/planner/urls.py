@@ -1,0 +1,9 @@
+from django.urls import path
+
+from backcare.planner import views
+
+app_name = "planner"
+urlpatterns = [
+    path("build/", views.build, name="build"),
+    path("build/screen/", views.screen_view, name="screen"),
+]

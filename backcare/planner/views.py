@@ -1,0 +1,163 @@
+"""The safety screen, the live session builder and saving a session."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from backcare.catalogue.diagram import back_diagram
+from backcare.catalogue.models import Contraindication, Muscle, Region, Tool
+from backcare.htmx import HtmxHttpRequest, page_or_fragment
+from backcare.planner.compose import Request, compose, unlocks
+from backcare.planner.forms import BuildForm, ScreenForm
+from backcare.planner.memory import (
+    ScreenAnswers,
+    forget_screen,
+    recall_props,
+    recall_screen,
+    remember_props,
+    remember_screen,
+)
+from backcare.planner.models import CareSession
+from backcare.planner.screening import screen, verdict_for
+from backcare.planner.snapshot import catalogue_snapshot
+
+BUILD_KEYS = ("performer", "region", "prop", "minutes")
+
+
+class SeeOther(HttpResponseRedirect):
+    """303: after a POST, the browser GETs the next page (and a reload can't repost)."""
+
+    status_code = 303
+
+
+def builder_query(raw: str | QueryDict) -> str:
+    """Only the builder's own parameters survive a trip through the screen (no open redirect)."""
+    source = QueryDict(raw.lstrip("?")) if isinstance(raw, str) else raw
+    kept = QueryDict(mutable=True)
+    for key in BUILD_KEYS:
+        values = [v[:100] for v in source.getlist(key)[:20]]
+        if values:
+            kept.setlist(key, values)
+    return kept.urlencode()
+
+
+def _with_query(path: str, query: str) -> str:
+    return f"{path}?{query}" if query else path
+
+
+@require_http_methods(["GET", "POST"])
+def screen_view(request: HtmxHttpRequest) -> HttpResponse:
+    contraindications = Contraindication.objects.prefetch_related("excluded_families")
+    regions = Region.objects.all()
+    if request.method == "GET":
+        remembered = recall_screen(request)
+        initial = {"next": builder_query(request.GET)}
+        if remembered:
+            initial |= {"flag": remembered.flags, "area": remembered.areas}
+        form = ScreenForm(initial=initial, contraindications=contraindications, regions=regions)
+        return render(request, "planner/screen.html", {"form": form, "nav": "build"})
+
+    form = ScreenForm(request.POST, contraindications=contraindications, regions=regions)
+    if not form.is_valid():
+        context = {"form": form, "nav": "build"}
+        return render(request, "planner/screen.html", context, status=400)
+    answers, areas = form.answers(), tuple(form.cleaned_data["area"])
+    verdict = screen(answers, {c.slug: areas for c in answers if c.asks_for_area})
+    if verdict.stops_session:
+        response = render(request, "planner/stop.html", {"verdict": verdict, "nav": "build"})
+        forget_screen(response)
+        return response
+    query = builder_query(form.cleaned_data["next"])
+    response = SeeOther(_with_query(reverse("planner:build"), query))
+    local_areas = areas if verdict.local else ()
+    remember_screen(response, ScreenAnswers(tuple(c.slug for c in answers), local_areas))
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request", "Cookie")
+def build(request: HtmxHttpRequest) -> HttpResponse:
+    remembered = recall_screen(request)
+    if remembered is None:
+        query = builder_query(request.POST if request.method == "POST" else request.GET)
+        return SeeOther(_with_query(reverse("planner:screen"), query))
+    verdict = verdict_for(remembered.flags, remembered.areas)
+    if verdict.stops_session:  # the catalogue changed since: a remembered answer now stops
+        return SeeOther(reverse("planner:screen"))
+    regions, tools = list(Region.objects.all()), list(Tool.objects.all())
+    form = _build_form(request, regions, tools)
+    snapshot = catalogue_snapshot()
+    plan = ask = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        ask = Request(
+            data["performer"], tuple(data["region"]), frozenset(data["prop"]), data["minutes"]
+        )
+        plan = compose(snapshot, ask, verdict.allowance())
+    if request.method == "POST" and plan is not None:
+        if not plan.is_empty:
+            return _start(plan, ask)
+        form.add_error(None, "There is nothing to do in this session yet: see below.")
+
+    context = _builder_context(form, plan, verdict, snapshot, regions, tools)
+    template = page_or_fragment(request, "planner/build.html", "preview")
+    response = render(request, template, context, status=400 if form.errors else 200)
+    if ask is not None:
+        remember_props(response, sorted(ask.props))
+    return response
+
+
+def _build_form(request: HtmxHttpRequest, regions, tools) -> BuildForm:
+    """Bound to the POST or the query string; unbound (with the props remembered) when empty."""
+    if request.method == "POST":
+        return BuildForm(request.POST, regions=regions, tools=tools)
+    if any(key in request.GET for key in BUILD_KEYS):
+        return BuildForm(request.GET, regions=regions, tools=tools)
+    return BuildForm(initial={"prop": recall_props(request)}, regions=regions, tools=tools)
+
+
+def _start(plan, ask: Request) -> HttpResponse:
+    session = CareSession.objects.create_from_plan(plan, ask)
+    response = SeeOther(session.get_absolute_url())
+    remember_props(response, sorted(ask.props))
+    return response
+
+
+def _builder_context(form, plan, verdict, snapshot, regions, tools) -> dict:
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    performer = data.get("performer") or form["performer"].value() or "self"
+    chosen_regions = set(data.get("region", ()))
+    lit = Muscle.objects.filter(regions__slug__in=chosen_regions).values_list("slug", flat=True)
+    tool_names = {t.slug: t.name for t in tools}
+    region_names = {r.slug: r.name for r in regions}
+    suggestions = []
+    if plan:
+        for item in plan.unreachable:
+            add = QueryDict(builder_query(form.data), mutable=True)
+            for slug in item.props:
+                add.appendlist("prop", slug)
+            suggestions.append(
+                {
+                    "item": item,
+                    "props": [tool_names[slug] for slug in item.props],
+                    "add_url": _with_query(reverse("planner:build"), add.urlencode()),
+                }
+            )
+    hints = unlocks(
+        snapshot, performer if performer in ("self", "partner") else "self", verdict.allowance()
+    )
+    return {
+        "form": form,
+        "plan": plan,
+        "verdict": verdict,
+        "suggestions": suggestions,
+        "unlock_hints": {slug: [region_names[r] for r in found] for slug, found in hints.items()},
+        "diagram": back_diagram(selected=list(lit), size="mini", linked=False, pick_regions=True),
+        "excluded_names": [r.name for r in regions if r.slug in verdict.excluded_regions],
+        "query": builder_query(form.data) if form.is_bound else "",
+        "nav": "build",
+    }

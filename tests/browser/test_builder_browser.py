@@ -1,0 +1,92 @@
+"""The safety screen and the live builder in Chromium, as a person uses them."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from backcare.planner.models import CareSession
+from tests.browser.conftest import DESKTOP, PHONE, assert_accessible
+
+pytestmark = pytest.mark.browser
+
+
+def answer_screen_clear(page: Page, base: str) -> None:
+    page.goto(base + "/build/")
+    expect(page).to_have_url(re.compile(r"/build/screen/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Before we build your session")
+    page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_url(re.compile(r"/build/$"))
+
+
+def test_build_a_session_live_and_start_it(live_server, live_catalogue, page: Page, watched):
+    page.set_viewport_size(DESKTOP)
+    answer_screen_clear(page, live_server.url)
+    page.evaluate("window.__sameDocument = true")
+    preview = page.locator("#preview")
+
+    page.get_by_role("checkbox", name="Mid back", exact=True).check()
+    expect(preview).to_contain_text("Nothing to do yet")
+    expect(preview).to_contain_text("needs a prop when you're on your own")
+    expect(page).to_have_url(re.compile(r"region=mid-back"))
+
+    page.get_by_role("checkbox", name="Tennis ball", exact=True).check()
+    page.get_by_role("checkbox", name="A wall", exact=True).check()
+    expect(preview).to_contain_text("Ball against a wall")
+    page.get_by_label("10 min").check()
+    expect(preview.get_by_role("heading", level=2)).to_have_text("Your 10 min session")
+    expect(page).to_have_url(re.compile(r"minutes=10"))
+    assert page.evaluate("window.__sameDocument") is True  # no reload happened
+
+    page.get_by_role("button", name="Start this session").click()
+    expect(page).to_have_url(re.compile(r"/s/[\w-]{12}/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your 10 min session")
+    assert CareSession.objects.count() == 1
+    assert watched.problems == []
+
+
+def test_tapping_the_small_diagram_ticks_an_area(live_server, live_catalogue, page: Page, watched):
+    page.set_viewport_size(DESKTOP)
+    answer_screen_clear(page, live_server.url)
+    page.locator('.region-picker [data-muscle="gluteus-maximus"] use.side-right').click()
+    expect(page.get_by_role("checkbox", name="Hips and glutes", exact=True)).to_be_checked()
+    expect(page.locator("#preview")).to_contain_text("Start this session")
+    expect(page.locator('.region-picker [data-muscle="piriformis"]')).to_have_class(
+        re.compile("is-selected")
+    )
+    assert watched.problems == []
+
+
+def test_a_red_flag_stops_everything(live_server, live_catalogue, page: Page, watched):
+    page.goto(live_server.url + "/build/screen/")
+    page.get_by_label("Have you lost control of your bladder or bowels", exact=False).check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Get medical help now")
+    page.goto(live_server.url + "/build/")
+    expect(page).to_have_url(re.compile(r"/build/screen/$"))
+    assert watched.problems == []
+
+
+def test_a_local_problem_without_an_area_asks_where(live_server, live_catalogue, page: Page):
+    page.goto(live_server.url + "/build/screen/")
+    page.get_by_label("open or healing wound", exact=False).check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("alert")).to_contain_text("tick where it is")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_screen_builder_and_overview_are_accessible(
+    live_server, live_catalogue, page: Page, watched, axe, viewport
+):
+    page.set_viewport_size(viewport)
+    page.goto(live_server.url + "/build/screen/")
+    assert_accessible(axe, page)
+    page.get_by_role("button", name="Continue").click()
+    page.goto(live_server.url + "/build/?region=upper-back&region=hips-glutes&prop=tennis-ball")
+    expect(page.locator("#preview")).to_contain_text("Start this session")
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert_accessible(axe, page)
+    page.get_by_role("button", name="Start this session").click()
+    expect(page).to_have_url(re.compile(r"/s/"))
+    assert_accessible(axe, page)
+    assert watched.problems == []

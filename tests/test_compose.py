@@ -1,0 +1,175 @@
+"""The session composer's rules, on the shipped catalogue (plain values, no requests)."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from backcare.catalogue.models import Contraindication
+from backcare.planner.compose import TOLERANCE, Allowance, Request, compose
+from backcare.planner.screening import screen
+from backcare.planner.snapshot import catalogue_snapshot
+
+pytestmark = pytest.mark.django_db
+
+ALL_REGIONS = ("neck-shoulders", "upper-back", "mid-back", "lower-back", "hips-glutes")
+
+
+@pytest.fixture
+def snapshot():
+    return catalogue_snapshot()
+
+
+def techniques_by_slug(snapshot):
+    return {t.slug: t for t in snapshot.techniques}
+
+
+def ask(performer="self", regions=ALL_REGIONS, props=(), minutes=15):
+    return Request(performer, tuple(regions), frozenset(props), minutes)
+
+
+def allowance_for(*slugs, areas=None):
+    verdict = screen(Contraindication.objects.filter(slug__in=slugs), areas)
+    return Allowance(verdict.excluded_regions, verdict.max_pressure, verdict.excluded_families)
+
+
+def test_mid_back_needs_a_prop_when_alone(snapshot):
+    plan = compose(snapshot, ask(regions=["mid-back"]))
+    assert plan.is_empty
+    (missing,) = plan.unreachable
+    assert missing.region == "mid-back" and missing.props
+    # The suggestion really unlocks it.
+    unlocked = compose(snapshot, ask(regions=["mid-back"], props=missing.props))
+    assert not unlocked.is_empty
+    assert {s.region for s in unlocked.steps if s.phase == "main"} == {"mid-back"}
+
+
+def test_a_tennis_ball_and_a_wall_open_the_mid_back(snapshot):
+    plan = compose(snapshot, ask(regions=["mid-back"], props=["tennis-ball", "wall"]))
+    mid = [s for s in plan.steps if s.region == "mid-back" and s.phase == "main"]
+    assert any(s.technique == "ball-against-wall" for s in mid)
+    assert plan.unreachable == ()
+
+
+def test_a_partner_session_starts_with_stroking_and_ends_calmly(snapshot):
+    plan = compose(snapshot, ask(performer="partner", minutes=30))
+    by_slug = techniques_by_slug(snapshot)
+    first, last = by_slug[plan.steps[0].technique], by_slug[plan.steps[-1].technique]
+    assert plan.steps[0].phase == "warm_up" and first.family == "effleurage"
+    assert plan.steps[-1].phase == "finish" and last.family in {"effleurage", "tapotement"}
+    assert last.pressure == 1 or last.family == "effleurage"
+    assert all(by_slug[s.technique].performer == "partner" for s in plan.steps)
+
+
+def test_regions_come_top_to_bottom_between_warm_up_and_finish(snapshot):
+    plan = compose(snapshot, ask(performer="partner", regions=["hips-glutes", "neck-shoulders"]))
+    main = [s.region for s in plan.steps if s.phase == "main"]
+    assert main == sorted(main, key=ALL_REGIONS.index)
+    phases = [s.phase for s in plan.steps]
+    assert phases == sorted(phases, key=["warm_up", "main", "finish"].index)
+
+
+def test_osteoporosis_means_no_rolling_no_tapping_no_firm_pressure(snapshot):
+    allowance = allowance_for("osteoporosis")
+    by_slug = techniques_by_slug(snapshot)
+    for performer, props in (("self", ["foam-roller", "tennis-ball", "wall"]), ("partner", [])):
+        plan = compose(snapshot, ask(performer, props=props, minutes=20), allowance)
+        families = {by_slug[s.technique].family for s in plan.steps}
+        assert not families & {"rolling", "tapotement"}
+        assert all(by_slug[s.technique].pressure <= allowance.max_pressure for s in plan.steps)
+
+
+def test_an_open_wound_area_is_left_out_and_said(snapshot):
+    allowance = allowance_for("open-wound", areas={"open-wound": ["lower-back"]})
+    plan = compose(snapshot, ask("partner"), allowance)
+    assert "lower-back" not in {s.region for s in plan.steps}
+    excluded = [u for u in plan.unreachable if u.excluded]
+    assert [u.region for u in excluded] == ["lower-back"]
+
+
+def test_a_foam_roller_never_works_the_lower_back(snapshot):
+    plan = compose(snapshot, ask(regions=["lower-back", "mid-back"], props=["foam-roller"]))
+    by_slug = techniques_by_slug(snapshot)
+    for step in plan.steps:
+        if step.region == "lower-back":
+            assert by_slug[step.technique].family != "rolling"
+
+
+@pytest.mark.parametrize("minutes", [3, 5, 10, 15, 30, 45, 60])
+@pytest.mark.parametrize("performer", ["self", "partner"])
+def test_step_durations_add_up_and_stay_in_range(snapshot, minutes, performer):
+    props = ["tennis-ball", "wall", "foam-roller"] if performer == "self" else []
+    plan = compose(snapshot, ask(performer, props=props, minutes=minutes))
+    assert abs(plan.total_seconds - minutes * 60) <= TOLERANCE
+    by_slug = techniques_by_slug(snapshot)
+    for step in plan.steps:
+        technique = by_slug[step.technique]
+        assert technique.min_seconds <= step.seconds <= technique.max_seconds
+
+
+def test_each_side_work_names_the_side(snapshot):
+    plan = compose(snapshot, ask(regions=["neck-shoulders"], minutes=10))
+    by_slug = techniques_by_slug(snapshot)
+    sided = [s for s in plan.steps if by_slug[s.technique].each_side]
+    assert sided and {s.side for s in sided} == {"left", "right"}
+
+
+def test_the_same_answers_give_the_same_session(snapshot):
+    request = ask("self", props=["tennis-ball", "wall", "massage-cane"], minutes=25)
+    assert compose(snapshot, request) == compose(catalogue_snapshot(), request)
+
+
+def test_nothing_reachable_gives_a_clear_empty_plan(snapshot):
+    allowance = allowance_for("open-wound", areas={"open-wound": list(ALL_REGIONS)})
+    plan = compose(snapshot, ask("partner"), allowance)
+    assert plan.is_empty and len(plan.unreachable) == len(ALL_REGIONS)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    performer=st.sampled_from(["self", "partner"]),
+    regions=st.sets(st.sampled_from(ALL_REGIONS), min_size=1),
+    props=st.sets(
+        st.sampled_from(
+            [
+                "tennis-ball",
+                "lacrosse-ball",
+                "foam-roller",
+                "ball-sock",
+                "massage-cane",
+                "wall",
+                "massage-oil",
+                "handheld-massager",
+                "chair",
+                "floor-mat",
+            ]
+        )
+    ),
+    minutes=st.integers(min_value=3, max_value=60),
+    limits=st.sets(st.sampled_from(["osteoporosis", "blood-thinners"])),
+)
+def test_any_valid_request_gives_a_safe_well_formed_plan(
+    snapshot, performer, regions, props, minutes, limits
+):
+    allowance = allowance_for(*limits)
+    plan = compose(snapshot, ask(performer, sorted(regions), props, minutes), allowance)
+    by_slug = techniques_by_slug(snapshot)
+    assert plan == compose(snapshot, ask(performer, sorted(regions), props, minutes), allowance)
+    accounted = {s.region for s in plan.steps if s.phase == "main"} | {
+        u.region for u in plan.unreachable
+    }
+    assert accounted == set(regions)  # nothing silently dropped
+    if plan.steps:
+        assert abs(plan.total_seconds - minutes * 60) <= TOLERANCE
+    for step in plan.steps:
+        technique = by_slug[step.technique]
+        assert technique.performer == performer
+        assert technique.usable_with(frozenset(props))
+        assert technique.family not in allowance.excluded_families
+        assert technique.pressure <= allowance.max_pressure
+        assert technique.min_seconds <= step.seconds <= technique.max_seconds
+        assert step.muscle in {m.slug for m in technique.muscles_in(step.region)}
+        assert not snapshot.is_barred(technique.family, step.region)
+        if step.phase == "main":
+            assert step.region in regions

@@ -1,0 +1,210 @@
+"""The safety screen, the live builder and saving a session, through the URLs people use."""
+
+import logging
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from backcare.planner.memory import SCREEN_COOKIE
+from backcare.planner.models import CareSession
+from tests.factories import grow_catalogue
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def answer_screen(client, *flags, areas=(), next_query=""):
+    data = {"flag": list(flags), "area": list(areas), "next": next_query}
+    return client.post("/build/screen/", data)
+
+
+@pytest.fixture
+def screened(client):
+    """A person who has answered the screen with nothing to report."""
+    assert answer_screen(client).status_code == 303
+    return client
+
+
+# ---------- The screen ----------
+def test_the_builder_sends_you_to_the_screen_first_keeping_your_answers(client):
+    response = client.get("/build/?region=mid-back&minutes=10")
+    assert response.status_code == 303
+    assert response["Location"] == "/build/screen/?region=mid-back&minutes=10"
+    page = client.get(response["Location"]).content.decode()
+    assert 'name="next" value="region=mid-back&amp;minutes=10"' in page
+
+
+def test_the_screen_asks_every_question_grouped(client):
+    html = client.get("/build/screen/").content.decode()
+    assert "Warning signs" in html and "Reasons not to massage today" in html
+    assert 'value="bowel-bladder"' in html and 'value="osteoporosis"' in html
+    assert 'name="area"' in html
+
+
+def test_a_clear_screen_goes_to_the_builder_keeping_the_query(client):
+    response = answer_screen(client, next_query="region=mid-back&minutes=10&evil=1")
+    assert response.status_code == 303
+    assert response["Location"] == "/build/?region=mid-back&minutes=10"
+    assert client.cookies[SCREEN_COOKIE]["httponly"]
+    assert client.cookies[SCREEN_COOKIE]["max-age"] == 12 * 60 * 60
+
+
+def test_an_outside_address_in_next_cannot_redirect_away(client):
+    response = answer_screen(client, next_query="//evil.example/?region=mid-back")
+    assert response["Location"].startswith("/build/")
+
+
+@pytest.mark.parametrize("flag", ["bowel-bladder", "saddle-numbness", "both-legs"])
+def test_a_red_flag_says_get_urgent_help_and_builds_nothing(client, flag):
+    response = answer_screen(client, flag)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Get medical help now" in html and "999" in html
+    assert SCREEN_COOKIE not in client.cookies or not client.cookies[SCREEN_COOKIE].value
+    assert client.get("/build/").status_code == 303  # still has to answer the screen
+
+
+@pytest.mark.parametrize("flag", ["fever", "blood-clot", "limb-numbness"])
+def test_a_reason_not_to_massage_says_see_a_doctor(client, flag):
+    html = answer_screen(client, flag).content.decode()
+    assert "Please don" in html and "GP" in html
+
+
+def test_a_local_problem_needs_an_area(client):
+    response = answer_screen(client, "open-wound")
+    assert response.status_code == 400
+    assert "tick where it is" in response.content.decode()
+
+
+def test_screen_answers_are_never_stored_or_logged(client, caplog):
+    caplog.set_level(logging.DEBUG)
+    with CaptureQueriesContext(connection) as queries:
+        answer_screen(client, "osteoporosis", "open-wound", areas=["lower-back"])
+        answer_screen(client, "bowel-bladder")
+    writes = [q["sql"] for q in queries if q["sql"].split()[0].upper() in {"INSERT", "UPDATE"}]
+    assert writes == []
+    assert "osteoporosis" not in caplog.text and "bowel-bladder" not in caplog.text
+
+
+def test_a_tampered_screen_cookie_sends_you_back_to_the_screen(screened):
+    screened.cookies[SCREEN_COOKIE] = screened.cookies[SCREEN_COOKIE].value + "x"
+    assert screened.get("/build/").status_code == 303
+
+
+def test_unknown_screen_answers_are_a_form_error(client):
+    response = answer_screen(client, "not-a-question")
+    assert response.status_code == 400
+    assert "not-a-question" in response.content.decode()
+
+
+# ---------- The builder ----------
+def test_the_builder_page_and_its_fragment(screened):
+    url = "/build/?performer=self&region=mid-back&prop=tennis-ball&prop=wall&minutes=10"
+    page = screened.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<html" in html and "Ball against a wall" in html and 'datetime="PT' in html
+    fragment = screened.get(url, **HX).content.decode()
+    assert "<html" not in fragment and 'id="preview"' in fragment
+    assert "Ball against a wall" in fragment
+
+
+def test_mid_back_alone_with_no_props_suggests_one(screened):
+    html = screened.get("/build/?performer=self&region=mid-back&minutes=10").content.decode()
+    assert "Nothing to do yet" in html
+    assert "needs a prop when you" in html and "prop=tennis-ball" in html
+
+
+def test_the_screen_exclusions_show_in_the_preview(client):
+    answer_screen(client, "open-wound", "osteoporosis", areas=["lower-back"])
+    html = client.get("/build/?performer=partner&region=lower-back&region=upper-back").content
+    html = html.decode()
+    assert "left out, as your safety answers asked" in html
+    assert "Kept gentle because of" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("performer=robot&region=mid-back", "robot"),
+        ("region=tail&minutes=10", "tail"),
+        ("prop=chainsaw&region=mid-back", "chainsaw"),
+        ("minutes=0&region=mid-back", "“0” minutes"),
+        ("minutes=999&region=mid-back", "“999” minutes"),
+        ("minutes=ten&region=mid-back", "“ten” minutes"),
+        ("minutes=-5&region=mid-back", "“-5” minutes"),
+    ],
+)
+def test_bad_builder_input_is_a_form_error_naming_it(screened, query, named):
+    response = screened.get("/build/?" + query)
+    assert response.status_code == 400
+    assert named in response.content.decode()
+
+
+def test_owned_props_are_remembered_and_prefilled(screened):
+    screened.get("/build/?region=mid-back&prop=foam-roller")
+    html = screened.get("/build/").content.decode()
+    assert re.search(r'value="foam-roller" id="id_prop_\d+" checked', html)
+    assert not re.search(r'value="tennis-ball" id="id_prop_\d+" checked', html)
+
+
+def test_builder_query_count_does_not_grow_with_the_catalogue(screened):
+    url = "/build/?performer=self&region=mid-back&region=lower-back&prop=tennis-ball&prop=wall"
+
+    def count(**headers):
+        with CaptureQueriesContext(connection) as queries:
+            assert screened.get(url, **headers).status_code == 200
+        return len(queries)
+
+    small = (count(), count(**HX))
+    grow_catalogue(10)
+    assert (count(), count(**HX)) == small
+
+
+# ---------- Saving ----------
+def test_starting_saves_the_session_and_redirects_to_it(screened):
+    data = {
+        "performer": "self",
+        "region": ["mid-back"],
+        "prop": ["tennis-ball", "wall"],
+        "minutes": "10",
+    }
+    response = screened.post("/build/", data)
+    assert response.status_code == 303
+    session = CareSession.objects.get()
+    assert response["Location"] == f"/s/{session.code}/"
+    assert len(session.code) == 12
+    steps = list(session.steps.all())
+    assert abs(sum(s.seconds for s in steps) - 600) <= 5
+    assert [s.number for s in steps] == list(range(1, len(steps) + 1))
+    assert {t.slug for t in session.props.all()} == {"tennis-ball", "wall"}
+    overview = screened.get(response["Location"]).content.decode()
+    assert "Ball against a wall" in overview
+
+
+def test_starting_needs_the_csrf_token():
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/build/screen/")
+    token = page.cookies["csrftoken"].value
+    assert client.post("/build/screen/", {"csrfmiddlewaretoken": token}).status_code == 303
+    response = client.post("/build/", {"performer": "self", "region": "upper-back"})
+    assert response.status_code == 403
+    assert not CareSession.objects.exists()
+
+
+def test_invalid_start_is_a_400_with_the_errors_and_saves_nothing(screened):
+    response = screened.post("/build/", {"performer": "self", "region": "tail", "minutes": "5"})
+    assert response.status_code == 400
+    assert "tail" in response.content.decode()
+    response = screened.post("/build/", {"performer": "self", "region": "mid-back"})
+    assert response.status_code == 400  # nothing reachable: nothing to start
+    assert not CareSession.objects.exists()
+
+
+def test_other_methods_are_refused(screened):
+    assert screened.put("/build/").status_code == 405
+    assert screened.delete("/build/screen/").status_code == 405
