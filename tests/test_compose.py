@@ -171,5 +171,6 @@ def test_any_valid_request_gives_a_safe_well_formed_plan(
         assert technique.min_seconds <= step.seconds <= technique.max_seconds
         assert step.muscle in {m.slug for m in technique.muscles_in(step.region)}
         assert not snapshot.is_barred(technique.family, step.region)
+        assert step.region not in allowance.excluded_regions
         if step.phase == "main":
             assert step.region in regions

@@ -19,7 +19,7 @@ from backcare.catalogue.models import (
     Tool,
     by_reach,
 )
-from backcare.htmx import HtmxHttpRequest, page_or_fragment
+from backcare.web import HtmxHttpRequest, page_or_fragment
 
 
 @require_GET

@@ -192,8 +192,22 @@ def compose(snapshot: Snapshot, request: Request, allowance: Allowance = Allowan
         return Plan((), tuple(unreachable), total)
 
     reached = list(mains)
-    warm = _bookend(usable, reached, allowed, "warm_up")
-    finish = _bookend(usable, reached, allowed, "finish", avoid=warm)
+    # A general warm-up and finish: on an asked area if one suits, else on any area allowed.
+    elsewhere = sorted(
+        (
+            slug
+            for slug, _ in snapshot.regions
+            if slug not in reached and slug not in allowance.excluded_regions
+        ),
+        key=lambda slug: min(
+            abs(snapshot.region_order(slug) - snapshot.region_order(r)) for r in reached
+        ),
+    )
+    warm = _bookend(usable, reached + elsewhere, allowed, "warm_up")
+    finish = _bookend(usable, reached + elsewhere, allowed, "finish", avoid=warm)
+    opening = {b.technique.slug for b in (warm, finish) if b}
+    for region, found in mains.items():  # the main work shouldn't just repeat the bookends
+        mains[region] = sorted(found, key=lambda t: t.slug in opening)
     units = _fit(_rounds(mains), warm, finish, total)
     dropped = [r for r in reached if not any(u.region == r and u.phase == MAIN for u in units)]
     for region in dropped:
@@ -237,8 +251,12 @@ def _main_priority(found: list[TechniqueInfo], owned: frozenset[str]) -> list[Te
     )
 
 
-def _unit(technique: TechniqueInfo, region: str, phase: str) -> _Unit:
-    muscle = technique.muscles_in(region)[0]
+def _unit(
+    technique: TechniqueInfo, region: str, phase: str, worked: frozenset[str] = frozenset()
+) -> _Unit:
+    """The technique on a region, on its first muscle there not `worked` already."""
+    muscles = technique.muscles_in(region)
+    muscle = next((m for m in muscles if m.slug not in worked), muscles[0])
     if technique.each_side and muscle.bilateral:
         sides = SIDES
     else:
@@ -247,7 +265,8 @@ def _unit(technique: TechniqueInfo, region: str, phase: str) -> _Unit:
 
 
 def _bookend(usable, regions, allowed, flag: str, avoid: _Unit | None = None) -> _Unit | None:
-    """The warm-up (or finish): the gentlest allowed technique that suits it on an asked region."""
+    """The warm-up (or finish): the gentlest allowed technique that suits it, on the first of
+    `regions` (in order of preference) where it is allowed."""
     for technique in usable:
         if not getattr(technique, flag) or (avoid and avoid.technique == technique):
             continue
@@ -265,9 +284,16 @@ def _rounds(mains: dict[str, list[TechniqueInfo]]) -> Iterator[_Unit]:
     A region that runs out of techniques starts its list again (a second pass), so a long
     session is filled with varied work rather than one very long step.
     """
+    used: set[str] = set()
+    worked: set[str] = set()
     for round_number in count():
         for region, found in mains.items():
-            yield _unit(found[round_number % len(found)], region, MAIN)
+            fresh = [t for t in found if t.slug not in used]  # vary the work across areas
+            technique = fresh[0] if fresh else found[round_number % len(found)]
+            unit = _unit(technique, region, MAIN, frozenset(worked))
+            used.add(technique.slug)
+            worked.add(unit.muscle.slug)
+            yield unit
 
 
 MAX_UNITS = 60  # a 60-minute session never needs more; a guard against a runaway loop

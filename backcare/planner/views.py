@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -10,7 +10,6 @@ from django.views.decorators.vary import vary_on_headers
 
 from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.models import Contraindication, Muscle, Region, Tool
-from backcare.htmx import HtmxHttpRequest, page_or_fragment
 from backcare.planner.compose import Request, compose, unlocks
 from backcare.planner.forms import BuildForm, ScreenForm
 from backcare.planner.memory import (
@@ -24,14 +23,9 @@ from backcare.planner.memory import (
 from backcare.planner.models import CareSession
 from backcare.planner.screening import screen, verdict_for
 from backcare.planner.snapshot import catalogue_snapshot
+from backcare.web import HtmxHttpRequest, SeeOther, page_or_fragment
 
 BUILD_KEYS = ("performer", "region", "prop", "minutes")
-
-
-class SeeOther(HttpResponseRedirect):
-    """303: after a POST, the browser GETs the next page (and a reload can't repost)."""
-
-    status_code = 303
 
 
 def builder_query(raw: str | QueryDict) -> str:

@@ -1,23 +1,89 @@
-"""Following a saved session: its overview, each step, stopping and finishing."""
+"""Following a saved session: its overview, each step, stopping, and finishing with a rating."""
 
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
-from backcare.htmx import HtmxHttpRequest
+from backcare.catalogue.diagram import back_diagram
+from backcare.catalogue.models import Contraindication, StopSignal, TechniqueStep
 from backcare.planner.models import CareSession, CareStep
+from backcare.player.forms import PainForm
+from backcare.web import HtmxHttpRequest, SeeOther, page_or_fragment
 
 
 def _session(code: str) -> CareSession:
-    steps = CareStep.objects.select_related("technique", "muscle", "region")
+    steps = CareStep.objects.select_related("technique__family", "muscle", "region")
     return get_object_or_404(
         CareSession.objects.prefetch_related(Prefetch("steps", queryset=steps), "props"),
         code=code,
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def overview(request: HtmxHttpRequest, code: str) -> HttpResponse:
     session = _session(code)
-    return render(request, "player/overview.html", {"session": session, "nav": "build"})
+    form = PainForm(request.POST if request.method == "POST" else None, required=False)
+    if request.method == "POST":
+        if form.is_valid():
+            if form.cleaned_data["pain"] is not None:
+                session.pain_before = form.cleaned_data["pain"]
+                session.save(update_fields=["pain_before"])
+            return SeeOther(reverse("player:step", args=[code, 1]))
+        context = {"session": session, "form": form, "nav": "build"}
+        return render(request, "player/overview.html", context, status=400)
+    return render(request, "player/overview.html", {"session": session, "form": form})
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
+    session = _session(code)
+    steps = list(session.steps.all())
+    if not 1 <= number <= len(steps):
+        raise Http404("No such step in this session.")
+    current = steps[number - 1]
+    instructions = TechniqueStep.objects.filter(technique=current.technique_id)
+    lit_side = current.side if current.side in ("left", "right") else ""
+    context = {
+        "session": session,
+        "step": current,
+        "number": number,
+        "count": len(steps),
+        "instructions": instructions,
+        "seconds_left": sum(s.seconds for s in steps[number - 1 :]),
+        "percent": round(100 * (number - 1) / len(steps)),
+        "previous": number - 1 if number > 1 else None,
+        "next": number + 1 if number < len(steps) else None,
+        "diagram": back_diagram(
+            selected=[current.muscle.slug], side=lit_side, size="mini", linked=False
+        ),
+    }
+    template = page_or_fragment(request, "player/step.html", "player")
+    return render(request, template, context)
+
+
+@require_GET
+def stop(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    session = get_object_or_404(CareSession, code=code)
+    signals = StopSignal.objects.exclude(action=StopSignal.Action.CARRY_ON)
+    red_flags = Contraindication.objects.by_effect(Contraindication.Effect.REFER_URGENTLY)
+    context = {"session": session, "signals": signals, "red_flags": red_flags}
+    return render(request, "player/stop.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def done(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    session = get_object_or_404(CareSession, code=code)
+    form = PainForm(request.POST if request.method == "POST" else None, required=True)
+    if request.method == "POST":
+        if form.is_valid():
+            session.pain_after = form.cleaned_data["pain"]
+            session.finished_at = timezone.now()
+            session.save(update_fields=["pain_after", "finished_at"])
+            return SeeOther(reverse("player:done", args=[code]))
+        return render(request, "player/done.html", {"session": session, "form": form}, status=400)
+    return render(request, "player/done.html", {"session": session, "form": form})

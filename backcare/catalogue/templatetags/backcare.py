@@ -21,3 +21,18 @@ def duration(seconds: int | None) -> str:
 def get_item(mapping: dict, key: str):
     """{{ hints|get_item:slug }}: a dictionary look-up by a variable key."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def clock(seconds: int | None) -> str:
+    """90 -> "1:30", 5 -> "0:05": mm:ss, the way a countdown reads."""
+    if seconds is None:
+        return ""
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes}:{rest:02d}"
+
+
+@register.filter
+def sub(value: int, other: int) -> int:
+    """{{ before|sub:after }}: a difference, for the before-and-after pain rating."""
+    return int(value) - int(other)

@@ -1,6 +1,6 @@
-"""The one rule for htmx pages: the same URL renders the full page or just its fragment."""
+"""Small HTTP helpers every app shares: htmx page-or-fragment, and 303 after a POST."""
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from django_htmx.middleware import HtmxDetails
 
 
@@ -16,3 +16,9 @@ def page_or_fragment(request: HtmxHttpRequest, template: str, fragment: str) -> 
     if request.htmx and not request.htmx.history_restore_request:
         return f"{template}#{fragment}"
     return template
+
+
+class SeeOther(HttpResponseRedirect):
+    """303: after a POST, the browser GETs the next page (and a reload can't repost)."""
+
+    status_code = 303

@@ -1,0 +1,148 @@
+"""The player's pages: overview, steps (page and htmx fragment), stop, done and ratings."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from backcare.planner.models import CareSession
+from tests.factories import care_session, grow_catalogue
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def session():
+    return care_session("self", ["upper-back", "mid-back"], ["tennis-ball", "wall"], 10)
+
+
+def test_overview_lists_the_steps_props_and_no_go_reminder(client, session):
+    html = client.get(f"/s/{session.code}/").content.decode()
+    assert '<ol class="plan">' in html
+    assert html.count('class="plan__step') == session.steps.count()
+    assert 'datetime="PT' in html and "tennis ball" in html
+    assert "bony spine" in html and "Start the session" in html
+
+
+def test_starting_with_a_pain_rating_stores_it(client, session):
+    response = client.post(f"/s/{session.code}/", {"pain": "6"})
+    assert response.status_code == 303
+    assert response["Location"] == f"/s/{session.code}/step/1/"
+    session.refresh_from_db()
+    assert session.pain_before == 6
+
+
+def test_starting_without_a_rating_is_fine(client, session):
+    assert client.post(f"/s/{session.code}/").status_code == 303
+    session.refresh_from_db()
+    assert session.pain_before is None
+
+
+@pytest.mark.parametrize("bad", ["11", "-1", "seven", "6.5", "99999999999"])
+def test_a_bad_rating_is_a_form_error_and_stores_nothing(client, session, bad):
+    response = client.post(f"/s/{session.code}/", {"pain": bad})
+    assert response.status_code == 400
+    assert "choose a number from 0 to 10" in response.content.decode()
+    session.refresh_from_db()
+    assert session.pain_before is None
+
+
+def test_a_step_page_shows_what_where_how_and_the_timer(client, session):
+    first = session.steps.first()
+    html = client.get(f"/s/{session.code}/step/1/").content.decode()
+    assert "<html" in html and f"Step 1 of {session.steps.count()}" in html
+    assert first.technique.name in html
+    assert f'data-seconds="{first.seconds}"' in html
+    assert "Stop — this hurts" in html and "js/player.js" in html
+    assert f'href="/s/{session.code}/step/2/"' in html
+
+
+def test_a_step_fragment_is_just_the_player(client, session):
+    html = client.get(f"/s/{session.code}/step/2/", **HX).content.decode()
+    assert "<html" not in html and 'id="player"' in html
+    assert 'href="/s/' in html and "Step 2 of" in html
+
+
+def test_the_last_step_leads_to_finishing(client, session):
+    last = session.steps.count()
+    html = client.get(f"/s/{session.code}/step/{last}/").content.decode()
+    assert f'href="/s/{session.code}/done/"' in html and "Finish" in html
+
+
+@pytest.mark.parametrize("step", ["0", "999", "abc", "-1", "1.5"])
+def test_steps_out_of_range_or_bogus_are_404(client, session, step):
+    assert client.get(f"/s/{session.code}/step/{step}/").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["", "step/1/", "stop/", "done/"])
+def test_unknown_or_tampered_codes_are_404(client, session, path):
+    tampered = session.code[:-1] + ("A" if session.code[-1] != "A" else "B")
+    for code in ["nope", tampered, session.code.upper() + "x", "x" * 200, "%00"]:
+        response = client.get(f"/s/{code}/{path}")
+        assert response.status_code == 404
+        assert "find that page" in response.content.decode()
+
+
+def test_the_stop_page_says_what_to_do_now(client, session):
+    html = client.get(f"/s/{session.code}/stop/").content.decode()
+    assert "Stop, and let your back rest" in html
+    assert "electric" in html.lower() and "999" in html
+    assert f'href="/s/{session.code}/"' in html
+
+
+def test_done_saves_the_rating_and_shows_the_change(client, session):
+    client.post(f"/s/{session.code}/", {"pain": "7"})
+    response = client.post(f"/s/{session.code}/done/", {"pain": "3"})
+    assert response.status_code == 303
+    html = client.get(response["Location"]).content.decode()
+    assert "went down by 4 points" in html
+    session.refresh_from_db()
+    assert (session.pain_before, session.pain_after) == (7, 3)
+    assert session.finished_at is not None
+
+
+@pytest.mark.parametrize("bad", ["", "11", "ten"])
+def test_done_needs_a_valid_rating(client, session, bad):
+    response = client.post(f"/s/{session.code}/done/", {"pain": bad})
+    assert response.status_code == 400
+    session.refresh_from_db()
+    assert session.pain_after is None
+
+
+def test_ratings_need_the_csrf_token(session):
+    client = Client(enforce_csrf_checks=True)
+    assert client.post(f"/s/{session.code}/done/", {"pain": "3"}).status_code == 403
+    session.refresh_from_db()
+    assert session.pain_after is None
+
+
+def test_wrong_methods_are_refused(client, session):
+    assert client.post(f"/s/{session.code}/step/1/").status_code == 405
+    assert client.post(f"/s/{session.code}/stop/").status_code == 405
+    assert client.delete(f"/s/{session.code}/").status_code == 405
+
+
+def test_player_query_counts_do_not_grow_with_the_catalogue(client, session):
+    urls = [
+        (f"/s/{session.code}/", {}),
+        (f"/s/{session.code}/step/2/", {}),
+        (f"/s/{session.code}/step/2/", HX),
+        (f"/s/{session.code}/stop/", {}),
+        (f"/s/{session.code}/done/", {}),
+    ]
+
+    def counts():
+        result = []
+        for url, headers in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url, **headers).status_code == 200
+            result.append(len(queries))
+        return result
+
+    small = counts()
+    grow_catalogue(10)
+    care_session("partner", ["lower-back"], [], 30)
+    assert counts() == small
+    assert CareSession.objects.count() == 2
