@@ -14,13 +14,19 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; \
 	done)
 
+# The suite runs on both cores (pytest-xdist); PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= 2
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || echo /usr/bin/chromium)
 
-.PHONY: help run test lint fmt venv install install-test chromium migrate load clean
+.PHONY: help run serve test test-sqlite test-postgres lint fmt venv install install-test \
+	chromium migrate load-catalogue load bench clean
 
 help:
 	@echo "make run   - install, migrate, load the catalogue, serve on http://$(HOST):$(PORT)"
 	@echo "make test  - install test tools (Chromium included), run ruff and the whole suite"
+	@echo "make serve - the production setup locally: gunicorn, DEBUG off, compressed static"
+	@echo "make load  - a bounded load test (50 users, loopback) against make serve's setup"
+	@echo "make test-sqlite - only the SQLite pass of the test suite"
 	@echo "make fmt   - format and fix with ruff"
 
 $(VENV)/.created:
@@ -59,11 +65,40 @@ chromium:
 migrate: install
 	$(PY) manage.py migrate --noinput
 
-load: migrate
+load-catalogue: migrate
 	$(PY) manage.py loaddata catalogue
 
-run: load
+run: load-catalogue
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# ---- Production setup, locally (plain HTTP on loopback, so no HTTPS redirect) ----
+WORKERS ?= $(shell echo $$(( 2 * $$(nproc) + 1 )))
+SERVE_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .serve-secret)}" \
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}" \
+	DJANGO_SECURE_COOKIES="$${DJANGO_SECURE_COOKIES:-0}" \
+	DJANGO_HSTS_SECONDS="$${DJANGO_HSTS_SECONDS:-0}"
+GUNICORN = $(VENV)/bin/gunicorn backcare.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	--timeout 30 --graceful-timeout 10 --access-logfile - \
+	--access-logformat '{"time": "%(t)s", "request": "%(r)s", "status": %(s)s, "bytes": "%(b)s", "ms": %(M)s}'
+
+.serve-secret: $(VENV)/.created
+	@umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+serve-prepare: install .serve-secret
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(SERVE_ENV) $(PY) manage.py migrate --noinput -v0
+	$(SERVE_ENV) $(PY) manage.py loaddata catalogue -v0
+
+serve: serve-prepare
+	$(SERVE_ENV) $(GUNICORN)
+
+load: serve-prepare $(VENV)/.installed-load
+	$(SERVE_ENV) $(PY) -m tests.load.run --host $(HOST) --port $(PORT) -- $(GUNICORN)
+
+$(VENV)/.installed-load: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[load]'
+	@touch $@
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
@@ -73,10 +108,19 @@ fmt: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: install-test lint
+test: test-sqlite test-postgres
+
+test-sqlite: install-test lint
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
-	CHROMIUM_PATH=$(CHROMIUM) $(PY) -m pytest $(PYTEST_ARGS)
+	CHROMIUM_PATH=$(CHROMIUM) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# The whole suite again on a real PostgreSQL server that the script starts and removes.
+test-postgres: install-test
+	@status=0; CHROMIUM_PATH=$(CHROMIUM) tests/with_postgres.sh \
+	  $(PY) -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) $(PYTEST_ARGS) || status=$$?; \
+	if [ $$status = 75 ]; then echo "PostgreSQL pass skipped: no server could be started."; \
+	elif [ $$status != 0 ]; then exit $$status; fi
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3* staticfiles .pytest_cache .serve-secret

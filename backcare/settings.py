@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "backcare.catalogue",
     "backcare.planner",
     "backcare.player",
@@ -67,7 +68,22 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "backcare.web.PermissionsPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Admin logins: after 5 failures from one address and username, a one-hour lock-out, with the
+# same answer whether or not the account exists (no user enumeration).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("BACKCARE_LOGIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = 1  # hour
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "403_locked.html"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "backcare.urls"
 WSGI_APPLICATION = "backcare.wsgi.application"
@@ -95,6 +111,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers and a writer work at once; IMMEDIATE transactions take the write lock
+    # up front, so concurrent writers wait (busy timeout) instead of failing "database is
+    # locked" half-way through a transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
@@ -111,7 +136,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -140,17 +165,26 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Only what the player needs (screen wake lock); everything else powerful is off.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), screen-wake-lock=(self)"
+)
+
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", "1")
     SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", "31536000")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", "1")
-    SECURE_HSTS_PRELOAD = envbool("DJANGO_HSTS_PRELOAD", "0")
+    SECURE_HSTS_PRELOAD = envbool("DJANGO_HSTS_PRELOAD", "1")
     SESSION_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", "1")
     CSRF_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", "1")
 
+# Structured logs: one JSON object a line on stdout. Request bodies are never logged.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "formatters": {"json": {"()": "backcare.web.JsonFormatter"}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["stdout"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO", "propagate": True}},
 }

@@ -16,6 +16,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("loaddata", "catalogue", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing is slow on purpose; tests sign in often and don't need it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def live_catalogue(transactional_db):
     """Browser tests run in transactions that are flushed: load the catalogue again."""

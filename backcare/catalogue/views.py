@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from backcare.catalogue.diagram import back_diagram
@@ -22,7 +22,7 @@ from backcare.catalogue.models import (
 from backcare.web import HtmxHttpRequest, page_or_fragment
 
 
-@require_GET
+@require_safe
 def home(request: HtmxHttpRequest) -> HttpResponse:
     counts = {
         "regions": Region.objects.count(),
@@ -48,13 +48,13 @@ def _muscle_page(request: HtmxHttpRequest, muscle: Muscle | None) -> HttpRespons
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def muscle_list(request: HtmxHttpRequest) -> HttpResponse:
     return _muscle_page(request, None)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def muscle_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     techniques = Technique.objects.with_details().prefetch_related("muscles__regions")
@@ -67,7 +67,7 @@ def muscle_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return _muscle_page(request, muscle)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def technique_list(request: HtmxHttpRequest) -> HttpResponse:
     performer = request.GET.get("performer", "")
@@ -87,7 +87,7 @@ def technique_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def technique_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     technique = get_object_or_404(
@@ -106,13 +106,13 @@ def technique_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return render(request, "catalogue/technique.html", context)
 
 
-@require_GET
+@require_safe
 def prop_list(request: HtmxHttpRequest) -> HttpResponse:
     tools = Tool.objects.prefetch_related("requirements", "helps")
     return render(request, "catalogue/props.html", {"tools": tools, "nav": "props"})
 
 
-@require_GET
+@require_safe
 def prop_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     tool = get_object_or_404(
         Tool.objects.prefetch_related("substitutes_for", "substitutes", "sources"), slug=slug
@@ -133,7 +133,7 @@ def prop_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return render(request, "catalogue/prop.html", context)
 
 
-@require_GET
+@require_safe
 def safety(request: HtmxHttpRequest) -> HttpResponse:
     contraindications = Contraindication.objects.prefetch_related("sources", "excluded_families")
     by_effect = {effect: [] for effect in Contraindication.Effect}

@@ -6,7 +6,6 @@ hours, so a stale answer is not reused for days; the props someone owns last a y
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -24,10 +23,11 @@ class ScreenAnswers:
 
 
 def _set(response: HttpResponse, name: str, value, salt: str, max_age: int) -> None:
-    response.set_signed_cookie(
+    # signing.dumps gives URL-safe base64 (no quotes or commas to escape in a cookie), signed
+    # and timestamped, so an old or altered value is refused when read.
+    response.set_cookie(
         name,
-        json.dumps(value, separators=(",", ":")),
-        salt=salt,
+        signing.dumps(value, salt=salt, compress=True),
         max_age=max_age,
         httponly=True,
         samesite="Lax",
@@ -37,7 +37,7 @@ def _set(response: HttpResponse, name: str, value, salt: str, max_age: int) -> N
 
 def _get(request: HttpRequest, name: str, salt: str, max_age: int):
     try:
-        return json.loads(request.get_signed_cookie(name, salt=salt, max_age=max_age))
+        return signing.loads(request.COOKIES[name], salt=salt, max_age=max_age)
     except (KeyError, signing.BadSignature, ValueError):
         return None
 

@@ -1,11 +1,27 @@
-from django.urls import path
+from django.urls import path, register_converter
 
+from backcare.planner.models import CODE_LENGTH
 from backcare.player import views
+
+
+class SessionCode:
+    """A saved session's code: anything else is a 404 before any query is made."""
+
+    regex = f"[A-Za-z0-9_-]{{{CODE_LENGTH}}}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(SessionCode, "code")
 
 app_name = "player"
 urlpatterns = [
-    path("<str:code>/", views.overview, name="overview"),
-    path("<str:code>/step/<int:number>/", views.step, name="step"),
-    path("<str:code>/stop/", views.stop, name="stop"),
-    path("<str:code>/done/", views.done, name="done"),
+    path("<code:code>/", views.overview, name="overview"),
+    path("<code:code>/step/<int:number>/", views.step, name="step"),
+    path("<code:code>/stop/", views.stop, name="stop"),
+    path("<code:code>/done/", views.done, name="done"),
 ]

@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from backcare.catalogue.diagram import back_diagram
@@ -38,7 +38,7 @@ def overview(request: HtmxHttpRequest, code: str) -> HttpResponse:
     return render(request, "player/overview.html", {"session": session, "form": form})
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
     session = _session(code)
@@ -66,7 +66,7 @@ def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 def stop(request: HtmxHttpRequest, code: str) -> HttpResponse:
     session = get_object_or_404(CareSession, code=code)
     signals = StopSignal.objects.exclude(action=StopSignal.Action.CARRY_ON)

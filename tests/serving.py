@@ -1,0 +1,153 @@
+"""Run the real production server (gunicorn, DEBUG off) in a subprocess, for tests that need
+one: the durability test and the load test."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def production_env(database_url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+    env |= {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "test-only-secret-key-" + "x" * 40,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SECURE_COOKIES": "0",
+        "DJANGO_HSTS_SECONDS": "0",
+        "DATABASE_URL": database_url,
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+    return env | extra
+
+
+def prepare(env: dict[str, str]) -> None:
+    """Migrate, load the catalogue and collect static files, as `make serve` does."""
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    for command in (
+        ["migrate", "--noinput"],
+        ["loaddata", "catalogue"],
+        ["collectstatic", "--noinput"],
+    ):
+        subprocess.run([*manage, *command, "-v0"], env=env, cwd=ROOT, check=True)
+
+
+class Server:
+    """gunicorn in its own process group, so the test can kill it, workers and all."""
+
+    def __init__(self, env: dict[str, str], port: int, workers: int = 3):
+        self.env, self.port, self.workers = env, port, workers
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> Server:
+        command = [
+            str(VENV_BIN / "gunicorn"),
+            "backcare.wsgi",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--timeout",
+            "30",
+        ]
+        self.process = subprocess.Popen(
+            command,
+            env=self.env,
+            cwd=ROOT,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.2)
+        self.kill()
+        raise RuntimeError("gunicorn did not become healthy within 30 s")
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group: no graceful shutdown, as in a crash."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """A cookie-keeping HTTP client that doesn't follow redirects (we read Location)."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect
+        )
+
+    def request(self, method: str, path: str, data: dict | None = None) -> tuple[int, dict, str]:
+        body = urllib.parse.urlencode(data or {}, doseq=True).encode() if data else None
+        req = urllib.request.Request(self.base + path, data=body, method=method)
+        try:
+            with self.opener.open(req, timeout=20) as response:
+                return response.status, dict(response.headers), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read().decode()
+
+    def csrf(self) -> str:
+        return next(c.value for c in self.jar if c.name == "csrftoken")
+
+    def answer_screen(self) -> None:
+        self.request("GET", "/build/screen/")
+        status, _, _ = self.request("POST", "/build/screen/", {"csrfmiddlewaretoken": self.csrf()})
+        assert status == 303, status
+
+    def save_session(self, regions=("upper-back",), props=(), minutes=5) -> str:
+        data = {
+            "csrfmiddlewaretoken": self.csrf(),
+            "performer": "self",
+            "region": list(regions),
+            "prop": list(props),
+            "minutes": str(minutes),
+        }
+        status, headers, _ = self.request("POST", "/build/", data)
+        if status != 303:
+            raise RuntimeError(f"save answered {status}")
+        return headers["Location"].strip("/").split("/")[-1]

@@ -1,0 +1,136 @@
+"""Security headers on every kind of page, a clean `check --deploy`, and the admin's lock."""
+
+import subprocess
+import sys
+
+import pytest
+from django.test import override_settings
+
+from tests.factories import care_session
+from tests.serving import ROOT, production_env
+
+pytestmark = pytest.mark.django_db
+
+PAGE_TYPES = [
+    ("/", {}),
+    ("/muscles/", {}),
+    ("/muscles/rhomboids/", {"HTTP_HX_REQUEST": "true"}),
+    ("/techniques/ball-against-wall/", {}),
+    ("/props/tennis-ball/", {}),
+    ("/safety/", {}),
+    ("/build/screen/", {}),
+    ("/no-such-page/", {}),
+    ("/healthz", {}),
+    ("/admin/login/", {}),
+]
+
+
+def assert_strict_headers(response) -> None:
+    csp = response.headers["Content-Security-Policy"]
+    for directive in (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ):
+        assert directive in csp, (directive, csp)
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    policy = response.headers["Permissions-Policy"]
+    assert "screen-wake-lock=(self)" in policy and "camera=()" in policy
+
+
+@pytest.mark.parametrize(("url", "headers"), PAGE_TYPES)
+def test_every_page_type_sends_the_strict_headers(client, url, headers):
+    assert_strict_headers(client.get(url, **headers))
+
+
+def test_player_pages_and_redirects_send_them_too(client):
+    session = care_session()
+    for url in (f"/s/{session.code}/", f"/s/{session.code}/step/1/", f"/s/{session.code}/stop/"):
+        assert_strict_headers(client.get(url))
+    assert_strict_headers(client.get("/build/"))  # a 303 to the screen
+
+
+@override_settings(SECURE_HSTS_SECONDS=31536000, SECURE_HSTS_INCLUDE_SUBDOMAINS=True)
+def test_hsts_is_sent_over_https(client):
+    response = client.get("/", secure=True)
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    env = production_env(
+        f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        DJANGO_SECURE_SSL_REDIRECT="1",
+        DJANGO_SECURE_COOKIES="1",
+        DJANGO_HSTS_SECONDS="31536000",
+        DJANGO_ALLOWED_HOSTS="backcare.example",
+        DJANGO_SECRET_KEY="a-long-random-production-secret-" + "k3y" * 20,
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
+    env = production_env(f"sqlite:///{tmp_path / 'x.sqlite3'}", DJANGO_SECRET_KEY="")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_admin_login_locks_after_repeated_failures_without_telling_who_exists(client):
+    from django.contrib.auth.models import User
+
+    User.objects.create_user("editor", password="right-password-123", is_staff=True)
+    # A real and a made-up account fail, then lock, in exactly the same way.
+    for username in ("editor", "nobody"):
+        answers = [
+            client.post("/admin/login/", {"username": username, "password": "wrong"}).status_code
+            for _ in range(5)
+        ]
+        assert answers == [200, 200, 200, 200, 429], username
+    locked = client.post("/admin/login/", {"username": "editor", "password": "right-password-123"})
+    assert locked.status_code == 429
+    assert "Too many sign-in attempts" in locked.content.decode()
+
+
+def test_healthz_answers_503_when_the_database_is_down(client, monkeypatch):
+    from django.db import OperationalError
+    from django.db.backends.utils import CursorWrapper
+
+    def broken(*args, **kwargs):
+        raise OperationalError("database is down")
+
+    monkeypatch.setattr(CursorWrapper, "execute", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert "down" not in response.content.decode()  # says nothing about why
+
+
+def test_a_server_error_shows_the_designed_500_and_leaks_nothing(client, monkeypatch):
+    from backcare.catalogue import views
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("secret internals: SELECT * FROM auth_user")
+
+    monkeypatch.setattr(views, "back_diagram", explode)
+    client.raise_request_exception = False
+    response = client.get("/safety/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong on our side" in html
+    assert "secret internals" not in html and "Traceback" not in html
