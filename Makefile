@@ -26,6 +26,7 @@ help:
 	@echo "make test  - install test tools (Chromium included), run ruff and the whole suite"
 	@echo "make serve - the production setup locally: gunicorn, DEBUG off, compressed static"
 	@echo "make load  - a bounded load test (50 users, loopback) against make serve's setup"
+	@echo "make bench - performance figures with PASS/FAIL targets"
 	@echo "make test-sqlite - only the SQLite pass of the test suite"
 	@echo "make fmt   - format and fix with ruff"
 
@@ -95,6 +96,13 @@ serve: serve-prepare
 
 load: serve-prepare $(VENV)/.installed-load
 	$(SERVE_ENV) $(PY) -m tests.load.run --host $(HOST) --port $(PORT) -- $(GUNICORN)
+
+# Performance figures with PASS/FAIL targets (not part of make test: it takes minutes).
+bench: install-test
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  (apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && \
+	   apt-get install -y -qq wrk >/dev/null)); } || echo "wrk unavailable: no HTTP figures"
+	$(PY) -m tests.bench.run
 
 $(VENV)/.installed-load: $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install --quiet -e '.[load]'

@@ -142,9 +142,10 @@ class ContraindicationFactory(DjangoModelFactory):
     why = "It may not be safe."
 
 
-def grow_catalogue(times: int = 10) -> None:
+def grow_catalogue(times: int = 10, tag: str = "x") -> None:
     """Make the loaded catalogue `times` as large: copies of every muscle, prop, technique,
-    contraindication and stop signal, wired like the originals (for query-count tests)."""
+    contraindication and stop signal, wired like the originals (for query-count tests and
+    the benchmark). `tag` keeps the copies' slugs unique when growing twice."""
     muscles = list(models.Muscle.objects.prefetch_related("regions"))
     tools = list(models.Tool.objects.all())
     techniques = list(
@@ -155,7 +156,7 @@ def grow_catalogue(times: int = 10) -> None:
     for copy in range(1, times):
         muscle_copy = {
             m.pk: MuscleFactory(
-                slug=f"{m.slug}-{copy}",
+                slug=f"{m.slug}-{tag}{copy}",
                 name=f"{m.name} {copy}",
                 regions=list(m.regions.all()),
                 depth=m.depth,
@@ -165,13 +166,13 @@ def grow_catalogue(times: int = 10) -> None:
         }
         tool_copy = {
             t.pk: ToolFactory(
-                slug=f"{t.slug}-{copy}", name=f"{t.name} {copy}", cost_rank=t.cost_rank
+                slug=f"{t.slug}-{tag}{copy}", name=f"{t.name} {copy}", cost_rank=t.cost_rank
             )
             for t in tools
         }
         for t in techniques:
             TechniqueFactory(
-                slug=f"{t.slug}-{copy}",
+                slug=f"{t.slug}-{tag}{copy}",
                 name=f"{t.name} {copy}",
                 family=t.family,
                 performer=t.performer,
@@ -190,14 +191,14 @@ def grow_catalogue(times: int = 10) -> None:
             )
         for c in contraindications:
             ContraindicationFactory(
-                slug=f"{c.slug}-{copy}",
+                slug=f"{c.slug}-{tag}{copy}",
                 label=f"{c.label} {copy}",
                 effect=c.effect,
                 max_pressure=c.max_pressure,
             )
         for s in signals:
             models.StopSignal.objects.create(
-                slug=f"{s.slug}-{copy}",
+                slug=f"{s.slug}-{tag}{copy}",
                 feeling=s.feeling,
                 action=s.action,
                 advice=s.advice,

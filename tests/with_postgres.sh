@@ -24,16 +24,20 @@ if [ "$(id -u)" = 0 ]; then
   run_as=(runuser -u postgres --)
 fi
 stop() {
+  cd "$dir" 2>/dev/null || true
   "${run_as[@]}" "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$dir"
 }
 trap stop EXIT
 
+here=$(pwd)
+cd "$dir"  # the postgres user may not be allowed into the caller's directory
 "${run_as[@]}" "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 "${run_as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
   -o "-p $PORT -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off" \
   start >/dev/null
 "${run_as[@]}" "$bin/createdb" -h 127.0.0.1 -p "$PORT" -U postgres backcare
 
+cd "$here"
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/backcare"
 "$@"

@@ -1,0 +1,264 @@
+"""`make bench`: Backcare's performance figures, each target judged PASS or FAIL.
+
+Every target is a ratio measured in this one run (absolute times drift on shared machines):
+server time per page against a bare constant view (the floor) and across catalogue sizes
+(×1, ×10, ×100, grown with the test factories), SQL queries per page, HTTP throughput under
+gunicorn against /healthz, page weight, and the composer's time.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TMP = Path(tempfile.mkdtemp(prefix="backcare-bench-"))
+os.environ.update(
+    DJANGO_SETTINGS_MODULE="tests.bench.settings",
+    DJANGO_DEBUG="0",
+    DJANGO_SECRET_KEY="bench-only-secret-" + "b" * 40,
+    DJANGO_ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
+    DJANGO_SECURE_SSL_REDIRECT="0",
+    DJANGO_SECURE_COOKIES="0",
+    DJANGO_HSTS_SECONDS="0",
+    DATABASE_URL=f"sqlite:///{TMP / 'bench.sqlite3'}",
+    DJANGO_STATIC_ROOT=str(TMP / "static"),
+)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from backcare.planner.compose import Request, compose  # noqa: E402
+from backcare.planner.models import CareSession  # noqa: E402
+from backcare.planner.snapshot import catalogue_snapshot  # noqa: E402
+from tests.factories import care_session, grow_catalogue  # noqa: E402
+from tests.serving import Browser, Server, free_port, production_env  # noqa: E402
+
+HX = {"HTTP_HX_REQUEST": "true"}
+RUNS, WARM = 200, 20
+PREVIEWS = {
+    "preview: alone, mid back, ball + wall": "performer=self&region=mid-back&prop=tennis-ball"
+    "&prop=wall&minutes=10",
+    "preview: partner, 3 areas, 30 min": "performer=partner&region=upper-back"
+    "&region=lower-back&region=hips-glutes&minutes=30",
+    "preview: alone, all areas, 4 props": "performer=self&region=neck-shoulders&region=upper-back"
+    "&region=mid-back&region=lower-back&region=hips-glutes&prop=foam-roller&prop=massage-cane"
+    "&prop=tennis-ball&prop=wall&minutes=20",
+}
+# Pages whose content doesn't grow with the catalogue: at ×100 within 1.5× their ×1 time.
+FLAT = {"a muscle", "POST /build/", "player step (htmx)", *PREVIEWS}
+results: list[tuple[str, bool, str]] = []
+
+
+def verdict(name: str, ok: bool, detail: str) -> None:
+    results.append((name, ok, detail))
+    print(f"  {'PASS' if ok else 'FAIL'}  {name}: {detail}")
+
+
+def median_ms(call) -> float:
+    for _ in range(WARM):
+        call()
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def pages(client: Client, code: str) -> dict:
+    save = {"performer": "self", "region": "upper-back", "minutes": "10"}
+    found = {
+        "floor": lambda: client.get("/bench/floor"),
+        "/": lambda: client.get("/"),
+        "/muscles/": lambda: client.get("/muscles/"),
+        "a muscle": lambda: client.get("/muscles/rhomboids/"),
+        "POST /build/": lambda: client.post("/build/", save),
+        "player step (htmx)": lambda: client.get(f"/s/{code}/step/2/", **HX),
+    }
+    for name, query in PREVIEWS.items():
+        found[name] = lambda q=query: client.get("/build/?" + q, **HX)
+    return found
+
+
+def measure(scale: str) -> tuple[dict, dict]:
+    client = Client()
+    client.post("/build/screen/", {"next": ""})
+    code = care_session("self", ["upper-back", "mid-back"], ["tennis-ball", "wall"], 10).code
+    times, queries = {}, {}
+    for name, call in pages(client, code).items():
+        response = call()
+        assert response.status_code in (200, 302, 303), (name, response.status_code)
+        with CaptureQueriesContext(connection) as captured:
+            call()
+        queries[name] = len(captured)
+        times[name] = median_ms(call)
+    CareSession.objects.exclude(code=code).delete()  # the POSTs' sessions
+    ask = Request(
+        "self", ("upper-back", "mid-back", "hips-glutes"), frozenset({"tennis-ball", "wall"}), 30
+    )
+    snapshot = catalogue_snapshot()
+    times["composer (30 min)"] = median_ms(lambda: compose(snapshot, ask))
+    print(f"\n× {scale}: median of {RUNS} in-process requests (ms, multiple of the floor), queries")
+    for name, ms in times.items():
+        multiple = f"{ms / times['floor']:5.1f}×" if name != "composer (30 min)" else "      "
+        print(f"  {name:40} {ms:8.2f} ms {multiple}  {queries.get(name, '-'):>3} queries")
+    return times, queries
+
+
+def http_throughput() -> None:
+    wrk = shutil.which("wrk")
+    print(
+        "\nHTTP throughput under gunicorn on loopback (wrk, 10 s each, 2 threads, 32 connections)"
+    )
+    if not wrk:
+        verdict("HTTP throughput", False, "wrk is not installed (make bench installs it as root)")
+        return
+    env = production_env(
+        os.environ["DATABASE_URL"], DJANGO_STATIC_ROOT=os.environ["DJANGO_STATIC_ROOT"]
+    )
+    env["DJANGO_SETTINGS_MODULE"] = "backcare.settings"
+    workers = 2 * (os.cpu_count() or 1) + 1
+    server = Server(env, free_port(), workers=workers).start()
+    try:
+        browser = Browser(server.url)
+        browser.answer_screen()
+        cookie = "; ".join(f"{c.name}={c.value}" for c in browser.jar)
+        code = browser.save_session(
+            regions=("upper-back", "mid-back"), props=("tennis-ball", "wall")
+        )
+        targets = {
+            "/healthz": ("/healthz", []),
+            "/muscles/": ("/muscles/", []),
+            "builder preview": (
+                "/build/?" + next(iter(PREVIEWS.values())),
+                ["-H", "HX-Request: true", "-H", f"Cookie: {cookie}"],
+            ),
+            "player step": (f"/s/{code}/step/2/", ["-H", "HX-Request: true"]),
+        }
+        rates = {}
+        for name, (path, extra) in targets.items():
+            out = subprocess.run(
+                [wrk, "-t2", "-c32", "-d10s", *extra, server.url + path],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            rates[name] = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+            errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+            print(
+                f"  {name:20} {rates[name]:8.0f} req/s  {rates[name] / rates['/healthz']:5.0%} "
+                f"of /healthz{'  NON-2xx: ' + errors.group(1) if errors else ''}"
+            )
+        ratio = rates["builder preview"] / rates["/healthz"]
+        verdict("HTTP builder preview ≥ 30 % of /healthz", ratio >= 0.30, f"{ratio:.0%}")
+        ratio = rates["/muscles/"] / rates["/healthz"]
+        verdict("HTTP /muscles/ ≥ 40 % of /healthz", ratio >= 0.40, f"{ratio:.0%}")
+    finally:
+        server.stop()
+
+
+def static_file(url: str) -> Path:
+    return Path(settings.STATIC_ROOT) / url.removeprefix(settings.STATIC_URL).lstrip("/")
+
+
+def page_weight(client: Client, code: str) -> None:
+    print(
+        "\nPage weight of a first visit (HTML + CSS + JS; static files as whitenoise serves them)"
+    )
+    worst = 0
+    for name, url in {
+        "/muscles/": "/muscles/",
+        "/build/": "/build/?" + next(iter(PREVIEWS.values())),
+        "a player step": f"/s/{code}/step/1/",
+    }.items():
+        html = client.get(url).content
+        raw, packed = len(html), len(gzip.compress(html))
+        parts = [f"HTML {raw / 1024:.1f} KB ({packed / 1024:.1f} gz)"]
+        for asset in re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html):
+            path = static_file(asset.decode())
+            body = path.read_bytes()
+            served = path.with_name(path.name + ".gz")
+            size = served.stat().st_size if served.exists() else len(gzip.compress(body))
+            raw, packed = raw + len(body), packed + size
+            parts.append(f"{path.name.split('.')[0]} {len(body) / 1024:.1f} ({size / 1024:.1f} gz)")
+        worst = max(worst, packed)
+        print(
+            f"  {name:16} {raw / 1024:6.1f} KB raw, {packed / 1024:5.1f} KB compressed: "
+            + ", ".join(parts)
+        )
+    verdict("first visit ≤ 60 KB compressed", worst <= 60 * 1024, f"largest {worst / 1024:.1f} KB")
+    print("\nhtmx fragments")
+    fragments = {
+        "muscle panel": client.get("/muscles/rhomboids/", **HX).content,
+        "builder preview": client.get("/build/?" + next(iter(PREVIEWS.values())), **HX).content,
+        "player step": client.get(f"/s/{code}/step/2/", **HX).content,
+    }
+    for name, body in fragments.items():
+        packed = len(gzip.compress(body))
+        print(f"  {name:16} {len(body) / 1024:6.1f} KB raw, {packed / 1024:5.1f} KB gz")
+    step = len(gzip.compress(fragments["player step"]))
+    verdict("player step fragment ≤ 4 KB (gz)", step <= 4 * 1024, f"{step / 1024:.1f} KB")
+
+
+def main() -> int:
+    call_command("migrate", verbosity=0)
+    call_command("loaddata", "catalogue", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    measured = {"1": measure("1")}
+    # Weight and throughput are measured on the shipped catalogue.
+    client = Client()
+    client.post("/build/screen/", {"next": ""})
+    code = care_session("self", ["upper-back", "mid-back"], ["tennis-ball", "wall"], 10).code
+    page_weight(client, code)
+    http_throughput()
+    grow_catalogue(10, tag="a")
+    measured["10"] = measure("10")
+    grow_catalogue(10, tag="b")
+    measured["100"] = measure("100")
+
+    print("\nTargets")
+    counts = [q for _, q in measured.values()]
+    same = all(c == counts[0] for c in counts)
+    verdict(
+        "queries equal at ×1, ×10, ×100",
+        same,
+        "same" if same else str({s: q for s, (_, q) in measured.items()}),
+    )
+    small, large = measured["1"][0], measured["100"][0]
+    for name in sorted(FLAT):
+        ratio = large[name] / small[name]
+        verdict(f"{name}: ×100 ≤ 1.5 × ×1", ratio <= 1.5, f"{ratio:.2f}×")
+    for name, ms in small.items():
+        if name not in ("floor", "composer (30 min)"):
+            multiple = ms / small["floor"]
+            verdict(f"{name}: ≤ 10 × the floor at ×1", multiple <= 10, f"{multiple:.1f}×")
+    ratio = large["composer (30 min)"] / small["composer (30 min)"]
+    verdict(
+        "composer: ×100 ≤ 3 × ×1",
+        ratio <= 3,
+        f"{small['composer (30 min)']:.2f} → {large['composer (30 min)']:.2f} ms, {ratio:.1f}×",
+    )
+
+    failed = [name for name, ok, _ in results if not ok]
+    print(f"\n{len(results) - len(failed)} passed, {len(failed)} failed")
+    shutil.rmtree(TMP, ignore_errors=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
