@@ -12,7 +12,7 @@ from itertools import count, product
 
 SELF, PARTNER = "self", "partner"
 WARM_UP, MAIN, FINISH = "warm_up", "main", "finish"
-BOTH_SIDES, EACH_SIDE = "both", "each"
+BOTH_SIDES = "both"
 SIDES = ("left", "right")
 TOLERANCE = 5  # seconds the plan may differ from the asked time
 

@@ -28,14 +28,8 @@ class Verdict:
     def stops_session(self) -> bool:
         return bool(self.stop)
 
-    def allows(self, family: str, pressure: int) -> bool:
-        return family not in self.excluded_families and pressure <= self.max_pressure
-
     def allowance(self) -> Allowance:
         return Allowance(self.excluded_regions, self.max_pressure, self.excluded_families)
-
-
-CLEAR = Verdict()
 
 
 def screen(
