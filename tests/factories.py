@@ -142,6 +142,49 @@ class ContraindicationFactory(DjangoModelFactory):
     why = "It may not be safe."
 
 
+class StopSignalFactory(DjangoModelFactory):
+    class Meta:
+        model = models.StopSignal
+
+    slug = factory.Sequence(lambda n: f"signal-{n}")
+    feeling = factory.Sequence(lambda n: f"A feeling {n}")
+    action = models.StopSignal.Action.STOP
+    advice = "Stop and rest."
+    order = factory.Sequence(lambda n: 1000 + n)
+
+
+class CareSessionFactory(DjangoModelFactory):
+    """A saved session with its steps (`steps` techniques, one step each)."""
+
+    class Meta:
+        model = "planner.CareSession"
+        skip_postgeneration_save = True
+
+    performer = models.Performer.SELF
+    minutes = 5
+    total_seconds = 0
+
+    @factory.post_generation
+    def steps(self, create, extracted, **kwargs):
+        from backcare.planner.models import CareStep
+
+        for number, technique in enumerate(extracted or [TechniqueFactory()], start=1):
+            muscle = technique.muscles.first()
+            CareStep.objects.create(
+                session=self,
+                number=number,
+                phase=CareStep.Phase.MAIN,
+                technique=technique,
+                muscle=muscle,
+                region=muscle.regions.first(),
+                side=CareStep.Side.BOTH,
+                seconds=technique.default_seconds,
+                title=f"{technique.name} · {muscle.name}",
+            )
+        self.total_seconds = sum(step.seconds for step in self.steps.all())
+        self.save(update_fields=["total_seconds"])
+
+
 def grow_catalogue(times: int = 10, tag: str = "x") -> None:
     """Make the loaded catalogue `times` as large: copies of every muscle, prop, technique,
     contraindication and stop signal, wired like the originals (for query-count tests and
@@ -197,7 +240,7 @@ def grow_catalogue(times: int = 10, tag: str = "x") -> None:
                 max_pressure=c.max_pressure,
             )
         for s in signals:
-            models.StopSignal.objects.create(
+            StopSignalFactory(
                 slug=f"{s.slug}-{tag}{copy}",
                 feeling=s.feeling,
                 action=s.action,

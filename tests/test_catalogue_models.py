@@ -11,6 +11,7 @@ from tests.factories import (
     NoGoZoneFactory,
     RegionFactory,
     SourceFactory,
+    StopSignalFactory,
     TechniqueFactory,
     ToolFactory,
 )
@@ -126,3 +127,17 @@ def test_a_technique_has_at_least_one_phase():
 def test_only_limits_cap_pressure():
     with pytest.raises(IntegrityError), transaction.atomic():
         ContraindicationFactory(effect="refer", max_pressure=Pressure.LIGHT)
+
+
+def test_stop_signals_read_as_the_feeling():
+    assert str(StopSignalFactory(feeling="Tingling")) == "Tingling"
+
+
+def test_a_saved_session_adds_up_its_steps():
+    from tests.factories import CareSessionFactory
+
+    first, second = TechniqueFactory(default_seconds=60), TechniqueFactory(default_seconds=90)
+    session = CareSessionFactory(steps=[first, second])
+    assert [s.number for s in session.steps.all()] == [1, 2]
+    assert session.total_seconds == 150
+    assert len(session.code) == 12 and session.get_absolute_url() == f"/s/{session.code}/"
