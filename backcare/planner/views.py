@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -9,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from backcare.catalogue.diagram import back_diagram
-from backcare.catalogue.models import Contraindication, Muscle, Region, Tool
+from backcare.catalogue.models import Contraindication, Region, Tool
 from backcare.planner.compose import Request, compose, unlocks
 from backcare.planner.forms import BuildForm, ScreenForm
 from backcare.planner.memory import (
@@ -125,7 +127,9 @@ def _builder_context(form, plan, verdict, snapshot, regions, tools) -> dict:
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     performer = data.get("performer") or form["performer"].value() or "self"
     chosen_regions = set(data.get("region", ()))
-    lit = Muscle.objects.filter(regions__slug__in=chosen_regions).values_list("slug", flat=True)
+    # The picker's diagram already loads each muscle's regions: light the chosen ones from it.
+    diagram = back_diagram(size="mini", linked=False, pick_regions=True)
+    lit = [m.slug for m in diagram.muscles if {r.slug for r in m.regions.all()} & chosen_regions]
     tool_names = {t.slug: t.name for t in tools}
     region_names = {r.slug: r.name for r in regions}
     suggestions = []
@@ -150,7 +154,7 @@ def _builder_context(form, plan, verdict, snapshot, regions, tools) -> dict:
         "verdict": verdict,
         "suggestions": suggestions,
         "unlock_hints": {slug: [region_names[r] for r in found] for slug, found in hints.items()},
-        "diagram": back_diagram(selected=list(lit), size="mini", linked=False, pick_regions=True),
+        "diagram": replace(diagram, selected=frozenset(lit)),
         "excluded_names": [r.name for r in regions if r.slug in verdict.excluded_regions],
         "query": builder_query(form.data) if form.is_bound else "",
         "nav": "build",
