@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "backcare.web.PermissionsPolicyMiddleware",
+    "backcare.catalogue.cache.CatalogueVersionMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -7,6 +7,7 @@ browser, the builder's region picker and the player; this says what each use sho
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from backcare.catalogue.cache import remember
 from backcare.catalogue.models import Muscle, NoGoZone
 
 
@@ -19,6 +20,13 @@ class Diagram:
     size: str = "full"  # "full" or "mini"
     linked: bool = True  # each muscle links to its page
     pick_regions: bool = False  # muscles carry their regions (the builder's region picker)
+    labels: bool = True  # name the no-go zones in the margins
+
+    @property
+    def key(self) -> tuple:
+        """Everything that changes the drawing, besides the catalogue itself."""
+        selected = tuple(sorted(self.selected))
+        return (selected, self.side, self.size, self.linked, self.pick_regions, self.labels)
 
     @property
     def drawing_order(self) -> list[Muscle]:
@@ -32,9 +40,15 @@ def back_diagram(
     size: str = "full",
     linked: bool = True,
     pick_regions: bool = False,
+    labels: bool = True,
 ) -> Diagram:
+    muscles, zones = remember(("diagram", pick_regions), lambda: _shapes(pick_regions))
+    return Diagram(muscles, zones, frozenset(selected), side, size, linked, pick_regions, labels)
+
+
+def _shapes(pick_regions: bool) -> tuple[list[Muscle], list[NoGoZone]]:
     muscles = Muscle.objects.only("slug", "name", "shape", "depth", "order", "bilateral")
     if pick_regions:
         muscles = muscles.prefetch_related("regions")
-    zones = list(NoGoZone.objects.only("slug", "name", "label", "shape", "bilateral"))
-    return Diagram(list(muscles), zones, frozenset(selected), side, size, linked, pick_regions)
+    zones = NoGoZone.objects.only("slug", "name", "label", "shape", "bilateral")
+    return list(muscles), list(zones)

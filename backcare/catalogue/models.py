@@ -495,3 +495,14 @@ class StopSignal(SlugModel):
 
     def __str__(self) -> str:
         return self.feeling
+
+
+class CatalogueVersion(models.Model):
+    """One row: a random token that every change to the catalogue replaces, in the same
+    transaction (see backcare.catalogue.cache). What a process worked out from the catalogue
+    is kept under the token it was worked out for."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token

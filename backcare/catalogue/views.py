@@ -1,4 +1,7 @@
-"""Pages for browsing what Backcare knows: the back diagram, techniques, props and safety."""
+"""Pages for browsing what Backcare knows: the back diagram, techniques, props and safety.
+
+They are made from the catalogue alone, so each process keeps them until it changes
+(`catalogue_page`)."""
 
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -6,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from backcare.catalogue.cache import catalogue_page
 from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.models import (
     Contraindication,
@@ -23,6 +27,7 @@ from backcare.web import HtmxHttpRequest, page_or_fragment
 
 
 @require_safe
+@catalogue_page
 def home(request: HtmxHttpRequest) -> HttpResponse:
     counts = {
         "regions": Region.objects.count(),
@@ -50,12 +55,14 @@ def _muscle_page(request: HtmxHttpRequest, muscle: Muscle | None) -> HttpRespons
 
 @require_safe
 @vary_on_headers("HX-Request")
+@catalogue_page
 def muscle_list(request: HtmxHttpRequest) -> HttpResponse:
     return _muscle_page(request, None)
 
 
 @require_safe
 @vary_on_headers("HX-Request")
+@catalogue_page
 def muscle_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     techniques = Technique.objects.with_details().prefetch_related("muscles__regions")
     muscle = get_object_or_404(
@@ -69,6 +76,7 @@ def muscle_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request")
+@catalogue_page
 def technique_list(request: HtmxHttpRequest) -> HttpResponse:
     performer = request.GET.get("performer", "")
     techniques = Technique.objects.with_details()
@@ -89,6 +97,7 @@ def technique_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request")
+@catalogue_page
 def technique_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     technique = get_object_or_404(
         Technique.objects.with_details().prefetch_related(
@@ -107,12 +116,14 @@ def technique_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@catalogue_page
 def prop_list(request: HtmxHttpRequest) -> HttpResponse:
     tools = Tool.objects.prefetch_related("requirements", "helps")
     return render(request, "catalogue/props.html", {"tools": tools, "nav": "props"})
 
 
 @require_safe
+@catalogue_page
 def prop_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     tool = get_object_or_404(
         Tool.objects.prefetch_related("substitutes_for", "substitutes", "sources"), slug=slug
@@ -134,6 +145,7 @@ def prop_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@catalogue_page
 def safety(request: HtmxHttpRequest) -> HttpResponse:
     contraindications = Contraindication.objects.prefetch_related("sources", "excluded_families")
     by_effect = {effect: [] for effect in Contraindication.Effect}

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.urls import reverse
 
+from backcare.catalogue.cache import catalogue_ids
 from backcare.catalogue.models import Muscle, Performer, Region, Technique, Tool
 from backcare.planner.compose import Plan, PlannedStep, Request
 
@@ -26,25 +27,30 @@ class CareSessionManager(models.Manager):
     @transaction.atomic
     def create_from_plan(self, plan: Plan, ask: Request) -> CareSession:
         """Save a composed plan and the inputs that shaped it (never the screen's answers)."""
-        slugs = {step.technique for step in plan.steps}
-        techniques = Technique.objects.in_bulk(slugs, field_name="slug")
-        muscles = Muscle.objects.in_bulk({s.muscle for s in plan.steps}, field_name="slug")
-        regions = Region.objects.in_bulk(
-            {s.region for s in plan.steps} | set(ask.regions), field_name="slug"
-        )
+        ids = catalogue_ids()
         session = self.create(
             performer=ask.performer, minutes=ask.minutes, total_seconds=plan.total_seconds
         )
-        session.regions.set([regions[slug] for slug in ask.regions if slug in regions])
-        session.props.set(Tool.objects.filter(slug__in=ask.props))
+        # A new session links to nothing yet: insert the links without .add()'s look-up.
+        regions, props = CareSession.regions.through, CareSession.props.through
+        regions.objects.bulk_create(
+            regions(caresession=session, region_id=ids[Region][slug])
+            for slug in dict.fromkeys(ask.regions)
+            if slug in ids[Region]
+        )
+        props.objects.bulk_create(
+            props(caresession=session, tool_id=ids[Tool][slug])
+            for slug in sorted(ask.props)
+            if slug in ids[Tool]
+        )
         CareStep.objects.bulk_create(
             CareStep(
                 session=session,
                 number=number,
                 phase=step.phase,
-                technique=techniques[step.technique],
-                muscle=muscles[step.muscle],
-                region=regions[step.region],
+                technique_id=ids[Technique][step.technique],
+                muscle_id=ids[Muscle][step.muscle],
+                region_id=ids[Region][step.region],
                 side=step.side,
                 seconds=step.seconds,
                 title=step_title(step),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from backcare.catalogue.cache import contraindications, remember
 from backcare.catalogue.models import Contraindication, Pressure
 from backcare.planner.compose import Allowance
 
@@ -62,8 +63,10 @@ def screen(
 
 def verdict_for(flags: Iterable[str], areas: Iterable[str]) -> Verdict:
     """The verdict for remembered answers (slugs); unknown slugs are ignored."""
-    answers = Contraindication.objects.filter(slug__in=list(flags)).prefetch_related(
-        "excluded_families"
-    )
-    areas = tuple(areas)
-    return screen(answers, {c.slug: areas for c in answers if c.asks_for_area})
+    flags, areas = frozenset(flags), tuple(areas)
+
+    def judge() -> Verdict:
+        answers = [c for c in contraindications() if c.slug in flags]
+        return screen(answers, {c.slug: areas for c in answers if c.asks_for_area})
+
+    return remember(("planner.verdict", flags, areas), judge)

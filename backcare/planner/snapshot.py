@@ -1,10 +1,16 @@
-"""Read the catalogue into the plain values `compose` works on (a handful of queries)."""
+"""Read the catalogue into the plain values `compose` works on (a handful of queries, once
+per catalogue version in each process)."""
 
+from backcare.catalogue.cache import remember
 from backcare.catalogue.models import NoGoZone, Region, Technique, Tool
 from backcare.planner.compose import MuscleInfo, Snapshot, TechniqueInfo, ToolInfo
 
 
 def catalogue_snapshot() -> Snapshot:
+    return remember("planner.snapshot", _read_snapshot)
+
+
+def _read_snapshot() -> Snapshot:
     techniques = Technique.objects.select_related("family").prefetch_related(
         "muscles__regions", "regions", "requirements__tool"
     )

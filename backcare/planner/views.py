@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from backcare.catalogue.cache import contraindications, regions, remember, tools
 from backcare.catalogue.diagram import back_diagram
-from backcare.catalogue.models import Contraindication, Region, Tool
 from backcare.planner.compose import Request, compose, unlocks
 from backcare.planner.forms import BuildForm, ScreenForm
 from backcare.planner.memory import (
@@ -47,17 +47,16 @@ def _with_query(path: str, query: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 def screen_view(request: HtmxHttpRequest) -> HttpResponse:
-    contraindications = Contraindication.objects.prefetch_related("excluded_families")
-    regions = Region.objects.all()
+    questions, known_regions = contraindications(), regions()
     if request.method == "GET":
         remembered = recall_screen(request)
         initial = {"next": builder_query(request.GET)}
         if remembered:
             initial |= {"flag": remembered.flags, "area": remembered.areas}
-        form = ScreenForm(initial=initial, contraindications=contraindications, regions=regions)
+        form = ScreenForm(initial=initial, contraindications=questions, regions=known_regions)
         return render(request, "planner/screen.html", {"form": form, "nav": "build"})
 
-    form = ScreenForm(request.POST, contraindications=contraindications, regions=regions)
+    form = ScreenForm(request.POST, contraindications=questions, regions=known_regions)
     if not form.is_valid():
         context = {"form": form, "nav": "build"}
         return render(request, "planner/screen.html", context, status=400)
@@ -84,8 +83,8 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
     verdict = verdict_for(remembered.flags, remembered.areas)
     if verdict.stops_session:  # the catalogue changed since: a remembered answer now stops
         return SeeOther(reverse("planner:screen"))
-    regions, tools = list(Region.objects.all()), list(Tool.objects.all())
-    form = _build_form(request, regions, tools)
+    known_regions, known_tools = regions(), tools()
+    form = _build_form(request, known_regions, known_tools)
     snapshot = catalogue_snapshot()
     plan = ask = None
     if form.is_bound and form.is_valid():
@@ -93,14 +92,17 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
         ask = Request(
             data["performer"], tuple(data["region"]), frozenset(data["prop"]), data["minutes"]
         )
-        plan = compose(snapshot, ask, verdict.allowance())
+        allowance = verdict.allowance()
+        plan = remember(("planner.plan", ask, allowance), lambda: compose(snapshot, ask, allowance))
     if request.method == "POST" and plan is not None:
         if not plan.is_empty:
             return _start(plan, ask)
         form.add_error(None, "There is nothing to do in this session yet: see below.")
 
-    context = _builder_context(form, plan, verdict, snapshot, regions, tools)
     template = page_or_fragment(request, "planner/build.html", "preview")
+    context = _preview_context(form, plan, verdict, known_regions, known_tools)
+    if template == "planner/build.html":
+        context |= _form_context(form, verdict, snapshot, known_regions)
     response = render(request, template, context, status=400 if form.errors else 200)
     if ask is not None:
         remember_props(response, sorted(ask.props))
@@ -123,15 +125,9 @@ def _start(plan, ask: Request) -> HttpResponse:
     return response
 
 
-def _builder_context(form, plan, verdict, snapshot, regions, tools) -> dict:
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    performer = data.get("performer") or form["performer"].value() or "self"
-    chosen_regions = set(data.get("region", ()))
-    # The picker's diagram already loads each muscle's regions: light the chosen ones from it.
-    diagram = back_diagram(size="mini", linked=False, pick_regions=True)
-    lit = [m.slug for m in diagram.muscles if {r.slug for r in m.regions.all()} & chosen_regions]
+def _preview_context(form, plan, verdict, regions, tools) -> dict:
+    """What the preview (the htmx fragment) shows: the plan and what it could not reach."""
     tool_names = {t.slug: t.name for t in tools}
-    region_names = {r.slug: r.name for r in regions}
     suggestions = []
     if plan:
         for item in plan.unreachable:
@@ -145,17 +141,33 @@ def _builder_context(form, plan, verdict, snapshot, regions, tools) -> dict:
                     "add_url": _with_query(reverse("planner:build"), add.urlencode()),
                 }
             )
-    hints = unlocks(
-        snapshot, performer if performer in ("self", "partner") else "self", verdict.allowance()
-    )
     return {
         "form": form,
         "plan": plan,
         "verdict": verdict,
         "suggestions": suggestions,
+        "excluded_names": [r.name for r in regions if r.slug in verdict.excluded_regions],
+    }
+
+
+def _form_context(form, verdict, snapshot, regions) -> dict:
+    """What only the whole page shows: the region picker and what each prop opens alone."""
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    performer = data.get("performer") or form["performer"].value() or "self"
+    performer = performer if performer in ("self", "partner") else "self"
+    chosen_regions = set(data.get("region", ()))
+    # The picker's diagram already loads each muscle's regions: light the chosen ones from it.
+    diagram = back_diagram(size="mini", linked=False, pick_regions=True, labels=False)
+    lit = [m.slug for m in diagram.muscles if {r.slug for r in m.regions.all()} & chosen_regions]
+    region_names = {r.slug: r.name for r in regions}
+    allowance = verdict.allowance()
+    hints = remember(
+        ("planner.unlocks", performer, allowance),
+        lambda: unlocks(snapshot, performer, allowance),
+    )
+    return {
         "unlock_hints": {slug: [region_names[r] for r in found] for slug, found in hints.items()},
         "diagram": replace(diagram, selected=frozenset(lit)),
-        "excluded_names": [r.name for r in regions if r.slug in verdict.excluded_regions],
         "query": builder_query(form.data) if form.is_bound else "",
         "nav": "build",
     }

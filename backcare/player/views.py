@@ -8,8 +8,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from backcare.catalogue.cache import remember, rows_by_id
 from backcare.catalogue.diagram import back_diagram
-from backcare.catalogue.models import Contraindication, StopSignal, TechniqueStep
+from backcare.catalogue.models import (
+    Contraindication,
+    Muscle,
+    Region,
+    StopSignal,
+    Technique,
+    TechniqueStep,
+)
 from backcare.planner.models import CareSession, CareStep
 from backcare.player.forms import PainForm
 from backcare.web import HtmxHttpRequest, SeeOther, page_or_fragment
@@ -38,15 +46,27 @@ def overview(request: HtmxHttpRequest, code: str) -> HttpResponse:
     return render(request, "player/overview.html", {"session": session, "form": form})
 
 
+def _instructions(technique_id: int) -> list[TechniqueStep]:
+    return remember(
+        ("player.instructions", technique_id),
+        lambda: list(TechniqueStep.objects.filter(technique=technique_id)),
+    )
+
+
 @require_safe
 @vary_on_headers("HX-Request")
 def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
-    session = _session(code)
-    steps = list(session.steps.all())
+    # One query (the steps, each with its session); the catalogue rows come from the cache.
+    steps = list(CareStep.objects.filter(session__code=code).select_related("session"))
+    if not steps:
+        raise Http404("No such session.")
     if not 1 <= number <= len(steps):
         raise Http404("No such step in this session.")
-    current = steps[number - 1]
-    instructions = TechniqueStep.objects.filter(technique=current.technique_id)
+    session, current = steps[0].session, steps[number - 1]
+    current.technique = rows_by_id(Technique)[current.technique_id]
+    current.muscle = rows_by_id(Muscle)[current.muscle_id]
+    current.region = rows_by_id(Region)[current.region_id]
+    instructions = _instructions(current.technique_id)
     lit_side = current.side if current.side in ("left", "right") else ""
     context = {
         "session": session,
@@ -59,7 +79,7 @@ def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
         "previous": number - 1 if number > 1 else None,
         "next": number + 1 if number < len(steps) else None,
         "diagram": back_diagram(
-            selected=[current.muscle.slug], side=lit_side, size="mini", linked=False
+            selected=[current.muscle.slug], side=lit_side, size="mini", linked=False, labels=False
         ),
     }
     template = page_or_fragment(request, "player/step.html", "player")

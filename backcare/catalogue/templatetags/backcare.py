@@ -1,8 +1,26 @@
-"""Template filters people-facing pages share."""
+"""Template filters and tags people-facing pages share."""
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+from backcare.catalogue.cache import remember
+from backcare.catalogue.diagram import Diagram
 
 register = template.Library()
+
+
+@register.simple_tag
+def draw_diagram(diagram: Diagram, label: str = "", target: str = "") -> SafeString:
+    """{% draw_diagram diagram label="…" target="#id" %}: the back diagram's SVG
+    (catalogue/diagram.html), drawn once per catalogue version for what it shows.
+
+    `label` is its accessible name; `target`, an htmx target for the muscle links."""
+    context = {"diagram": diagram, "diagram_label": label, "diagram_target": target}
+    return remember(
+        ("diagram-svg", diagram.key, label, target),
+        lambda: render_to_string("catalogue/diagram.html", context),
+    )
 
 
 @register.filter
