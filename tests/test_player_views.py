@@ -1,5 +1,7 @@
 """The player's pages: overview, steps (page and htmx fragment), stop, done and ratings."""
 
+import gzip
+
 import pytest
 from django.test import Client
 
@@ -140,3 +142,14 @@ def test_player_query_counts_do_not_grow_with_the_catalogue(client, session):
     care_session("partner", ["lower-back"], [], 30)
     assert counts() == small
     assert CareSession.objects.count() == 2
+
+
+def test_a_step_fragment_stays_small_and_draws_each_shape_once_at_any_size(client, session):
+    url = f"/s/{session.code}/step/2/"
+    small = client.get(url, **HX).content
+    grow_catalogue(10)
+    large = client.get(url, **HX).content
+    for body in (small, large):
+        assert len(gzip.compress(body)) <= 4 * 1024
+        assert body.decode().count("data-muscle=") == 9  # the shipped shapes, once each
+    assert 'id="shape-rhomboids"' not in small.decode()  # the page's defs serve it

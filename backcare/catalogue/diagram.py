@@ -30,8 +30,15 @@ class Diagram:
 
     @property
     def drawing_order(self) -> list[Muscle]:
-        """Superficial muscles first; deep ones last, drawn dashed on top so they stay clickable."""
-        return sorted(self.muscles, key=lambda m: (m.depth == Muscle.Depth.DEEP, m.order))
+        """Superficial muscles first; deep ones last, drawn dashed on top so they stay clickable.
+
+        Each shape is drawn once (a lit muscle's, if one has it): muscles that share a shape
+        would only be painted, and linked, over each other; the muscle index lists them all.
+        """
+        by_shape: dict[str, Muscle] = {}
+        for muscle in sorted(self.muscles, key=lambda m: (m.slug not in self.selected, m.order)):
+            by_shape.setdefault(muscle.shape, muscle)
+        return sorted(by_shape.values(), key=lambda m: (m.depth == Muscle.Depth.DEEP, m.order))
 
 
 def back_diagram(

@@ -6,8 +6,10 @@ is built from the database by `backcare.planner.snapshot`.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import count, product
 
 SELF, PARTNER = "self", "partner"
@@ -69,17 +71,72 @@ class Snapshot:
     # (region, families barred there); an empty family set bars every kind of pressure.
     barred: tuple[tuple[str, frozenset[str]], ...] = ()
 
+    # Look-ups worked out once per snapshot (it never changes), so composing a session
+    # needn't go through the whole catalogue.
+    @cached_property
+    def _region_orders(self) -> dict[str, int]:
+        return {slug: i for i, (slug, _) in enumerate(self.regions)}
+
+    @cached_property
+    def _region_names(self) -> dict[str, str]:
+        return dict(self.regions)
+
+    @cached_property
+    def _tools(self) -> dict[str, ToolInfo]:
+        return {t.slug: t for t in self.tools}
+
     def region_order(self, slug: str) -> int:
-        return [s for s, _ in self.regions].index(slug)
+        return self._region_orders[slug]
 
     def region_name(self, slug: str) -> str:
-        return dict(self.regions)[slug]
+        return self._region_names[slug]
 
     def tool(self, slug: str) -> ToolInfo:
-        return next(t for t in self.tools if t.slug == slug)
+        return self._tools[slug]
 
     def is_barred(self, family: str, region: str) -> bool:
         return any(r == region and (not fams or family in fams) for r, fams in self.barred)
+
+    @cached_property
+    def bookends(self) -> tuple[TechniqueInfo, ...]:
+        """Techniques that can open or close a session, in `_ordered` order."""
+        return tuple(t for t in _ordered(self.techniques) if t.warm_up or t.finish)
+
+    @cached_property
+    def mains(self) -> dict[tuple[str, str], tuple[tuple[TechniqueInfo, ...], ...]]:
+        """(performer, region) -> the main techniques that work a muscle there and aren't
+        barred there: (those that need props, those for bare hands), each in the order
+        `_main_priority` gives them."""
+        found: dict[tuple[str, str], tuple[list, list]] = {}
+        for t in self.techniques:
+            if not t.main:
+                continue
+            for region in t.regions:
+                if t.muscles_in(region) and not self.is_barred(t.family, region):
+                    with_props, hands = found.setdefault((t.performer, region), ([], []))
+                    (with_props if t.prop_groups else hands).append(t)
+        return {
+            key: (
+                tuple(sorted(with_props, key=lambda t: (t.family_order, t.pressure, t.slug))),
+                tuple(
+                    sorted(
+                        hands,
+                        key=lambda t: (t.warm_up or t.finish, t.family_order, t.pressure, t.slug),
+                    )
+                ),
+            )
+            for key, (with_props, hands) in found.items()
+        }
+
+    @cached_property
+    def needing(self) -> dict[str, frozenset[str]]:
+        """Prop -> the techniques (slugs) that name it in a requirement."""
+        found: dict[str, set[str]] = {}
+        for t in self.techniques:
+            for group in t.prop_groups:
+                for tool in group:
+                    found.setdefault(tool, set()).add(t.slug)
+        return {tool: frozenset(slugs) for tool, slugs in found.items()}
 
 
 # ---------- What the person asks, and what the screen allows ----------
@@ -175,14 +232,13 @@ def compose(snapshot: Snapshot, request: Request, allowance: Allowance = Allowan
             and bool(t.muscles_in(region))
         )
 
-    usable = [t for t in _ordered(snapshot.techniques) if t.usable_with(owned)]
     unreachable: list[Unreachable] = []
     mains: dict[str, list[TechniqueInfo]] = {}
     for region in asked:
         if region in allowance.excluded_regions:
             unreachable.append(Unreachable(region, snapshot.region_name(region), excluded=True))
             continue
-        found = _main_priority([t for t in usable if t.main and allowed(t, region)], owned)
+        found = _main_choices(snapshot, request, allowance, region)
         if found:
             mains[region] = found
         else:
@@ -203,8 +259,8 @@ def compose(snapshot: Snapshot, request: Request, allowance: Allowance = Allowan
             abs(snapshot.region_order(slug) - snapshot.region_order(r)) for r in reached
         ),
     )
-    warm = _bookend(usable, reached + elsewhere, allowed, "warm_up")
-    finish = _bookend(usable, reached + elsewhere, allowed, "finish", avoid=warm)
+    warm = _bookend(snapshot, owned, reached + elsewhere, allowed, "warm_up")
+    finish = _bookend(snapshot, owned, reached + elsewhere, allowed, "finish", avoid=warm)
     opening = {b.technique.slug for b in (warm, finish) if b}
     for region, found in mains.items():  # the main work shouldn't just repeat the bookends
         mains[region] = sorted(found, key=lambda t: t.slug in opening)
@@ -236,19 +292,21 @@ def _ordered(techniques: Sequence[TechniqueInfo]) -> list[TechniqueInfo]:
     return sorted(techniques, key=lambda t: (t.pressure, t.family_order, t.slug))
 
 
-def _main_priority(found: list[TechniqueInfo], owned: frozenset[str]) -> list[TechniqueInfo]:
-    """Which main work a region gets first: what uses the props the person said they own,
-    then work that isn't also the warm-up or finish, then the session order of families."""
-    return sorted(
-        found,
-        key=lambda t: (
-            not (t.prop_groups and t.usable_with(owned)),
-            (t.warm_up or t.finish) and not t.prop_groups,  # plain stroking: it opens anyway
-            t.family_order,
-            t.pressure,
-            t.slug,
-        ),
-    )
+def _main_choices(
+    snapshot: Snapshot, request: Request, allowance: Allowance, region: str
+) -> list[TechniqueInfo]:
+    """The main work a region can get, best first: what uses the props the person said they
+    own, then work that isn't also the warm-up or finish (plain stroking opens anyway), then
+    the session order of families, gentle before firm (the order `Snapshot.mains` keeps)."""
+    with_props, hands = snapshot.mains.get((request.performer, region), ((), ()))
+    maybe = frozenset().union(*(snapshot.needing.get(tool, ()) for tool in request.props))
+
+    def permitted(t: TechniqueInfo) -> bool:
+        return t.family not in allowance.excluded_families and t.pressure <= allowance.max_pressure
+
+    return [
+        t for t in with_props if t.slug in maybe and t.usable_with(request.props) and permitted(t)
+    ] + [t for t in hands if permitted(t)]
 
 
 def _unit(
@@ -264,17 +322,22 @@ def _unit(
     return _Unit(technique, region, phase, muscle, sides=sides)
 
 
-def _bookend(usable, regions, allowed, flag: str, avoid: _Unit | None = None) -> _Unit | None:
-    """The warm-up (or finish): the gentlest allowed technique that suits it, on the first of
-    `regions` (in order of preference) where it is allowed."""
-    for technique in usable:
+def _bookend(
+    snapshot: Snapshot, owned, regions, allowed, flag: str, avoid: _Unit | None = None
+) -> _Unit | None:
+    """The warm-up (or finish): the gentlest allowed technique that suits it and needs only
+    props the person owns, on the first of `regions` (in order of preference) where it is
+    allowed."""
+    for technique in snapshot.bookends:
         if not getattr(technique, flag) or (avoid and avoid.technique == technique):
+            continue
+        if not technique.usable_with(owned):
             continue
         for region in regions:
             if allowed(technique, region):
                 return _unit(technique, region, WARM_UP if flag == "warm_up" else FINISH)
     if avoid is not None:  # the same gentle stroking may open and close a session
-        return _bookend(usable, regions, allowed, flag)
+        return _bookend(snapshot, owned, regions, allowed, flag)
     return None
 
 
@@ -288,8 +351,8 @@ def _rounds(mains: dict[str, list[TechniqueInfo]]) -> Iterator[_Unit]:
     worked: set[str] = set()
     for round_number in count():
         for region, found in mains.items():
-            fresh = [t for t in found if t.slug not in used]  # vary the work across areas
-            technique = fresh[0] if fresh else found[round_number % len(found)]
+            fresh = next((t for t in found if t.slug not in used), None)  # vary the work
+            technique = fresh or found[round_number % len(found)]
             unit = _unit(technique, region, MAIN, frozenset(worked))
             used.add(technique.slug)
             worked.add(unit.muscle.slug)
@@ -341,17 +404,17 @@ def _share(units: list[_Unit], total: int) -> None:
     remainder handed out one second at a time to units with room, in order.
     """
 
+    ranges = [
+        (u.technique.default_seconds, u.technique.min_seconds, u.technique.max_seconds)
+        for u in units
+    ]
+    counts = [u.count for u in units]
+
     def seconds_at(scale: float) -> list[int]:
-        return [
-            min(
-                max(round(u.technique.default_seconds * scale), u.technique.min_seconds),
-                u.technique.max_seconds,
-            )
-            for u in units
-        ]
+        return [min(max(round(default * scale), lo), hi) for default, lo, hi in ranges]
 
     def used(values: list[int]) -> int:
-        return sum(v * u.count for v, u in zip(values, units, strict=True))
+        return sum(map(operator.mul, values, counts))
 
     low, high = 0.0, 100.0
     for _ in range(60):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django import forms
 from django.utils.datastructures import MultiValueDict
 
@@ -53,28 +56,53 @@ class ScreenForm(forms.Form):
         ]
 
 
+@dataclass(frozen=True)
+class Options:
+    """What a field offers: (slug, name) pairs in order, and the slugs, to check answers."""
+
+    choices: tuple[tuple[str, str], ...]
+    slugs: frozenset[str]
+
+    @classmethod
+    def of(cls, rows: Iterable) -> Options:
+        choices = tuple((row.slug, row.name) for row in rows)
+        return cls(choices, frozenset(slug for slug, _ in choices))
+
+
+class OptionsField(forms.MultipleChoiceField):
+    """Checkboxes over `Options`: an answer is checked by a set look-up, and the choices are
+    only listed when the field is drawn, so a long catalogue costs nothing per answer."""
+
+    def offer(self, options: Options) -> None:
+        self.options = options
+        self.choices = lambda: options.choices  # listed lazily
+
+    def valid_value(self, value) -> bool:
+        return str(value) in self.options.slugs
+
+
 class BuildForm(forms.Form):
     """The builder's answers. The URL carries them, so a bookmark reproduces the preview."""
 
     performer = forms.ChoiceField(
         choices=Performer.choices, initial=Performer.SELF, widget=forms.RadioSelect
     )
-    region = forms.MultipleChoiceField(
+    region = OptionsField(
         required=False, widget=forms.CheckboxSelectMultiple, label="Where does it hurt?"
     )
-    prop = forms.MultipleChoiceField(
+    prop = OptionsField(
         required=False, widget=forms.CheckboxSelectMultiple, label="What do you have?"
     )
     minutes = forms.IntegerField(
         min_value=MIN_MINUTES, max_value=MAX_MINUTES, initial=DEFAULT_MINUTES
     )
 
-    def __init__(self, data=None, *, regions, tools, **kwargs):
+    def __init__(self, data=None, *, regions: Options, props: Options, **kwargs):
         if data is not None:
             data = _with_defaults(data)
         super().__init__(data, **kwargs)
-        self.fields["region"].choices = [(r.slug, r.name) for r in regions]
-        self.fields["prop"].choices = [(t.slug, t.name) for t in tools]
+        self.fields["region"].offer(regions)
+        self.fields["prop"].offer(props)
         self.fields["performer"].error_messages["invalid_choice"] = (
             "“%(value)s” isn't an option: choose yourself or a partner."
         )

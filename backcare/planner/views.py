@@ -13,7 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from backcare.catalogue.cache import contraindications, regions, remember, tools
 from backcare.catalogue.diagram import back_diagram
 from backcare.planner.compose import Request, compose, unlocks
-from backcare.planner.forms import BuildForm, ScreenForm
+from backcare.planner.forms import BuildForm, Options, ScreenForm
 from backcare.planner.memory import (
     ScreenAnswers,
     forget_screen,
@@ -83,8 +83,7 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
     verdict = verdict_for(remembered.flags, remembered.areas)
     if verdict.stops_session:  # the catalogue changed since: a remembered answer now stops
         return SeeOther(reverse("planner:screen"))
-    known_regions, known_tools = regions(), tools()
-    form = _build_form(request, known_regions, known_tools)
+    form = _build_form(request)
     snapshot = catalogue_snapshot()
     plan = ask = None
     if form.is_bound and form.is_valid():
@@ -100,22 +99,26 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
         form.add_error(None, "There is nothing to do in this session yet: see below.")
 
     template = page_or_fragment(request, "planner/build.html", "preview")
-    context = _preview_context(form, plan, verdict, known_regions, known_tools)
+    context = _preview_context(form, plan, verdict, snapshot)
     if template == "planner/build.html":
-        context |= _form_context(form, verdict, snapshot, known_regions)
+        context |= _form_context(form, verdict, snapshot)
     response = render(request, template, context, status=400 if form.errors else 200)
     if ask is not None:
         remember_props(response, sorted(ask.props))
     return response
 
 
-def _build_form(request: HtmxHttpRequest, regions, tools) -> BuildForm:
+def _build_form(request: HtmxHttpRequest) -> BuildForm:
     """Bound to the POST or the query string; unbound (with the props remembered) when empty."""
+    offered = remember(
+        "planner.build-options",
+        lambda: {"regions": Options.of(regions()), "props": Options.of(tools())},
+    )
     if request.method == "POST":
-        return BuildForm(request.POST, regions=regions, tools=tools)
+        return BuildForm(request.POST, **offered)
     if any(key in request.GET for key in BUILD_KEYS):
-        return BuildForm(request.GET, regions=regions, tools=tools)
-    return BuildForm(initial={"prop": recall_props(request)}, regions=regions, tools=tools)
+        return BuildForm(request.GET, **offered)
+    return BuildForm(initial={"prop": recall_props(request)}, **offered)
 
 
 def _start(plan, ask: Request) -> HttpResponse:
@@ -125,9 +128,8 @@ def _start(plan, ask: Request) -> HttpResponse:
     return response
 
 
-def _preview_context(form, plan, verdict, regions, tools) -> dict:
+def _preview_context(form, plan, verdict, snapshot) -> dict:
     """What the preview (the htmx fragment) shows: the plan and what it could not reach."""
-    tool_names = {t.slug: t.name for t in tools}
     suggestions = []
     if plan:
         for item in plan.unreachable:
@@ -137,7 +139,7 @@ def _preview_context(form, plan, verdict, regions, tools) -> dict:
             suggestions.append(
                 {
                     "item": item,
-                    "props": [tool_names[slug] for slug in item.props],
+                    "props": [snapshot.tool(slug).name for slug in item.props],
                     "add_url": _with_query(reverse("planner:build"), add.urlencode()),
                 }
             )
@@ -146,11 +148,13 @@ def _preview_context(form, plan, verdict, regions, tools) -> dict:
         "plan": plan,
         "verdict": verdict,
         "suggestions": suggestions,
-        "excluded_names": [r.name for r in regions if r.slug in verdict.excluded_regions],
+        "excluded_names": [
+            name for slug, name in snapshot.regions if slug in verdict.excluded_regions
+        ],
     }
 
 
-def _form_context(form, verdict, snapshot, regions) -> dict:
+def _form_context(form, verdict, snapshot) -> dict:
     """What only the whole page shows: the region picker and what each prop opens alone."""
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     performer = data.get("performer") or form["performer"].value() or "self"
@@ -159,7 +163,7 @@ def _form_context(form, verdict, snapshot, regions) -> dict:
     # The picker's diagram already loads each muscle's regions: light the chosen ones from it.
     diagram = back_diagram(size="mini", linked=False, pick_regions=True, labels=False)
     lit = [m.slug for m in diagram.muscles if {r.slug for r in m.regions.all()} & chosen_regions]
-    region_names = {r.slug: r.name for r in regions}
+    region_names = dict(snapshot.regions)
     allowance = verdict.allowance()
     hints = remember(
         ("planner.unlocks", performer, allowance),

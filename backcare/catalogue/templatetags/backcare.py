@@ -17,10 +17,19 @@ def draw_diagram(diagram: Diagram, label: str = "", target: str = "") -> SafeStr
 
     `label` is its accessible name; `target`, an htmx target for the muscle links."""
     context = {"diagram": diagram, "diagram_label": label, "diagram_target": target}
-    return remember(
-        ("diagram-svg", diagram.key, label, target),
-        lambda: render_to_string("catalogue/diagram.html", context),
-    )
+    return _kept(("diagram-svg", diagram.key, label, target), "catalogue/diagram.html", context)
+
+
+@register.simple_tag
+def plan_steps(plan) -> SafeString:
+    """{% plan_steps plan %}: a composed plan's steps as the builder lists them, drawn once
+    per catalogue version for each plan."""
+    return _kept(("plan-steps", plan.steps), "planner/plan_steps.html", {"plan": plan})
+
+
+def _kept(key, template_name: str, context: dict) -> SafeString:
+    """A template drawn from `context` alone, kept under `key` until the catalogue changes."""
+    return remember(key, lambda: render_to_string(template_name, context))
 
 
 @register.filter
