@@ -191,6 +191,21 @@ def test_starting_saves_the_session_and_redirects_to_it(screened):
     assert "Ball against a wall" in overview
 
 
+def test_saving_a_session_takes_the_same_queries_at_any_catalogue_size(screened):
+    data = {"performer": "self", "region": ["mid-back", "upper-back"], "minutes": "10"}
+
+    def save():
+        assert screened.post("/build/", data).status_code == 303
+
+    # Kept: the version, then the session, its areas, its steps (no props), in a transaction
+    # (savepoint and release). The first time also reads what the builder keeps.
+    small = cold_and_warm(save)
+    assert small[1] == 6
+    grow_catalogue(10)
+    assert cold_and_warm(save) == small
+    assert {s.regions.count() for s in CareSession.objects.all()} == {2}
+
+
 def test_starting_needs_the_csrf_token():
     client = Client(enforce_csrf_checks=True)
     page = client.get("/build/screen/")
