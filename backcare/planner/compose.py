@@ -106,7 +106,7 @@ class Snapshot:
     def mains(self) -> dict[tuple[str, str], tuple[tuple[TechniqueInfo, ...], ...]]:
         """(performer, region) -> the main techniques that work a muscle there and aren't
         barred there: (those that need props, those for bare hands), each in the order
-        `_main_priority` gives them."""
+        `_main_choices` wants them."""
         found: dict[tuple[str, str], tuple[list, list]] = {}
         for t in self.techniques:
             if not t.main:
