@@ -28,6 +28,21 @@ def live_catalogue(transactional_db):
     call_command("loaddata", "catalogue", verbosity=0)
 
 
+@pytest.fixture
+def production_server(tmp_path):
+    """gunicorn (3 workers, DEBUG off) on its own SQLite database, prepared as `make serve`
+    prepares one."""
+    from tests.serving import Server, free_port, prepare, production_env
+
+    env = production_env(
+        f"sqlite:///{tmp_path / 'served.sqlite3'}", DJANGO_STATIC_ROOT=str(tmp_path / "static")
+    )
+    prepare(env)
+    server = Server(env, free_port(), workers=3).start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {

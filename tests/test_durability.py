@@ -6,23 +6,13 @@ import time
 
 import pytest
 
-from tests.serving import Browser, Server, free_port, prepare, production_env
+from tests.serving import Browser
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def server(tmp_path):
-    env = production_env(
-        f"sqlite:///{tmp_path / 'durability.sqlite3'}", DJANGO_STATIC_ROOT=str(tmp_path / "static")
-    )
-    prepare(env)
-    server = Server(env, free_port(), workers=3).start()
-    yield server
-    server.stop()
-
-
-def test_every_acknowledged_save_survives_a_crash(server):
+def test_every_acknowledged_save_survives_a_crash(production_server):
+    server = production_server
     acknowledged: list[str] = []
     failures: list[str] = []
     stop = threading.Event()
