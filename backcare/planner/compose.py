@@ -156,6 +156,13 @@ class Allowance:
     max_pressure: int = 3
     excluded_families: frozenset[str] = frozenset()
 
+    def permits(self, technique: TechniqueInfo) -> bool:
+        """The technique's kind and pressure are allowed (where it goes is checked apart)."""
+        return (
+            technique.family not in self.excluded_families
+            and technique.pressure <= self.max_pressure
+        )
+
 
 # ---------- The plan ----------
 @dataclass(frozen=True)
@@ -226,8 +233,7 @@ def compose(snapshot: Snapshot, request: Request, allowance: Allowance = Allowan
     def allowed(t: TechniqueInfo, region: str) -> bool:
         return (
             t.performer == request.performer
-            and t.family not in allowance.excluded_families
-            and t.pressure <= allowance.max_pressure
+            and allowance.permits(t)
             and not snapshot.is_barred(t.family, region)
             and bool(t.muscles_in(region))
         )
@@ -300,13 +306,11 @@ def _main_choices(
     the session order of families, gentle before firm (the order `Snapshot.mains` keeps)."""
     with_props, hands = snapshot.mains.get((request.performer, region), ((), ()))
     maybe = frozenset().union(*(snapshot.needing.get(tool, ()) for tool in request.props))
-
-    def permitted(t: TechniqueInfo) -> bool:
-        return t.family not in allowance.excluded_families and t.pressure <= allowance.max_pressure
-
     return [
-        t for t in with_props if t.slug in maybe and t.usable_with(request.props) and permitted(t)
-    ] + [t for t in hands if permitted(t)]
+        t
+        for t in with_props
+        if t.slug in maybe and t.usable_with(request.props) and allowance.permits(t)
+    ] + [t for t in hands if allowance.permits(t)]
 
 
 def _unit(
@@ -466,8 +470,7 @@ def _unlock(snapshot, request, allowance, region, allowed) -> Unreachable:
     partner_can = request.performer == SELF and any(
         t.performer == PARTNER
         and t.main
-        and t.family not in allowance.excluded_families
-        and t.pressure <= allowance.max_pressure
+        and allowance.permits(t)
         and not snapshot.is_barred(t.family, region)
         and t.muscles_in(region)
         for t in snapshot.techniques
@@ -482,11 +485,7 @@ def reachable(
     return {
         region
         for t in snapshot.techniques
-        if t.performer == performer
-        and t.main
-        and t.usable_with(props)
-        and t.family not in allowance.excluded_families
-        and t.pressure <= allowance.max_pressure
+        if t.performer == performer and t.main and t.usable_with(props) and allowance.permits(t)
         for region in t.regions
         if t.muscles_in(region) and not snapshot.is_barred(t.family, region)
     }

@@ -163,14 +163,15 @@ def _form_context(form, verdict, snapshot) -> dict:
     # The picker's diagram already loads each muscle's regions: light the chosen ones from it.
     diagram = back_diagram(size="mini", linked=False, pick_regions=True, labels=False)
     lit = [m.slug for m in diagram.muscles if {r.slug for r in m.regions.all()} & chosen_regions]
-    region_names = dict(snapshot.regions)
     allowance = verdict.allowance()
     hints = remember(
         ("planner.unlocks", performer, allowance),
         lambda: unlocks(snapshot, performer, allowance),
     )
     return {
-        "unlock_hints": {slug: [region_names[r] for r in found] for slug, found in hints.items()},
+        "unlock_hints": {
+            slug: [snapshot.region_name(r) for r in found] for slug, found in hints.items()
+        },
         "diagram": replace(diagram, selected=frozenset(lit)),
         "query": builder_query(form.data) if form.is_bound else "",
         "nav": "build",
