@@ -123,19 +123,8 @@ def contraindications() -> list[Contraindication]:
     )
 
 
-def catalogue_ids() -> dict[type, dict[str, int]]:
-    """Each technique's, muscle's, region's and prop's id by slug (what saving a session needs)."""
-    return remember(
-        "ids",
-        lambda: {
-            model: dict(model.objects.values_list("slug", "id"))
-            for model in (Technique, Muscle, Region, Tool)
-        },
-    )
-
-
-def rows_by_id[M: Technique | Muscle | Region](model: type[M]) -> dict[int, M]:
-    """Every technique (with its family), muscle or region by id."""
+def rows_by_id[M: Technique | Muscle | Region | Tool](model: type[M]) -> dict[int, M]:
+    """Every technique (with its family), muscle, region or prop by id."""
 
     def load() -> dict[int, M]:
         rows = model.objects.all()
@@ -144,6 +133,11 @@ def rows_by_id[M: Technique | Muscle | Region](model: type[M]) -> dict[int, M]:
         return rows.in_bulk()
 
     return remember(("rows", model), load)
+
+
+def ids_by_slug(model: type[Technique | Muscle | Region | Tool]) -> dict[str, int]:
+    """Each row's id by its slug (what saving a session needs)."""
+    return remember(("ids", model), lambda: {row.slug: pk for pk, row in rows_by_id(model).items()})
 
 
 def catalogue_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.urls import reverse
 
-from backcare.catalogue.cache import catalogue_ids
+from backcare.catalogue.cache import ids_by_slug
 from backcare.catalogue.models import Muscle, Performer, Region, Technique, Tool
 from backcare.planner.compose import Plan, PlannedStep, Request
 
@@ -27,7 +27,7 @@ class CareSessionManager(models.Manager):
     @transaction.atomic
     def create_from_plan(self, plan: Plan, ask: Request) -> CareSession:
         """Save a composed plan and the inputs that shaped it (never the screen's answers)."""
-        ids = catalogue_ids()
+        ids = {model: ids_by_slug(model) for model in (Technique, Muscle, Region, Tool)}
         session = self.create(
             performer=ask.performer, minutes=ask.minutes, total_seconds=plan.total_seconds
         )
