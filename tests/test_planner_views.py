@@ -162,10 +162,11 @@ def test_builder_query_count_does_not_grow_with_the_catalogue(screened):
             cold_and_warm(lambda: screened.get(url, **HX)),
         ]
 
-    # Cold: the version, the contraindications (+ families), regions, props, the snapshot (10),
-    # the picker's diagram (3); warm: the version. The preview draws no diagram.
+    # Cold: the version, the contraindications (+ families), regions, props, the snapshot
+    # (11, with the instruction lines), the picker's diagram (3); warm: the version. The
+    # preview draws no diagram.
     small = counts()
-    assert small == [(18, 1), (15, 1)]
+    assert small == [(19, 1), (16, 1)]
     grow_catalogue(10)
     assert counts() == small
 

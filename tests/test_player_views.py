@@ -137,11 +137,12 @@ def test_player_query_counts_do_not_grow_with_the_catalogue(client, session):
     def counts():
         return [cold_and_warm(lambda u=url, h=headers: client.get(u, **h)) for url, headers in urls]
 
-    # overview: the session, its steps (+ technique, family, muscle, region), its props.
-    # step: the steps with their session, the version; first after a change also the
-    # technique, muscle and region rows, the diagram's muscles and zones, the instructions.
+    # overview: the session, its steps (+ technique, family, muscle, region), its props, the
+    # areas left out. step: the steps with their session, the version, the areas left out
+    # (the card itself is on the step); first after a change also the technique, muscle and
+    # region rows, the diagram's muscles and zones.
     # stop: the session, the stop signals, the red flags. done: the session.
-    expected = [(3, 3), (8, 2), (8, 2), (3, 3), (1, 1)]
+    expected = [(4, 4), (8, 3), (8, 3), (3, 3), (1, 1)]
     assert counts() == expected
     grow_catalogue(10)
     care_session("partner", ["lower-back"], [], 30)

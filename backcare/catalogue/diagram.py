@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from backcare.catalogue.cache import remember
-from backcare.catalogue.models import Muscle, NoGoZone
+from backcare.catalogue.models import Muscle, NoGoZone, Region
 
 
 @dataclass(frozen=True)
@@ -21,12 +21,24 @@ class Diagram:
     linked: bool = True  # each muscle links to its page
     pick_regions: bool = False  # muscles carry their regions (the builder's region picker)
     labels: bool = True  # name the no-go zones in the margins
+    region: str = ""  # light the selected muscles only in this area (the player's step)
+    kept_off: tuple[Region, ...] = ()  # areas hatched "keep off today" (the player)
 
     @property
     def key(self) -> tuple:
         """Everything that changes the drawing, besides the catalogue itself."""
         selected = tuple(sorted(self.selected))
-        return (selected, self.side, self.size, self.linked, self.pick_regions, self.labels)
+        kept_off = tuple(region.slug for region in self.kept_off)
+        return (
+            selected,
+            self.side,
+            self.size,
+            self.linked,
+            self.pick_regions,
+            self.labels,
+            self.region,
+            kept_off,
+        )
 
     @property
     def drawing_order(self) -> list[Muscle]:
@@ -48,9 +60,22 @@ def back_diagram(
     linked: bool = True,
     pick_regions: bool = False,
     labels: bool = True,
+    region: str = "",
+    kept_off: tuple[Region, ...] = (),
 ) -> Diagram:
     muscles, zones = remember(("diagram", pick_regions), lambda: _shapes(pick_regions))
-    return Diagram(muscles, zones, frozenset(selected), side, size, linked, pick_regions, labels)
+    return Diagram(
+        muscles,
+        zones,
+        frozenset(selected),
+        side,
+        size,
+        linked,
+        pick_regions,
+        labels,
+        region,
+        kept_off,
+    )
 
 
 def _shapes(pick_regions: bool) -> tuple[list[Muscle], list[NoGoZone]]:

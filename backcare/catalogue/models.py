@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from string import Formatter
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
+
+from backcare.catalogue.wording import LEFT, with_side
 
 
 class SlugManager(models.Manager):
@@ -189,6 +193,15 @@ class Pressure(models.IntegerChoices):
     FIRM = 3, "Firm"
 
 
+# Someone without training keeps to moderate pressure at most: seed 004 warns that strong
+# pressure from a non-professional can injure, and an untrained partner can't judge it.
+PARTNER_MAX_PRESSURE = Pressure.MODERATE
+
+# Instruction lines of a technique done one side at a time say which side with these; the
+# step fills them in ("your {side} shoulder" -> "your left shoulder").
+SIDE_PLACEHOLDERS = ("side", "other_side")
+
+
 class TechniqueQuerySet(models.QuerySet):
     def for_performer(self, performer: str) -> TechniqueQuerySet:
         return self.filter(performer=performer)
@@ -277,6 +290,11 @@ class Technique(SlugModel):
                 condition=Q(warm_up=True) | Q(main=True) | Q(finish=True),
                 name="technique_has_a_phase",
             ),
+            models.CheckConstraint(
+                condition=~Q(performer="partner") | Q(pressure__lte=PARTNER_MAX_PRESSURE),
+                name="partner_pressure_at_most_moderate",
+                violation_error_message="A partner keeps to moderate pressure at most.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -302,6 +320,22 @@ class Technique(SlugModel):
             return Reach.PARTNER
         return Reach.PROP if self.prop_groups() else Reach.HANDS
 
+    def instructions(self) -> list[tuple[Region, list[str]]]:
+        """What a step on each area it works says (for the left, when done side by side)."""
+        side = LEFT if self.each_side else ""
+        lines = list(self.steps.all())
+        return [
+            (
+                region,
+                [
+                    with_side(line.text, side)
+                    for line in lines
+                    if line.region_id in (None, region.pk)
+                ],
+            )
+            for region in self.regions.all()
+        ]
+
     def regions_reached(self) -> list[Region]:
         """Regions it is applied in that hold one of its muscles (needs muscles__regions)."""
         muscle_regions = {r.pk for m in self.muscles.all() for r in m.regions.all()}
@@ -322,11 +356,26 @@ class TechniqueStepManager(models.Manager):
 
 
 class TechniqueStep(models.Model):
-    """One instruction of a technique, in order."""
+    """One instruction line of a technique, in order: for every area it works, or for one.
+
+    A step of a session shows the lines for every area plus those for its own area, so a
+    step on the upper back never sends hands to the lower back. Lines of a technique done
+    one side at a time write the side as {side} and {other_side}."""
 
     technique = models.ForeignKey(Technique, on_delete=models.CASCADE, related_name="steps")
     number = models.PositiveSmallIntegerField()
-    text = models.TextField()
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Shown only on steps in this area; empty: shown whatever the area.",
+    )
+    text = models.TextField(
+        help_text="For a technique done one side at a time, write the side as {side} and the "
+        'opposite as {other_side}: "your {side} shoulder".'
+    )
 
     objects = TechniqueStepManager()
 
@@ -342,7 +391,25 @@ class TechniqueStep(models.Model):
     def natural_key(self) -> tuple[str, int]:
         return (self.technique.slug, self.number)
 
-    natural_key.dependencies = ["catalogue.technique"]
+    natural_key.dependencies = ["catalogue.technique", "catalogue.region"]
+
+    def clean(self) -> None:
+        errors = {}
+        named = placeholders(self.text)
+        if named - set(SIDE_PLACEHOLDERS):
+            errors["text"] = "Only {side} and {other_side} can be filled in."
+        elif named and not self.technique.each_side:
+            errors["text"] = "Only a technique done one side at a time says {side}."
+        applied = self.technique.regions.all() if self.technique.pk else None
+        if self.region_id and applied is not None and self.region not in applied:
+            errors["region"] = "The technique isn't applied in this area."
+        if errors:
+            raise ValidationError(errors)
+
+
+def placeholders(text: str) -> set[str]:
+    """The names in {braces} of an instruction line."""
+    return {name for _, name, _, _ in Formatter().parse(text) if name is not None}
 
 
 class ToolRequirementManager(models.Manager):
@@ -384,7 +451,8 @@ class NoGoZoneQuerySet(models.QuerySet):
 
 
 class NoGoZone(SlugModel):
-    """A place never to press (the spine, the kidneys), or never to use one family on."""
+    """A place never to press (the spine, the kidneys), or an area never to use one family on
+    (no rolling on the lower back). Every step working its area says `keep_off`."""
 
     name = models.CharField(max_length=80)
     label = models.CharField(max_length=40, help_text="The short label on the diagram.")
@@ -399,7 +467,15 @@ class NoGoZone(SlugModel):
         null=True,
         blank=True,
         related_name="no_go_zones",
-        help_text="The region it closes, when it closes a whole region to some families.",
+        help_text="The area it lies in; empty: it runs through every area (the spine).",
+    )
+    whole_region = models.BooleanField(
+        default=False,
+        help_text="It covers its whole area, so the barred families never work there. Else "
+        "it is a part of the area that every step there keeps off.",
+    )
+    keep_off = models.CharField(
+        max_length=200, help_text="What every step card in its area says, in one line."
     )
     families = models.ManyToManyField(
         Family,
@@ -414,6 +490,12 @@ class NoGoZone(SlugModel):
     class Meta:
         ordering = ["name"]
         verbose_name = "no-go zone"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(whole_region=False) | Q(region__isnull=False),
+                name="whole_region_zone_has_region",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -450,6 +532,12 @@ class Contraindication(SlugModel):
     )
     excluded_families = models.ManyToManyField(
         Family, blank=True, related_name="contraindications", help_text="limit: barred families."
+    )
+    keep_off_because = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text='avoid_region: how a step card ends "Keep off your lower back today — …", '
+        'e.g. "you told us about a wound there".',
     )
     sources = models.ManyToManyField(Source, related_name="contraindications")
 

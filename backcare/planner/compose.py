@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import count, product
 
+from backcare.planner.cards import Card, Wording, Zone, write_card
+
 SELF, PARTNER = "self", "partner"
 WARM_UP, MAIN, FINISH = "warm_up", "main", "finish"
 BOTH_SIDES = "both"
@@ -46,6 +48,7 @@ class TechniqueInfo:
     warm_up: bool = False
     main: bool = True
     finish: bool = False
+    wording: Wording = field(default_factory=Wording)
 
     def usable_with(self, props: frozenset[str]) -> bool:
         return all(any(tool in props for tool in group) for group in self.prop_groups)
@@ -70,6 +73,8 @@ class Snapshot:
     tools: tuple[ToolInfo, ...]
     # (region, families barred there); an empty family set bars every kind of pressure.
     barred: tuple[tuple[str, frozenset[str]], ...] = ()
+    # Places every step in their area keeps off (the spine, the kidneys).
+    zones: tuple[Zone, ...] = ()
 
     # Look-ups worked out once per snapshot (it never changes), so composing a session
     # needn't go through the whole catalogue.
@@ -176,6 +181,7 @@ class PlannedStep:
     region_name: str
     side: str  # "left", "right", "both" (a bilateral muscle worked together) or "" (single)
     seconds: int
+    card: Card
 
     @property
     def where(self) -> str:
@@ -198,6 +204,7 @@ class Plan:
     steps: tuple[PlannedStep, ...]
     unreachable: tuple[Unreachable, ...] = ()
     asked_seconds: int = 0
+    left_out: tuple[str, ...] = ()  # areas the safety answers left out: every step keeps off
 
     @property
     def total_seconds(self) -> int:
@@ -250,8 +257,9 @@ def compose(snapshot: Snapshot, request: Request, allowance: Allowance = Allowan
         else:
             unreachable.append(_unlock(snapshot, request, allowance, region, allowed))
 
+    left_out = tuple(slug for slug, _ in snapshot.regions if slug in allowance.excluded_regions)
     if not mains:
-        return Plan((), tuple(unreachable), total)
+        return Plan((), tuple(unreachable), total, left_out)
 
     reached = list(mains)
     # A general warm-up and finish: on an asked area if one suits, else on any area allowed.
@@ -285,12 +293,13 @@ def compose(snapshot: Snapshot, request: Request, allowance: Allowance = Allowan
             snapshot.region_name(u.region),
             side,
             u.seconds,
+            write_card(u.technique.wording, u.region, side, snapshot.zones),
         )
         for u in units
         for side in u.sides
     )
     unreachable.sort(key=lambda item: snapshot.region_order(item.region))
-    return Plan(steps, tuple(unreachable), total)
+    return Plan(steps, tuple(unreachable), total, left_out)
 
 
 def _ordered(techniques: Sequence[TechniqueInfo]) -> list[TechniqueInfo]:

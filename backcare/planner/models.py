@@ -38,6 +38,12 @@ class CareSessionManager(models.Manager):
             for slug in dict.fromkeys(ask.regions)
             if slug in ids[Region]
         )
+        left_out = CareSession.left_out.through
+        left_out.objects.bulk_create(
+            left_out(caresession=session, region_id=ids[Region][slug])
+            for slug in plan.left_out
+            if slug in ids[Region]
+        )
         props.objects.bulk_create(
             props(caresession=session, tool_id=ids[Tool][slug])
             for slug in sorted(ask.props)
@@ -54,6 +60,14 @@ class CareSessionManager(models.Manager):
                 side=step.side,
                 seconds=step.seconds,
                 title=step_title(step),
+                name=step.technique_name,
+                position=step.card.position,
+                instructions=list(step.card.instructions),
+                how_hard=step.card.how_hard,
+                pace=step.card.pace,
+                direction=step.card.direction,
+                cautions=step.card.cautions,
+                keep_off=list(step.card.keep_off),
             )
             for number, step in enumerate(plan.steps, start=1)
         )
@@ -75,6 +89,12 @@ class CareSession(models.Model):
     )
     regions = models.ManyToManyField(Region, related_name="+")
     props = models.ManyToManyField(Tool, blank=True, related_name="+")
+    left_out = models.ManyToManyField(
+        Region,
+        blank=True,
+        related_name="+",
+        help_text="Areas the safety answers left out (never why): every step says to keep off.",
+    )
     total_seconds = models.PositiveIntegerField()
     pain_before = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(10)]
@@ -111,6 +131,9 @@ class CareSession(models.Model):
 
 
 class CareStep(models.Model):
+    """One step of a saved session, with the card it was built with: the words are kept, not
+    looked up again, so a session reads the same after the catalogue is edited."""
+
     class Phase(models.TextChoices):
         WARM_UP = "warm_up", "Warm-up"
         MAIN = "main", "Main"
@@ -131,6 +154,14 @@ class CareStep(models.Model):
     side = models.CharField(max_length=5, choices=Side, blank=True)
     seconds = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200, help_text="As shown in lists: what, where, side.")
+    name = models.CharField(max_length=100, help_text="The technique's name when it was built.")
+    position = models.TextField(blank=True)
+    instructions = models.JSONField(default=list, help_text="The lines for this area and side.")
+    how_hard = models.TextField(blank=True)
+    pace = models.TextField(blank=True)
+    direction = models.TextField(blank=True)
+    cautions = models.TextField(blank=True)
+    keep_off = models.JSONField(default=list, help_text="The no-go zones of this step's area.")
 
     class Meta:
         ordering = ["session", "number"]

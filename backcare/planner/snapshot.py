@@ -3,6 +3,7 @@ per catalogue version in each process)."""
 
 from backcare.catalogue.cache import remember
 from backcare.catalogue.models import NoGoZone, Region, Technique, Tool
+from backcare.planner.cards import Line, Wording, Zone
 from backcare.planner.compose import MuscleInfo, Snapshot, TechniqueInfo, ToolInfo
 
 
@@ -12,10 +13,13 @@ def catalogue_snapshot() -> Snapshot:
 
 def _read_snapshot() -> Snapshot:
     techniques = Technique.objects.select_related("family").prefetch_related(
-        "muscles__regions", "regions", "requirements__tool"
+        "muscles__regions", "regions", "requirements__tool", "steps"
     )
+    zones = NoGoZone.objects.select_related("region").prefetch_related("families")
+    regions = list(Region.objects.values_list("pk", "slug", "name"))
+    slugs = {pk: slug for pk, slug, _ in regions}
     return Snapshot(
-        regions=tuple(Region.objects.values_list("slug", "name")),
+        regions=tuple((slug, name) for _, slug, name in regions),
         techniques=tuple(
             TechniqueInfo(
                 slug=t.slug,
@@ -37,14 +41,30 @@ def _read_snapshot() -> Snapshot:
                 warm_up=t.warm_up,
                 main=t.main,
                 finish=t.finish,
+                wording=_wording(t, slugs),
             )
             for t in techniques
         ),
         tools=tuple(ToolInfo(t.slug, t.name, t.cost_rank) for t in Tool.objects.all()),
         barred=tuple(
             (zone.region.slug, frozenset(f.slug for f in zone.families.all()))
-            for zone in NoGoZone.objects.filter(region__isnull=False)
-            .select_related("region")
-            .prefetch_related("families")
+            for zone in zones
+            if zone.whole_region
         ),
+        zones=tuple(Zone(zone.region and zone.region.slug, zone.keep_off) for zone in zones),
+    )
+
+
+def _wording(technique: Technique, region_slugs: dict[int, str]) -> Wording:
+    hold = technique.hold_min_seconds, technique.hold_max_seconds
+    return Wording(
+        position=technique.position,
+        lines=tuple(
+            Line(region_slugs.get(line.region_id), line.text) for line in technique.steps.all()
+        ),
+        pressure_note=technique.pressure_note,
+        tempo=technique.tempo,
+        hold=hold if None not in hold else None,
+        direction=technique.direction,
+        cautions=technique.cautions,
     )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from backcare.catalogue.cache import remember, rows_by_id
+from backcare.catalogue.cache import rows_by_id
 from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.models import (
     Contraindication,
@@ -16,9 +16,10 @@ from backcare.catalogue.models import (
     Region,
     StopSignal,
     Technique,
-    TechniqueStep,
 )
+from backcare.planner.memory import recall_screen
 from backcare.planner.models import CareSession, CareStep
+from backcare.planner.screening import verdict_for
 from backcare.player.forms import PainForm
 from backcare.web import HtmxHttpRequest, SeeOther, page_or_fragment
 
@@ -26,7 +27,9 @@ from backcare.web import HtmxHttpRequest, SeeOther, page_or_fragment
 def _session(code: str) -> CareSession:
     steps = CareStep.objects.select_related("technique__family", "muscle", "region")
     return get_object_or_404(
-        CareSession.objects.prefetch_related(Prefetch("steps", queryset=steps), "props"),
+        CareSession.objects.prefetch_related(
+            Prefetch("steps", queryset=steps), "props", "left_out"
+        ),
         code=code,
     )
 
@@ -46,11 +49,20 @@ def overview(request: HtmxHttpRequest, code: str) -> HttpResponse:
     return render(request, "player/overview.html", {"session": session, "form": form})
 
 
-def _instructions(technique_id: int) -> list[TechniqueStep]:
-    return remember(
-        ("player.instructions", technique_id),
-        lambda: list(TechniqueStep.objects.filter(technique=technique_id)),
-    )
+def _left_out(request: HtmxHttpRequest, session: CareSession) -> list[tuple[Region, str]]:
+    """Each area the safety answers left out, with the line every step says about it. The
+    session keeps which areas, never why: the reason comes from the answers this device
+    still holds, when it holds them."""
+    through = CareSession.left_out.through.objects.filter(caresession=session)
+    remembered = recall_screen(request)
+    local = verdict_for(remembered.flags, remembered.areas).local if remembered else ()
+    found = []
+    for region_id in through.order_by("region__order").values_list("region_id", flat=True):
+        region = rows_by_id(Region)[region_id]
+        reasons = [c.keep_off_because for c, areas in local if region.slug in areas]
+        reason = next((r for r in reasons if r), "you left it out in the safety questions")
+        found.append((region, f"Keep off your {region.name.lower()} today — {reason}."))
+    return found
 
 
 @require_safe
@@ -66,20 +78,26 @@ def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
     current.technique = rows_by_id(Technique)[current.technique_id]
     current.muscle = rows_by_id(Muscle)[current.muscle_id]
     current.region = rows_by_id(Region)[current.region_id]
-    instructions = _instructions(current.technique_id)
     lit_side = current.side if current.side in ("left", "right") else ""
+    left_out = _left_out(request, session)
     context = {
         "session": session,
         "step": current,
         "number": number,
         "count": len(steps),
-        "instructions": instructions,
+        "keep_off_today": [line for _, line in left_out],
         "seconds_left": sum(s.seconds for s in steps[number - 1 :]),
         "percent": round(100 * (number - 1) / len(steps)),
         "previous": number - 1 if number > 1 else None,
         "next": number + 1 if number < len(steps) else None,
         "diagram": back_diagram(
-            selected=[current.muscle.slug], side=lit_side, size="mini", linked=False, labels=False
+            selected=[current.muscle.slug],
+            side=lit_side,
+            size="mini",
+            linked=False,
+            labels=False,
+            region=current.region.slug,
+            kept_off=tuple(region for region, _ in left_out),
         ),
     }
     template = page_or_fragment(request, "player/step.html", "player")

@@ -49,6 +49,7 @@ def test_start_then_move_with_buttons_and_keys(live_server, session, page: Page,
         """The step swapped in and settled: its heading has focus, as for a keyboard user."""
         expect(page).to_have_url(re.compile(rf"/step/{number}/$"))
         expect(page.locator("#player")).to_have_attribute("data-step", str(number))
+        expect(page.locator(".htmx-settling, .htmx-swapping, .htmx-request")).to_have_count(0)
         expect(page.get_by_role("heading", level=1)).to_be_focused()
 
     page.get_by_role("link", name="Next ▶").click()
