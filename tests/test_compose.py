@@ -8,10 +8,9 @@ from backcare.catalogue.models import Contraindication
 from backcare.planner.compose import TOLERANCE, Allowance, Request, compose
 from backcare.planner.screening import screen
 from backcare.planner.snapshot import catalogue_snapshot
+from tests.shipped import ALL_PROPS, ALL_REGIONS
 
 pytestmark = pytest.mark.django_db
-
-ALL_REGIONS = ("neck-shoulders", "upper-back", "mid-back", "lower-back", "hips-glutes")
 
 
 @pytest.fixture
@@ -130,22 +129,7 @@ def test_nothing_reachable_gives_a_clear_empty_plan(snapshot):
 @given(
     performer=st.sampled_from(["self", "partner"]),
     regions=st.sets(st.sampled_from(ALL_REGIONS), min_size=1),
-    props=st.sets(
-        st.sampled_from(
-            [
-                "tennis-ball",
-                "lacrosse-ball",
-                "foam-roller",
-                "ball-sock",
-                "massage-cane",
-                "wall",
-                "massage-oil",
-                "handheld-massager",
-                "chair",
-                "floor-mat",
-            ]
-        )
-    ),
+    props=st.sets(st.sampled_from(ALL_PROPS)),
     minutes=st.integers(min_value=3, max_value=60),
     limits=st.sets(st.sampled_from(["osteoporosis", "blood-thinners"])),
 )

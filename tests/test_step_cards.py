@@ -22,22 +22,10 @@ from backcare.catalogue.models import (
 from backcare.planner.cards import UNTIL_THE_TIMER_ENDS, Line, Wording, Zone, write_card
 from backcare.planner.models import CareSession
 from tests.area_words import COUNT_WORDS, KIDNEY_WORDS, OTHER_SIDE_WORDS, areas_named
+from tests.shipped import ALL_PROPS, ALL_REGIONS
 
 pytestmark = pytest.mark.django_db
 
-ALL_REGIONS = ("neck-shoulders", "upper-back", "mid-back", "lower-back", "hips-glutes")
-PROPS = (
-    "tennis-ball",
-    "lacrosse-ball",
-    "foam-roller",
-    "ball-sock",
-    "massage-cane",
-    "wall",
-    "massage-oil",
-    "handheld-massager",
-    "chair",
-    "floor-mat",
-)
 LOCAL = ("open-wound", "burn", "skin-condition", "recent-strain", "lymph-nodes")
 LIMITS = ("osteoporosis", "blood-thinners")
 
@@ -213,7 +201,7 @@ def _mirror(text: str) -> str:
 @given(
     performer=st.sampled_from(["self", "partner"]),
     regions=st.sets(st.sampled_from(ALL_REGIONS), min_size=1),
-    props=st.sets(st.sampled_from(PROPS)),
+    props=st.sets(st.sampled_from(ALL_PROPS)),
     minutes=st.integers(min_value=3, max_value=60),
     left_out=st.sets(st.sampled_from(ALL_REGIONS), max_size=3),
     local=st.sampled_from(LOCAL),
