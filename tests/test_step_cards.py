@@ -270,3 +270,40 @@ def test_no_step_of_any_session_touches_what_the_safety_answers_left_out(
         other = by_side.get((technique, region, "right" if side == "left" else "left"))
         if other is not None:
             assert [_mirror(line) for line in lines] == other
+
+
+# ---------- A saved session, tomorrow ----------
+def test_a_saved_session_reads_the_same_after_the_technique_is_edited(client):
+    from tests.factories import care_session
+
+    session = care_session("self", ["neck-shoulders"], [], 10)
+    step = session.steps.get(technique__slug="shoulder-kneading", side="right")
+    url = f"/s/{session.code}/step/{step.number}/"
+    before = client.get(url).content.decode()
+    assert "Reach your left hand across" in before and "your right shoulder" in before
+
+    kneading = Technique.objects.get(slug="shoulder-kneading")
+    kneading.name = "Renamed by an editor"
+    kneading.save()
+    kneading.steps.all().delete()
+    TechniqueStep.objects.create(technique=kneading, number=1, text="Something else.")
+
+    after = client.get(url)
+    assert after.status_code == 200
+    assert after.content.decode() == before
+
+
+def test_the_reason_is_named_only_while_this_device_holds_the_answers(client):
+    client.post("/build/screen/", {"flag": ["burn"], "area": ["hips-glutes"]})
+    built = client.post(
+        "/build/", {"performer": "self", "region": ["neck-shoulders"], "minutes": 5}
+    )
+    url = built["Location"] + "step/1/"
+    assert "Keep off your hips and glutes today — you told us about a burn there." in (
+        client.get(url).content.decode()
+    )
+    elsewhere = Client().get(url).content.decode()  # the shared link, on another device
+    assert "Keep off your hips and glutes today — you left it out in the safety questions." in (
+        elsewhere
+    )
+    assert "burn" not in elsewhere.lower()

@@ -81,8 +81,10 @@ class ToolAdmin(admin.ModelAdmin):
 
 class TechniqueStepInline(admin.TabularInline):
     model = TechniqueStep
+    fields = ["number", "region", "text"]
     extra = 1
     ordering = ["number"]
+    verbose_name_plural = "instruction lines (an area: shown only on steps there; {side} fills in)"
 
 
 class ToolRequirementInline(admin.TabularInline):
@@ -142,7 +144,7 @@ class TechniqueAdmin(admin.ModelAdmin):
 
 @admin.register(NoGoZone)
 class NoGoZoneAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "label", "region"]
+    list_display = ["name", "slug", "label", "region", "whole_region"]
     list_filter = ["region", "families"]
     search_fields = ["name", "slug", "description"]
     autocomplete_fields = ["region", "families", "sources"]
@@ -158,7 +160,7 @@ class ContraindicationAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["label", "slug", "order", "question"]}),
         ("What a yes does", {"fields": ["effect", "max_pressure", "excluded_families"]}),
-        ("What people read", {"fields": ["advice", "why"]}),
+        ("What people read", {"fields": ["advice", "why", "keep_off_because"]}),
         ("Evidence", {"fields": ["sources"]}),
     ]
 
