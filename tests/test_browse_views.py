@@ -134,8 +134,11 @@ QUERY_PAGES = [
     # props; what needs them; what they help
     ("/props/", {}, 4),
     # the prop, its swaps both ways, sources; the techniques it unlocks with steps, muscles
-    # (+ regions), regions, requirements (+ props); everyday props; what it helps
-    ("/props/tennis-ball/", {}, 14),
+    # (+ regions), regions, requirements (+ props); what it helps; and what it opens alone,
+    # from the catalogue snapshot the builder shares (14: regions, techniques + family, their
+    # muscles (+ regions, + where their pain is felt), regions, requirements (+ props),
+    # helpful props, lines; props; no-go zones (+ families); guidelines)
+    ("/props/tennis-ball/", {}, 27),
     # contraindications, their sources and barred families; stop signals (+ sources);
     # no-go zones (+ sources, families); the diagram (2)
     ("/safety/", {}, 11),

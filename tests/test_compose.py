@@ -5,9 +5,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backcare.catalogue.models import Contraindication
-from backcare.planner.compose import TOLERANCE, Allowance, Request, compose
+from backcare.catalogue.snapshot import catalogue_snapshot
+from backcare.catalogue.values import Allowance
+from backcare.planner.compose import TOLERANCE, Request, compose
 from backcare.planner.screening import screen
-from backcare.planner.snapshot import catalogue_snapshot
 from tests.shipped import ALL_PROPS, ALL_REGIONS
 
 pytestmark = pytest.mark.django_db
@@ -140,16 +141,17 @@ def test_any_valid_request_gives_a_safe_well_formed_plan(
     plan = compose(snapshot, ask(performer, sorted(regions), props, minutes), allowance)
     by_slug = techniques_by_slug(snapshot)
     assert plan == compose(snapshot, ask(performer, sorted(regions), props, minutes), allowance)
+    linked = {area.region for area in plan.linked}
     accounted = {s.region for s in plan.steps if s.phase == "main"} | {
         u.region for u in plan.unreachable
     }
-    assert accounted == set(regions)  # nothing silently dropped
-    if plan.steps:
+    assert accounted - linked == set(regions)  # nothing silently dropped
+    if plan.steps and not plan.shortfall:
         assert abs(plan.total_seconds - minutes * 60) <= TOLERANCE
     for step in plan.steps:
         technique = by_slug[step.technique]
         assert technique.performer == performer
-        assert technique.usable_with(frozenset(props))
+        assert technique.usable_with(snapshot.everyday | frozenset(props))
         assert technique.family not in allowance.excluded_families
         assert technique.pressure <= allowance.max_pressure
         assert technique.min_seconds <= step.seconds <= technique.max_seconds
@@ -157,4 +159,4 @@ def test_any_valid_request_gives_a_safe_well_formed_plan(
         assert not snapshot.is_barred(technique.family, step.region)
         assert step.region not in allowance.excluded_regions
         if step.phase == "main":
-            assert step.region in regions
+            assert step.region in set(regions) | linked

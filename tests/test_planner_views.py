@@ -163,10 +163,11 @@ def test_builder_query_count_does_not_grow_with_the_catalogue(screened):
         ]
 
     # Cold: the version, the contraindications (+ families), regions, props, the snapshot
-    # (11, with the instruction lines), the picker's diagram (3); warm: the version. The
-    # preview draws no diagram.
+    # (14: with the instruction lines, where muscles' pain is felt, helpful props and the
+    # guidelines), the picker's diagram (3); warm: the version. The preview draws no
+    # diagram.
     small = counts()
-    assert small == [(19, 1), (16, 1)]
+    assert small == [(22, 1), (19, 1)]
     grow_catalogue(10)
     assert counts() == small
 
@@ -229,3 +230,64 @@ def test_invalid_start_is_a_400_with_the_errors_and_saves_nothing(screened):
 def test_other_methods_are_refused(screened):
     assert screened.put("/build/").status_code == 405
     assert screened.delete("/build/screen/").status_code == 405
+
+
+# ---------- Sessions a therapist would give, as the builder says them ----------
+def test_a_partner_session_lasts_about_half_an_hour_unless_you_choose(screened):
+    partner = screened.get("/build/?performer=partner&region=upper-back", **HX).content.decode()
+    assert "Your 30 min session" in partner
+    alone = screened.get("/build/?performer=self&region=neck-shoulders", **HX).content.decode()
+    assert "Your 5 min session" in alone
+    page = screened.get("/build/").content.decode()
+    assert "about half an hour" in page and "5 minutes" in page
+
+
+def test_the_lower_back_says_why_it_brings_the_hips(screened):
+    html = screened.get("/build/?region=lower-back&minutes=10", **HX).content.decode()
+    assert "Your hips and glutes often feed lower back pain" in html
+    assert "gluteus medius" in html
+
+
+def test_one_side_only_is_kept_and_said(screened):
+    url = "/build/?region=lower-back&side=lower-back:left&minutes=10"
+    html = screened.get(url, **HX).content.decode()
+    assert "left side" in html and "right side" not in html
+    page = screened.get(url).content.decode()
+    assert '<option value="lower-back:left" selected>' in page
+
+
+def test_a_side_we_do_not_know_is_a_clear_error(screened):
+    response = screened.get("/build/?region=lower-back&side=lower-back:middle", **HX)
+    assert response.status_code == 400
+    assert "a side we know" in response.content.decode()
+
+
+def test_hands_that_tire_end_the_session_early_and_say_so(screened):
+    html = screened.get("/build/?region=neck-shoulders&minutes=60", **HX).content.decode()
+    assert "not the 60 min you asked for" in html
+    assert "12 minutes" in html
+
+
+def test_a_prop_that_is_not_used_says_why(screened):
+    url = "/build/?region=lower-back&prop=foam-roller&minutes=10"
+    html = screened.get(url, **HX).content.decode()
+    assert "Foam roller:</strong> not used today." in html
+    assert "not the areas in this session" in html
+
+
+def test_the_wall_chair_and_floor_are_always_counted(screened):
+    page = screened.get("/build/?region=upper-back&prop=tennis-ball&minutes=10").content.decode()
+    assert 'value="wall"' not in page and "are always counted" in page
+    assert "Ball against a wall" in page
+
+
+def test_a_saved_session_keeps_the_side_and_what_to_have_to_hand(screened):
+    response = screened.post(
+        "/build/",
+        {"region": "upper-back", "prop": "tennis-ball", "minutes": 10, "side": "upper-back:right"},
+    )
+    session = CareSession.objects.get()
+    assert response.status_code == 303 and session.sides == [["upper-back", "right"]]
+    overview = screened.get(response["Location"]).content.decode()
+    assert "Have these to hand:" in overview and "tennis ball" in overview
+    assert "left side" not in overview

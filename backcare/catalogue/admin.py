@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from backcare.catalogue.models import (
     Contraindication,
     Family,
+    Guideline,
     Muscle,
     NoGoZone,
     Region,
@@ -57,7 +58,7 @@ class MuscleAdmin(admin.ModelAdmin):
     list_display = ["name", "latin_name", "slug", "depth", "bilateral", "order"]
     list_filter = ["regions", "depth", "bilateral"]
     search_fields = ["name", "latin_name", "slug", "summary"]
-    autocomplete_fields = ["regions", "sources"]
+    autocomplete_fields = ["regions", "refers_pain_to", "sources"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
         (None, {"fields": ["name", "latin_name", "slug", "regions", "order", "summary"]}),
@@ -66,6 +67,7 @@ class MuscleAdmin(admin.ModelAdmin):
             "What people read",
             {"fields": ["action", "tightens_because", "referred_pain", "how_to_find"]},
         ),
+        ("Where its pain is felt", {"fields": ["refers_pain_to"]}),
         ("Evidence", {"fields": ["sources"]}),
     ]
 
@@ -104,7 +106,10 @@ class TechniqueAdmin(admin.ModelAdmin):
     list_select_related = ["family"]
     inlines = [TechniqueStepInline, ToolRequirementInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "family", "performer", "summary", "position"]}),
+        (
+            None,
+            {"fields": ["name", "slug", "family", "performer", "summary", "position", "setting"]},
+        ),
         ("Where", {"fields": ["muscles", "regions", "each_side"]}),
         (
             "How",
@@ -171,4 +176,11 @@ class StopSignalAdmin(admin.ModelAdmin):
     list_filter = ["action"]
     list_editable = ["order"]
     search_fields = ["feeling", "advice"]
+    autocomplete_fields = ["sources"]
+
+
+@admin.register(Guideline)
+class GuidelineAdmin(admin.ModelAdmin):
+    list_display = ["name", "value", "unit", "slug"]
+    search_fields = ["name", "slug", "note"]
     autocomplete_fields = ["sources"]

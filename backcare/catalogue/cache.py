@@ -28,6 +28,7 @@ from django.http import HttpRequest, HttpResponse
 from backcare.catalogue.models import (
     CatalogueVersion,
     Contraindication,
+    Guideline,
     Muscle,
     Region,
     Technique,
@@ -113,6 +114,11 @@ def regions() -> list[Region]:
 
 def tools() -> list[Tool]:
     return remember("tools", lambda: list(Tool.objects.all()))
+
+
+def guidelines() -> dict[str, Guideline]:
+    """The planner's guidelines (how long hands last, usual session lengths) by slug."""
+    return remember("guidelines", lambda: {g.slug: g for g in Guideline.objects.all()})
 
 
 def contraindications() -> list[Contraindication]:

@@ -93,6 +93,13 @@ class Muscle(SlugModel):
     shape = models.SlugField(
         max_length=60, help_text="Id of its shape on the back diagram (usually the slug)."
     )
+    refers_pain_to = models.ManyToManyField(
+        Region,
+        blank=True,
+        related_name="fed_by",
+        help_text="Areas where tension in this muscle is often felt (referred pain): a session "
+        "for that area works this muscle too.",
+    )
     sources = models.ManyToManyField(Source, related_name="muscles")
 
     objects = SlugManager.from_queryset(MuscleQuerySet)()
@@ -139,20 +146,6 @@ class Tool(SlugModel):
 
     def get_absolute_url(self) -> str:
         return reverse("catalogue:prop", args=[self.slug])
-
-    def regions_reached_alone(self, techniques: Iterable[Technique]) -> list[Region]:
-        """Regions a person alone can reach with this prop and what every home has."""
-        owned = {
-            self.slug,
-            *Tool.objects.filter(cost_rank=self.EVERYDAY).values_list("slug", flat=True),
-        }
-        regions = {
-            region.pk: region
-            for technique in techniques
-            if technique.performer == Performer.SELF and technique.usable_with(owned)
-            for region in technique.regions_reached()
-        }
-        return sorted(regions.values(), key=lambda region: region.order)
 
 
 class Family(SlugModel):
@@ -202,6 +195,15 @@ PARTNER_MAX_PRESSURE = Pressure.MODERATE
 SIDE_PLACEHOLDERS = ("side", "other_side")
 
 
+class Setting(models.TextChoices):
+    """Where the person is during a technique: steps in the same place come together."""
+
+    SITTING = "sitting", "Sitting or standing"
+    WALL = "wall", "Against a wall"
+    FLOOR = "floor", "Lying on the floor"
+    FACE_DOWN = "face_down", "Lying face down for a partner"
+
+
 class TechniqueQuerySet(models.QuerySet):
     def for_performer(self, performer: str) -> TechniqueQuerySet:
         return self.filter(performer=performer)
@@ -242,6 +244,12 @@ class Technique(SlugModel):
     performer = models.CharField(max_length=10, choices=Performer, db_index=True)
     summary = models.CharField(max_length=240)
     position = models.TextField(help_text="How the person (or the receiver) is placed.")
+    setting = models.CharField(
+        max_length=10,
+        choices=Setting,
+        default=Setting.SITTING,
+        help_text="Where the person is: a session keeps steps in one place together.",
+    )
     pressure = models.PositiveSmallIntegerField(choices=Pressure)
     pressure_note = models.TextField(help_text="How hard, in the person's words.")
     tempo = models.CharField(max_length=200, help_text="How fast, or how many passes.")
@@ -583,6 +591,27 @@ class StopSignal(SlugModel):
 
     def __str__(self) -> str:
         return self.feeling
+
+
+class Guideline(SlugModel):
+    """A number the planner follows that comes from the sources (how long hands last, how long
+    a session usually takes), so editors can change it with its evidence beside it."""
+
+    SOLO_HANDS_MINUTES = "solo-hands-minutes"
+    SOLO_DEFAULT_MINUTES = "solo-default-minutes"
+    PARTNER_DEFAULT_MINUTES = "partner-default-minutes"
+
+    name = models.CharField(max_length=120)
+    value = models.PositiveSmallIntegerField()
+    unit = models.CharField(max_length=20, default="minutes")
+    note = models.TextField(help_text="What it means, in plain words; shown to people.")
+    sources = models.ManyToManyField(Source, related_name="guidelines")
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value} {self.unit}"
 
 
 class CatalogueVersion(models.Model):

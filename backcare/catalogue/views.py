@@ -23,6 +23,8 @@ from backcare.catalogue.models import (
     Tool,
     by_reach,
 )
+from backcare.catalogue.snapshot import catalogue_snapshot
+from backcare.catalogue.values import SELF, unlocks
 from backcare.web import HtmxHttpRequest, page_or_fragment
 
 
@@ -137,11 +139,19 @@ def prop_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     context = {
         "tool": tool,
         "techniques": unlocked,
-        "regions_alone": tool.regions_reached_alone(unlocked),
+        "regions_alone": _opens_alone(tool),
         "helped": tool.helps.select_related("family"),
         "nav": "props",
     }
     return render(request, "catalogue/prop.html", context)
+
+
+def _opens_alone(tool: Tool) -> list[tuple[str, str]]:
+    """(slug, name) of the areas this prop opens to someone on their own, as the builder's
+    hints say it: beyond bare hands and what every home has."""
+    snapshot = catalogue_snapshot()
+    opened = unlocks(snapshot, SELF).get(tool.slug, ())
+    return [(slug, snapshot.region_name(slug)) for slug in opened]
 
 
 @require_safe

@@ -10,38 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from backcare.catalogue.values import Wording, Zone
 from backcare.catalogue.wording import with_side
 
 UNTIL_THE_TIMER_ENDS = "Keep going until the timer ends."
-
-
-@dataclass(frozen=True)
-class Line:
-    """An instruction line: for every area the technique works (region None), or for one."""
-
-    region: str | None
-    text: str
-
-
-@dataclass(frozen=True)
-class Wording:
-    """A technique's words, as the catalogue holds them."""
-
-    position: str = ""
-    lines: tuple[Line, ...] = ()
-    pressure_note: str = ""
-    tempo: str = ""
-    hold: tuple[int, int] | None = None  # seconds on one tender spot
-    direction: str = ""
-    cautions: str = ""
-
-
-@dataclass(frozen=True)
-class Zone:
-    """A place to keep off: in one area, or (region None) running through every area."""
-
-    region: str | None
-    keep_off: str
 
 
 @dataclass(frozen=True)

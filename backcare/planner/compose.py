@@ -1,172 +1,69 @@
-"""Compose a session: a pure, deterministic function of (catalogue snapshot, request, verdict).
+"""Compose a session as a therapist would: a pure, deterministic function of (catalogue
+snapshot, request, allowance).
 
 No ORM, no request, no randomness: the same inputs always give the same plan. The snapshot
-is built from the database by `backcare.planner.snapshot`.
+is read from the database by `backcare.catalogue.snapshot`. The plan:
+
+- opens with a warm-up (about a sixth of the time) and closes with a calm finish (about a
+  tenth); the main work gets the rest, shared between the areas asked for;
+- brings the areas that feed an area's pain (the hips for the lower back: catalogue data),
+  with about a third of that area's time;
+- varies the work: each technique on each muscle and side once, at most its longest time;
+  your own hands do at most what they can before tiring (a catalogue guideline);
+- is shorter than asked, and says why, rather than padded with repeats;
+- keeps steps in one place together (sitting, at the wall, on the floor);
+- when time is short, leaves out whole areas (and says how many minutes would fit them)
+  before it gives up the warm-up.
 """
 
 from __future__ import annotations
 
+import math
 import operator
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
-from itertools import count, product
+from itertools import count
 
-from backcare.planner.cards import Card, Wording, Zone, write_card
+from backcare.catalogue.values import (
+    NO_LIMITS,
+    PARTNER,
+    SELF,
+    Allowance,
+    Snapshot,
+    TechniqueInfo,
+    reachable,
+)
+from backcare.planner.cards import Card, write_card
 
-SELF, PARTNER = "self", "partner"
+__all__ = ["PARTNER", "SELF", "Allowance", "Plan", "PlannedStep", "Request", "compose"]
+
 WARM_UP, MAIN, FINISH = "warm_up", "main", "finish"
-BOTH_SIDES = "both"
-SIDES = ("left", "right")
+LEFT, RIGHT, BOTH_SIDES = "left", "right", "both"
+SIDES = (LEFT, RIGHT)
 TOLERANCE = 5  # seconds the plan may differ from the asked time
+WARM_UP_SHARE, FINISH_SHARE = 0.17, 0.10  # of the session: a therapist's 15–20 % and 10 %
+SHORTEST_WARM_UP = 20  # seconds: even a 3-minute session starts gently
+LINKED_SHARE = 1 / 3  # of an area's main time, for the areas that feed its pain
+HANDS_MINUTES = 12  # when the catalogue has no guideline for it
+SOLO_HANDS = "solo-hands-minutes"  # backcare.catalogue.models.Guideline.SOLO_HANDS_MINUTES
+
+# Why a plan is shorter than asked.
+HANDS_TIRE = "hands_tire"
+NOTHING_MORE = "nothing_more"
 
 
-# ---------- The catalogue, as plain values ----------
-@dataclass(frozen=True)
-class MuscleInfo:
-    slug: str
-    name: str
-    regions: tuple[str, ...]
-    bilateral: bool = True
-
-
-@dataclass(frozen=True)
-class TechniqueInfo:
-    slug: str
-    name: str
-    family: str
-    family_order: int
-    performer: str
-    pressure: int
-    default_seconds: int
-    min_seconds: int
-    max_seconds: int
-    muscles: tuple[MuscleInfo, ...]
-    regions: tuple[str, ...]
-    prop_groups: tuple[tuple[str, ...], ...] = ()
-    each_side: bool = False
-    warm_up: bool = False
-    main: bool = True
-    finish: bool = False
-    wording: Wording = field(default_factory=Wording)
-
-    def usable_with(self, props: frozenset[str]) -> bool:
-        return all(any(tool in props for tool in group) for group in self.prop_groups)
-
-    def muscles_in(self, region: str) -> tuple[MuscleInfo, ...]:
-        if region not in self.regions:
-            return ()
-        return tuple(m for m in self.muscles if region in m.regions)
-
-
-@dataclass(frozen=True)
-class ToolInfo:
-    slug: str
-    name: str
-    cost_rank: int
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    regions: tuple[tuple[str, str], ...]  # (slug, name), top to bottom
-    techniques: tuple[TechniqueInfo, ...]
-    tools: tuple[ToolInfo, ...]
-    # (region, families barred there); an empty family set bars every kind of pressure.
-    barred: tuple[tuple[str, frozenset[str]], ...] = ()
-    # Places every step in their area keeps off (the spine, the kidneys).
-    zones: tuple[Zone, ...] = ()
-
-    # Look-ups worked out once per snapshot (it never changes), so composing a session
-    # needn't go through the whole catalogue.
-    @cached_property
-    def _region_orders(self) -> dict[str, int]:
-        return {slug: i for i, (slug, _) in enumerate(self.regions)}
-
-    @cached_property
-    def _region_names(self) -> dict[str, str]:
-        return dict(self.regions)
-
-    @cached_property
-    def _tools(self) -> dict[str, ToolInfo]:
-        return {t.slug: t for t in self.tools}
-
-    def region_order(self, slug: str) -> int:
-        return self._region_orders[slug]
-
-    def region_name(self, slug: str) -> str:
-        return self._region_names[slug]
-
-    def tool(self, slug: str) -> ToolInfo:
-        return self._tools[slug]
-
-    def is_barred(self, family: str, region: str) -> bool:
-        return any(r == region and (not fams or family in fams) for r, fams in self.barred)
-
-    @cached_property
-    def bookends(self) -> tuple[TechniqueInfo, ...]:
-        """Techniques that can open or close a session, in `_ordered` order."""
-        return tuple(t for t in _ordered(self.techniques) if t.warm_up or t.finish)
-
-    @cached_property
-    def mains(self) -> dict[tuple[str, str], tuple[tuple[TechniqueInfo, ...], ...]]:
-        """(performer, region) -> the main techniques that work a muscle there and aren't
-        barred there: (those that need props, those for bare hands), each in the order
-        `_main_choices` wants them."""
-        found: dict[tuple[str, str], tuple[list, list]] = {}
-        for t in self.techniques:
-            if not t.main:
-                continue
-            for region in t.regions:
-                if t.muscles_in(region) and not self.is_barred(t.family, region):
-                    with_props, hands = found.setdefault((t.performer, region), ([], []))
-                    (with_props if t.prop_groups else hands).append(t)
-        return {
-            key: (
-                tuple(sorted(with_props, key=lambda t: (t.family_order, t.pressure, t.slug))),
-                tuple(
-                    sorted(
-                        hands,
-                        key=lambda t: (t.warm_up or t.finish, t.family_order, t.pressure, t.slug),
-                    )
-                ),
-            )
-            for key, (with_props, hands) in found.items()
-        }
-
-    @cached_property
-    def needing(self) -> dict[str, frozenset[str]]:
-        """Prop -> the techniques (slugs) that name it in a requirement."""
-        found: dict[str, set[str]] = {}
-        for t in self.techniques:
-            for group in t.prop_groups:
-                for tool in group:
-                    found.setdefault(tool, set()).add(t.slug)
-        return {tool: frozenset(slugs) for tool, slugs in found.items()}
-
-
-# ---------- What the person asks, and what the screen allows ----------
+# ---------- What the person asks ----------
 @dataclass(frozen=True)
 class Request:
     performer: str
     regions: tuple[str, ...]
     props: frozenset[str]
     minutes: int
+    # (area, "left" or "right") for an area that hurts on one side; the others: both sides.
+    sides: tuple[tuple[str, str], ...] = ()
 
-
-@dataclass(frozen=True)
-class Allowance:
-    """The screen's verdict, reduced to what composing needs."""
-
-    excluded_regions: frozenset[str] = frozenset()
-    max_pressure: int = 3
-    excluded_families: frozenset[str] = frozenset()
-
-    def permits(self, technique: TechniqueInfo) -> bool:
-        """The technique's kind and pressure are allowed (where it goes is checked apart)."""
-        return (
-            technique.family not in self.excluded_families
-            and technique.pressure <= self.max_pressure
-        )
+    def side_of(self, region: str) -> str:
+        return dict(self.sides).get(region, BOTH_SIDES)
 
 
 # ---------- The plan ----------
@@ -182,11 +79,15 @@ class PlannedStep:
     side: str  # "left", "right", "both" (a bilateral muscle worked together) or "" (single)
     seconds: int
     card: Card
+    props: tuple[str, ...] = ()  # the props this step uses (needed, then helpful)
+    setting: str = ""
 
     @property
     def where(self) -> str:
-        """Warm-up and finish cover an area; main work names its muscle."""
-        return self.muscle_name if self.phase == MAIN else self.region_name
+        """The area in plain words; main work adds its muscle: "Lower back, erector spinae"."""
+        if self.phase != MAIN:
+            return self.region_name
+        return f"{self.region_name}, {self.muscle_name[:1].lower()}{self.muscle_name[1:]}"
 
 
 @dataclass(frozen=True)
@@ -197,6 +98,25 @@ class Unreachable:
     partner: bool = False  # …or a partner could reach it
     excluded: bool = False  # left out by the safety screen
     no_time: bool = False  # reachable, but the time asked is too short
+    minutes_needed: int = 0  # …and this many more minutes would fit it
+
+
+@dataclass(frozen=True)
+class Linked:
+    """An area added because its muscles feed the pain of one asked for."""
+
+    region: str
+    region_name: str
+    feeds: str
+    feeds_name: str
+    muscles: tuple[str, ...]  # names
+
+
+@dataclass(frozen=True)
+class UnusedProp:
+    slug: str
+    name: str
+    why: str
 
 
 @dataclass(frozen=True)
@@ -205,6 +125,11 @@ class Plan:
     unreachable: tuple[Unreachable, ...] = ()
     asked_seconds: int = 0
     left_out: tuple[str, ...] = ()  # areas the safety answers left out: every step keeps off
+    linked: tuple[Linked, ...] = ()
+    shortfall: str = ""  # HANDS_TIRE or NOTHING_MORE when shorter than asked
+    hands_minutes: int = 0  # what the hands guideline allows, for saying so
+    unused_props: tuple[UnusedProp, ...] = ()
+    props_used: tuple[str, ...] = ()  # names, in the order the steps use them
 
     @property
     def total_seconds(self) -> int:
@@ -214,231 +139,473 @@ class Plan:
     def is_empty(self) -> bool:
         return not self.steps
 
+    @property
+    def is_short(self) -> bool:
+        return bool(self.steps) and self.total_seconds < self.asked_seconds - TOLERANCE
+
 
 # ---------- Composing ----------
 @dataclass
 class _Unit:
-    """One technique on one region: one step, or two (left then right)."""
+    """One technique on one muscle in one area: one step, or one per side."""
 
     technique: TechniqueInfo
     region: str
     phase: str
-    muscle: MuscleInfo
+    muscle_slug: str
+    muscle_name: str
+    sides: tuple[str, ...]
+    weight: float = 1.0  # the share of time it should get, before clamping
     seconds: int = 0
-    sides: tuple[str, ...] = field(default=())
+    area_target: float = 0.0  # the time its area should get
 
     @property
     def count(self) -> int:
         return len(self.sides)
 
+    @property
+    def low(self) -> int:
+        return self.technique.min_seconds * self.count
 
-def compose(snapshot: Snapshot, request: Request, allowance: Allowance = Allowance()) -> Plan:
+    @property
+    def high(self) -> int:
+        return self.technique.max_seconds * self.count
+
+    @property
+    def ample(self) -> int:
+        """As long as it is worth doing before other work would serve better: about twice
+        its usual time."""
+        return min(self.technique.max_seconds, 2 * self.technique.default_seconds) * self.count
+
+
+@dataclass
+class _Area:
+    region: str
+    choices: list[TechniqueInfo]
+    side: str
+    weight: float = 1.0
+    muscles: frozenset[str] | None = None  # only these (an area added for the pain it feeds)
+    feeds: str = ""
+    queue: list[_Unit] = field(default_factory=list)  # its possible units, best first
+    chosen: list[_Unit] = field(default_factory=list)
+    target: float = 0.0  # seconds of main work it should get
+
+
+def compose(snapshot: Snapshot, request: Request, allowance: Allowance = NO_LIMITS) -> Plan:
     total = request.minutes * 60
-    owned = frozenset(request.props)
+    owned = snapshot.everyday | frozenset(request.props)
+    left_out = tuple(slug for slug, _ in snapshot.regions if slug in allowance.excluded_regions)
     asked = sorted(set(request.regions), key=snapshot.region_order)
-
-    def allowed(t: TechniqueInfo, region: str) -> bool:
-        return (
-            t.performer == request.performer
-            and allowance.permits(t)
-            and not snapshot.is_barred(t.family, region)
-            and bool(t.muscles_in(region))
-        )
+    hands_limit = 60 * snapshot.guideline(SOLO_HANDS, HANDS_MINUTES)
 
     unreachable: list[Unreachable] = []
-    mains: dict[str, list[TechniqueInfo]] = {}
+    areas: list[_Area] = []
     for region in asked:
         if region in allowance.excluded_regions:
             unreachable.append(Unreachable(region, snapshot.region_name(region), excluded=True))
             continue
-        found = _main_choices(snapshot, request, allowance, region)
+        found = _main_choices(snapshot, request.performer, owned, allowance, region)
         if found:
-            mains[region] = found
+            areas.append(_Area(region, found, request.side_of(region)))
         else:
-            unreachable.append(_unlock(snapshot, request, allowance, region, allowed))
+            unreachable.append(_unlock(snapshot, request, allowance, region))
+    _link(snapshot, request, owned, allowance, areas, asked)
 
-    left_out = tuple(slug for slug, _ in snapshot.regions if slug in allowance.excluded_regions)
-    if not mains:
-        return Plan((), tuple(unreachable), total, left_out)
+    def plan(steps=(), **more) -> Plan:
+        unreachable.sort(key=lambda item: snapshot.region_order(item.region))
+        return Plan(
+            tuple(steps),
+            tuple(unreachable),
+            total,
+            left_out,
+            linked=tuple(
+                Linked(
+                    a.region,
+                    snapshot.region_name(a.region),
+                    a.feeds,
+                    snapshot.region_name(a.feeds),
+                    tuple(dict.fromkeys(u.muscle_name for u in a.chosen)),
+                )
+                for a in areas
+                if a.feeds and a.chosen
+            ),
+            hands_minutes=hands_limit // 60,
+            **more,
+        )
 
-    reached = list(mains)
-    # A general warm-up and finish: on an asked area if one suits, else on any area allowed.
-    elsewhere = sorted(
-        (
-            slug
-            for slug, _ in snapshot.regions
-            if slug not in reached and slug not in allowance.excluded_regions
-        ),
-        key=lambda slug: min(
-            abs(snapshot.region_order(slug) - snapshot.region_order(r)) for r in reached
-        ),
+    if not areas:
+        return plan(unused_props=_unused(snapshot, request, owned, allowance, areas, ()))
+
+    for area in areas:
+        area.queue = _queue(area)
+    warm, finish = _bookends(snapshot, request, owned, allowance, areas)
+    # Your own hands can only do so much: a session of hand work alone stops there.
+    hands_only = all(u.technique.hand_work for a in areas for u in a.queue)
+    length = min(total, hands_limit) if hands_only else total
+    warm_s, finish_s = _bookend_seconds(length, warm, finish)
+
+    # Too little time: drop the finish, then whole areas (saying so), before the warm-up.
+    def fits() -> bool:
+        return sum(a.queue[0].low for a in areas) <= length - warm_s - finish_s
+
+    if not fits() and finish:
+        finish, finish_s = None, 0
+    while not fits() and len(areas) > 1:
+        dropped = areas.pop(_least_needed(areas))
+        if not dropped.feeds:
+            need = dropped.queue[0].low + sum(a.queue[0].low for a in areas) + warm_s
+            minutes = max(1, math.ceil((need - total) / 60))
+            unreachable.append(
+                Unreachable(
+                    dropped.region,
+                    snapshot.region_name(dropped.region),
+                    no_time=True,
+                    minutes_needed=minutes,
+                )
+            )
+    if not fits() and warm:
+        warm, warm_s = None, 0
+
+    hand_bookends = sum(
+        seconds
+        for u, seconds in ((warm, warm_s), (finish, finish_s))
+        if u and u.technique.hand_work
     )
-    warm = _bookend(snapshot, owned, reached + elsewhere, allowed, "warm_up")
-    finish = _bookend(snapshot, owned, reached + elsewhere, allowed, "finish", avoid=warm)
-    opening = {b.technique.slug for b in (warm, finish) if b}
-    for region, found in mains.items():  # the main work shouldn't just repeat the bookends
-        mains[region] = sorted(found, key=lambda t: t.slug in opening)
-    units = _fit(_rounds(mains), warm, finish, total)
-    dropped = [r for r in reached if not any(u.region == r and u.phase == MAIN for u in units)]
-    for region in dropped:
-        unreachable.append(Unreachable(region, snapshot.region_name(region), no_time=True))
+    main_hands = max(0, hands_limit - hand_bookends)
+    _choose(areas, length - warm_s - finish_s, main_hands)
+    main, warm, finish = _order(areas, warm, finish)
+    warm_s, finish_s = (warm_s if warm else 0), (finish_s if finish else 0)
+    shortfall = _spread(main, length - warm_s - finish_s, main_hands)
+    if shortfall:  # nothing more worth doing: a shorter plan, with bookends to match
+        done = sum(u.seconds * u.count for u in main)
+        warm_s, finish_s = _bookend_seconds(
+            round(done / (1 - WARM_UP_SHARE - FINISH_SHARE)), warm, finish
+        )
+        if done + warm_s + finish_s >= total - TOLERANCE:
+            shortfall = ""  # the warm-up and finish took up the rest
+    elif length < total:
+        shortfall = HANDS_TIRE
+    for unit, seconds in ((warm, warm_s), (finish, finish_s)):
+        if unit:
+            unit.seconds = seconds
+    units = ([warm] if warm else []) + main + ([finish] if finish else [])
     steps = tuple(
         PlannedStep(
             u.phase,
             u.technique.slug,
             u.technique.name,
-            u.muscle.slug,
-            u.muscle.name,
+            u.muscle_slug,
+            u.muscle_name,
             u.region,
             snapshot.region_name(u.region),
             side,
             u.seconds,
             write_card(u.technique.wording, u.region, side, snapshot.zones),
+            u.technique.props_for(owned),
+            u.technique.setting,
         )
         for u in units
         for side in u.sides
     )
-    unreachable.sort(key=lambda item: snapshot.region_order(item.region))
-    return Plan(steps, tuple(unreachable), total, left_out)
-
-
-def _ordered(techniques: Sequence[TechniqueInfo]) -> list[TechniqueInfo]:
-    """Gentle before firm, then the catalogue's family order, then by slug: stable, no chance."""
-    return sorted(techniques, key=lambda t: (t.pressure, t.family_order, t.slug))
+    used = tuple(dict.fromkeys(p for s in steps for p in s.props))
+    return plan(
+        steps,
+        shortfall=shortfall,
+        unused_props=_unused(snapshot, request, owned, allowance, areas, used),
+        props_used=tuple(snapshot.tool(p).name for p in used),
+    )
 
 
 def _main_choices(
-    snapshot: Snapshot, request: Request, allowance: Allowance, region: str
+    snapshot: Snapshot, performer: str, owned: frozenset[str], allowance: Allowance, region: str
 ) -> list[TechniqueInfo]:
-    """The main work a region can get, best first: what uses the props the person said they
-    own, then work that isn't also the warm-up or finish (plain stroking opens anyway), then
-    the session order of families, gentle before firm (the order `Snapshot.mains` keeps)."""
-    with_props, hands = snapshot.mains.get((request.performer, region), ((), ()))
-    maybe = frozenset().union(*(snapshot.needing.get(tool, ()) for tool in request.props))
-    return [
+    """The main work an area can get, best first: what uses a prop the person owns, then work
+    for bare hands that isn't also a warm-up or finish, then gentle before firm."""
+    found = [
         t
-        for t in with_props
-        if t.slug in maybe and t.usable_with(request.props) and allowance.permits(t)
-    ] + [t for t in hands if allowance.permits(t)]
-
-
-def _unit(
-    technique: TechniqueInfo, region: str, phase: str, worked: frozenset[str] = frozenset()
-) -> _Unit:
-    """The technique on a region, on its first muscle there not `worked` already."""
-    muscles = technique.muscles_in(region)
-    muscle = next((m for m in muscles if m.slug not in worked), muscles[0])
-    if technique.each_side and muscle.bilateral:
-        sides = SIDES
-    else:
-        sides = (BOTH_SIDES if muscle.bilateral else "",)
-    return _Unit(technique, region, phase, muscle, sides=sides)
-
-
-def _bookend(
-    snapshot: Snapshot, owned, regions, allowed, flag: str, avoid: _Unit | None = None
-) -> _Unit | None:
-    """The warm-up (or finish): the gentlest allowed technique that suits it and needs only
-    props the person owns, on the first of `regions` (in order of preference) where it is
-    allowed."""
-    for technique in snapshot.bookends:
-        if not getattr(technique, flag) or (avoid and avoid.technique == technique):
-            continue
-        if not technique.usable_with(owned):
-            continue
-        for region in regions:
-            if allowed(technique, region):
-                return _unit(technique, region, WARM_UP if flag == "warm_up" else FINISH)
-    if avoid is not None:  # the same gentle stroking may open and close a session
-        return _bookend(snapshot, owned, regions, allowed, flag)
-    return None
-
-
-def _rounds(mains: dict[str, list[TechniqueInfo]]) -> Iterator[_Unit]:
-    """Main work in rounds: each region's first technique, then each one's second, and so on.
-
-    A region that runs out of techniques starts its list again (a second pass), so a long
-    session is filled with varied work rather than one very long step.
-    """
-    used: set[str] = set()
-    worked: set[str] = set()
-    for round_number in count():
-        for region, found in mains.items():
-            fresh = next((t for t in found if t.slug not in used), None)  # vary the work
-            technique = fresh or found[round_number % len(found)]
-            unit = _unit(technique, region, MAIN, frozenset(worked))
-            used.add(technique.slug)
-            worked.add(unit.muscle.slug)
-            yield unit
-
-
-MAX_UNITS = 60  # a 60-minute session never needs more; a guard against a runaway loop
-
-
-def _fit(candidates: Iterator[_Unit], warm, finish, total: int) -> list[_Unit]:
-    """Choose units and seconds so the steps add up to `total` within TOLERANCE seconds."""
-    chosen = [next(candidates)]
-    while chosen[-1].region != chosen[0].region or len(chosen) == 1:
-        chosen.append(next(candidates))
-    pending = chosen.pop()  # the first round is everything before a region repeats
-    regions = [u.region for u in chosen]
-
-    def bounds(units):
-        low = sum(u.technique.min_seconds * u.count for u in units)
-        high = sum(u.technique.max_seconds * u.count for u in units)
-        return low, high
-
-    bookends = [b for b in (warm, finish) if b]
-    # Too little time: drop the finish, the warm-up, then the lowest regions.
-    while bookends and bounds([*chosen, *bookends])[0] > total:
-        bookends.pop()
-    while len(chosen) > 1 and bounds([*chosen, *bookends])[0] > total:
-        chosen.pop()
-    # Plenty of time: add more main work until the longest steps could fill it.
-    kept = {u.region for u in chosen}
-    while len(chosen) < MAX_UNITS and bounds([*chosen, *bookends])[1] < total:
-        if pending.region in kept:
-            chosen.append(pending)
-        pending = next(candidates)
-    # Within a region, broad work before focused work (the families' session order).
-    main = sorted(
-        chosen,
-        key=lambda u: (regions.index(u.region), u.technique.family_order, chosen.index(u)),
+        for t in snapshot.techniques
+        if t.main
+        and t.performer == performer
+        and allowance.permits(t)
+        and t.usable_with(owned)
+        and snapshot.works(t, region)
+    ]
+    return sorted(
+        found,
+        key=lambda t: (
+            not any(set(group) - snapshot.everyday for group in t.prop_groups),
+            _is_filler(t),
+            t.family_order,
+            t.pressure,
+            t.slug,
+        ),
     )
-    units = ([warm] if warm in bookends else []) + main + ([finish] if finish in bookends else [])
-    _share(units, total)
-    return units
 
 
-def _share(units: list[_Unit], total: int) -> None:
-    """Seconds per unit: proportional to each default, clamped to its range, summing to total.
+def _link(snapshot, request, owned, allowance, areas: list[_Area], asked) -> None:
+    """Add the areas whose muscles feed an asked area's pain (the hips for the lower back),
+    with a third of that area's time, when they can be worked and weren't asked for."""
+    added: dict[str, _Area] = {}
+    for area in list(areas):
+        for region, muscles in snapshot.feeders.get(area.region, ()):
+            if region in asked or region in allowance.excluded_regions:
+                continue
+            found = [
+                t
+                for t in _main_choices(snapshot, request.performer, owned, allowance, region)
+                if any(m.slug in muscles for m in t.muscles_in(region))
+            ]
+            if not found:
+                continue
+            share = area.weight * LINKED_SHARE
+            area.weight -= share
+            if region in added:
+                added[region].weight += share
+            else:
+                added[region] = _Area(
+                    region,
+                    found,
+                    area.side,
+                    share,
+                    frozenset(muscles),
+                    feeds=area.region,
+                )
+    areas.extend(added.values())
+    areas.sort(key=lambda a: snapshot.region_order(a.region))
+
+
+def _queue(area: _Area) -> list[_Unit]:
+    """Every piece of work the area could get, varied: each technique once on its first
+    muscle there, then one-sided techniques on their next muscles, and so on. Work done on
+    both sides at once covers the area in one step (on a muscle not yet named, if it can).
+    One-sided work does the side that hurts, or both. The gentle stroking that also opens
+    and closes a session comes last (a filler): main work only when nothing else is left.
+    """
+    one_sided = area.side in SIDES
+    choices = sorted(area.choices, key=lambda t: (_is_filler(t), one_sided and not t.each_side))
+    per_technique = [
+        [m for m in t.muscles_in(area.region) if area.muscles is None or m.slug in area.muscles]
+        for t in choices
+    ]
+    queue: list[_Unit] = []
+    named: list[str] = []
+    for round_number in count():
+        more = False
+        for technique, muscles in zip(choices, per_technique, strict=True):
+            if round_number and not technique.each_side:
+                continue  # one step covers the area
+            if round_number >= len(muscles):
+                continue
+            more = True
+            muscle = muscles[round_number]
+            if not technique.each_side:
+                muscle = next((m for m in muscles if m.slug not in named), muscle)
+            named.append(muscle.slug)
+            if technique.each_side and muscle.bilateral:
+                sides = (area.side,) if one_sided else SIDES
+            else:
+                sides = (BOTH_SIDES if muscle.bilateral else "",)
+            queue.append(_Unit(technique, area.region, MAIN, muscle.slug, muscle.name, sides))
+        if not more:
+            break
+    queue.sort(key=lambda u: _is_filler(u.technique))  # stable: fillers last
+    return queue
+
+
+def _is_filler(technique: TechniqueInfo) -> bool:
+    """Light work that opens or closes a session (palm strokes): main work only when there is
+    nothing else (a gentle session)."""
+    return (technique.warm_up or technique.finish) and technique.pressure == 1
+
+
+def _bookends(snapshot, request, owned, allowance, areas: list[_Area]):
+    """The warm-up and the finish: the gentlest allowed technique that suits each, on the
+    first worked area it can reach where it isn't also that area's first main work."""
+    worked = [a.region for a in areas]
+    elsewhere = [
+        slug
+        for slug, _ in snapshot.regions
+        if slug not in worked and slug not in allowance.excluded_regions
+    ]
+    candidates = sorted(
+        (
+            t
+            for t in snapshot.techniques
+            if (t.warm_up or t.finish)
+            and t.performer == request.performer
+            and allowance.permits(t)
+            and t.usable_with(owned)
+        ),
+        key=lambda t: (t.pressure, t.family_order, t.slug),
+    )
+
+    def pick(flag: str, phase: str, avoid=None) -> _Unit | None:
+        for prefer_other in (True, False):
+            for technique in candidates:
+                if not getattr(technique, flag) or (prefer_other and technique is avoid):
+                    continue
+                for region in worked + elsewhere:
+                    if not snapshot.works(technique, region):
+                        continue
+                    area = next((a for a in areas if a.region == region), None)
+                    if area and area.queue and area.queue[0].technique is technique:
+                        continue  # it would repeat that area's first main step
+                    muscle = technique.muscles_in(region)[0]
+                    side = BOTH_SIDES if muscle.bilateral else ""
+                    return _Unit(technique, region, phase, muscle.slug, muscle.name, (side,))
+        return None
+
+    warm = pick("warm_up", WARM_UP)
+    finish = pick("finish", FINISH, avoid=warm.technique if warm else None)
+    return warm, finish
+
+
+def _bookend_seconds(total: int, warm: _Unit | None, finish: _Unit | None) -> tuple[int, int]:
+    def share(unit: _Unit | None, fraction: float, floor: int) -> int:
+        if unit is None:
+            return 0
+        low = max(unit.technique.min_seconds, floor)
+        return min(max(_round5(total * fraction), low), unit.technique.max_seconds)
+
+    return share(warm, WARM_UP_SHARE, SHORTEST_WARM_UP), share(finish, FINISH_SHARE, 0)
+
+
+def _least_needed(areas: list[_Area]) -> int:
+    """Which area to leave out when time is short: an added linked area first, then the
+    lowest area asked for."""
+    linked = [i for i, a in enumerate(areas) if a.feeds]
+    return linked[-1] if linked else len(areas) - 1
+
+
+def _choose(areas: list[_Area], main_time: int, hands_limit: int) -> None:
+    """Choose each area's work: enough varied units to fill its share of the main time
+    (linked areas a third of the area they feed); then more, from any area, while the chosen
+    work can't fill the time and anything worth doing is left. Your own hands are held to
+    what they can do; the gentle stroking that also opens a session comes last of all."""
+    weights = sum(a.weight for a in areas)
+    hands_low = 0
+
+    def take(area: _Area, unit: _Unit) -> bool:
+        nonlocal hands_low
+        if unit.technique.hand_work and area.chosen:
+            hands_high = sum(u.high for a in areas for u in a.chosen if u.technique.hand_work)
+            if hands_low + unit.low > hands_limit or hands_high >= hands_limit:
+                return False  # hands would tire, or have all the work they can do
+        area.chosen.append(unit)
+        unit.area_target = area.target
+        hands_low += unit.low if unit.technique.hand_work else 0
+        return True
+
+    for area in areas:
+        area.target = main_time * area.weight / weights
+        for unit in list(area.queue):
+            if area.chosen and sum(u.ample for u in area.chosen) >= area.target:
+                break
+            if area.chosen and _is_filler(unit.technique):
+                break  # stroking is not main work when there is other work
+            if area.chosen and sum(u.low for u in area.chosen) + unit.low > area.target:
+                break
+            area.queue.remove(unit)
+            take(area, unit)
+    for fillers in (False, True):
+        while _room(areas, hands_limit) < main_time:
+            waiting = [a for a in areas if a.queue and _is_filler(a.queue[0].technique) == fillers]
+            if not waiting:
+                break
+            for area in waiting:
+                take(area, area.queue.pop(0))
+
+
+def _room(areas: list[_Area], hands_limit: int) -> int:
+    """The most time the chosen work can take, with hand work held to its limit."""
+    chosen = [u for a in areas for u in a.chosen]
+    hands = sum(u.high for u in chosen if u.technique.hand_work)
+    return sum(u.high for u in chosen if not u.technique.hand_work) + min(hands_limit, hands)
+
+
+def _spread(main: list[_Unit], main_time: int, hands_limit: int) -> str:
+    """Seconds for the main work: each unit its share of its area's time, the steps adding up
+    to `main_time`, hand work at most `hands_limit`. Returns why it falls short, if it does."""
+    by_area: dict[str, list[_Unit]] = {}
+    for unit in main:
+        by_area.setdefault(unit.region, []).append(unit)
+    for units in by_area.values():
+        defaults = sum(u.technique.default_seconds * u.count for u in units)
+        for unit in units:
+            unit.weight = unit.area_target * unit.technique.default_seconds / defaults
+    hands = [u for u in main if u.technique.hand_work]
+    others = [u for u in main if not u.technique.hand_work]
+    _share(main, main_time)
+    if hands and sum(u.seconds * u.count for u in hands) > hands_limit:
+        _share(hands, max(hands_limit, sum(u.low for u in hands)))
+        _share(others, main_time - sum(u.seconds * u.count for u in hands))
+    if sum(u.seconds * u.count for u in main) >= main_time - TOLERANCE:
+        return ""
+    hands_done = sum(u.seconds * u.count for u in hands)
+    return HANDS_TIRE if hands and hands_done >= hands_limit - TOLERANCE else NOTHING_MORE
+
+
+def _order(areas: list[_Area], warm, finish):
+    """The main work in one place together (places in the order the areas first need them),
+    top to bottom within a place, broad work before focused; left then right. A warm-up or
+    finish that would repeat the step beside it moves the main work round, or goes."""
+    main = [u for a in areas for u in a.chosen]
+    area_order = {a.region: i for i, a in enumerate(areas)}
+    main.sort(key=lambda u: (area_order[u.region], u.technique.family_order))
+    places = list(dict.fromkeys(u.technique.setting for u in main))
+    if warm and warm.technique.setting in places:  # start where the warm-up is
+        places.insert(0, places.pop(places.index(warm.technique.setting)))
+    if finish and len(places) > 2 and finish.technique.setting in places[1:]:
+        places.append(places.pop(places.index(finish.technique.setting)))  # end there
+    main.sort(key=lambda u: places.index(u.technique.setting))  # stable: keeps the rest
+    if finish and _same(finish, main[-1]):
+        other = next((i for i in reversed(range(len(main))) if not _same(finish, main[i])), None)
+        if other is None:
+            finish = None  # the main work is the gentle stroking itself
+        else:
+            main.append(main.pop(other))
+    if warm and _same(warm, main[0]):
+        other = next((i for i, u in enumerate(main) if not _same(warm, u)), None)
+        if other is None:
+            warm = None
+        else:
+            main.insert(0, main.pop(other))
+    if finish and _same(finish, main[-1]):
+        finish = None
+    return main, warm, finish
+
+
+def _same(a: _Unit, b: _Unit) -> bool:
+    """Two steps a person would read as the same: one technique on one area."""
+    return a.technique is b.technique and a.region == b.region
+
+
+def _share(units: Sequence[_Unit], total: int) -> None:
+    """Seconds per unit: proportional to each unit's weight, clamped to its technique's range,
+    adding up to `total` (or as near as the ranges allow).
 
     Found by bisection on a common scale factor (water-filling), then rounded to 5 s and the
     remainder handed out one second at a time to units with room, in order.
     """
-
-    ranges = [
-        (u.technique.default_seconds, u.technique.min_seconds, u.technique.max_seconds)
-        for u in units
-    ]
+    if not units:
+        return
+    ranges = [(u.weight, u.technique.min_seconds, u.technique.max_seconds) for u in units]
     counts = [u.count for u in units]
 
     def seconds_at(scale: float) -> list[int]:
-        return [min(max(round(default * scale), lo), hi) for default, lo, hi in ranges]
+        return [min(max(round(weight * scale), lo), hi) for weight, lo, hi in ranges]
 
     def used(values: list[int]) -> int:
         return sum(map(operator.mul, values, counts))
 
-    low, high = 0.0, 100.0
+    low, high = 0.0, 10_000.0
     for _ in range(60):
         middle = (low + high) / 2
         if used(seconds_at(middle)) < total:
             low = middle
         else:
             high = middle
-    values = [_round5(v, u) for v, u in zip(seconds_at(high), units, strict=True)]
-    # Hand out (or take back) the difference in turn where ranges allow: in 5-second steps
-    # while that helps (round numbers read better on a timer), then a second at a time.
+    values = [_clamp5(v, u) for v, u in zip(seconds_at(high), units, strict=True)]
     turn = 0
     for quantum, good_enough in ((5, TOLERANCE - 1), (1, 0)):
         while abs(gap := total - used(values)) > good_enough:
@@ -457,61 +624,64 @@ def _share(units: list[_Unit], total: int) -> None:
         unit.seconds = value
 
 
-def _round5(value: int, unit: _Unit) -> int:
-    rounded = 5 * round(value / 5)
-    return min(max(rounded, unit.technique.min_seconds), unit.technique.max_seconds)
+def _round5(value: float) -> int:
+    return 5 * round(value / 5)
 
 
-def _unlock(snapshot, request, allowance, region, allowed) -> Unreachable:
-    """What would open a region: the cheapest props (fewest on a tie), else a partner."""
+def _clamp5(value: int, unit: _Unit) -> int:
+    return min(max(_round5(value), unit.technique.min_seconds), unit.technique.max_seconds)
+
+
+def _unlock(snapshot: Snapshot, request: Request, allowance: Allowance, region: str):
+    """What would open an area: the cheapest props (fewest on a tie), else a partner."""
     name = snapshot.region_name(region)
+    owned = snapshot.everyday | frozenset(request.props)
     options: list[tuple[int, int, tuple[str, ...]]] = []
-    for technique in snapshot.techniques:
-        if not (technique.main and allowed(technique, region)):
+    for tool in snapshot.tools:
+        if tool.slug in owned:
             continue
-        unmet = [g for g in technique.prop_groups if not any(t in request.props for t in g)]
-        for pick in product(*unmet):
-            props = tuple(sorted(set(pick)))
-            cost = sum(snapshot.tool(slug).cost_rank for slug in props)
-            options.append((cost, len(props), props))
+        if region in reachable(snapshot, request.performer, owned | {tool.slug}, allowance):
+            options.append((tool.cost_rank, 1, (tool.slug,)))
     if options:
         return Unreachable(region, name, props=min(options)[2])
-    partner_can = request.performer == SELF and any(
-        t.performer == PARTNER
-        and t.main
-        and allowance.permits(t)
-        and not snapshot.is_barred(t.family, region)
-        and t.muscles_in(region)
-        for t in snapshot.techniques
+    partner_can = request.performer == SELF and region in reachable(
+        snapshot, PARTNER, owned, allowance
     )
     return Unreachable(region, name, partner=partner_can)
 
 
-def reachable(
-    snapshot: Snapshot, performer: str, props: frozenset[str], allowance: Allowance = Allowance()
-) -> set[str]:
-    """Regions some allowed main technique reaches for this performer with these props."""
-    return {
-        region
-        for t in snapshot.techniques
-        if t.performer == performer and t.main and t.usable_with(props) and allowance.permits(t)
-        for region in t.regions
-        if t.muscles_in(region) and not snapshot.is_barred(t.family, region)
-    }
-
-
-def unlocks(
-    snapshot: Snapshot, performer: str, allowance: Allowance = Allowance()
-) -> dict[str, tuple[str, ...]]:
-    """For each prop: the regions it opens beyond bare hands (plus what every home has)."""
-    everyday = frozenset(t.slug for t in snapshot.tools if t.cost_rank == 0)
-    base = reachable(snapshot, performer, everyday, allowance)
-    return {
-        tool.slug: tuple(
-            sorted(
-                reachable(snapshot, performer, everyday | {tool.slug}, allowance) - base,
+def _unused(snapshot, request, owned, allowance, areas: list[_Area], used) -> tuple:
+    """Why each prop the person ticked is not in the plan."""
+    worked = {a.region for a in areas}
+    found = []
+    for slug in sorted(request.props, key=lambda s: snapshot.tool(s).cost_rank):
+        if slug in used or slug in snapshot.everyday:
+            continue
+        mine = [
+            t
+            for t in snapshot.techniques
+            if t.performer == request.performer
+            and (any(slug in g for g in t.prop_groups) or slug in t.helpful)
+        ]
+        reaching = [t for t in mine if any(snapshot.works(t, r) for r in worked)]
+        if not mine:
+            why = (
+                "Your partner's hands do this work in a partner session."
+                if request.performer == PARTNER
+                else "None of the techniques for working on your own use it."
+            )
+        elif not worked:
+            why = "There is nothing it can work in this session."
+        elif not reaching:
+            places = sorted(
+                {r for t in mine for r in t.regions if snapshot.works(t, r)},
                 key=snapshot.region_order,
             )
-        )
-        for tool in snapshot.tools
-    }
+            names = " and ".join(snapshot.region_name(r).lower() for r in places)
+            why = f"It works the {names}, not the areas in this session."
+        elif not any(allowance.permits(t) and t.usable_with(owned) for t in reaching):
+            why = "Not with today's safety answers: what it does is too firm for now."
+        else:
+            why = "There wasn't time for it: a longer session would use it."
+        found.append(UnusedProp(slug, snapshot.tool(slug).name, why))
+    return tuple(found)

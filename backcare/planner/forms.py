@@ -10,8 +10,11 @@ from django.utils.datastructures import MultiValueDict
 
 from backcare.catalogue.models import Contraindication, Performer
 
-MIN_MINUTES, MAX_MINUTES, DEFAULT_MINUTES = 3, 60, 15
+MIN_MINUTES, MAX_MINUTES = 3, 60
 MINUTE_CHOICES = (5, 10, 15, 20, 30, 45, 60)
+# When the catalogue has no guideline: a solo session is short, a partner's about half an hour.
+FALLBACK_MINUTES = {Performer.SELF: 5, Performer.PARTNER: 30}
+SIDES = ("left", "right")
 
 
 class ScreenForm(forms.Form):
@@ -93,14 +96,28 @@ class BuildForm(forms.Form):
     prop = OptionsField(
         required=False, widget=forms.CheckboxSelectMultiple, label="What do you have?"
     )
-    minutes = forms.IntegerField(
-        min_value=MIN_MINUTES, max_value=MAX_MINUTES, initial=DEFAULT_MINUTES
+    minutes = forms.IntegerField(min_value=MIN_MINUTES, max_value=MAX_MINUTES)
+    side = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.MultipleHiddenInput,
+        label="Which side hurts?",
+        help_text="area:left or area:right; an area not named hurts on both sides.",
     )
 
-    def __init__(self, data=None, *, regions: Options, props: Options, **kwargs):
+    def __init__(
+        self,
+        data=None,
+        *,
+        regions: Options,
+        props: Options,
+        default_minutes: dict[str, int] | None = None,
+        **kwargs,
+    ):
+        self.default_minutes = default_minutes or FALLBACK_MINUTES
         if data is not None:
-            data = _with_defaults(data)
+            data = _with_defaults(data, self.default_minutes)
         super().__init__(data, **kwargs)
+        self.fields["minutes"].initial = self.default_minutes[Performer.SELF]
         self.fields["region"].offer(regions)
         self.fields["prop"].offer(props)
         self.fields["performer"].error_messages["invalid_choice"] = (
@@ -110,6 +127,31 @@ class BuildForm(forms.Form):
             "“%(value)s” is not an area of the back we know."
         )
         self.fields["prop"].error_messages["invalid_choice"] = "“%(value)s” is not a prop we know."
+        self.fields["side"].choices = [
+            (f"{slug}:{side}", f"{name}: {side}")
+            for slug, name in regions.choices
+            for side in ("both", *SIDES)
+        ]
+        self.fields["side"].error_messages["invalid_choice"] = (
+            "“%(value)s” isn't a side we know: choose left, right or both for an area."
+        )
+
+    def clean_side(self) -> tuple[tuple[str, str], ...]:
+        """(area, side) for the areas that hurt on one side only, of those asked for."""
+        asked = set(self.cleaned_data.get("region", ()))
+        chosen = dict(value.split(":", 1) for value in self.cleaned_data.get("side", ()))
+        return tuple(
+            (region, side)
+            for region, side in sorted(chosen.items())
+            if region in asked and side in SIDES
+        )
+
+    def side_of(self, region: str) -> str:
+        """The side shown as chosen for an area in the form ("both" unless one was picked)."""
+        for value in self["side"].value() or ():
+            if value.startswith(f"{region}:"):
+                return value.split(":", 1)[1]
+        return "both"
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -127,18 +169,19 @@ class BuildForm(forms.Form):
         try:
             current = int(value)
         except (TypeError, ValueError):
-            current = DEFAULT_MINUTES
+            current = self.default_minutes[Performer.SELF]
         choices = set(MINUTE_CHOICES)
         if MIN_MINUTES <= current <= MAX_MINUTES:
             choices.add(current)
         return sorted(choices)
 
 
-def _with_defaults(data: MultiValueDict) -> MultiValueDict:
-    """A builder URL may leave out the performer or the minutes: use the defaults."""
+def _with_defaults(data: MultiValueDict, default_minutes: dict[str, int]) -> MultiValueDict:
+    """A builder URL may leave out the performer or the minutes: on your own, a short session;
+    with a partner, about half an hour (the sources' usual lengths)."""
     data = data.copy()
     if not data.get("performer"):
         data["performer"] = Performer.SELF
     if not data.get("minutes"):
-        data["minutes"] = str(DEFAULT_MINUTES)
+        data["minutes"] = str(default_minutes.get(data["performer"], MIN_MINUTES))
     return data

@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.urls import reverse
 
-from backcare.catalogue.cache import ids_by_slug
+from backcare.catalogue.cache import ids_by_slug, rows_by_id
 from backcare.catalogue.models import Muscle, Performer, Region, Technique, Tool
 from backcare.planner.compose import Plan, PlannedStep, Request
 
@@ -29,7 +29,10 @@ class CareSessionManager(models.Manager):
         """Save a composed plan and the inputs that shaped it (never the screen's answers)."""
         ids = {model: ids_by_slug(model) for model in (Technique, Muscle, Region, Tool)}
         session = self.create(
-            performer=ask.performer, minutes=ask.minutes, total_seconds=plan.total_seconds
+            performer=ask.performer,
+            minutes=ask.minutes,
+            total_seconds=plan.total_seconds,
+            sides=[list(pair) for pair in ask.sides],
         )
         # A new session links to nothing yet: insert the links without .add()'s look-up.
         regions, props = CareSession.regions.through, CareSession.props.through
@@ -49,6 +52,7 @@ class CareSessionManager(models.Manager):
             for slug in sorted(ask.props)
             if slug in ids[Tool]
         )
+        tool_names = {tool.slug: tool.name for tool in rows_by_id(Tool).values()}
         CareStep.objects.bulk_create(
             CareStep(
                 session=session,
@@ -68,6 +72,7 @@ class CareSessionManager(models.Manager):
                 direction=step.card.direction,
                 cautions=step.card.cautions,
                 keep_off=list(step.card.keep_off),
+                props=[tool_names[slug] for slug in step.props if slug in tool_names],
             )
             for number, step in enumerate(plan.steps, start=1)
         )
@@ -89,6 +94,9 @@ class CareSession(models.Model):
     )
     regions = models.ManyToManyField(Region, related_name="+")
     props = models.ManyToManyField(Tool, blank=True, related_name="+")
+    sides = models.JSONField(
+        default=list, blank=True, help_text="[area, side] for areas that hurt on one side only."
+    )
     left_out = models.ManyToManyField(
         Region,
         blank=True,
@@ -162,6 +170,7 @@ class CareStep(models.Model):
     direction = models.TextField(blank=True)
     cautions = models.TextField(blank=True)
     keep_off = models.JSONField(default=list, help_text="The no-go zones of this step's area.")
+    props = models.JSONField(default=list, blank=True, help_text="The props it uses, by name.")
 
     class Meta:
         ordering = ["session", "number"]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from backcare.catalogue.cache import contraindications, remember
 from backcare.catalogue.models import Contraindication, Pressure
-from backcare.planner.compose import Allowance
+from backcare.catalogue.values import Allowance
 
 
 @dataclass(frozen=True)

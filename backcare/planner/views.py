@@ -10,9 +10,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from backcare.catalogue.cache import contraindications, regions, remember, tools
+from backcare.catalogue.cache import contraindications, guidelines, regions, remember, tools
 from backcare.catalogue.diagram import back_diagram
-from backcare.planner.compose import Request, compose, unlocks
+from backcare.catalogue.models import Guideline, Performer, Tool
+from backcare.catalogue.snapshot import catalogue_snapshot
+from backcare.catalogue.values import unlocks
+from backcare.planner.compose import Request, compose
 from backcare.planner.forms import BuildForm, Options, ScreenForm
 from backcare.planner.memory import (
     ScreenAnswers,
@@ -24,10 +27,9 @@ from backcare.planner.memory import (
 )
 from backcare.planner.models import CareSession
 from backcare.planner.screening import screen, verdict_for
-from backcare.planner.snapshot import catalogue_snapshot
 from backcare.web import HtmxHttpRequest, SeeOther, page_or_fragment
 
-BUILD_KEYS = ("performer", "region", "prop", "minutes")
+BUILD_KEYS = ("performer", "region", "prop", "minutes", "side")
 
 
 def builder_query(raw: str | QueryDict) -> str:
@@ -89,7 +91,11 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         ask = Request(
-            data["performer"], tuple(data["region"]), frozenset(data["prop"]), data["minutes"]
+            data["performer"],
+            tuple(data["region"]),
+            frozenset(data["prop"]),
+            data["minutes"],
+            data["side"],
         )
         allowance = verdict.allowance()
         plan = remember(("planner.plan", ask, allowance), lambda: compose(snapshot, ask, allowance))
@@ -110,15 +116,24 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
 
 def _build_form(request: HtmxHttpRequest) -> BuildForm:
     """Bound to the POST or the query string; unbound (with the props remembered) when empty."""
-    offered = remember(
-        "planner.build-options",
-        lambda: {"regions": Options.of(regions()), "props": Options.of(tools())},
-    )
+    offered = remember("planner.build-options", _build_options)
     if request.method == "POST":
         return BuildForm(request.POST, **offered)
     if any(key in request.GET for key in BUILD_KEYS):
         return BuildForm(request.GET, **offered)
     return BuildForm(initial={"prop": recall_props(request)}, **offered)
+
+
+def _build_options() -> dict:
+    snapshot = catalogue_snapshot()
+    return {
+        "regions": Options.of(regions()),
+        "props": Options.of(tools()),
+        "default_minutes": {
+            Performer.SELF: snapshot.guideline(Guideline.SOLO_DEFAULT_MINUTES, 5),
+            Performer.PARTNER: snapshot.guideline(Guideline.PARTNER_DEFAULT_MINUTES, 30),
+        },
+    }
 
 
 def _start(plan, ask: Request) -> HttpResponse:
@@ -143,11 +158,13 @@ def _preview_context(form, plan, verdict, snapshot) -> dict:
                     "add_url": _with_query(reverse("planner:build"), add.urlencode()),
                 }
             )
+    notes = guidelines()
     return {
         "form": form,
         "plan": plan,
         "verdict": verdict,
         "suggestions": suggestions,
+        "hands_note": notes.get(Guideline.SOLO_HANDS_MINUTES),
         "excluded_names": [
             name for slug, name in snapshot.regions if slug in verdict.excluded_regions
         ],
@@ -168,7 +185,17 @@ def _form_context(form, verdict, snapshot) -> dict:
         ("planner.unlocks", performer, allowance),
         lambda: unlocks(snapshot, performer, allowance),
     )
+    notes = guidelines()
+    everyday = [tool for tool in tools() if tool.cost_rank == Tool.EVERYDAY]
     return {
+        "everyday": everyday,
+        "everyday_slugs": {tool.slug for tool in everyday},
+        "region_sides": {slug: form.side_of(slug) for slug, _ in snapshot.regions},
+        "minute_notes": [
+            notes[slug]
+            for slug in (Guideline.SOLO_DEFAULT_MINUTES, Guideline.PARTNER_DEFAULT_MINUTES)
+            if slug in notes
+        ],
         "unlock_hints": {
             slug: [snapshot.region_name(r) for r in found] for slug, found in hints.items()
         },

@@ -44,9 +44,15 @@ def overview(request: HtmxHttpRequest, code: str) -> HttpResponse:
                 session.pain_before = form.cleaned_data["pain"]
                 session.save(update_fields=["pain_before"])
             return SeeOther(reverse("player:step", args=[code, 1]))
-        context = {"session": session, "form": form, "nav": "build"}
+        context = {"session": session, "form": form, "nav": "build", "to_hand": _to_hand(session)}
         return render(request, "player/overview.html", context, status=400)
-    return render(request, "player/overview.html", {"session": session, "form": form})
+    context = {"session": session, "form": form, "to_hand": _to_hand(session)}
+    return render(request, "player/overview.html", context)
+
+
+def _to_hand(session: CareSession) -> list[str]:
+    """The props the steps use, in the order they first need them."""
+    return list(dict.fromkeys(name for step in session.steps.all() for name in step.props))
 
 
 def _left_out(request: HtmxHttpRequest, session: CareSession) -> list[tuple[Region, str]]:

@@ -44,9 +44,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from backcare.catalogue.cache import bump  # noqa: E402
+from backcare.catalogue.snapshot import catalogue_snapshot  # noqa: E402
 from backcare.planner.compose import Request, compose  # noqa: E402
 from backcare.planner.models import CareSession  # noqa: E402
-from backcare.planner.snapshot import catalogue_snapshot  # noqa: E402
 from tests.factories import care_session, grow_catalogue  # noqa: E402
 from tests.serving import Browser, Server, free_port, production_env  # noqa: E402
 

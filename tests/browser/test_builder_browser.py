@@ -30,9 +30,10 @@ def test_build_a_session_live_and_start_it(live_server, live_catalogue, page: Pa
     expect(preview).to_contain_text("needs a prop when you're on your own")
     expect(page).to_have_url(re.compile(r"region=mid-back"))
 
+    expect(page.get_by_role("checkbox", name="A wall", exact=True)).to_have_count(0)  # always
     page.get_by_role("checkbox", name="Tennis ball", exact=True).check()
-    page.get_by_role("checkbox", name="A wall", exact=True).check()
     expect(preview).to_contain_text("Ball against a wall")
+    expect(preview).to_contain_text(re.compile(r"Have these to hand: .*tennis ball, a wall"))
     page.get_by_label("10 min").check()
     expect(preview.get_by_role("heading", level=2)).to_have_text("Your 10 min session")
     expect(page).to_have_url(re.compile(r"minutes=10"))

@@ -2,7 +2,8 @@
 
 from django.db import migrations, models
 
-from backcare.planner.cards import Line, Wording, Zone, write_card
+from backcare.catalogue.values import Line, Wording, Zone
+from backcare.planner.cards import write_card
 
 
 def write_cards(apps, schema_editor):

@@ -1,0 +1,88 @@
+"""Read the catalogue into the plain values of `backcare.catalogue.values` (a handful of
+queries, once per catalogue version in each process)."""
+
+from backcare.catalogue.cache import guidelines, remember
+from backcare.catalogue.models import NoGoZone, Region, Technique, Tool
+from backcare.catalogue.values import (
+    Line,
+    MuscleInfo,
+    Snapshot,
+    TechniqueInfo,
+    ToolInfo,
+    Wording,
+    Zone,
+)
+
+
+def catalogue_snapshot() -> Snapshot:
+    return remember("catalogue.snapshot", _read_snapshot)
+
+
+def _read_snapshot() -> Snapshot:
+    techniques = Technique.objects.select_related("family").prefetch_related(
+        "muscles__regions",
+        "muscles__refers_pain_to",
+        "regions",
+        "requirements__tool",
+        "helpful_tools",
+        "steps",
+    )
+    zones = NoGoZone.objects.select_related("region").prefetch_related("families")
+    regions = list(Region.objects.values_list("pk", "slug", "name"))
+    slugs = {pk: slug for pk, slug, _ in regions}
+    return Snapshot(
+        regions=tuple((slug, name) for _, slug, name in regions),
+        techniques=tuple(_technique(t, slugs) for t in techniques),
+        tools=tuple(ToolInfo(t.slug, t.name, t.cost_rank) for t in Tool.objects.all()),
+        barred=tuple(
+            (zone.region.slug, frozenset(f.slug for f in zone.families.all()))
+            for zone in zones
+            if zone.whole_region
+        ),
+        zones=tuple(Zone(zone.region and zone.region.slug, zone.keep_off) for zone in zones),
+        guidelines=tuple((slug, row.value) for slug, row in sorted(guidelines().items())),
+    )
+
+
+def _technique(t: Technique, region_slugs: dict[int, str]) -> TechniqueInfo:
+    hold = t.hold_min_seconds, t.hold_max_seconds
+    return TechniqueInfo(
+        slug=t.slug,
+        name=t.name,
+        family=t.family.slug,
+        family_order=t.family.order,
+        performer=t.performer,
+        pressure=t.pressure,
+        default_seconds=t.default_seconds,
+        min_seconds=t.min_seconds,
+        max_seconds=t.max_seconds,
+        muscles=tuple(
+            MuscleInfo(
+                m.slug,
+                m.name,
+                tuple(r.slug for r in m.regions.all()),
+                m.bilateral,
+                tuple(r.slug for r in m.refers_pain_to.all()),
+            )
+            for m in t.muscles.all()
+        ),
+        regions=tuple(r.slug for r in t.regions.all()),
+        prop_groups=tuple(tuple(tool.slug for tool in g) for g in t.prop_groups()),
+        each_side=t.each_side,
+        warm_up=t.warm_up,
+        main=t.main,
+        finish=t.finish,
+        setting=t.setting,
+        helpful=tuple(tool.slug for tool in t.helpful_tools.all()),
+        wording=Wording(
+            position=t.position,
+            lines=tuple(
+                Line(region_slugs.get(line.region_id), line.text) for line in t.steps.all()
+            ),
+            pressure_note=t.pressure_note,
+            tempo=t.tempo,
+            hold=hold if None not in hold else None,
+            direction=t.direction,
+            cautions=t.cautions,
+        ),
+    )

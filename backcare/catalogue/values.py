@@ -1,0 +1,230 @@
+"""The catalogue as plain values, and the rules about what reaches where: pure, no ORM.
+
+`backcare.catalogue.snapshot` reads them from the database. The session composer, the
+builder's prop hints and the prop pages all answer "what does this prop let me reach?" from
+`reachable()` here, so they can't disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+SELF, PARTNER = "self", "partner"  # backcare.catalogue.models.Performer's values
+FIRM = 3  # the firmest pressure there is (Pressure.FIRM)
+EVERYDAY = 0  # the cost rank of what every home has (Tool.EVERYDAY)
+
+
+# ---------- The catalogue, as plain values ----------
+@dataclass(frozen=True)
+class Line:
+    """An instruction line: for every area the technique works (region None), or for one."""
+
+    region: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A technique's words, as the catalogue holds them."""
+
+    position: str = ""
+    lines: tuple[Line, ...] = ()
+    pressure_note: str = ""
+    tempo: str = ""
+    hold: tuple[int, int] | None = None  # seconds on one tender spot
+    direction: str = ""
+    cautions: str = ""
+
+
+@dataclass(frozen=True)
+class Zone:
+    """A place to keep off: in one area, or (region None) running through every area."""
+
+    region: str | None
+    keep_off: str
+
+
+@dataclass(frozen=True)
+class MuscleInfo:
+    slug: str
+    name: str
+    regions: tuple[str, ...]
+    bilateral: bool = True
+    refers_pain_to: tuple[str, ...] = ()  # areas where its tension is often felt
+
+
+@dataclass(frozen=True)
+class TechniqueInfo:
+    slug: str
+    name: str
+    family: str
+    family_order: int
+    performer: str
+    pressure: int
+    default_seconds: int
+    min_seconds: int
+    max_seconds: int
+    muscles: tuple[MuscleInfo, ...]
+    regions: tuple[str, ...]
+    prop_groups: tuple[tuple[str, ...], ...] = ()
+    each_side: bool = False
+    warm_up: bool = False
+    main: bool = True
+    finish: bool = False
+    setting: str = "sitting"
+    helpful: tuple[str, ...] = ()  # props that help, never needed (oil, a mat)
+    wording: Wording = field(default_factory=Wording)
+
+    def usable_with(self, props: Iterable[str]) -> bool:
+        """Every prop group is met: any one prop of each group (hands need none)."""
+        owned = set(props)
+        return all(any(tool in owned for tool in group) for group in self.prop_groups)
+
+    def muscles_in(self, region: str) -> tuple[MuscleInfo, ...]:
+        if region not in self.regions:
+            return ()
+        return tuple(m for m in self.muscles if region in m.regions)
+
+    @property
+    def hand_work(self) -> bool:
+        """Your own hands do it, with no prop: they tire."""
+        return self.performer == SELF and not self.prop_groups
+
+    def props_for(self, owned: Iterable[str]) -> tuple[str, ...]:
+        """The props this person would use for it: the first they own of each group, then the
+        helpful ones they own."""
+        owned = set(owned)
+        needed = [next(t for t in group if t in owned) for group in self.prop_groups]
+        return tuple(dict.fromkeys([*needed, *(t for t in self.helpful if t in owned)]))
+
+
+@dataclass(frozen=True)
+class ToolInfo:
+    slug: str
+    name: str
+    cost_rank: int
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """What the safety screen allows, reduced to what choosing techniques needs."""
+
+    excluded_regions: frozenset[str] = frozenset()
+    max_pressure: int = FIRM
+    excluded_families: frozenset[str] = frozenset()
+
+    def permits(self, technique: TechniqueInfo) -> bool:
+        """The technique's kind and pressure are allowed (where it goes is checked apart)."""
+        return (
+            technique.family not in self.excluded_families
+            and technique.pressure <= self.max_pressure
+        )
+
+
+NO_LIMITS = Allowance()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    regions: tuple[tuple[str, str], ...]  # (slug, name), top to bottom
+    techniques: tuple[TechniqueInfo, ...]
+    tools: tuple[ToolInfo, ...]
+    # (region, families barred there); an empty family set bars every kind of pressure.
+    barred: tuple[tuple[str, frozenset[str]], ...] = ()
+    # Places every step in their area keeps off (the spine, the kidneys).
+    zones: tuple[Zone, ...] = ()
+    # Numbers from the sources the planner follows: (slug, value).
+    guidelines: tuple[tuple[str, int], ...] = ()
+
+    @cached_property
+    def _region_orders(self) -> dict[str, int]:
+        return {slug: i for i, (slug, _) in enumerate(self.regions)}
+
+    @cached_property
+    def _region_names(self) -> dict[str, str]:
+        return dict(self.regions)
+
+    @cached_property
+    def _tools(self) -> dict[str, ToolInfo]:
+        return {t.slug: t for t in self.tools}
+
+    def region_order(self, slug: str) -> int:
+        return self._region_orders[slug]
+
+    def region_name(self, slug: str) -> str:
+        return self._region_names[slug]
+
+    def tool(self, slug: str) -> ToolInfo:
+        return self._tools[slug]
+
+    def guideline(self, slug: str, default: int) -> int:
+        return dict(self.guidelines).get(slug, default)
+
+    @cached_property
+    def everyday(self) -> frozenset[str]:
+        """What every home has (a wall, a chair, the floor): never needs ticking."""
+        return frozenset(t.slug for t in self.tools if t.cost_rank == EVERYDAY)
+
+    def is_barred(self, family: str, region: str) -> bool:
+        return any(r == region and (not fams or family in fams) for r, fams in self.barred)
+
+    def works(self, technique: TechniqueInfo, region: str) -> bool:
+        """The one rule for "this technique can work that area": it is applied there, on a
+        muscle that lies there, and no no-go zone bars its kind there."""
+        return bool(technique.muscles_in(region)) and not self.is_barred(technique.family, region)
+
+    @cached_property
+    def feeders(self) -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+        """Area -> (another area, the muscles lying there whose tension is felt in the first):
+        the hips feed the lower back."""
+        found: dict[str, dict[str, list[str]]] = {}
+        muscles = {m.slug: m for t in self.techniques for m in t.muscles}
+        for muscle in sorted(muscles.values(), key=lambda m: m.slug):
+            for felt in muscle.refers_pain_to:
+                for lies in muscle.regions:
+                    if lies != felt:
+                        found.setdefault(felt, {}).setdefault(lies, []).append(muscle.slug)
+        return {
+            felt: tuple(
+                (lies, tuple(slugs))
+                for lies, slugs in sorted(by_area.items(), key=lambda i: self.region_order(i[0]))
+            )
+            for felt, by_area in found.items()
+        }
+
+
+def reachable(
+    snapshot: Snapshot,
+    performer: str,
+    props: Iterable[str],
+    allowance: Allowance = NO_LIMITS,
+) -> set[str]:
+    """Areas some allowed main technique works for this performer with these props (and what
+    every home has)."""
+    owned = snapshot.everyday | frozenset(props)
+    return {
+        region
+        for t in snapshot.techniques
+        if t.performer == performer and t.main and t.usable_with(owned) and allowance.permits(t)
+        for region in t.regions
+        if snapshot.works(t, region)
+    }
+
+
+def unlocks(
+    snapshot: Snapshot, performer: str, allowance: Allowance = NO_LIMITS
+) -> dict[str, tuple[str, ...]]:
+    """For each prop: the areas it opens beyond bare hands and what every home has."""
+    base = reachable(snapshot, performer, (), allowance)
+    return {
+        tool.slug: tuple(
+            sorted(
+                reachable(snapshot, performer, {tool.slug}, allowance) - base,
+                key=snapshot.region_order,
+            )
+        )
+        for tool in snapshot.tools
+        if tool.slug not in snapshot.everyday
+    }
