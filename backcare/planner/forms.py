@@ -114,6 +114,8 @@ class BuildForm(forms.Form):
         **kwargs,
     ):
         self.default_minutes = default_minutes or FALLBACK_MINUTES
+        # Until someone picks a length, the usual one for who's doing it applies.
+        self.minutes_chosen = bool(data and data.get("minutes"))
         if data is not None:
             data = _with_defaults(data, self.default_minutes)
         super().__init__(data, **kwargs)

@@ -91,3 +91,28 @@ def test_screen_builder_and_overview_are_accessible(
     expect(page).to_have_url(re.compile(r"/s/"))
     assert_accessible(axe, page)
     assert watched.problems == []
+
+
+def test_on_a_phone_the_areas_sides_and_usual_length_read_right(
+    live_server, live_catalogue, page: Page, watched, axe
+):
+    page.set_viewport_size(PHONE)
+    answer_screen_clear(page, live_server.url)
+    preview = page.locator("#preview")
+    lower_back = page.get_by_role("checkbox", name="Lower back", exact=True)
+    lower_back.scroll_into_view_if_needed()
+    lower_back.click()  # nothing floats over the options any more
+    expect(lower_back).to_be_checked()
+    expect(preview).to_contain_text("Your 5 min session")
+    expect(preview).to_contain_text("Your hips and glutes often feed lower back pain")
+
+    page.get_by_label("Lower back: which side?").select_option("lower-back:left")
+    expect(page).to_have_url(re.compile(r"side=lower-back%3Aleft"))
+    expect(preview).to_contain_text("left side")
+    expect(preview).not_to_contain_text("right side")
+
+    page.get_by_text("One person massages another").click()
+    expect(preview).to_contain_text("Your 30 min session")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_accessible(axe, page)
+    assert watched.problems == []
