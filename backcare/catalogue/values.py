@@ -175,6 +175,36 @@ class Snapshot:
         muscle that lies there, and no no-go zone bars its kind there."""
         return bool(technique.muscles_in(region)) and not self.is_barred(technique.family, region)
 
+    # Indexes worked out once per snapshot, so a request needn't go through the whole catalogue.
+    @cached_property
+    def working(self) -> dict[tuple[str, str], tuple[TechniqueInfo, ...]]:
+        """(performer, area) -> the main techniques that work it, in the catalogue's order."""
+        found: dict[tuple[str, str], list[TechniqueInfo]] = {}
+        for t in self.techniques:
+            if t.main:
+                for region in t.regions:
+                    if self.works(t, region):
+                        found.setdefault((t.performer, region), []).append(t)
+        return {key: tuple(found_) for key, found_ in found.items()}
+
+    @cached_property
+    def bookends(self) -> dict[str, tuple[TechniqueInfo, ...]]:
+        """Performer -> the techniques that suit a warm-up or a finish, gentlest first."""
+        found: dict[str, list[TechniqueInfo]] = {}
+        for t in sorted(self.techniques, key=lambda t: (t.pressure, t.family_order, t.slug)):
+            if t.warm_up or t.finish:
+                found.setdefault(t.performer, []).append(t)
+        return {performer: tuple(found_) for performer, found_ in found.items()}
+
+    @cached_property
+    def using(self) -> dict[str, tuple[TechniqueInfo, ...]]:
+        """Prop -> the techniques that need it or are helped by it."""
+        found: dict[str, list[TechniqueInfo]] = {}
+        for t in self.techniques:
+            for tool in dict.fromkeys([*(s for g in t.prop_groups for s in g), *t.helpful]):
+                found.setdefault(tool, []).append(t)
+        return {tool: tuple(found_) for tool, found_ in found.items()}
+
     @cached_property
     def feeders(self) -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
         """Area -> (another area, the muscles lying there whose tension is felt in the first):
@@ -206,10 +236,11 @@ def reachable(
     owned = snapshot.everyday | frozenset(props)
     return {
         region
-        for t in snapshot.techniques
-        if t.performer == performer and t.main and t.usable_with(owned) and allowance.permits(t)
-        for region in t.regions
-        if snapshot.works(t, region)
+        for region, _ in snapshot.regions
+        if any(
+            allowance.permits(t) and t.usable_with(owned)
+            for t in snapshot.working.get((performer, region), ())
+        )
     }
 
 

@@ -22,7 +22,7 @@ import math
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import count
+from itertools import count, product
 
 from backcare.catalogue.values import (
     NO_LIMITS,
@@ -44,6 +44,7 @@ TOLERANCE = 5  # seconds the plan may differ from the asked time
 WARM_UP_SHARE, FINISH_SHARE = 0.17, 0.10  # of the session: a therapist's 15–20 % and 10 %
 SHORTEST_WARM_UP = 20  # seconds: even a 3-minute session starts gently
 LINKED_SHARE = 1 / 3  # of an area's main time, for the areas that feed its pain
+MAX_UNITS = 60  # per area: more than an hour's work, however large the catalogue
 HANDS_MINUTES = 12  # when the catalogue has no guideline for it
 SOLO_HANDS = "solo-hands-minutes"  # backcare.catalogue.models.Guideline.SOLO_HANDS_MINUTES
 
@@ -323,12 +324,8 @@ def _main_choices(
     for bare hands that isn't also a warm-up or finish, then gentle before firm."""
     found = [
         t
-        for t in snapshot.techniques
-        if t.main
-        and t.performer == performer
-        and allowance.permits(t)
-        and t.usable_with(owned)
-        and snapshot.works(t, region)
+        for t in snapshot.working.get((performer, region), ())
+        if allowance.permits(t) and t.usable_with(owned)
     ]
     return sorted(
         found,
@@ -406,7 +403,7 @@ def _queue(area: _Area) -> list[_Unit]:
             else:
                 sides = (BOTH_SIDES if muscle.bilateral else "",)
             queue.append(_Unit(technique, area.region, MAIN, muscle.slug, muscle.name, sides))
-        if not more:
+        if not more or len(queue) >= MAX_UNITS:
             break
     queue.sort(key=lambda u: _is_filler(u.technique))  # stable: fillers last
     return queue
@@ -427,17 +424,11 @@ def _bookends(snapshot, request, owned, allowance, areas: list[_Area]):
         for slug, _ in snapshot.regions
         if slug not in worked and slug not in allowance.excluded_regions
     ]
-    candidates = sorted(
-        (
-            t
-            for t in snapshot.techniques
-            if (t.warm_up or t.finish)
-            and t.performer == request.performer
-            and allowance.permits(t)
-            and t.usable_with(owned)
-        ),
-        key=lambda t: (t.pressure, t.family_order, t.slug),
-    )
+    candidates = [
+        t
+        for t in snapshot.bookends.get(request.performer, ())
+        if allowance.permits(t) and t.usable_with(owned)
+    ]
 
     def pick(flag: str, phase: str, avoid=None) -> _Unit | None:
         for prefer_other in (True, False):
@@ -483,44 +474,41 @@ def _choose(areas: list[_Area], main_time: int, hands_limit: int) -> None:
     work can't fill the time and anything worth doing is left. Your own hands are held to
     what they can do; the gentle stroking that also opens a session comes last of all."""
     weights = sum(a.weight for a in areas)
-    hands_low = 0
+    hands_low = hands_high = other_high = 0
 
-    def take(area: _Area, unit: _Unit) -> bool:
-        nonlocal hands_low
-        if unit.technique.hand_work and area.chosen:
-            hands_high = sum(u.high for a in areas for u in a.chosen if u.technique.hand_work)
-            if hands_low + unit.low > hands_limit or hands_high >= hands_limit:
-                return False  # hands would tire, or have all the work they can do
+    def take(area: _Area, unit: _Unit) -> None:
+        nonlocal hands_low, hands_high, other_high
+        if unit.technique.hand_work:
+            if area.chosen and (hands_low + unit.low > hands_limit or hands_high >= hands_limit):
+                return  # hands would tire, or already have all the work they can do
+            hands_low += unit.low
+            hands_high += unit.high
+        else:
+            other_high += unit.high
         area.chosen.append(unit)
         unit.area_target = area.target
-        hands_low += unit.low if unit.technique.hand_work else 0
-        return True
 
     for area in areas:
         area.target = main_time * area.weight / weights
-        for unit in list(area.queue):
-            if area.chosen and sum(u.ample for u in area.chosen) >= area.target:
+        ample = low = 0
+        while area.queue:
+            unit = area.queue[0]
+            if area.chosen and (
+                ample >= area.target
+                or _is_filler(unit.technique)  # stroking is main work only when nothing else is
+                or low + unit.low > area.target
+            ):
                 break
-            if area.chosen and _is_filler(unit.technique):
-                break  # stroking is not main work when there is other work
-            if area.chosen and sum(u.low for u in area.chosen) + unit.low > area.target:
-                break
-            area.queue.remove(unit)
+            area.queue.pop(0)
+            ample, low = ample + unit.ample, low + unit.low
             take(area, unit)
     for fillers in (False, True):
-        while _room(areas, hands_limit) < main_time:
+        while other_high + min(hands_limit, hands_high) < main_time:
             waiting = [a for a in areas if a.queue and _is_filler(a.queue[0].technique) == fillers]
             if not waiting:
                 break
             for area in waiting:
                 take(area, area.queue.pop(0))
-
-
-def _room(areas: list[_Area], hands_limit: int) -> int:
-    """The most time the chosen work can take, with hand work held to its limit."""
-    chosen = [u for a in areas for u in a.chosen]
-    hands = sum(u.high for u in chosen if u.technique.hand_work)
-    return sum(u.high for u in chosen if not u.technique.hand_work) + min(hands_limit, hands)
 
 
 def _spread(main: list[_Unit], main_time: int, hands_limit: int) -> str:
@@ -637,11 +625,14 @@ def _unlock(snapshot: Snapshot, request: Request, allowance: Allowance, region: 
     name = snapshot.region_name(region)
     owned = snapshot.everyday | frozenset(request.props)
     options: list[tuple[int, int, tuple[str, ...]]] = []
-    for tool in snapshot.tools:
-        if tool.slug in owned:
+    for technique in snapshot.working.get((request.performer, region), ()):
+        if not allowance.permits(technique):
             continue
-        if region in reachable(snapshot, request.performer, owned | {tool.slug}, allowance):
-            options.append((tool.cost_rank, 1, (tool.slug,)))
+        unmet = [g for g in technique.prop_groups if not any(t in owned for t in g)]
+        for pick in product(*unmet):
+            props = tuple(sorted(set(pick)))
+            cost = sum(snapshot.tool(slug).cost_rank for slug in props)
+            options.append((cost, len(props), props))
     if options:
         return Unreachable(region, name, props=min(options)[2])
     partner_can = request.performer == SELF and region in reachable(
@@ -652,17 +643,12 @@ def _unlock(snapshot: Snapshot, request: Request, allowance: Allowance, region: 
 
 def _unused(snapshot, request, owned, allowance, areas: list[_Area], used) -> tuple:
     """Why each prop the person ticked is not in the plan."""
-    worked = {a.region for a in areas}
+    worked = {a.region for a in areas} | (set(request.regions) - allowance.excluded_regions)
     found = []
     for slug in sorted(request.props, key=lambda s: snapshot.tool(s).cost_rank):
         if slug in used or slug in snapshot.everyday:
             continue
-        mine = [
-            t
-            for t in snapshot.techniques
-            if t.performer == request.performer
-            and (any(slug in g for g in t.prop_groups) or slug in t.helpful)
-        ]
+        mine = [t for t in snapshot.using.get(slug, ()) if t.performer == request.performer]
         reaching = [t for t in mine if any(snapshot.works(t, r) for r in worked)]
         if not mine:
             why = (
