@@ -188,6 +188,38 @@ class Snapshot:
         return {key: tuple(found_) for key, found_ in found.items()}
 
     @cached_property
+    def _working_split(
+        self,
+    ) -> tuple[dict[tuple[str, str], tuple], dict[tuple[str, str, str], tuple]]:
+        """(performer, area) -> the working techniques every home can do (bare hands, a wall);
+        (performer, area, prop) -> those that need that prop (besides everyday ones)."""
+        free: dict[tuple[str, str], list[TechniqueInfo]] = {}
+        needing: dict[tuple[str, str, str], list[TechniqueInfo]] = {}
+        for (performer, region), techniques in self.working.items():
+            for t in techniques:
+                if t.usable_with(self.everyday):
+                    free.setdefault((performer, region), []).append(t)
+                    continue
+                for tool in {s for g in t.prop_groups for s in g} - self.everyday:
+                    needing.setdefault((performer, region, tool), []).append(t)
+        return (
+            {key: tuple(found) for key, found in free.items()},
+            {key: tuple(found) for key, found in needing.items()},
+        )
+
+    def working_with(
+        self, performer: str, region: str, props: Iterable[str]
+    ) -> list[TechniqueInfo]:
+        """The main techniques that work an area for this performer with these props (and what
+        every home has), in the catalogue's order; without looking at the rest."""
+        free, needing = self._working_split
+        found = list(free.get((performer, region), ()))
+        maybe = {id(t): t for tool in props for t in needing.get((performer, region, tool), ())}
+        owned = self.everyday | frozenset(props)
+        found += [t for t in maybe.values() if t.usable_with(owned)]
+        return found
+
+    @cached_property
     def bookends(self) -> dict[str, tuple[TechniqueInfo, ...]]:
         """Performer -> the techniques that suit a warm-up or a finish, gentlest first."""
         found: dict[str, list[TechniqueInfo]] = {}
@@ -233,14 +265,10 @@ def reachable(
 ) -> set[str]:
     """Areas some allowed main technique works for this performer with these props (and what
     every home has)."""
-    owned = snapshot.everyday | frozenset(props)
     return {
         region
         for region, _ in snapshot.regions
-        if any(
-            allowance.permits(t) and t.usable_with(owned)
-            for t in snapshot.working.get((performer, region), ())
-        )
+        if any(allowance.permits(t) for t in snapshot.working_with(performer, region, props))
     }
 
 

@@ -128,7 +128,6 @@ class Plan:
     left_out: tuple[str, ...] = ()  # areas the safety answers left out: every step keeps off
     linked: tuple[Linked, ...] = ()
     shortfall: str = ""  # HANDS_TIRE or NOTHING_MORE when shorter than asked
-    hands_minutes: int = 0  # what the hands guideline allows, for saying so
     unused_props: tuple[UnusedProp, ...] = ()
     props_used: tuple[str, ...] = ()  # names, in the order the steps use them
 
@@ -230,7 +229,6 @@ def compose(snapshot: Snapshot, request: Request, allowance: Allowance = NO_LIMI
                 for a in areas
                 if a.feeds and a.chosen
             ),
-            hands_minutes=hands_limit // 60,
             **more,
         )
 
@@ -322,11 +320,8 @@ def _main_choices(
 ) -> list[TechniqueInfo]:
     """The main work an area can get, best first: what uses a prop the person owns, then work
     for bare hands that isn't also a warm-up or finish, then gentle before firm."""
-    found = [
-        t
-        for t in snapshot.working.get((performer, region), ())
-        if allowance.permits(t) and t.usable_with(owned)
-    ]
+    props = owned - snapshot.everyday
+    found = [t for t in snapshot.working_with(performer, region, props) if allowance.permits(t)]
     return sorted(
         found,
         key=lambda t: (
@@ -380,17 +375,27 @@ def _queue(area: _Area) -> list[_Unit]:
     """
     one_sided = area.side in SIDES
     choices = sorted(area.choices, key=lambda t: (_is_filler(t), one_sided and not t.each_side))
-    per_technique = [
-        [m for m in t.muscles_in(area.region) if area.muscles is None or m.slug in area.muscles]
-        for t in choices
-    ]
+    muscles_of: dict[str, list] = {}  # worked out as needed: the catalogue may be large
+
+    def muscles_for(t: TechniqueInfo) -> list:
+        if t.slug not in muscles_of:
+            muscles_of[t.slug] = [
+                m
+                for m in t.muscles_in(area.region)
+                if area.muscles is None or m.slug in area.muscles
+            ]
+        return muscles_of[t.slug]
+
     queue: list[_Unit] = []
     named: list[str] = []
     for round_number in count():
         more = False
-        for technique, muscles in zip(choices, per_technique, strict=True):
+        for technique in choices:
+            if len(queue) >= MAX_UNITS:
+                break
             if round_number and not technique.each_side:
                 continue  # one step covers the area
+            muscles = muscles_for(technique)
             if round_number >= len(muscles):
                 continue
             more = True
@@ -424,16 +429,13 @@ def _bookends(snapshot, request, owned, allowance, areas: list[_Area]):
         for slug, _ in snapshot.regions
         if slug not in worked and slug not in allowance.excluded_regions
     ]
-    candidates = [
-        t
-        for t in snapshot.bookends.get(request.performer, ())
-        if allowance.permits(t) and t.usable_with(owned)
-    ]
 
     def pick(flag: str, phase: str, avoid=None) -> _Unit | None:
         for prefer_other in (True, False):
-            for technique in candidates:
+            for technique in snapshot.bookends.get(request.performer, ()):
                 if not getattr(technique, flag) or (prefer_other and technique is avoid):
+                    continue
+                if not (allowance.permits(technique) and technique.usable_with(owned)):
                     continue
                 for region in worked + elsewhere:
                     if not snapshot.works(technique, region):
