@@ -13,3 +13,6 @@ ALL_PROPS = (
     "chair",
     "floor-mat",
 )
+# Safety answers that leave an area out, and those that cap the pressure.
+LOCAL = ("open-wound", "burn", "skin-condition", "recent-strain", "lymph-nodes")
+LIMITS = ("osteoporosis", "blood-thinners")

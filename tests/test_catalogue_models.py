@@ -141,3 +141,14 @@ def test_a_saved_session_adds_up_its_steps():
     assert [s.number for s in session.steps.all()] == [1, 2]
     assert session.total_seconds == 150
     assert len(session.code) == 12 and session.get_absolute_url() == f"/s/{session.code}/"
+
+
+def test_the_plain_catalogue_uses_the_models_words():
+    """values.py is pure (no ORM), so it names a few model constants itself: they agree."""
+    from backcare.catalogue import values
+    from backcare.catalogue.models import Guideline, Performer, Pressure, Tool
+    from backcare.planner import compose
+
+    assert (values.SELF, values.PARTNER) == (Performer.SELF, Performer.PARTNER)
+    assert values.FIRM == max(Pressure) and values.EVERYDAY == Tool.EVERYDAY
+    assert compose.SOLO_HANDS == Guideline.SOLO_HANDS_MINUTES

@@ -21,12 +21,9 @@ from backcare.planner.compose import (
     compose,
 )
 from backcare.planner.screening import screen
-from tests.shipped import ALL_PROPS, ALL_REGIONS
+from tests.shipped import ALL_PROPS, ALL_REGIONS, LIMITS, LOCAL
 
 pytestmark = pytest.mark.django_db
-
-LOCAL = ("open-wound", "burn", "skin-condition", "recent-strain", "lymph-nodes")
-LIMITS = ("osteoporosis", "blood-thinners")
 
 
 @pytest.fixture

@@ -23,12 +23,9 @@ from backcare.catalogue.values import Line, Wording, Zone
 from backcare.planner.cards import UNTIL_THE_TIMER_ENDS, write_card
 from backcare.planner.models import CareSession
 from tests.area_words import COUNT_WORDS, KIDNEY_WORDS, OTHER_SIDE_WORDS, areas_named
-from tests.shipped import ALL_PROPS, ALL_REGIONS
+from tests.shipped import ALL_PROPS, ALL_REGIONS, LIMITS, LOCAL
 
 pytestmark = pytest.mark.django_db
-
-LOCAL = ("open-wound", "burn", "skin-condition", "recent-strain", "lymph-nodes")
-LIMITS = ("osteoporosis", "blood-thinners")
 
 
 # ---------- One card, from plain values ----------
