@@ -150,5 +150,6 @@ def test_the_plain_catalogue_uses_the_models_words():
     from backcare.planner import compose
 
     assert (values.SELF, values.PARTNER) == (Performer.SELF, Performer.PARTNER)
-    assert values.FIRM == max(Pressure) and values.EVERYDAY == Tool.EVERYDAY
+    assert values.FIRM == Pressure.FIRM == max(Pressure)
+    assert values.EVERYDAY == Tool.EVERYDAY
     assert compose.SOLO_HANDS == Guideline.SOLO_HANDS_MINUTES
