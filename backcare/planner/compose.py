@@ -672,4 +672,5 @@ def _unused(snapshot, request, owned, allowance, areas: list[_Area], used) -> tu
         else:
             why = "There wasn't time for it: a longer session would use it."
         found.append(UnusedProp(slug, snapshot.tool(slug).name, why))
-    return tuple(found)
+    reasons = list(dict.fromkeys(prop.why for prop in found))
+    return tuple(sorted(found, key=lambda prop: reasons.index(prop.why)))  # alike together
