@@ -18,7 +18,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
 PYTEST_WORKERS ?= 2
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || echo /usr/bin/chromium)
 
-.PHONY: help run serve test test-sqlite test-postgres lint fmt venv install install-test \
+.PHONY: help run serve test test-sqlite test-postgres lint fmt venv install install-test validate \
 	chromium migrate load-catalogue load bench clean
 
 help:
@@ -28,6 +28,7 @@ help:
 	@echo "make load  - a bounded load test (50 users, loopback) against make serve's setup"
 	@echo "make bench - performance figures with PASS/FAIL targets"
 	@echo "make test-sqlite - only the SQLite pass of the test suite"
+	@echo "make validate - check the shipped catalogue against the content rules"
 	@echo "make fmt   - format and fix with ruff"
 
 $(VENV)/.created:
@@ -118,7 +119,7 @@ fmt: $(VENV)/.installed-test
 
 test: test-sqlite test-postgres
 
-test-sqlite: install-test lint
+test-sqlite: install-test lint validate
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 	CHROMIUM_PATH=$(CHROMIUM) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
@@ -129,6 +130,12 @@ test-postgres: install-test
 	  $(PY) -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status = 75 ]; then echo "PostgreSQL pass skipped: no server could be started."; \
 	elif [ $$status != 0 ]; then exit $$status; fi
+
+# The shipped catalogue, loaded into a throwaway database, against the content rules.
+validate: install
+	@d=$$(mktemp -d); export DATABASE_URL="sqlite:///$$d/validate.sqlite3"; \
+	$(PY) manage.py migrate --noinput -v0 && $(PY) manage.py loaddata catalogue -v0 && \
+	$(PY) manage.py validate_catalogue; status=$$?; rm -rf "$$d"; exit $$status
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles .pytest_cache .serve-secret

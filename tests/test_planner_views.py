@@ -291,3 +291,76 @@ def test_a_saved_session_keeps_the_side_and_what_to_have_to_hand(screened):
     overview = screened.get(response["Location"]).content.decode()
     assert "Have these to hand:" in overview and "tennis ball" in overview
     assert "left side" not in overview
+
+
+# ---------- The screen, as people finish it ----------
+def test_a_red_flag_page_offers_tap_to_call_and_keeps_the_other_answers(client):
+    response = answer_screen(
+        client, "bowel-bladder", "blood-thinners", next_query="region=upper-back"
+    )
+    html = response.content.decode()
+    assert 'href="tel:999"' in html and 'href="tel:111"' in html
+    assert '<input type="hidden" name="flag" value="blood-thinners">' in html
+    assert '<input type="hidden" name="next" value="region=upper-back">' in html
+    assert SCREEN_COOKIE not in response.cookies or not response.cookies[SCREEN_COOKIE].value
+
+
+def test_changing_a_mistaken_red_flag_returns_every_answer_to_untick_just_it(client):
+    data = {
+        "change": "1",
+        "flag": ["bowel-bladder", "blood-thinners", "open-wound"],
+        "area": ["hips-glutes"],
+        "next": "region=upper-back",
+    }
+    html = client.post("/build/screen/", data).content.decode()
+    for slug in ("bowel-bladder", "blood-thinners", "open-wound"):
+        assert re.search(rf'value="{slug}"[^>]*checked', html), slug
+    assert re.search(r'value="hips-glutes"[^>]*checked', html)
+    assert '<details class="question-group__more" open>' in html
+    # Untick the mistake: a session with the other answers kept.
+    data.pop("change")
+    data["flag"].remove("bowel-bladder")
+    response = client.post("/build/screen/", data)
+    assert response.status_code == 303 and response["Location"] == "/build/?region=upper-back"
+    preview = client.get("/build/?region=hips-glutes&region=neck-shoulders", **HX)
+    text = re.sub(r"\s+", " ", preview.content.decode())
+    assert "Kept gentle because of" in text and "Hips and glutes:</strong> left out" in text
+
+
+def test_the_screen_names_each_group_and_opens_none_until_asked(client):
+    html = client.get("/build/screen/").content.decode()
+    assert html.count('<details class="question-group__more">') == 4
+    assert "Yes, one of these applies: show me" in html
+    assert "Nothing applies? That" in html
+
+
+def test_every_screen_question_leads_to_its_effect(client):
+    """Each question, answered alone, gets the page its effect promises (data-driven: every
+    question the catalogue asks, new ones included)."""
+    from django.utils.html import escape
+
+    from backcare.catalogue.models import Contraindication
+
+    effect = Contraindication.Effect
+    questions = list(Contraindication.objects.all())
+    assert len(questions) >= 30
+    for question in questions:
+        client.cookies.clear()
+        areas = ["hips-glutes"] if question.effect == effect.AVOID_REGION else []
+        response = answer_screen(client, question.slug, areas=areas)
+        html = response.content.decode()
+        if question.effect == effect.REFER_URGENTLY:
+            assert "Get medical help now" in html and 'href="tel:999"' in html, question.slug
+        elif question.effect == effect.REFER:
+            assert "Please don't massage today" in html, question.slug
+            assert 'href="tel:111"' in html and 'href="tel:999"' not in html, question.slug
+        else:
+            assert response.status_code == 303, question.slug
+            preview = client.get("/build/?region=hips-glutes&region=neck-shoulders", **HX)
+            text = re.sub(r"\s+", " ", preview.content.decode())
+            if question.effect == effect.AVOID_REGION:
+                assert "Hips and glutes:</strong> left out" in text, question.slug
+            else:
+                assert f"Kept gentle because of: {question.label.lower()}" in text, question.slug
+        if question.stops_session:
+            assert escape(question.label) in html, question.slug

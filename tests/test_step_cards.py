@@ -19,10 +19,10 @@ from backcare.catalogue.models import (
     TechniqueStep,
     placeholders,
 )
+from backcare.catalogue.validation import COUNT_WORDS, KIDNEY_WORDS, OTHER_SIDE_WORDS, areas_named
 from backcare.catalogue.values import Line, Wording, Zone
 from backcare.planner.cards import UNTIL_THE_TIMER_ENDS, write_card
 from backcare.planner.models import CareSession
-from tests.area_words import COUNT_WORDS, KIDNEY_WORDS, OTHER_SIDE_WORDS, areas_named
 from tests.shipped import ALL_PROPS, ALL_REGIONS, LIMITS, LOCAL
 
 pytestmark = pytest.mark.django_db

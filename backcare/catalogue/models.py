@@ -37,12 +37,25 @@ class Source(SlugModel):
 
     class Kind(models.TextChoices):
         ARTICLE = "article", "Source article"
+        PROMOTIONAL = "promotional", "Article that sells or mixes in pseudo-medicine"
         CLINICAL = "clinical", "Clinical guidance"
 
-    title = models.CharField(max_length=200)
+    # A promotional article may back how a massage is given (a technique, a prop, a kind of
+    # movement, how long a session usually lasts), never a safety rule or a fact about the body.
+    PROMOTIONAL_MAY_BACK = ("technique", "tool", "family", "guideline")
+
+    title = models.CharField(max_length=200, help_text="As the publisher gives it.")
     publisher = models.CharField(max_length=120, blank=True)
-    kind = models.CharField(max_length=10, choices=Kind)
-    url = models.URLField(max_length=300, blank=True)
+    kind = models.CharField(max_length=12, choices=Kind)
+    url = models.URLField(max_length=300, blank=True, help_text="The publisher's own page.")
+    domain = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The publisher's web domain (nhs.uk): the link must be on it.",
+    )
+    read_on = models.DateField(
+        null=True, blank=True, help_text="When someone last read the page and checked it."
+    )
 
     class Meta:
         ordering = ["kind", "slug"]

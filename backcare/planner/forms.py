@@ -50,13 +50,17 @@ class ScreenForm(forms.Form):
         ticked = set(self.cleaned_data.get("flag", ()))
         return [c for c in self.contraindications if c.slug in ticked]
 
-    def grouped(self) -> list[tuple[str, list]]:
-        """The questions as the screen asks them: by effect, most urgent first."""
+    def grouped(self) -> list[tuple[str, list, bool]]:
+        """The questions as the screen asks them: by effect, most urgent first; with whether
+        one of them is ticked (its group opens)."""
         bound = {choice.data["value"]: choice for choice in self["flag"]}
-        return [
-            (effect, [(c, bound[c.slug]) for c in self.contraindications if c.effect == effect])
-            for effect in Contraindication.Effect
-        ]
+        ticked = set(self["flag"].value() or ())
+        groups = []
+        for effect in Contraindication.Effect:
+            asked = [(c, bound[c.slug]) for c in self.contraindications if c.effect == effect]
+            if asked:
+                groups.append((effect, asked, any(c.slug in ticked for c, _ in asked)))
+        return groups
 
 
 @dataclass(frozen=True)

@@ -59,13 +59,21 @@ def screen_view(request: HtmxHttpRequest) -> HttpResponse:
         return render(request, "planner/screen.html", {"form": form, "nav": "build"})
 
     form = ScreenForm(request.POST, contraindications=questions, regions=known_regions)
+    if request.POST.get("change"):  # back from the advice page: the answers, to change one
+        return render(request, "planner/screen.html", {"form": form, "nav": "build"})
     if not form.is_valid():
         context = {"form": form, "nav": "build"}
         return render(request, "planner/screen.html", context, status=400)
     answers, areas = form.answers(), tuple(form.cleaned_data["area"])
     verdict = screen(answers, {c.slug: areas for c in answers if c.asks_for_area})
     if verdict.stops_session:
-        response = render(request, "planner/stop.html", {"verdict": verdict, "nav": "build"})
+        kept = {  # sent back only if the person wants to change one (never stored)
+            "flag": [c.slug for c in answers],
+            "area": list(areas),
+            "next": form.cleaned_data["next"],
+        }
+        context = {"verdict": verdict, "answers": kept, "nav": "build"}
+        response = render(request, "planner/stop.html", context)
         forget_screen(response)
         return response
     query = builder_query(form.cleaned_data["next"])

@@ -58,19 +58,53 @@ def test_tapping_the_small_diagram_ticks_an_area(live_server, live_catalogue, pa
     assert watched.problems == []
 
 
-def test_a_red_flag_stops_everything(live_server, live_catalogue, page: Page, watched):
+def open_group(page: Page, legend: str) -> None:
+    """Answer "Yes, one of these applies" for the group whose legend starts so."""
+    group = page.locator("fieldset.question-group", has_text=legend)
+    group.get_by_text("Yes, one of these applies: show me").click()
+
+
+def test_a_red_flag_stops_everything_and_a_mistake_can_be_undone(
+    live_server, live_catalogue, page: Page, watched
+):
     page.goto(live_server.url + "/build/screen/")
-    page.get_by_label("Have you lost control of your bladder or bowels", exact=False).check()
+    expect(page.get_by_label("Have you lost control of your bladder", exact=False)).to_be_hidden()
+    open_group(page, "Warning signs")
+    page.get_by_label("Have you lost control of your bladder", exact=False).check()
+    open_group(page, "Conditions that call for a gentler session")
+    page.get_by_label("blood thinners", exact=False).check()
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Get medical help now")
+    expect(page.get_by_role("link", name="Call 999")).to_have_attribute("href", "tel:999")
+
+    page.get_by_role("button", name=re.compile("I ticked something by mistake")).click()
+    mistake = page.get_by_label("Have you lost control of your bladder", exact=False)
+    expect(mistake).to_be_checked()
+    expect(page.get_by_label("blood thinners", exact=False)).to_be_checked()  # kept
+    mistake.uncheck()
+    page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_url(re.compile(r"/build/$"))
+    page.get_by_role("checkbox", name="Neck and shoulders", exact=True).check()
+    expect(page.locator("#preview")).to_contain_text("Kept gentle because of")
+    assert watched.problems == []
+
+
+def test_red_flags_send_you_to_the_screen_until_answered(live_server, live_catalogue, page: Page):
+    page.goto(live_server.url + "/build/screen/")
+    open_group(page, "Warning signs")
+    page.get_by_label("Have you lost control of your bladder", exact=False).check()
+    page.get_by_role("button", name="Continue").click()
     page.goto(live_server.url + "/build/")
     expect(page).to_have_url(re.compile(r"/build/screen/$"))
-    assert watched.problems == []
 
 
 def test_a_local_problem_without_an_area_asks_where(live_server, live_catalogue, page: Page):
     page.goto(live_server.url + "/build/screen/")
+    open_group(page, "A problem in one area")
+    where = page.get_by_text("Where is it? We'll leave that area out.")
+    expect(where).to_be_hidden()  # asked only once an area problem is ticked
     page.get_by_label("open or healing wound", exact=False).check()
+    expect(where).to_be_visible()
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("alert")).to_contain_text("tick where it is")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.area_words import areas_named
+from backcare.catalogue.validation import areas_named
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -29,6 +29,9 @@ def test_a_wound_on_the_lower_back_is_kept_off_on_every_step(
 ):
     page.set_viewport_size(viewport)
     page.goto(live_server.url + "/build/screen/")
+    page.locator("fieldset.question-group", has_text="A problem in one area").get_by_text(
+        "Yes, one of these applies: show me"
+    ).click()
     page.get_by_label("open or healing wound", exact=False).check()
     page.locator(".area-pick").get_by_text("Lower back", exact=True).click()
     page.get_by_role("button", name="Continue").click()
