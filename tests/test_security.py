@@ -136,3 +136,27 @@ def test_a_server_error_shows_the_designed_500_and_leaks_nothing(client, monkeyp
     html = response.content.decode()
     assert "Something went wrong on our side" in html
     assert "secret internals" not in html and "Traceback" not in html
+
+
+def test_screen_answers_never_reach_a_log_a_url_or_the_database(client, caplog):
+    """Answers travel only in POST bodies and the person's own signed cookie: not in any
+    URL (so not in an access log), not in an app log, not in a table."""
+    import logging
+
+    from backcare.planner.models import CareSession
+
+    caplog.set_level(logging.DEBUG)
+    flags = ["wiping-feeling", "blood-thinners", "open-wound"]
+    stop = client.post("/build/screen/", {"flag": flags, "area": ["hips-glutes"], "next": ""})
+    assert stop.status_code == 200
+    back = client.post("/build/screen/", {"change": "1", "flag": flags, "area": ["hips-glutes"]})
+    assert back.status_code == 200
+    ok = client.post("/build/screen/", {"flag": flags[1:], "area": ["hips-glutes"], "next": ""})
+    started = client.post("/build/", {"region": "neck-shoulders", "minutes": 5})
+    for response in (ok, started):
+        assert not any(slug in response["Location"] for slug in flags)
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert not any(slug in logged for slug in flags)
+    session = CareSession.objects.get()
+    saved = str(list(CareSession.objects.values().filter(pk=session.pk)))
+    assert not any(slug in saved for slug in flags)
