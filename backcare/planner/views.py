@@ -16,7 +16,7 @@ from backcare.catalogue.models import Guideline, Performer, Tool
 from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.catalogue.values import unlocks
 from backcare.planner.compose import Request, compose
-from backcare.planner.forms import BuildForm, Options, ScreenForm
+from backcare.planner.forms import FALLBACK_MINUTES, BuildForm, Options, ScreenForm
 from backcare.planner.memory import (
     ScreenAnswers,
     forget_screen,
@@ -138,8 +138,12 @@ def _build_options() -> dict:
         "regions": Options.of(regions()),
         "props": Options.of(tools()),
         "default_minutes": {
-            Performer.SELF: snapshot.guideline(Guideline.SOLO_DEFAULT_MINUTES, 5),
-            Performer.PARTNER: snapshot.guideline(Guideline.PARTNER_DEFAULT_MINUTES, 30),
+            Performer.SELF: snapshot.guideline(
+                Guideline.SOLO_DEFAULT_MINUTES, FALLBACK_MINUTES[Performer.SELF]
+            ),
+            Performer.PARTNER: snapshot.guideline(
+                Guideline.PARTNER_DEFAULT_MINUTES, FALLBACK_MINUTES[Performer.PARTNER]
+            ),
         },
     }
 
