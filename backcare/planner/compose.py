@@ -548,18 +548,34 @@ def _order(areas: list[_Area], warm, finish):
     if finish and len(places) > 2 and finish.technique.setting in places[1:]:
         places.append(places.pop(places.index(finish.technique.setting)))  # end there
     main.sort(key=lambda u: places.index(u.technique.setting))  # stable: keeps the rest
-    if finish and _same(finish, main[-1]):
-        other = next((i for i in reversed(range(len(main))) if not _same(finish, main[i])), None)
-        if other is None:
-            finish = None  # the main work is the gentle stroking itself
-        else:
+    # A bookend beside main work of the same technique reads as the same step twice: bring
+    # other work on that area next to it (the order of areas stays top to bottom).
+    if finish and main[-1].technique is finish.technique:
+        last = main[-1].region
+        other = next(
+            (
+                i
+                for i in reversed(range(len(main)))
+                if main[i].region == last and main[i].technique is not finish.technique
+            ),
+            None,
+        )
+        if other is not None:
             main.append(main.pop(other))
-    if warm and _same(warm, main[0]):
-        other = next((i for i, u in enumerate(main) if not _same(warm, u)), None)
-        if other is None:
-            warm = None
-        else:
+    if warm and main[0].technique is warm.technique:
+        first = main[0].region
+        other = next(
+            (
+                i
+                for i, u in enumerate(main)
+                if u.region == first and u.technique is not warm.technique
+            ),
+            None,
+        )
+        if other is not None:
             main.insert(0, main.pop(other))
+    if warm and _same(warm, main[0]):
+        warm = None  # the main work is the gentle stroking itself
     if finish and _same(finish, main[-1]):
         finish = None
     return main, warm, finish
