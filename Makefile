@@ -19,13 +19,14 @@ PYTEST_WORKERS ?= 2
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || echo /usr/bin/chromium)
 
 .PHONY: help run serve test test-sqlite test-postgres lint fmt venv install install-test validate \
-	chromium migrate load-catalogue load bench clean
+	chromium migrate load-catalogue load attack bench clean
 
 help:
 	@echo "make run   - install, migrate, load the catalogue, serve on http://$(HOST):$(PORT)"
 	@echo "make test  - install test tools (Chromium included), run ruff and the whole suite"
 	@echo "make serve - the production setup locally: gunicorn, DEBUG off, compressed static"
 	@echo "make load  - a bounded load test (50 users, loopback) against make serve's setup"
+	@echo "make attack - make serve's setup attacked (slow clients, big bodies, floods…): PASS/FAIL"
 	@echo "make bench - performance figures with PASS/FAIL targets"
 	@echo "make test-sqlite - only the SQLite pass of the test suite"
 	@echo "make validate - check the shipped catalogue against the content rules"
@@ -80,9 +81,9 @@ SERVE_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .serv
 	DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}" \
 	DJANGO_SECURE_COOKIES="$${DJANGO_SECURE_COOKIES:-0}" \
 	DJANGO_HSTS_SECONDS="$${DJANGO_HSTS_SECONDS:-0}"
-GUNICORN = $(VENV)/bin/gunicorn backcare.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
-	--timeout 30 --graceful-timeout 10 --access-logfile - \
-	--access-logformat '{"time": "%(t)s", "request": "%(r)s", "status": %(s)s, "bytes": "%(b)s", "ms": %(M)s}'
+# Worker class, limits, timeouts and JSON logs: backcare/server.py.
+GUNICORN = $(VENV)/bin/gunicorn --config python:backcare.server backcare.wsgi \
+	--bind $(HOST):$(PORT) --workers $(WORKERS)
 
 .serve-secret: $(VENV)/.created
 	@umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
@@ -97,6 +98,11 @@ serve: serve-prepare
 
 load: serve-prepare $(VENV)/.installed-load
 	$(SERVE_ENV) $(PY) -m tests.load.run --host $(HOST) --port $(PORT) -- $(GUNICORN)
+
+# The production setup attacked over loopback, each case PASS/FAIL (about a minute; its own
+# throwaway database and servers, so it needs nothing from make serve).
+attack: install
+	$(PY) -m tests.attack.run --workers $(WORKERS)
 
 # Performance figures with PASS/FAIL targets (not part of make test: it takes minutes).
 bench: install-test

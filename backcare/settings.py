@@ -7,6 +7,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from backcare.policy import MAX_BODY_BYTES, MAX_FORM_FIELDS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -57,31 +59,45 @@ INSTALLED_APPS = [
     "backcare.player",
 ]
 
+# The header middlewares come first, so every response gets their headers: static files,
+# refusals by the guards below, and the errors Django draws when a middleware raises (a wrong
+# Host, say). Then the guards, before anything reads the body or trusts a forwarded header.
 MIDDLEWARE = [
+    "backcare.web.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "backcare.web.ProxyMiddleware",
+    "backcare.web.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "backcare.web.PermissionsPolicyMiddleware",
     "backcare.catalogue.cache.CatalogueVersionMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
-# Admin logins: after 5 failures from one address and username, a one-hour lock-out, with the
-# same answer whether or not the account exists (no user enumeration).
+# Reverse proxies whose X-Forwarded-For/-Proto are believed (addresses or networks, comma
+# separated): the same list for gunicorn (backcare.server) and Django (web.ProxyMiddleware).
+TRUSTED_PROXIES = envlist("BACKCARE_TRUSTED_PROXIES")
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Admin logins: after 5 failures from one client address, whatever usernames it tried, a
+# one-hour lock-out, with the same answer whether or not the account exists (no user
+# enumeration). Once locked, a sign-in is refused before any password is hashed. Not by
+# username alone: anyone who learnt an editor's name could then lock them out from anywhere.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = envint("BACKCARE_LOGIN_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = 1  # hour
-AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "backcare.web.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "403_locked.html"
 AXES_VERBOSE = False
@@ -108,7 +124,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=envint("DJANGO_CONN_MAX_AGE", "60"),
+        conn_max_age=envint("DJANGO_CONN_MAX_AGE", "0"),
         conn_health_checks=True,
     )
 }
@@ -166,11 +182,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Only what the player needs (screen wake lock); everything else powerful is off.
-PERMISSIONS_POLICY = (
-    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
-    "microphone=(), payment=(), usb=(), screen-wake-lock=(self)"
-)
+CSRF_FAILURE_VIEW = "backcare.web.csrf_failure"
+
+# Request bodies: web.RequestLimitsMiddleware refuses anything bigger and any body of unknown
+# length before reading it. No form takes a file: with no upload handlers, a file sent anyway
+# is read past and dropped, never kept in memory or spooled to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = MAX_FORM_FIELDS
+FILE_UPLOAD_HANDLERS: list[str] = []
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", "1")
@@ -180,12 +199,19 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", "1")
     CSRF_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", "1")
 
-# Structured logs: one JSON object a line on stdout. Request bodies are never logged.
+# Structured logs: one JSON object a line on stdout, gunicorn's lines too (backcare.server).
+# Request bodies and query strings are never logged; session codes are shortened.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "backcare.web.JsonFormatter"}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "formatters": {"json": {"()": "backcare.logs.JsonFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stdout",
+        }
+    },
     "root": {"handlers": ["stdout"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO", "propagate": True}},
 }

@@ -1,15 +1,19 @@
-"""Small HTTP helpers every app shares: htmx page-or-fragment, and 303 after a POST."""
+"""Small HTTP helpers every app shares: htmx page-or-fragment, 303 after a POST, the designed
+refusal pages, and the middleware that guards every request before Django reads it."""
 
-import json
+import ipaddress
 import logging
 from collections.abc import Callable
 
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django_htmx.middleware import HtmxDetails
+
+from backcare.policy import PERMISSIONS_POLICY
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -32,6 +36,140 @@ class SeeOther(HttpResponseRedirect):
     status_code = 303
 
 
+def refuse(request: HttpRequest, status: int, heading: str, explanation: str) -> HttpResponse:
+    """A designed error page (templates/error.html) with one log line that says why."""
+    response = render(
+        request,
+        "error.html",
+        {"status": status, "heading": heading, "explanation": explanation},
+        status=status,
+    )
+    logging.getLogger("django.request").warning(
+        "%s: %s %s (%s)",
+        response.reason_phrase,
+        request.method,
+        request.path,
+        heading,
+        extra={"status_code": status},
+    )
+    response._has_been_logged = True  # Django's own "Bad Request: /path" line would repeat it
+    return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: Django's default page names its settings and is unstyled under our
+    CSP. The reason goes to the log, never to the page."""
+    return refuse(
+        request,
+        403,
+        "This form has expired",
+        "For your safety, Backcare only accepts a form from the page that showed it, and only "
+        "for a while. Go back, reload the page and send it again.",
+    )
+
+
+def _networks(addresses: list[str]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    return [ipaddress.ip_network(address, strict=False) for address in addresses]
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+class ProxyMiddleware:
+    """Believes X-Forwarded-For and X-Forwarded-Proto only from BACKCARE_TRUSTED_PROXIES.
+
+    Through a trusted proxy, REMOTE_ADDR becomes the client's address (the last one the proxies
+    didn't add themselves), so the admin's lock-out and the logs see people, not the proxy.
+    From anyone else the headers are removed; and when such a request claims HTTPS while we
+    redirect to HTTPS, it is refused with a page that says so, rather than redirected round a
+    loop that never ends.
+    """
+
+    FORWARDED = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.trusted = _networks(settings.TRUSTED_PROXIES)
+
+    def _trusts(self, address: str) -> bool:
+        return _is_address(address) and any(
+            ipaddress.ip_address(address) in network for network in self.trusted
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        meta = request.META
+        if self._trusts(meta.get("REMOTE_ADDR", "")):
+            hops = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+            client = next((hop for hop in reversed(hops) if not self._trusts(hop)), "")
+            if _is_address(client):
+                meta["REMOTE_ADDR"] = client
+            return self.get_response(request)
+        claims_https = meta.get("HTTP_X_FORWARDED_PROTO", "").lower() == "https"
+        for header in self.FORWARDED:
+            meta.pop(header, None)
+        if claims_https and settings.SECURE_SSL_REDIRECT and not request.is_secure():
+            return refuse(
+                request,
+                400,
+                "This proxy isn't one Backcare trusts",
+                "The request came through a proxy that Backcare has not been told about, so "
+                "it can't tell whether the connection is secure. If you run this site, add "
+                "the proxy's address to BACKCARE_TRUSTED_PROXIES.",
+            )
+        return self.get_response(request)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address (after ProxyMiddleware): AXES_CLIENT_IP_CALLABLE."""
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class RequestLimitsMiddleware:
+    """Refuses, before anything reads the body, what no form of Backcare sends: bodies over
+    policy.MAX_BODY_BYTES or of unknown length, and forms in a charset other than UTF-8 (which
+    Django would refuse anyway, but only after the CSRF check had read the body). Files in a
+    form are dropped unread (settings.FILE_UPLOAD_HANDLERS is empty)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self._refusal(request) or self.get_response(request)
+
+    def _refusal(self, request: HttpRequest) -> HttpResponse | None:
+        meta = request.META
+        if "HTTP_TRANSFER_ENCODING" in meta:
+            return refuse(
+                request,
+                411,
+                "Send the length of the form",
+                "Backcare needs to know how long a form is before it reads it.",
+            )
+        length = meta.get("CONTENT_LENGTH") or "0"
+        if not length.isdigit() or int(length) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return refuse(
+                request,
+                413,
+                "That was far too much to send",
+                "No form of Backcare sends more than a few kilobytes. Go back and try again.",
+            )
+        charset = request.content_params.get("charset", "utf-8").lower().replace("_", "-")
+        if charset not in ("utf-8", "utf8"):
+            return refuse(
+                request,
+                400,
+                "That form was in an unknown character set",
+                "Backcare reads forms written in UTF-8, which every browser sends. Go back and "
+                "send the form again.",
+            )
+        return None
+
+
 class PermissionsPolicyMiddleware:
     """Adds the Permissions-Policy header (Django has a setting for every other one)."""
 
@@ -40,26 +178,8 @@ class PermissionsPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message (and the error, if any)."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        status = getattr(record, "status_code", None)
-        if status is not None:
-            entry["status"] = status
-        if record.exc_info:
-            entry["error"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
 
 
 @require_safe

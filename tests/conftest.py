@@ -31,14 +31,14 @@ def live_catalogue(transactional_db):
 @pytest.fixture
 def production_server(tmp_path):
     """gunicorn (3 workers, DEBUG off) on its own SQLite database, prepared as `make serve`
-    prepares one."""
+    prepares one; its stdout.log and stderr.log are in `server.output`."""
     from tests.serving import Server, free_port, prepare, production_env
 
     env = production_env(
         f"sqlite:///{tmp_path / 'served.sqlite3'}", DJANGO_STATIC_ROOT=str(tmp_path / "static")
     )
     prepare(env)
-    server = Server(env, free_port(), workers=3).start()
+    server = Server(env, free_port(), workers=3, output=tmp_path).start()
     yield server
     server.stop()
 

@@ -277,3 +277,11 @@ def care_session(performer="self", regions=("upper-back",), props=(), minutes=10
 
     ask = Request(performer, tuple(regions), frozenset(props), minutes)
     return CareSession.objects.create_from_plan(compose(catalogue_snapshot(), ask), ask)
+
+
+def as_owner(client, session):
+    """`client` is now the browser that built `session` (it holds the owner cookie)."""
+    from backcare.planner.memory import OWNER_COOKIE, owner_key
+
+    client.cookies[OWNER_COOKIE] = owner_key(session.code)
+    return client

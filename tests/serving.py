@@ -3,6 +3,7 @@ one: the durability test and the load test."""
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import os
 import signal
@@ -54,8 +55,11 @@ def prepare(env: dict[str, str]) -> None:
 class Server:
     """gunicorn in its own process group, so the test can kill it, workers and all."""
 
-    def __init__(self, env: dict[str, str], port: int, workers: int = 3):
-        self.env, self.port, self.workers = env, port, workers
+    def __init__(
+        self, env: dict[str, str], port: int, workers: int = 3, output: Path | None = None
+    ):
+        """`output`: a folder to write the server's stdout.log and stderr.log in."""
+        self.env, self.port, self.workers, self.output = env, port, workers, output
         self.process: subprocess.Popen | None = None
 
     @property
@@ -65,30 +69,38 @@ class Server:
     def start(self) -> Server:
         command = [
             str(VENV_BIN / "gunicorn"),
+            "--config",
+            "python:backcare.server",
             "backcare.wsgi",
             "--bind",
             f"127.0.0.1:{self.port}",
             "--workers",
             str(self.workers),
-            "--timeout",
-            "30",
         ]
+        streams = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        if self.output:
+            for name in streams:
+                streams[name] = open(self.output / f"{name}.log", "ab")  # noqa: SIM115
         self.process = subprocess.Popen(
-            command,
-            env=self.env,
-            cwd=ROOT,
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            command, env=self.env, cwd=ROOT, start_new_session=True, **streams
         )
+        for stream in streams.values():
+            if stream is not subprocess.DEVNULL:
+                stream.close()  # the child has its own copy
+        # As a load balancer behind the HTTPS proxy asks (the header is dropped unless the
+        # server trusts this address as its proxy).
+        health = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-Proto: https\r\n"
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return self
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.2)
+                if (
+                    raw_request(self.port, health + b"Connection: close\r\n\r\n", timeout=2).status
+                    == 200
+                ):
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.2)
         self.kill()
         raise RuntimeError("gunicorn did not become healthy within 30 s")
 
@@ -151,3 +163,46 @@ class Browser:
         if status != 303:
             raise RuntimeError(f"save answered {status}")
         return headers["Location"].strip("/").split("/")[-1]
+
+
+class RawResponse:
+    """An HTTP/1.1 answer read off a socket: status, headers (lower-case names), body."""
+
+    def __init__(self, raw: bytes):
+        head, _, self.body = raw.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        self.status = int(lines[0].split()[1]) if lines[0].startswith("HTTP/") else 0
+        self.headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            self.headers[name.strip().lower()] = value.strip()
+
+    def __repr__(self) -> str:
+        return f"<RawResponse {self.status}>"
+
+
+def raw_request(
+    port: int, data: bytes, source: str | None = None, timeout: float = 10
+) -> RawResponse:
+    """Send `data` as it is (no client library tidies it) and read the answer until the
+    server closes the connection or the answer's Content-Length is in."""
+    with socket.create_connection(
+        ("127.0.0.1", port), timeout=timeout, source_address=(source, 0) if source else None
+    ) as sock:
+        with contextlib.suppress(OSError):  # it may answer and close before taking it all
+            sock.sendall(data)
+        received = b""
+        while True:
+            try:
+                chunk = sock.recv(65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            received += chunk
+            head, sep, body = received.partition(b"\r\n\r\n")
+            if sep:
+                length = RawResponse(head + sep).headers.get("content-length")
+                if length is not None and len(body) >= int(length):
+                    break
+        return RawResponse(received)

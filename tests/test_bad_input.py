@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from backcare.catalogue.models import Muscle, Technique
 from backcare.planner.models import CareSession, CareStep
-from tests.factories import care_session
+from tests.factories import as_owner, care_session
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +54,11 @@ def screened(client):
 
 
 @pytest.fixture
-def session():
-    return care_session()
+def session(client):
+    """A session built by `client` (the browser that may rate it)."""
+    built = care_session()
+    as_owner(client, built)
+    return built
 
 
 @HYPOTHESIS

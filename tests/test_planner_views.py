@@ -54,6 +54,18 @@ def test_a_clear_screen_goes_to_the_builder_keeping_the_query(client):
     assert client.cookies[SCREEN_COOKIE]["max-age"] == 12 * 60 * 60
 
 
+def test_the_answers_go_only_to_the_pages_that_read_them(client):
+    """The builder reads the answers; the player reads the areas to keep off. Static files,
+    the admin and the browse pages never receive them."""
+    from backcare.planner.memory import PROPS_COOKIE
+
+    response = answer_screen(client)
+    paths = {name: morsel["path"] for name, morsel in response.cookies.items()}
+    assert paths == {SCREEN_COOKIE: "/build/", f"{SCREEN_COOKIE}_player": "/s/"}
+    built = client.get("/build/", {"region": "upper-back", "prop": "wall", "minutes": 5})
+    assert built.cookies[PROPS_COOKIE]["path"] == "/build/"
+
+
 def test_an_outside_address_in_next_cannot_redirect_away(client):
     response = answer_screen(client, next_query="//evil.example/?region=mid-back")
     assert response["Location"].startswith("/build/")

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from backcare.planner.models import CareSession
-from tests.factories import care_session, grow_catalogue
+from tests.factories import as_owner, care_session, grow_catalogue
 from tests.queries import cold_and_warm
 
 pytestmark = pytest.mark.django_db
@@ -15,8 +15,11 @@ HX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def session():
-    return care_session("self", ["upper-back", "mid-back"], ["tennis-ball", "wall"], 10)
+def session(client):
+    """A session built by `client` (the browser that may rate it)."""
+    built = care_session("self", ["upper-back", "mid-back"], ["tennis-ball", "wall"], 10)
+    as_owner(client, built)
+    return built
 
 
 def test_overview_lists_the_steps_props_and_no_go_reminder(client, session):
@@ -159,3 +162,52 @@ def test_a_step_fragment_stays_small_and_draws_each_shape_once_at_any_size(clien
         assert len(gzip.compress(body)) <= 4 * 1024
         assert body.decode().count("data-muscle=") == 9  # the shipped shapes, once each
     assert 'id="shape-rhomboids"' not in small.decode()  # the page's defs serve it
+
+
+def test_another_browser_can_follow_a_shared_session_but_not_rate_it(session):
+    stranger = Client()
+    overview = stranger.get(f"/s/{session.code}/")
+    assert overview.status_code == 200
+    assert "how much does your back hurt" not in overview.content.decode().lower()
+    assert stranger.post(f"/s/{session.code}/", {"pain": "9"}).status_code == 403
+    assert stranger.post(f"/s/{session.code}/", {}).status_code == 303  # just starting
+    done = stranger.get(f"/s/{session.code}/done/").content.decode()
+    assert "kept by the device that built it" in done
+    refused = stranger.post(f"/s/{session.code}/done/", {"pain": "0"})
+    assert refused.status_code == 403
+    assert "Only the device that built this session can rate it" in refused.content.decode()
+    session.refresh_from_db()
+    assert (session.pain_before, session.pain_after, session.finished_at) == (None, None, None)
+
+
+def test_a_forged_or_borrowed_owner_cookie_is_refused(client, session):
+    from backcare.planner.memory import OWNER_COOKIE, owner_key
+
+    other = care_session()
+    forged = Client()
+    forged.cookies[OWNER_COOKIE] = owner_key(other.code)  # the key to a different session
+    assert forged.post(f"/s/{session.code}/done/", {"pain": "1"}).status_code == 403
+    forged.cookies[OWNER_COOKIE] = owner_key(session.code)[:-2] + "xx"
+    assert forged.post(f"/s/{session.code}/done/", {"pain": "1"}).status_code == 403
+
+
+def test_each_rating_is_saved_once(client, session):
+    assert client.post(f"/s/{session.code}/", {"pain": "6"}).status_code == 303
+    again = client.post(f"/s/{session.code}/", {"pain": "2"})
+    assert again.status_code == 409 and "already saved" in again.content.decode()
+    assert "you rated the pain 6" in client.get(f"/s/{session.code}/").content.decode()
+    assert client.post(f"/s/{session.code}/done/", {"pain": "3"}).status_code == 303
+    assert client.post(f"/s/{session.code}/done/", {"pain": "0"}).status_code == 409
+    session.refresh_from_db()
+    assert (session.pain_before, session.pain_after) == (6, 3)
+
+
+def test_saving_a_session_gives_this_browser_a_key_sent_only_to_its_pages(client):
+    from backcare.planner.memory import OWNER_COOKIE
+
+    client.post("/build/screen/", {"next": ""})
+    saved = client.post("/build/", {"performer": "self", "region": "upper-back", "minutes": 5})
+    code = saved["Location"].strip("/").split("/")[-1]
+    cookie = saved.cookies[OWNER_COOKIE]
+    assert cookie["path"] == f"/s/{code}/" and cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert client.post(f"/s/{code}/done/", {"pain": "4"}).status_code == 303

@@ -1,7 +1,9 @@
 """What a person's own browser remembers for them, in signed cookies — never in our database.
 
 The safety-screen answers that still allow a session (areas to leave out, limits) last 12
-hours, so a stale answer is not reused for days; the props someone owns last a year.
+hours, so a stale answer is not reused for days, and go only to the pages that read them (the
+builder and the player); the props someone owns last a year. The browser that built a session
+keeps a key to it, sent only to that session's pages: only that browser may rate it.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 SCREEN_COOKIE, SCREEN_SALT, SCREEN_AGE = "backcare_screen", "backcare.screen", 12 * 60 * 60
 PROPS_COOKIE, PROPS_SALT, PROPS_AGE = "backcare_props", "backcare.props", 365 * 24 * 60 * 60
+OWNER_COOKIE, OWNER_SALT, OWNER_AGE = "backcare_owner", "backcare.owner", 365 * 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -22,13 +26,29 @@ class ScreenAnswers:
     areas: tuple[str, ...]
 
 
-def _set(response: HttpResponse, name: str, value, salt: str, max_age: int) -> None:
-    # signing.dumps gives URL-safe base64 (no quotes or commas to escape in a cookie), signed
-    # and timestamped, so an old or altered value is refused when read.
+def _screen_cookies() -> tuple[tuple[str, str], ...]:
+    """(name, path): one copy for the builder's pages (/build/, the screen included) and one
+    for the player's (/s/…). Two names, because a response sets each name once."""
+    player = "/" + reverse("player:overview", args=["x" * 12]).strip("/").split("/")[0] + "/"
+    return (SCREEN_COOKIE, reverse("planner:build")), (f"{SCREEN_COOKIE}_player", player)
+
+
+def _builder_path() -> str:
+    return reverse("planner:build")
+
+
+def _signed(value, salt: str) -> str:
+    # URL-safe base64 (no quotes or commas to escape in a cookie), signed and timestamped, so
+    # an old or altered value is refused when read.
+    return signing.dumps(value, salt=salt, compress=True)
+
+
+def _set(response: HttpResponse, name: str, value, salt: str, max_age: int, path: str) -> None:
     response.set_cookie(
         name,
-        signing.dumps(value, salt=salt, compress=True),
+        _signed(value, salt),
         max_age=max_age,
+        path=path,
         httponly=True,
         samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
@@ -43,18 +63,15 @@ def _get(request: HttpRequest, name: str, salt: str, max_age: int):
 
 
 def remember_screen(response: HttpResponse, answers: ScreenAnswers) -> None:
-    _set(
-        response,
-        SCREEN_COOKIE,
-        {"flags": list(answers.flags), "areas": list(answers.areas)},
-        SCREEN_SALT,
-        SCREEN_AGE,
-    )
+    value = {"flags": list(answers.flags), "areas": list(answers.areas)}
+    for name, path in _screen_cookies():
+        _set(response, name, value, SCREEN_SALT, SCREEN_AGE, path)
 
 
 def recall_screen(request: HttpRequest) -> ScreenAnswers | None:
     """The answers, or None when there are none, they were tampered with, or they expired."""
-    value = _get(request, SCREEN_COOKIE, SCREEN_SALT, SCREEN_AGE)
+    name = next((n for n, path in _screen_cookies() if request.path.startswith(path)), "")
+    value = _get(request, name, SCREEN_SALT, SCREEN_AGE)
     if not isinstance(value, dict):
         return None
     flags, areas = value.get("flags"), value.get("areas")
@@ -64,13 +81,28 @@ def recall_screen(request: HttpRequest) -> ScreenAnswers | None:
 
 
 def forget_screen(response: HttpResponse) -> None:
-    response.delete_cookie(SCREEN_COOKIE, samesite="Lax")
+    for name, path in _screen_cookies():
+        response.delete_cookie(name, path=path, samesite="Lax")
 
 
 def remember_props(response: HttpResponse, props: list[str]) -> None:
-    _set(response, PROPS_COOKIE, sorted(props), PROPS_SALT, PROPS_AGE)
+    _set(response, PROPS_COOKIE, sorted(props), PROPS_SALT, PROPS_AGE, _builder_path())
 
 
 def recall_props(request: HttpRequest) -> list[str]:
     value = _get(request, PROPS_COOKIE, PROPS_SALT, PROPS_AGE)
     return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def owner_key(code: str) -> str:
+    """The owner cookie's value for the session `code`."""
+    return _signed(code, OWNER_SALT)
+
+
+def remember_owner(response: HttpResponse, session_url: str, code: str) -> None:
+    """This browser built the session at `session_url`: a key sent to that session's pages."""
+    _set(response, OWNER_COOKIE, code, OWNER_SALT, OWNER_AGE, session_url)
+
+
+def is_owner(request: HttpRequest, code: str) -> bool:
+    return _get(request, OWNER_COOKIE, OWNER_SALT, OWNER_AGE) == code

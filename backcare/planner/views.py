@@ -22,6 +22,7 @@ from backcare.planner.memory import (
     forget_screen,
     recall_props,
     recall_screen,
+    remember_owner,
     remember_props,
     remember_screen,
 )
@@ -152,6 +153,7 @@ def _start(plan, ask: Request) -> HttpResponse:
     session = CareSession.objects.create_from_plan(plan, ask)
     response = SeeOther(session.get_absolute_url())
     remember_props(response, sorted(ask.props))
+    remember_owner(response, session.get_absolute_url(), session.code)
     return response
 
 

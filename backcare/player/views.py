@@ -17,11 +17,11 @@ from backcare.catalogue.models import (
     StopSignal,
     Technique,
 )
-from backcare.planner.memory import recall_screen
+from backcare.planner.memory import is_owner, recall_screen
 from backcare.planner.models import CareSession, CareStep
 from backcare.planner.screening import verdict_for
 from backcare.player.forms import PainForm
-from backcare.web import HtmxHttpRequest, SeeOther, page_or_fragment
+from backcare.web import HtmxHttpRequest, SeeOther, page_or_fragment, refuse
 
 
 def _session(code: str) -> CareSession:
@@ -34,20 +34,45 @@ def _session(code: str) -> CareSession:
     )
 
 
+def _cannot_rate(request: HtmxHttpRequest, session: CareSession, field: str) -> HttpResponse | None:
+    """A rating is set once, by the browser that built the session (its owner cookie): a
+    shared link lets anyone follow the session, not rewrite how it went."""
+    if not is_owner(request, session.code):
+        return refuse(
+            request,
+            403,
+            "Only the device that built this session can rate it",
+            "You can follow this session from a shared link, but its pain ratings belong to "
+            "the person who built it, on the device they built it on.",
+        )
+    if getattr(session, field) is not None:
+        return refuse(
+            request,
+            409,
+            "This rating is already saved",
+            "Each rating is saved once, so it stays a true record of how the session went.",
+        )
+    return None
+
+
 @require_http_methods(["GET", "POST"])
 def overview(request: HtmxHttpRequest, code: str) -> HttpResponse:
     session = _session(code)
     form = PainForm(request.POST if request.method == "POST" else None, required=False)
-    if request.method == "POST":
-        if form.is_valid():
-            if form.cleaned_data["pain"] is not None:
-                session.pain_before = form.cleaned_data["pain"]
-                session.save(update_fields=["pain_before"])
-            return SeeOther(reverse("player:step", args=[code, 1]))
-        context = {"session": session, "form": form, "nav": "build", "to_hand": _to_hand(session)}
-        return render(request, "player/overview.html", context, status=400)
-    context = {"session": session, "form": form, "to_hand": _to_hand(session)}
-    return render(request, "player/overview.html", context)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["pain"] is not None:
+            if refusal := _cannot_rate(request, session, "pain_before"):
+                return refusal
+            session.pain_before = form.cleaned_data["pain"]
+            session.save(update_fields=["pain_before"])
+        return SeeOther(reverse("player:step", args=[code, 1]))
+    context = {
+        "session": session,
+        "form": form,
+        "to_hand": _to_hand(session),
+        "can_rate": is_owner(request, code) and session.pain_before is None,
+    }
+    return render(request, "player/overview.html", context, status=400 if form.errors else 200)
 
 
 def _to_hand(session: CareSession) -> list[str]:
@@ -123,11 +148,16 @@ def stop(request: HtmxHttpRequest, code: str) -> HttpResponse:
 def done(request: HtmxHttpRequest, code: str) -> HttpResponse:
     session = get_object_or_404(CareSession, code=code)
     form = PainForm(request.POST if request.method == "POST" else None, required=True)
-    if request.method == "POST":
-        if form.is_valid():
-            session.pain_after = form.cleaned_data["pain"]
-            session.finished_at = timezone.now()
-            session.save(update_fields=["pain_after", "finished_at"])
-            return SeeOther(reverse("player:done", args=[code]))
-        return render(request, "player/done.html", {"session": session, "form": form}, status=400)
-    return render(request, "player/done.html", {"session": session, "form": form})
+    if request.method == "POST" and form.is_valid():
+        if refusal := _cannot_rate(request, session, "pain_after"):
+            return refusal
+        session.pain_after = form.cleaned_data["pain"]
+        session.finished_at = timezone.now()
+        session.save(update_fields=["pain_after", "finished_at"])
+        return SeeOther(reverse("player:done", args=[code]))
+    context = {
+        "session": session,
+        "form": form,
+        "can_rate": is_owner(request, code) and session.pain_after is None,
+    }
+    return render(request, "player/done.html", context, status=400 if form.errors else 200)

@@ -35,3 +35,20 @@ def axe() -> Axe:
 def assert_accessible(axe: Axe, page: Page) -> None:
     results = axe.run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def own_in_browser(page: Page, base_url: str, session) -> None:
+    """This browser built `session`: it holds the owner cookie, scoped to the session's pages."""
+    from backcare.planner.memory import OWNER_COOKIE, owner_key
+
+    page.context.add_cookies(
+        [
+            {
+                "name": OWNER_COOKIE,
+                "value": owner_key(session.code),
+                "url": f"{base_url}{session.get_absolute_url()}",
+                "httpOnly": True,
+                "sameSite": "Lax",
+            }
+        ]
+    )

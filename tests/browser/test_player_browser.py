@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from backcare.planner.models import CareSession
-from tests.browser.conftest import DESKTOP, PHONE, assert_accessible
+from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, own_in_browser
 from tests.factories import care_session
 
 pytestmark = pytest.mark.browser
@@ -38,6 +38,7 @@ def fast_clock(page: Page, speed: int) -> None:
 
 def test_start_then_move_with_buttons_and_keys(live_server, session, page: Page, watched):
     page.set_viewport_size(PHONE)
+    own_in_browser(page, live_server.url, session)
     page.goto(f"{live_server.url}/s/{session.code}/")
     page.get_by_role("radio", name="4", exact=True).check()  # pain before: 4
     page.get_by_role("button", name="Start the session").click()
@@ -122,6 +123,7 @@ def test_finishing_saves_the_rating_and_shows_the_change(
 ):
     session = care_session("partner", ["lower-back"], [], 5)
     CareSession.objects.filter(pk=session.pk).update(pain_before=6)
+    own_in_browser(page, live_server.url, session)
     page.goto(f"{live_server.url}/s/{session.code}/step/{session.steps.count()}/")
     page.get_by_role("link", name="Finish ▶").click()
     page.get_by_role("button", name="Save my rating").click()

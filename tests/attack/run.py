@@ -1,0 +1,521 @@
+"""`make attack`: the production setup attacked as a hostile client would, each case PASS/FAIL.
+
+Starts gunicorn as `make serve` does (backcare/server.py, DEBUG off) on a throwaway SQLite
+database, and a second one as it runs behind an HTTPS proxy (HTTPS redirect on, 127.0.0.1 the
+trusted proxy), then attacks both over loopback: slow clients, big and endless bodies, forms
+in other charsets, malformed requests and a wrong Host, forwarded headers from an unknown
+hop, a sign-in flood, and ratings from a stranger. Over every answer: no 5xx, the security
+headers on each, no temporary file left, every log line one JSON object on stdout. Bounded:
+about a minute. Exits non-zero on any FAIL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.serving import (
+    Browser,
+    RawResponse,
+    Server,
+    free_port,
+    prepare,
+    production_env,
+    raw_request,
+)
+
+SECURITY_HEADERS = (
+    "content-security-policy",
+    "x-frame-options",
+    "x-content-type-options",
+    "referrer-policy",
+    "permissions-policy",
+)
+FORM = "application/x-www-form-urlencoded"
+MULTIPART_FILE = (
+    b'--xyz\r\nContent-Disposition: form-data; name="f"; filename="a.bin"\r\n\r\n'
+    + b"x" * 200 * 1024
+    + b"\r\n--xyz--\r\n"
+)
+
+
+@dataclass
+class Seen:
+    """Every answer the attack got, for the checks that hold over all of them."""
+
+    answers: list[tuple[str, int, dict]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, label: str, response: RawResponse) -> RawResponse:
+        with self.lock:
+            self.answers.append((label, response.status, response.headers))
+        return response
+
+
+SEEN = Seen()
+
+
+def request(port: int, label: str, data: bytes, **kwargs) -> RawResponse:
+    return SEEN.add(label, raw_request(port, data, **kwargs))
+
+
+def http(method: str, path: str, *headers: str, body: bytes = b"", close: bool = True) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", *headers]
+    if close:
+        lines.append("Connection: close")
+    if body or method == "POST":
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+def timed(port: int, label: str, data: bytes, **kwargs) -> tuple[float, RawResponse]:
+    started = time.monotonic()
+    response = request(port, label, data, **kwargs)
+    return time.monotonic() - started, response
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+# ---- the cases: each returns (passed, what it saw) ----
+
+
+def slow_clients(port: int, count: int = 50, seconds: float = 15) -> tuple[bool, str]:
+    """`count` connections that trickle a header line or a body byte every second (reopened
+    whenever the server closes one), while `/` is timed twice a second."""
+    headers = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    body = (
+        b"POST /build/screen/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\n"
+    )
+    starts = [headers if n % 2 == 0 else body for n in range(count)]
+    socks: list[socket.socket | None] = [None] * count
+    reopened, stop = [0], threading.Event()
+
+    def keep_open() -> None:
+        while not stop.is_set():
+            for n, start in enumerate(starts):
+                try:
+                    if socks[n] is None:
+                        socks[n] = socket.create_connection(("127.0.0.1", port), timeout=2)
+                        socks[n].sendall(start)
+                    else:
+                        socks[n].sendall(b"X-Slow: yes\r\n" if start is headers else b"a")
+                except OSError:
+                    if socks[n] is not None:
+                        socks[n].close()
+                        reopened[0] += 1
+                    socks[n] = None
+            stop.wait(1)
+
+    trickler = threading.Thread(target=keep_open, daemon=True)
+    trickler.start()
+    time.sleep(2)
+    times, statuses = [], []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            took, response = timed(port, "slow: /", http("GET", "/"), timeout=5)
+            statuses.append(response.status)
+        except OSError:
+            took, _ = 5.0, statuses.append(0)
+        times.append(took)
+        time.sleep(0.5)
+    stop.set()
+    trickler.join()
+    for sock in socks:
+        if sock:
+            sock.close()
+    answered = sum(status == 200 for status in statuses)
+    passed = answered == len(statuses) and max(times) < 1.0
+    return passed, (
+        f"{count} slow connections kept open ({count // 2} trickling headers, {count // 2} "
+        f"trickling bodies; the server closed {reopened[0]} stalled ones, each reopened); "
+        f"/ answered {answered}/{len(statuses)}, median {ms(statistics.median(times))}, "
+        f"max {ms(max(times))} (target < 1 s)"
+    )
+
+
+def big_bodies(port: int, tmpdir: Path) -> tuple[bool, str]:
+    cases = [
+        (
+            "1 GiB multipart upload",
+            b"POST /build/screen/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: multipart/form-data; boundary=xyz\r\n"
+            b"Content-Length: 1073741824\r\n\r\n--xyz\r\nContent-Disposition: form-data; "
+            b'name="f"; filename="big.bin"\r\n\r\n' + b"x" * (16 * 2**20),
+            413,
+        ),
+        (
+            "10 GB declared, stalled after 1 MiB",
+            b"POST /build/screen/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: 10737418240\r\n\r\n" + b"a=" * 2**19,
+            413,
+        ),
+        ("300 KiB form", http("POST", "/", f"Content-Type: {FORM}", body=b"a=" * 153600), 413),
+        (
+            "chunked, no length",
+            b"POST /build/screen/ HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n\r\n4\r\na=bc\r\n0\r\n\r\n",
+            411,
+        ),
+        (
+            "200 KiB file in a small form",
+            http(
+                "POST",
+                "/build/screen/",
+                "Content-Type: multipart/form-data; boundary=xyz",
+                body=MULTIPART_FILE,
+            ),
+            403,  # read, the file dropped unkept, then refused: no CSRF token
+        ),
+    ]
+    seen, passed = [], True
+    for label, data, expected in cases:
+        took, response = timed(port, f"body: {label}", data, timeout=10)
+        ok = response.status == expected and took < 3
+        passed &= ok
+        seen.append(f"{label} → {response.status} in {ms(took)}")
+    time.sleep(0.5)
+    left = [p.name for p in tmpdir.iterdir()]
+    passed &= not left
+    return passed, "; ".join(seen) + f"; temporary files left: {len(left)}"
+
+
+def bad_charsets(port: int) -> tuple[bool, str]:
+    browser = Browser(f"http://127.0.0.1:{port}")
+    browser.request("GET", "/build/screen/")
+    token = browser.csrf()
+    statuses = []
+    for charset in ("latin-1", "ascii", "utf-16"):
+        for url in ("/", "/healthz", "/admin/login/", "/build/screen/"):
+            body = f"csrfmiddlewaretoken={token}&a=b".encode()
+            response = request(
+                port,
+                f"charset {charset} {url}",
+                http(
+                    "POST",
+                    url,
+                    f"Cookie: csrftoken={token}",
+                    f"Content-Type: {FORM}; charset={charset}",
+                    body=body,
+                ),
+            )
+            statuses.append(response.status)
+    passed = set(statuses) == {400}
+    return (
+        passed,
+        f"{len(statuses)} forms in latin-1, ascii, utf-16 to 4 URLs → {sorted(set(statuses))}",
+    )
+
+
+def bad_requests(port: int) -> tuple[bool, str]:
+    cases = [
+        ("malformed request line", b"NOT-HTTP\r\n\r\n", 400),
+        ("5,000-character URL", http("GET", "/" + "a" * 5000), 414),
+        ("80 headers", http("GET", "/", *(f"X-Many-{n}: y" for n in range(80))), 431),
+        ("wrong Host", b"GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n", 400),
+        ("Host with a port trick", b"GET / HTTP/1.1\r\nHost: 127.0.0.1@evil\r\n\r\n", 400),
+        ("backslash and quotes in the query", http("GET", '/?x=\\&y="'), 200),
+        ("unknown method", http("BREW", "/"), 403),  # refused as an unsafe method sans token
+        ("unknown session, step 999", http("GET", "/s/AAAAAAAAAAAA/step/999/"), 404),
+    ]
+    seen, passed = [], True
+    for label, data, expected in cases:
+        response = request(port, f"request: {label}", data)
+        ok = response.status == expected
+        passed &= ok
+        seen.append(f"{label} → {response.status}{'' if ok else f' (wanted {expected})'}")
+    return passed, "; ".join(seen)
+
+
+def unknown_proxy(port: int) -> tuple[bool, str]:
+    """The proxied server trusts 127.0.0.1; 127.0.0.2 is a hop nobody told it about."""
+    untrusted = request(
+        port,
+        "proxy: untrusted hop",
+        http("GET", "/", "X-Forwarded-Proto: https", "X-Forwarded-For: 198.51.100.1"),
+        source="127.0.0.2",
+    )
+    trusted = request(port, "proxy: trusted", http("GET", "/", "X-Forwarded-Proto: https"))
+    plain = request(port, "proxy: plain http", http("GET", "/"))
+    passed = (
+        untrusted.status == 400
+        and trusted.status == 200
+        and plain.status == 301
+        and plain.headers.get("location", "").startswith("https://")
+    )
+    return passed, (
+        f"HTTPS claimed by an unknown hop → {untrusted.status} (a redirect would loop); "
+        f"through the trusted proxy → {trusted.status}; plain HTTP → {plain.status} to "
+        f"{plain.headers.get('location', '?')}"
+    )
+
+
+def _login_form(port: int, client: str) -> tuple[str, str]:
+    page = request(
+        port,
+        "flood: form",
+        http("GET", "/admin/login/", "X-Forwarded-Proto: https", f"X-Forwarded-For: {client}"),
+    )
+    cookie = page.headers.get("set-cookie", "").split(";")[0]
+    token = page.body.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    return cookie, token
+
+
+def _sign_in(port: int, client: str, cookie: str, token: str, username: str) -> RawResponse:
+    body = f"csrfmiddlewaretoken={token}&username={username}&password=guess&next=/admin/"
+    return request(
+        port,
+        "flood: sign-in",
+        http(
+            "POST",
+            "/admin/login/",
+            "X-Forwarded-Proto: https",
+            f"X-Forwarded-For: {client}",
+            "Origin: https://127.0.0.1",
+            f"Cookie: {cookie}",
+            f"Content-Type: {FORM}",
+            body=body.encode(),
+        ),
+    )
+
+
+def login_flood(port: int, attempts: int = 30) -> tuple[bool, str]:
+    """One client behind the proxy tries a fresh username each time, as fast as it can, while
+    the home page is timed; then another client behind the same proxy signs in."""
+    home, stop = [], threading.Event()
+
+    def probe() -> None:
+        while not stop.is_set():
+            took, _ = timed(port, "flood: home", http("GET", "/", "X-Forwarded-Proto: https"))
+            home.append(took)
+            stop.wait(0.2)
+
+    prober = threading.Thread(target=probe, daemon=True)
+    prober.start()
+    cookie, token = _login_form(port, "203.0.113.7")
+    results = []
+    for n in range(attempts):
+        started = time.monotonic()
+        response = _sign_in(port, "203.0.113.7", cookie, token, f"guess{n}")
+        results.append((response.status, time.monotonic() - started))
+    stop.set()
+    prober.join()
+    other_cookie, other_token = _login_form(port, "198.51.100.9")
+    other = _sign_in(port, "198.51.100.9", other_cookie, other_token, "editor")
+    first_lock = next((n for n, (status, _) in enumerate(results) if status == 429), None)
+    refused = [took for status, took in results if status == 429]
+    passed = (
+        first_lock is not None
+        and first_lock <= 5
+        and all(status == 429 for status, _ in results[first_lock:])
+        and statistics.median(refused) < 0.05
+        and other.status == 200
+        and statistics.median(home) < 0.1
+    )
+    checked = [took for status, took in results[:first_lock]] if first_lock else [0]
+    return passed, (
+        f"{attempts} sign-ins with fresh usernames from one client behind the proxy: locked "
+        f"from attempt {None if first_lock is None else first_lock + 1}; before that "
+        f"{ms(statistics.median(checked))} each (password hashing), after it "
+        f"{ms(statistics.median(refused or [0]))} each (refused before hashing); another client "
+        f"behind the same proxy → {other.status} (not locked); home page meanwhile: median "
+        f"{ms(statistics.median(home))}, max {ms(max(home))} over {len(home)} requests"
+    )
+
+
+def ratings(port: int) -> tuple[bool, str]:
+    owner = Browser(f"http://127.0.0.1:{port}")
+    owner.answer_screen()
+    code = owner.save_session()
+    token = owner.csrf()
+    first = owner.request("POST", f"/s/{code}/done/", {"csrfmiddlewaretoken": token, "pain": "3"})
+    again = owner.request("POST", f"/s/{code}/done/", {"csrfmiddlewaretoken": token, "pain": "0"})
+    stranger = Browser(f"http://127.0.0.1:{port}")
+    stranger.request("GET", f"/s/{code}/")
+    forged = stranger.request(
+        "POST", f"/s/{code}/done/", {"csrfmiddlewaretoken": stranger.csrf(), "pain": "9"}
+    )
+    for label, (status, headers, _) in (("first", first), ("again", again), ("forged", forged)):
+        SEEN.add(f"ratings: {label}", _as_raw(status, headers))
+    passed = (first[0], again[0], forged[0]) == (303, 409, 403)
+    return passed, (
+        f"the owner rates → {first[0]}, rates again → {again[0]}; another browser with the "
+        f"link → {forged[0]}"
+    )
+
+
+def _as_raw(status: int, headers: dict) -> RawResponse:
+    response = RawResponse(b"HTTP/1.1 %d X\r\n\r\n" % status)
+    response.headers = {name.lower(): value for name, value in headers.items()}
+    return response
+
+
+def static_files(port: int) -> tuple[bool, str]:
+    home = request(port, "static: home", http("GET", "/"))
+    paths = sorted({part.split('"')[0] for part in home.body.decode().split('"/static/')[1:]})
+    statuses = [request(port, f"static: {p}", http("GET", f"/static/{p}")).status for p in paths]
+    passed = bool(paths) and set(statuses) == {200}
+    return passed, f"{len(paths)} static files from the home page → {sorted(set(statuses))}"
+
+
+# ---- checks over everything ----
+
+
+def over_everything(
+    outputs: list[Path], tmpdir: Path, codes: list[str]
+) -> list[tuple[bool, str, str]]:
+    answered = [(label, status, headers) for label, status, headers in SEEN.answers if status]
+    server_errors = [(label, status) for label, status, _ in answered if status >= 500]
+    missing = [
+        (label, name)
+        for label, _, headers in answered
+        for name in SECURITY_HEADERS
+        if not headers.get(name)
+    ]
+    banners = {headers.get("server", "") for _, _, headers in answered}
+    lines, bad_lines, errors = 0, [], []
+    access_5xx = 0
+    stderr = ""
+    for output in outputs:
+        stderr += (output / "stderr.log").read_text()
+        for line in (output / "stdout.log").read_text().splitlines():
+            lines += 1
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                bad_lines.append(line[:120])
+                continue
+            access_5xx += entry.get("logger") == "gunicorn.access" and entry.get("status", 0) >= 500
+            if "error" in entry:
+                errors.append(entry["message"][:80])
+    logs = "".join((o / "stdout.log").read_text() for o in outputs)
+    proxied_log = (outputs[1] / "stdout.log").read_text().splitlines()
+    behind_proxy = [_json_or_none(line) or {} for line in proxied_log]
+    flood_clients = {e["client"] for e in behind_proxy if e.get("path") == "/admin/login/"}
+    leaked = [code for code in codes if code in logs]
+    left = list(tmpdir.iterdir())
+    return [
+        (
+            not server_errors and not access_5xx,
+            "no 5xx",
+            f"{len(answered)} answers, {len(server_errors)} 5xx; access log 5xx: {access_5xx}",
+        ),
+        (
+            not missing and banners <= {"", "Backcare"},
+            "headers everywhere",
+            f"{len(answered) - len({m[0] for m in missing})}/{len(answered)} answers carry CSP, "
+            f"X-Frame-Options, nosniff, Referrer-Policy and Permissions-Policy"
+            + (f"; missing: {missing[:5]}" if missing else "")
+            + f"; Server banners: {sorted(banners)}",
+        ),
+        (not left, "no temp files", f"{len(left)} files left in the servers' TMPDIR"),
+        (
+            lines > 0
+            and not bad_lines
+            and not errors
+            and not stderr
+            and not leaked
+            and flood_clients == {"203.0.113.7", "198.51.100.9"},
+            "logs",
+            f"{lines} lines on stdout, {len(bad_lines)} not JSON, {len(errors)} with a "
+            f"traceback, {len(stderr)} bytes on stderr, {len(leaked)} full session codes; "
+            f"sign-ins behind the proxy logged from {sorted(flood_clients)}"
+            + (f"; first bad: {bad_lines[0]!r}" if bad_lines else "")
+            + (f"; traceback: {errors[0]!r}" if errors else ""),
+        ),
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="backcare-attack-"))
+    tmpdir = folder / "tmp"
+    tmpdir.mkdir()
+    env = production_env(
+        f"sqlite:///{folder / 'attack.sqlite3'}",
+        DJANGO_STATIC_ROOT=str(folder / "static"),
+        DJANGO_LOG_LEVEL="INFO",
+        TMPDIR=str(tmpdir),
+    )
+    proxied_env = env | {
+        "BACKCARE_TRUSTED_PROXIES": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "1",
+        "DJANGO_SECURE_COOKIES": "1",
+    }
+    outputs = [folder / "plain", folder / "proxied"]
+    for output in outputs:
+        output.mkdir()
+    prepare(env)
+    servers = [
+        Server(env, free_port(), workers=args.workers, output=outputs[0]),
+        Server(proxied_env, free_port(), workers=args.workers, output=outputs[1]),
+    ]
+    try:
+        plain, proxied = (server.start() for server in servers)
+        print(
+            f"make attack: gunicorn with backcare/server.py, {args.workers} workers each, "
+            f"DEBUG off, SQLite; plain on :{plain.port}, behind a trusted proxy on "
+            f":{proxied.port}\n"
+        )
+        codes: list[str] = []
+        cases = [
+            ("slow clients", lambda: slow_clients(plain.port)),
+            ("big bodies", lambda: big_bodies(plain.port, tmpdir)),
+            ("bad charsets", lambda: bad_charsets(plain.port)),
+            ("bad requests/Host", lambda: bad_requests(plain.port)),
+            ("static files", lambda: static_files(plain.port)),
+            ("unknown proxy", lambda: unknown_proxy(proxied.port)),
+            ("login flood", lambda: login_flood(proxied.port)),
+            ("ratings", lambda: ratings(plain.port)),
+        ]
+        results = []
+        for name, case in cases:
+            passed, said = case()
+            results.append(passed)
+            print(f"{'PASS' if passed else 'FAIL'}  {name:18} {said}", flush=True)
+        for server in servers:
+            server.stop()
+        codes += _codes_in(folder / "attack.sqlite3")
+        for passed, name, said in over_everything(outputs, tmpdir, codes):
+            results.append(passed)
+            print(f"{'PASS' if passed else 'FAIL'}  {name:18} {said}")
+        print(f"\n{'ALL PASS' if all(results) else 'FAILED'}: {sum(results)}/{len(results)}")
+        return 0 if all(results) else 1
+    finally:
+        for server in servers:
+            server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _json_or_none(line: str) -> dict | None:
+    try:
+        return json.loads(line)
+    except ValueError:
+        return None
+
+
+def _codes_in(database: Path) -> list[str]:
+    import sqlite3
+
+    with sqlite3.connect(database) as db:
+        return [row[0] for row in db.execute("SELECT code FROM planner_caresession")]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
