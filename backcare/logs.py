@@ -3,7 +3,7 @@ gunicorn master uses it before Django is loaded).
 
 A saved session's code is a bearer key to it, so every message and path keeps only its first
 four characters. Tracebacks are written for real server errors only: a client's bad request
-(Django's `django.security.*` loggers) is one line.
+(a warning, or an error from Django's `django.security.*` loggers) is one line.
 """
 
 import json
@@ -33,6 +33,9 @@ class JsonFormatter(logging.Formatter):
         if status is not None:
             entry["status"] = status
         entry |= getattr(record, "http", {})
-        if record.exc_info and not record.name.startswith("django.security"):
+        server_error = record.levelno >= logging.ERROR and not record.name.startswith(
+            "django.security"
+        )
+        if record.exc_info and server_error:
             entry["error"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry, default=str)

@@ -199,3 +199,25 @@ def test_a_forged_forwarded_for_from_a_stranger_is_ignored(client):
         sign_in(client, f"guess-{n}", REMOTE_ADDR="192.0.2.66", HTTP_X_FORWARDED_FOR="198.51.100.9")
     assert sign_in(Client(), "x", REMOTE_ADDR="198.51.100.9").status_code == 200
     assert sign_in(Client(), "x", REMOTE_ADDR="192.0.2.66").status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "status"),
+    [
+        ("multipart/form-data; boundary=xyz", "no parts at all", 403),  # so no CSRF token
+        ("multipart/form-data", "--xyz\r\nno boundary declared\r\n--xyz--", 400),
+        ("multipart/form-data; boundary=" + "b" * 300, "--b\r\n", 400),
+        (FORM, "a=%ZZ&%%%=&=&&b=\xff\xfe", 303),  # nonsense fields are ignored: it goes on
+    ],
+)
+def test_a_mangled_body_is_answered_never_a_500_and_logs_no_traceback(
+    caplog, content_type, body, status
+):
+    client, token = csrf_client()
+    response = client.generic(
+        "POST", "/build/screen/", f"csrfmiddlewaretoken={token}&{body}", content_type=content_type
+    )
+    assert response.status_code == status
+    assert_strict_headers(response)
+    formatted = [json.loads(JsonFormatter().format(record)) for record in caplog.records]
+    assert not [entry for entry in formatted if "error" in entry]
