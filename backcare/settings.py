@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "backcare.catalogue.cache.CatalogueVersionMiddleware",
+    "backcare.catalogue.version.CatalogueVersionMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -5,7 +5,7 @@ from django.db import transaction
 from factory.django import DjangoModelFactory
 
 from backcare.catalogue import models
-from backcare.catalogue.cache import bump
+from backcare.catalogue.version import bump
 
 
 class SourceFactory(DjangoModelFactory):

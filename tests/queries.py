@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from backcare.catalogue.cache import bump
+from backcare.catalogue.version import bump
 
 
 def queries(call: Callable[[], object]) -> int:

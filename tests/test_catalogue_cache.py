@@ -3,7 +3,7 @@
 import pytest
 from django.db import transaction
 
-from backcare.catalogue import cache
+from backcare.catalogue import cache, version
 from backcare.catalogue.models import CatalogueVersion, Muscle, Technique
 from tests.queries import queries
 
@@ -37,17 +37,17 @@ def test_a_deleted_row_is_gone_from_kept_pages(client):
 
 
 def test_a_rolled_back_change_leaves_the_version_as_it_was():
-    before = cache.current_token()
+    before = version.current()
     with pytest.raises(RuntimeError), transaction.atomic():
         Muscle.objects.filter(slug="rhomboids").get().save()
-        assert cache.current_token() != before
+        assert version.current() != before
         raise RuntimeError("the save fails")
-    assert cache.current_token() == before
+    assert version.current() == before
 
 
 def test_kept_pages_need_one_query_and_pages_and_fragments_are_kept_apart(client):
     url = "/muscles/rhomboids/"
-    cache.bump()
+    version.bump()
     client.get(url)
     client.get(url, **HX)
     assert queries(lambda: client.get(url)) == 1  # the catalogue's version
@@ -64,7 +64,7 @@ def test_errors_and_posts_are_never_kept(client):
 
 def test_without_a_version_nothing_is_kept_and_pages_still_work(client):
     CatalogueVersion.objects.all().delete()
-    assert cache.current_token() is None
+    assert version.current() is None
     built = []
     assert cache.remember("key", lambda: built.append(1) or len(built)) == 1
     assert cache.remember("key", lambda: built.append(1) or len(built)) == 2
@@ -74,7 +74,20 @@ def test_without_a_version_nothing_is_kept_and_pages_still_work(client):
 
 def test_a_process_keeps_at_most_max_items(monkeypatch):
     monkeypatch.setattr(cache, "MAX_ITEMS", 3)
-    cache.bump()
+    version.bump()
     for key in range(10):
         cache.remember(key, lambda k=key: k)
     assert list(cache._store.items) == [7, 8, 9]
+
+
+def test_loading_the_catalogue_writes_its_version_once():
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    before = version.current()
+    with CaptureQueriesContext(connection) as captured:
+        call_command("loaddata", "catalogue", verbosity=0)
+    writes = [q["sql"] for q in captured if "catalogue_catalogueversion" in q["sql"]]
+    assert len(writes) == 1 and writes[0].startswith("UPDATE"), writes
+    assert version.current() != before

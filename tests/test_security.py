@@ -6,7 +6,7 @@ import sys
 import pytest
 from django.test import override_settings
 
-from backcare.catalogue.cache import bump
+from backcare.catalogue.version import bump
 from tests.factories import care_session
 from tests.serving import ROOT, production_env
 

@@ -7,7 +7,7 @@ class CatalogueConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from backcare.catalogue.cache import catalogue_changed
+        from backcare.catalogue.version import catalogue_changed
 
         signals = {"post_save": post_save, "post_delete": post_delete, "m2m": m2m_changed}
         for name, signal in signals.items():

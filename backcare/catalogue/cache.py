@@ -1,32 +1,16 @@
-"""What a process works out from the catalogue, kept until the catalogue changes.
-
-Between deploys the catalogue changes only through saves (the admin, `loaddata`), and every
-save gives `CatalogueVersion` a new random token in the same transaction (the signal receivers
-below). A request reads the token once (one small query, memoised by
-`CatalogueVersionMiddleware`); `remember()` then returns what this process already built for
-that token, or builds it and keeps it. So every process sees an admin edit on its next
-request, and nothing is ever served from an older catalogue.
-
-The token is random, not a counter: a rolled-back change (a failed admin save, a test) can
-never bring back a token that another state of the catalogue was kept under.
-
-Writes that send no signals (`QuerySet.update()`, `bulk_create()`, raw SQL) must call `bump()`.
-"""
+"""What a process works out from the catalogue, kept until the catalogue changes: under the
+catalogue's version (`backcare.catalogue.version`), so nothing is served from an older one."""
 
 from __future__ import annotations
 
 import threading
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from contextvars import ContextVar
 from functools import wraps
 
-from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, HttpResponse
 
 from backcare.catalogue.models import (
-    CatalogueVersion,
     Contraindication,
     Guideline,
     Muscle,
@@ -34,13 +18,9 @@ from backcare.catalogue.models import (
     Technique,
     Tool,
 )
+from backcare.catalogue.version import current
 
 MAX_ITEMS = 256  # per process: catalogue look-ups, diagrams and pages (a few MB at most)
-ROW = 1  # the one CatalogueVersion row
-
-_UNREAD = object()
-# Inside a request: the token read for it (or _UNREAD). Outside one (None): read every time.
-_request_token: ContextVar[object] = ContextVar("catalogue_token", default=None)
 
 
 class _Store:
@@ -52,25 +32,6 @@ class _Store:
 
 _store = _Store()
 _MISSING = object()
-
-
-def _read_token() -> str | None:
-    table = connections[DEFAULT_DB_ALIAS].ops.quote_name(CatalogueVersion._meta.db_table)
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(f"SELECT token FROM {table} WHERE id = %s", [ROW])
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
-def current_token() -> str | None:
-    """The catalogue's version, or None before anything was loaded (then nothing is kept)."""
-    seen = _request_token.get()
-    if seen is None:
-        return _read_token()
-    if seen is _UNREAD:
-        seen = _read_token() or ""
-        _request_token.set(seen)
-    return seen or None
 
 
 def _recall(token: str, key: Hashable) -> object:
@@ -97,7 +58,7 @@ def remember[T](key: Hashable, build: Callable[[], T]) -> T:
 
     The value is shared by every request: treat it as read-only.
     """
-    token = current_token()
+    token = current()
     if token is None:
         return build()
     value = _recall(token, key)
@@ -156,7 +117,7 @@ def catalogue_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 
     @wraps(view)
     def keeping(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        token = current_token()
+        token = current()
         if request.method not in ("GET", "HEAD") or token is None:
             return view(request, *args, **kwargs)
         htmx = getattr(request, "htmx", None)
@@ -173,37 +134,3 @@ def catalogue_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         return HttpResponse(content, content_type=content_type)
 
     return keeping
-
-
-def bump(using: str = DEFAULT_DB_ALIAS) -> str:
-    """Give the catalogue a new version (in the caller's transaction, if there is one)."""
-    token = uuid.uuid4().hex
-    versions = CatalogueVersion.objects.using(using)
-    if not versions.filter(pk=ROW).update(token=token):
-        versions.update_or_create(pk=ROW, defaults={"token": token})
-    if _request_token.get() is not None:  # this request changed the catalogue: use the new one
-        _request_token.set(token)
-    return token
-
-
-def catalogue_changed(sender, using: str = DEFAULT_DB_ALIAS, action: str = "", **kwargs) -> None:
-    """Receiver for post_save, post_delete and m2m_changed of every catalogue model."""
-    if sender._meta.app_label != "catalogue" or sender is CatalogueVersion:
-        return
-    if action and not action.startswith("post_"):
-        return  # m2m_changed also fires before each change
-    bump(using)
-
-
-class CatalogueVersionMiddleware:
-    """Reads the catalogue's version at most once per request (on first use)."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        reset = _request_token.set(_UNREAD)
-        try:
-            return self.get_response(request)
-        finally:
-            _request_token.reset(reset)

@@ -43,8 +43,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from backcare.catalogue.cache import bump  # noqa: E402
 from backcare.catalogue.snapshot import catalogue_snapshot  # noqa: E402
+from backcare.catalogue.version import bump  # noqa: E402
 from backcare.planner.compose import Request, compose  # noqa: E402
 from backcare.planner.models import CareSession  # noqa: E402
 from tests.factories import care_session, grow_catalogue  # noqa: E402

@@ -1,0 +1,100 @@
+"""The catalogue's version: a random token, replaced in the writer's transaction.
+
+Between deploys the catalogue changes only through saves (the admin, `loaddata`), and every
+save gives `CatalogueVersion` a new random token in the same transaction (`catalogue_changed`,
+connected to every catalogue model's signals). A request reads the token once, on first use
+(one small query, memoised by `CatalogueVersionMiddleware`); whatever is built from the
+catalogue is kept under it (`backcare.catalogue.cache`). So every process sees an admin edit
+on its next request, and nothing is ever served from an older catalogue.
+
+The token is random, not a counter: a rolled-back change (a failed admin save, a test) can
+never bring back a token that another state of the catalogue was kept under.
+
+Writes that send no signals (`QuerySet.update()`, `bulk_create()`, raw SQL) must call `bump()`.
+`loaddata` bumps once for the whole load (our `loaddata` command), not once per row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.http import HttpRequest, HttpResponse
+
+from backcare.catalogue.models import CatalogueVersion
+
+ROW = 1  # the one CatalogueVersion row
+
+_UNREAD = object()
+# Inside a request: the token read for it (or _UNREAD). Outside one (None): read every time.
+_request_token: ContextVar[object] = ContextVar("catalogue_token", default=None)
+# While a fixture loads: rows arrive by the hundred, and the load bumps once at its end.
+_loading: ContextVar[bool] = ContextVar("catalogue_loading", default=False)
+
+
+def _read() -> str | None:
+    table = connections[DEFAULT_DB_ALIAS].ops.quote_name(CatalogueVersion._meta.db_table)
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {table} WHERE id = %s", [ROW])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def current() -> str | None:
+    """The catalogue's version, or None before anything was loaded (then nothing is kept)."""
+    seen = _request_token.get()
+    if seen is None:
+        return _read()
+    if seen is _UNREAD:
+        seen = _read() or ""
+        _request_token.set(seen)
+    return seen or None
+
+
+def bump(using: str = DEFAULT_DB_ALIAS) -> str:
+    """Give the catalogue a new version (in the caller's transaction, if there is one)."""
+    token = uuid.uuid4().hex
+    versions = CatalogueVersion.objects.using(using)
+    if not versions.filter(pk=ROW).update(token=token):
+        versions.update_or_create(pk=ROW, defaults={"token": token})
+    if _request_token.get() is not None:  # this request changed the catalogue: use the new one
+        _request_token.set(token)
+    return token
+
+
+@contextmanager
+def loading(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Saves inside don't bump one by one; the catalogue gets one new version at the end (in
+    the same transaction, when the caller has one)."""
+    reset = _loading.set(True)
+    try:
+        yield
+    finally:
+        _loading.reset(reset)
+    bump(using)
+
+
+def catalogue_changed(sender, using: str = DEFAULT_DB_ALIAS, action: str = "", **kwargs) -> None:
+    """Receiver for post_save, post_delete and m2m_changed of every catalogue model."""
+    if sender._meta.app_label != "catalogue" or sender is CatalogueVersion or _loading.get():
+        return
+    if action and not action.startswith("post_"):
+        return  # m2m_changed also fires before each change
+    bump(using)
+
+
+class CatalogueVersionMiddleware:
+    """Reads the catalogue's version at most once per request (on first use)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        reset = _request_token.set(_UNREAD)
+        try:
+            return self.get_response(request)
+        finally:
+            _request_token.reset(reset)
