@@ -17,6 +17,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def empty_catalogue_memory():
+    """No test sees what an earlier one in the same process left kept: each passes or fails
+    on its own, in any order."""
+    from backcare.catalogue.cache import forget_all
+
+    forget_all()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real hashing is slow on purpose; tests sign in often and don't need it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,7 +1,13 @@
 """What each process keeps from the catalogue is dropped as soon as the catalogue changes."""
 
+import copy
+from collections.abc import Callable
+
 import pytest
 from django.db import transaction
+from django.http import HttpResponse
+from django.template import RequestContext, Template
+from django.test import RequestFactory
 
 from backcare.catalogue import cache, version
 from backcare.catalogue.models import CatalogueVersion, Muscle, Technique
@@ -55,11 +61,21 @@ def test_kept_pages_need_one_query_and_pages_and_fragments_are_kept_apart(client
     assert "<html" in page and "<html" not in fragment
 
 
-def test_errors_and_posts_are_never_kept(client):
+def test_errors_are_never_kept(client):
+    """A 404 answered once must not be served again once the page exists. The row is added
+    without signals, so the catalogue's version stays the same: only not keeping the 404
+    lets the page appear."""
     assert client.get("/muscles/no-such-muscle/").status_code == 404
-    Muscle.objects.create(slug="no-such-muscle", name="Found", shape="rhomboids", order=99)
+    Muscle.objects.bulk_create(
+        [Muscle(slug="no-such-muscle", name="Found", shape="rhomboids", order=99)]
+    )
     assert client.get("/muscles/no-such-muscle/").status_code == 200
+
+
+def test_only_gets_are_answered_from_kept_pages(client):
+    assert client.get("/muscles/").status_code == 200  # now kept
     assert client.post("/muscles/").status_code == 405
+    assert client.head("/muscles/").status_code == 200
 
 
 def test_without_a_version_nothing_is_kept_and_pages_still_work(client):
@@ -91,3 +107,101 @@ def test_loading_the_catalogue_writes_its_version_once():
     writes = [q["sql"] for q in captured if "catalogue_catalogueversion" in q["sql"]]
     assert len(writes) == 1 and writes[0].startswith("UPDATE"), writes
     assert version.current() != before
+
+
+# ---- the kept-page contract, on views made for it ----
+
+
+def counted(response: Callable[[object], HttpResponse], **options):
+    """A view kept by catalogue_page, and the list its calls are counted in."""
+    calls: list[int] = []
+
+    def view(request):
+        calls.append(1)
+        return response(request)
+
+    view.__qualname__ = f"view-{id(calls)}"  # pages are kept per view: each its own name
+    return cache.catalogue_page(view, **options), calls
+
+
+def test_only_a_get_or_head_answered_200_is_kept():
+    factory = RequestFactory()
+    fine, fine_calls = counted(lambda request: HttpResponse("fine"))
+    refused, refused_calls = counted(lambda request: HttpResponse("no", status=400))
+    for _ in range(2):
+        fine(factory.get("/x/"))
+        fine(factory.head("/x/"))
+        refused(factory.get("/x/"))
+    assert (len(fine_calls), len(refused_calls)) == (1, 2)
+    fine(factory.post("/x/"))
+    fine(factory.post("/x/"))
+    assert len(fine_calls) == 3  # a POST is never answered from a kept page
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        lambda request: HttpResponse(
+            Template("<form>{% csrf_token %}</form>").render(RequestContext(request))
+        ),
+        lambda request: _with_cookie(HttpResponse("hi")),
+        lambda request: HttpResponse("hi", headers={"Vary": "Accept-Encoding, Cookie"}),
+    ],
+    ids=["uses the CSRF token", "sets a cookie", "varies on Cookie"],
+)
+def test_a_page_for_one_browser_is_never_kept(answer):
+    view, calls = counted(answer)
+    first, second = view(RequestFactory().get("/x/")), view(RequestFactory().get("/x/"))
+    assert len(calls) == 2
+    assert first.content != b"" and second.status_code == 200
+
+
+def _with_cookie(response: HttpResponse) -> HttpResponse:
+    response.set_cookie("hello", "there")
+    return response
+
+
+def test_a_kept_page_keeps_its_headers():
+    answer = HttpResponse("kept", content_type="text/plain; charset=utf-8")
+    answer["X-Kept"] = "yes"
+    view, calls = counted(lambda request: copy.copy(answer))
+    view(RequestFactory().get("/x/"))
+    again = view(RequestFactory().get("/x/"))
+    assert len(calls) == 1
+    assert again["X-Kept"] == "yes" and again["Content-Type"] == "text/plain; charset=utf-8"
+    assert again.content == b"kept"
+
+
+def test_unknown_query_parameters_never_keep_pages_of_their_own(client):
+    """256 GETs of /safety/?utm=N once evicted every kept page."""
+    client.get("/muscles/rhomboids/")
+    for n in range(300):
+        assert client.get(f"/safety/?utm={n}").status_code == 200
+    pages = [key for key in cache._store.items if key[0] == "page"]
+    assert len(pages) == 2  # the muscle page and the safety page, once
+    assert queries(lambda: client.get("/muscles/rhomboids/")) == 1
+
+
+def test_the_parameters_a_view_reads_key_its_pages(client):
+    alone = client.get("/techniques/?performer=self").content.decode()
+    partner = client.get("/techniques/?performer=partner").content.decode()
+    assert alone != partner
+    assert client.get("/techniques/?performer=self").content.decode() == alone
+
+
+def test_under_debug_a_template_edit_shows_on_the_next_request(client, settings, tmp_path):
+    """As `make run` does: the autoreloader tells the template loaders a file changed, and no
+    kept page hides the change."""
+    from django.template.autoreload import template_changed
+
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    settings.DEBUG = True
+    page = tmp_path / "catalogue" / "safety.html"
+    page.parent.mkdir()
+    page.write_text("First draft")
+    assert client.get("/safety/").content == b"First draft"
+    page.write_text("Second draft")
+    template_changed(None, page)
+    assert client.get("/safety/").content == b"Second draft"

@@ -7,7 +7,7 @@ from django.test import Client
 
 from backcare.planner.models import CareSession
 from tests.factories import as_owner, care_session, grow_catalogue
-from tests.queries import cold_and_warm
+from tests.queries import VERSION, cold_and_warm
 
 pytestmark = pytest.mark.django_db
 
@@ -141,11 +141,22 @@ def test_player_query_counts_do_not_grow_with_the_catalogue(client, session):
         return [cold_and_warm(lambda u=url, h=headers: client.get(u, **h)) for url, headers in urls]
 
     # overview: the session, its steps (+ technique, family, muscle, region), its props, the
-    # areas left out. step: the steps with their session, the version, the areas left out
-    # (the card itself is on the step); first after a change also the technique, muscle and
-    # region rows, the diagram's muscles and zones.
-    # stop: the session, the stop signals, the red flags. done: the session.
-    expected = [(4, 4), (8, 3), (8, 3), (3, 3), (1, 1)]
+    # areas left out. step: the steps with their session, the version, the areas left out (the
+    # card itself is on the step); first after a change also the technique, muscle and region
+    # rows, the diagram's muscles and zones. stop: the session, the stop signals, the red
+    # flags. done: the session.
+    overview = ["planner_caresession", "planner_carestep", "tool", "region"]
+    step = ["planner_carestep", VERSION, "planner_caresession_left_out"]
+    first_step = [*step[:2], "technique", "muscle", "region", step[2], "muscle", "nogozone"]
+    stop = ["planner_caresession", "stopsignal", "contraindication"]
+    done = ["planner_caresession"]
+    expected = [
+        (overview, overview),
+        (first_step, step),
+        (first_step, step),
+        (stop, stop),
+        (done, done),
+    ]
     assert counts() == expected
     grow_catalogue(10)
     care_session("partner", ["lower-back"], [], 30)

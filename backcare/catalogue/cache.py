@@ -8,6 +8,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from functools import wraps
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from backcare.catalogue.models import (
@@ -51,6 +52,12 @@ def _keep(token: str, key: Hashable, value: object) -> None:
             _store.items[key] = value
             if len(_store.items) > MAX_ITEMS:
                 _store.items.popitem(last=False)
+
+
+def forget_all() -> None:
+    """Drop everything this process keeps (each test starts from nothing)."""
+    with _store.lock:
+        _store.token, _store.items = None, OrderedDict()
 
 
 def remember[T](key: Hashable, build: Callable[[], T]) -> T:
@@ -107,30 +114,50 @@ def ids_by_slug(model: type[Technique | Muscle | Region | Tool]) -> dict[str, in
     return remember(("ids", model), lambda: {row.slug: pk for pk, row in rows_by_id(model).items()})
 
 
-def catalogue_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Keep the pages of a view made from the catalogue alone, per URL and page-or-fragment.
+def catalogue_page(
+    view: Callable[..., HttpResponse] | None = None, *, reads: tuple[str, ...] = ()
+) -> Callable[..., HttpResponse]:
+    """Keep the pages of a view made from the catalogue alone, for this catalogue version.
 
-    Only for views whose response depends on nothing but the path, the query string and
-    whether htmx asked for a fragment (no cookies, no user, no CSRF token): a GET that
-    answers 200 is kept; anything else (404s included) is worked out every time.
+    Kept per path, the query parameters the view `reads` (the only ones it may read: others
+    can't change the page, so they are answered from the same kept page and never keep one
+    of their own), and page-or-fragment. Only a GET or HEAD answered 200 is kept, headers and
+    all; never a response that sets a cookie, varies on Cookie or used the CSRF token; and
+    nothing under DEBUG, so a template edit shows on the next request.
     """
+    if view is None:
+        return lambda view: catalogue_page(view, reads=reads)
 
     @wraps(view)
     def keeping(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         token = current()
-        if request.method not in ("GET", "HEAD") or token is None:
+        if request.method not in ("GET", "HEAD") or token is None or settings.DEBUG:
             return view(request, *args, **kwargs)
-        htmx = getattr(request, "htmx", None)
-        fragment = bool(htmx) and not htmx.history_restore_request
-        key = ("page", view.__module__, view.__qualname__, request.get_full_path(), fragment)
+        key = _page_key(view, request, reads)
         kept = _recall(token, key)
-        if kept is _MISSING:
-            response = view(request, *args, **kwargs)
-            if response.status_code != 200 or response.streaming:
-                return response
-            _keep(token, key, (response.content, response["Content-Type"]))
-            return response
-        content, content_type = kept  # type: ignore[misc]
-        return HttpResponse(content, content_type=content_type)
+        if kept is not _MISSING:
+            content, headers = kept  # type: ignore[misc]
+            return HttpResponse(content, headers=headers)
+        response = view(request, *args, **kwargs)
+        if _may_keep(request, response):
+            _keep(token, key, (response.content, dict(response.items())))
+        return response
 
     return keeping
+
+
+def _page_key(view: Callable, request: HttpRequest, reads: tuple[str, ...]) -> tuple:
+    htmx = getattr(request, "htmx", None)
+    fragment = bool(htmx) and not htmx.history_restore_request
+    params = tuple((name, tuple(request.GET.getlist(name))) for name in reads)
+    return ("page", view.__module__, view.__qualname__, request.path, params, fragment)
+
+
+def _may_keep(request: HttpRequest, response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "cookie" not in response.get("Vary", "").lower()
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    )

@@ -15,10 +15,12 @@ from backcare.catalogue.values import (
 
 
 def catalogue_snapshot() -> Snapshot:
-    return remember("catalogue.snapshot", _read_snapshot)
+    """The snapshot for the catalogue's current version (read once per version)."""
+    return remember("catalogue.snapshot", read_snapshot)
 
 
-def _read_snapshot() -> Snapshot:
+def read_snapshot() -> Snapshot:
+    """The catalogue read afresh from the database."""
     techniques = Technique.objects.select_related("family").prefetch_related(
         "muscles__regions",
         "muscles__refers_pain_to",

@@ -78,7 +78,7 @@ def muscle_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request")
-@catalogue_page
+@catalogue_page(reads=("performer",))
 def technique_list(request: HtmxHttpRequest) -> HttpResponse:
     performer = request.GET.get("performer", "")
     techniques = Technique.objects.with_details()
