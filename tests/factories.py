@@ -5,6 +5,7 @@ from django.db import transaction
 from factory.django import DjangoModelFactory
 
 from backcare.catalogue import models
+from backcare.catalogue.choices import Phase, Side
 from backcare.catalogue.version import bump
 
 
@@ -175,11 +176,11 @@ class CareSessionFactory(DjangoModelFactory):
             CareStep.objects.create(
                 session=self,
                 number=number,
-                phase=CareStep.Phase.MAIN,
+                phase=Phase.MAIN,
                 technique=technique,
                 muscle=muscle,
                 region=muscle.regions.first(),
-                side=CareStep.Side.BOTH,
+                side=Side.BOTH,
                 seconds=technique.default_seconds,
                 title=f"{technique.name} · {muscle.name}",
             )

@@ -3,7 +3,10 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from backcare.catalogue.models import Contraindication, Muscle, Performer, Pressure, Technique
+from backcare.catalogue.choices import Performer, Pressure
+from backcare.catalogue.models import Contraindication, Technique
+from backcare.catalogue.snapshot import read_snapshot
+from backcare.catalogue.values import Allowance
 from tests.factories import (
     ContraindicationFactory,
     FamilyFactory,
@@ -21,78 +24,71 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def kit():
-    """A small world: a ball-or-lacrosse-ball AND wall technique, and a hands-only one."""
+    """A small world: a ball-or-lacrosse-ball AND wall technique, and a hands-only one, read
+    as the builder, the prop pages and the composer read the catalogue (its snapshot)."""
     region = RegionFactory(slug="test-mid", order=90)
     muscle = MuscleFactory(regions=[region])
     ball, lacrosse = ToolFactory(cost_rank=1), ToolFactory(cost_rank=2)
     wall = ToolFactory(cost_rank=0)
     wall_roll = TechniqueFactory(muscles=[muscle], props=[[ball, lacrosse], [wall]])
     hands = TechniqueFactory(muscles=[muscle], performer=Performer.PARTNER)
-    ids = [wall_roll.pk, hands.pk]
+    snapshot = read_snapshot()
+    info = {t.slug: t for t in snapshot.techniques}
     return {
-        "ball": ball,
-        "lacrosse": lacrosse,
-        "wall": wall,
-        "wall_roll": wall_roll,
-        "hands": hands,
-        "qs": Technique.objects.filter(pk__in=ids),
+        "ball": ball.slug,
+        "lacrosse": lacrosse.slug,
+        "wall": wall.slug,
+        "wall_roll": info[wall_roll.slug],
+        "hands": info[hands.slug],
+        "model": wall_roll,
+        "snapshot": snapshot,
         "region": region,
     }
 
 
 def test_hands_only_technique_is_usable_with_no_props(kit):
-    assert list(kit["qs"].usable_with([])) == [kit["hands"]]
+    assert kit["hands"].usable_with([])
+    assert not kit["wall_roll"].usable_with([])
 
 
 def test_every_prop_group_must_be_met(kit):
-    assert kit["wall_roll"] not in kit["qs"].usable_with([kit["ball"].slug])
-    assert kit["wall_roll"] not in kit["qs"].usable_with([kit["wall"].slug])
+    assert not kit["wall_roll"].usable_with([kit["ball"]])
+    assert not kit["wall_roll"].usable_with([kit["wall"]])
 
 
 def test_any_one_prop_of_a_group_is_enough(kit):
     for ball in (kit["ball"], kit["lacrosse"]):
-        assert kit["wall_roll"] in kit["qs"].usable_with([ball.slug, kit["wall"].slug])
+        assert kit["wall_roll"].usable_with([ball, kit["wall"]])
 
 
-def test_python_side_check_agrees_with_the_query(kit):
-    technique = kit["wall_roll"]
-    assert technique.usable_with([kit["lacrosse"].slug, kit["wall"].slug])
-    assert not technique.usable_with([kit["lacrosse"].slug])
-    assert technique.prop_groups() == [[kit["ball"], kit["lacrosse"]], [kit["wall"]]]
+def test_the_pages_show_the_same_groups(kit):
+    groups = [[t.slug for t in group] for group in kit["model"].prop_groups()]
+    assert groups == [[kit["ball"], kit["lacrosse"]], [kit["wall"]]]
+    assert tuple(map(tuple, groups)) == tuple(map(tuple, kit["wall_roll"].prop_groups))
 
 
-def test_hands_only_and_performer_filters(kit):
-    assert list(kit["qs"].hands_only()) == [kit["hands"]]
-    assert list(kit["qs"].for_performer(Performer.PARTNER)) == [kit["hands"]]
+def test_a_technique_works_an_area_only_where_its_muscle_lies(kit):
+    snapshot, elsewhere = kit["snapshot"], RegionFactory(slug="test-low", order=91)
+    assert snapshot.works(kit["wall_roll"], "test-mid")
+    assert not snapshot.works(kit["wall_roll"], elsewhere.slug)
+    # Applied in a region but reaching no muscle that lies there: it doesn't work it.
+    kit["model"].regions.add(elsewhere)
+    again = {t.slug: t for t in read_snapshot().techniques}[kit["model"].slug]
+    assert elsewhere.slug in again.regions and not read_snapshot().works(again, elsewhere.slug)
 
 
-def test_reaching_needs_the_technique_applied_where_its_muscle_lies(kit):
-    elsewhere = RegionFactory(slug="test-low", order=91)
-    assert set(kit["qs"].reaching(kit["region"])) == {kit["wall_roll"], kit["hands"]}
-    assert not kit["qs"].reaching(elsewhere).exists()
-    # Applied in a region but reaching no muscle that lies there: not a candidate.
-    kit["wall_roll"].regions.add(elsewhere)
-    assert not kit["qs"].reaching(elsewhere.slug).exists()
-
-
-def test_at_most_caps_pressure(kit):
+def test_a_pressure_cap_leaves_out_firmer_work(kit):
     firm = TechniqueFactory(pressure=Pressure.FIRM)
-    qs = Technique.objects.filter(pk__in=[firm.pk, kit["hands"].pk])
-    assert list(qs.at_most(Pressure.MODERATE)) == [kit["hands"]]
-
-
-def test_muscles_in_region():
-    region = RegionFactory()
-    inside, _outside = MuscleFactory(regions=[region]), MuscleFactory()
-    assert list(Muscle.objects.in_region(region)) == [inside]
-    assert list(Muscle.objects.in_region(region.slug)) == [inside]
+    info = {t.slug: t for t in read_snapshot().techniques}
+    capped = Allowance(max_pressure=Pressure.MODERATE)
+    assert not capped.permits(info[firm.slug])
+    assert capped.permits(kit["hands"])
 
 
 def test_contraindication_effects():
     urgent = ContraindicationFactory(effect=Contraindication.Effect.REFER_URGENTLY)
     local = ContraindicationFactory(effect=Contraindication.Effect.AVOID_REGION)
     mine = Contraindication.objects.filter(pk__in=[urgent.pk, local.pk])
-    assert list(mine.stopping()) == [urgent]
     assert list(mine.by_effect("avoid_region")) == [local]
     assert urgent.stops_session and not urgent.asks_for_area
     assert local.asks_for_area and not local.stops_session
@@ -141,15 +137,3 @@ def test_a_saved_session_adds_up_its_steps():
     assert [s.number for s in session.steps.all()] == [1, 2]
     assert session.total_seconds == 150
     assert len(session.code) == 12 and session.get_absolute_url() == f"/s/{session.code}/"
-
-
-def test_the_plain_catalogue_uses_the_models_words():
-    """values.py is pure (no ORM), so it names a few model constants itself: they agree."""
-    from backcare.catalogue import values
-    from backcare.catalogue.models import Guideline, Performer, Pressure, Tool
-    from backcare.planner import compose
-
-    assert (values.SELF, values.PARTNER) == (Performer.SELF, Performer.PARTNER)
-    assert values.FIRM == Pressure.FIRM == max(Pressure)
-    assert values.EVERYDAY == Tool.EVERYDAY
-    assert compose.SOLO_HANDS == Guideline.SOLO_HANDS_MINUTES

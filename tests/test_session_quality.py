@@ -7,16 +7,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from backcare.catalogue.choices import Phase
 from backcare.catalogue.models import Contraindication
 from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.catalogue.values import reachable
 from backcare.planner.compose import (
-    FINISH,
     HANDS_TIRE,
-    MAIN,
     NOTHING_MORE,
     TOLERANCE,
-    WARM_UP,
     Request,
     compose,
 )
@@ -78,7 +76,7 @@ def test_every_plan_keeps_the_therapists_rules(snapshot, ask, left_out, local, l
     plan = compose(snapshot, ask, allowance)
     techniques = by_slug(snapshot)
     steps = plan.steps
-    main = [s for s in steps if s.phase == MAIN]
+    main = [s for s in steps if s.phase == Phase.MAIN]
     asked = ask.minutes * 60
 
     assert plan == compose(snapshot, ask, allowance)  # deterministic
@@ -98,12 +96,12 @@ def test_every_plan_keeps_the_therapists_rules(snapshot, ask, left_out, local, l
     assert len(work) == len(set(work))
     # Warm-up first and finish last; from 5 minutes up the bookends take at most 30 %.
     phases = [s.phase for s in steps]
-    assert WARM_UP not in phases[1:] and FINISH not in phases[:-1]
+    assert Phase.WARM_UP not in phases[1:] and Phase.FINISH not in phases[:-1]
     if steps and ask.minutes >= 5:
-        bookends = sum(s.seconds for s in steps if s.phase != MAIN)
+        bookends = sum(s.seconds for s in steps if s.phase != Phase.MAIN)
         assert bookends <= 0.3 * plan.total_seconds + TOLERANCE, plan
         first = techniques[steps[0].technique]
-        assert steps[0].phase == WARM_UP or (first.pressure == 1 and first.warm_up)
+        assert steps[0].phase == Phase.WARM_UP or (first.pressure == 1 and first.warm_up)
     # No identical steps side by side.
     for before, after in pairwise(steps):
         assert (before.technique, before.region, before.muscle, before.side) != (
@@ -112,7 +110,7 @@ def test_every_plan_keeps_the_therapists_rules(snapshot, ask, left_out, local, l
             after.muscle,
             after.side,
         ), (before, after)
-        if before.phase != MAIN or after.phase != MAIN:
+        if before.phase != Phase.MAIN or after.phase != Phase.MAIN:
             assert (before.technique, before.region) != (after.technique, after.region)
     # Your own hands: bounded.
     limit = 60 * snapshot.guideline("solo-hands-minutes", 12)
@@ -171,7 +169,7 @@ def test_the_lower_back_brings_the_hips_from_ten_minutes(snapshot, ask, limits):
         for t in snapshot.techniques
     )
     if hips_open and any(s.region == "lower-back" for s in plan.steps):
-        hips = [s for s in plan.steps if s.phase == MAIN and s.region == "hips-glutes"]
+        hips = [s for s in plan.steps if s.phase == Phase.MAIN and s.region == "hips-glutes"]
         assert hips, plan.steps
         assert plan.linked and plan.linked[0].feeds == "lower-back"
 
@@ -184,16 +182,18 @@ def titles(plan):
 def test_alone_lower_back_ten_minutes_no_props(snapshot):
     plan = compose(snapshot, Request("self", ("lower-back",), frozenset(), 10))
     assert plan.total_seconds == 600 and not plan.shortfall
-    assert plan.steps[0].phase == WARM_UP and plan.steps[-1].phase == FINISH
+    assert plan.steps[0].phase == Phase.WARM_UP and plan.steps[-1].phase == Phase.FINISH
     assert plan.steps[0].seconds + plan.steps[-1].seconds <= 0.3 * 600
-    assert {s.region for s in plan.steps if s.phase == MAIN} == {"lower-back", "hips-glutes"}
+    assert {s.region for s in plan.steps if s.phase == Phase.MAIN} == {"lower-back", "hips-glutes"}
 
 
 def test_alone_neck_sixty_minutes_stops_when_hands_tire(snapshot):
     plan = compose(snapshot, Request("self", ("neck-shoulders",), frozenset(), 60))
     assert plan.shortfall == HANDS_TIRE
     assert 10 * 60 <= plan.total_seconds <= 13 * 60
-    main = [title for title, s in zip(titles(plan), plan.steps, strict=True) if s.phase == MAIN]
+    main = [
+        title for title, s in zip(titles(plan), plan.steps, strict=True) if s.phase == Phase.MAIN
+    ]
     assert len(set(main)) == len(main) >= 4
 
 
@@ -202,7 +202,10 @@ def test_alone_every_prop_with_osteoporosis_gets_a_gentle_session(snapshot):
     allowance = allowance_for(["osteoporosis"])
     plan = compose(snapshot, Request("self", ALL_REGIONS, props, 30), allowance)
     assert plan.steps
-    assert {s.region for s in plan.steps if s.phase == MAIN} >= {"neck-shoulders", "lower-back"}
+    assert {s.region for s in plan.steps if s.phase == Phase.MAIN} >= {
+        "neck-shoulders",
+        "lower-back",
+    }
     unreachable = {u.region: u for u in plan.unreachable}
     assert unreachable["upper-back"].partner and unreachable["mid-back"].partner
     assert {u.slug for u in plan.unused_props} >= {"foam-roller", "tennis-ball"}
@@ -210,7 +213,7 @@ def test_alone_every_prop_with_osteoporosis_gets_a_gentle_session(snapshot):
 
 def test_partner_three_minutes_keeps_the_warm_up_and_says_what_did_not_fit(snapshot):
     plan = compose(snapshot, Request("partner", ALL_REGIONS, frozenset(), 3))
-    assert plan.steps[0].phase == WARM_UP and plan.steps[0].seconds >= 20
+    assert plan.steps[0].phase == Phase.WARM_UP and plan.steps[0].seconds >= 20
     assert plan.total_seconds == 180
     dropped = [u for u in plan.unreachable if u.no_time]
     assert dropped and all(u.minutes_needed >= 1 for u in dropped)
@@ -220,7 +223,9 @@ def test_partner_sixty_minutes_varies_the_work(snapshot):
     props = frozenset({"massage-oil", "floor-mat"})
     plan = compose(snapshot, Request("partner", ALL_REGIONS, props, 60), allowance_for([]))
     assert plan.total_seconds == 3600
-    main = [title for title, s in zip(titles(plan), plan.steps, strict=True) if s.phase == MAIN]
+    main = [
+        title for title, s in zip(titles(plan), plan.steps, strict=True) if s.phase == Phase.MAIN
+    ]
     assert len(set(main)) == len(main) >= 10
     assert "Massage oil or lotion" in plan.props_used
 
@@ -234,4 +239,4 @@ def test_a_tennis_ball_is_used_against_the_wall_everyone_has(snapshot):
 def test_left_sided_pain_gets_left_sided_work(snapshot):
     ask = Request("self", ("lower-back",), frozenset(), 10, (("lower-back", "left"),))
     plan = compose(snapshot, ask)
-    assert {s.side for s in plan.steps if s.phase == MAIN} == {"left"}
+    assert {s.side for s in plan.steps if s.phase == Phase.MAIN} == {"left"}

@@ -9,12 +9,11 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from backcare.catalogue.choices import PARTNER_MAX_PRESSURE, Performer
 from backcare.catalogue.models import (
-    PARTNER_MAX_PRESSURE,
     SIDE_PLACEHOLDERS,
     Contraindication,
     NoGoZone,
-    Performer,
     Technique,
     TechniqueStep,
     placeholders,

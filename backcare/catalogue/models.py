@@ -7,10 +7,18 @@ from string import Formatter
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 
-from backcare.catalogue.wording import LEFT, with_side
+from backcare.catalogue.choices import (
+    PARTNER_MAX_PRESSURE,
+    Performer,
+    Pressure,
+    Reach,
+    Setting,
+    Side,
+)
+from backcare.catalogue.wording import with_side
 
 
 class SlugManager(models.Manager):
@@ -79,10 +87,6 @@ class Region(SlugModel):
 
 
 class MuscleQuerySet(models.QuerySet):
-    def in_region(self, region: Region | str) -> MuscleQuerySet:
-        slug = region if isinstance(region, str) else region.slug
-        return self.filter(regions__slug=slug)
-
     def with_regions(self) -> MuscleQuerySet:
         return self.prefetch_related("regions")
 
@@ -152,8 +156,6 @@ class Tool(SlugModel):
         ordering = ["cost_rank", "name"]
         verbose_name = "prop"
 
-    EVERYDAY = 0  # the cost_rank of what every home has: a wall, a chair, a floor
-
     def __str__(self) -> str:
         return self.name
 
@@ -180,70 +182,14 @@ class Family(SlugModel):
         return self.name
 
 
-class Performer(models.TextChoices):
-    SELF = "self", "Yourself"
-    PARTNER = "partner", "A partner"
-
-
-class Reach(models.TextChoices):
-    """How a technique gets to a muscle, in the words the muscle pages use."""
-
-    HANDS = "hands", "Alone, hands only"
-    PROP = "prop", "Alone, with a prop"
-    PARTNER = "partner", "With a partner"
-
-
-class Pressure(models.IntegerChoices):
-    LIGHT = 1, "Light"
-    MODERATE = 2, "Moderate"
-    FIRM = 3, "Firm"
-
-
-# Someone without training keeps to moderate pressure at most: seed 004 warns that strong
-# pressure from a non-professional can injure, and an untrained partner can't judge it.
-PARTNER_MAX_PRESSURE = Pressure.MODERATE
-
 # Instruction lines of a technique done one side at a time say which side with these; the
 # step fills them in ("your {side} shoulder" -> "your left shoulder").
 SIDE_PLACEHOLDERS = ("side", "other_side")
 
 
-class Setting(models.TextChoices):
-    """Where the person is during a technique: steps in the same place come together."""
-
-    SITTING = "sitting", "Sitting or standing"
-    WALL = "wall", "Against a wall"
-    FLOOR = "floor", "Lying on the floor"
-    FACE_DOWN = "face_down", "Lying face down for a partner"
-
-
 class TechniqueQuerySet(models.QuerySet):
     def for_performer(self, performer: str) -> TechniqueQuerySet:
         return self.filter(performer=performer)
-
-    def usable_with(self, props: Iterable[str]) -> TechniqueQuerySet:
-        """Techniques whose every prop group is met by the owned props (hands need none)."""
-        props = list(props)
-        if not props:
-            return self.hands_only()
-        unmet_group = (
-            ToolRequirement.objects.filter(technique=OuterRef("pk"))
-            .values("group")
-            .annotate(owned=Count("pk", filter=Q(tool__slug__in=props)))
-            .filter(owned=0)
-        )
-        return self.exclude(Exists(unmet_group))
-
-    def hands_only(self) -> TechniqueQuerySet:
-        return self.exclude(Exists(ToolRequirement.objects.filter(technique=OuterRef("pk"))))
-
-    def reaching(self, region: Region | str) -> TechniqueQuerySet:
-        """Applied in the region, on a muscle that lies there."""
-        slug = region if isinstance(region, str) else region.slug
-        return self.filter(regions__slug=slug, muscles__regions__slug=slug).distinct()
-
-    def at_most(self, pressure: int) -> TechniqueQuerySet:
-        return self.filter(pressure__lte=pressure)
 
     def with_details(self) -> TechniqueQuerySet:
         return self.select_related("family").prefetch_related(
@@ -331,10 +277,6 @@ class Technique(SlugModel):
             groups.setdefault(req.group, []).append(req.tool)
         return [groups[number] for number in sorted(groups)]
 
-    def usable_with(self, props: Iterable[str]) -> bool:
-        owned = set(props)
-        return all(any(t.slug in owned for t in group) for group in self.prop_groups())
-
     @property
     def reach(self) -> Reach:
         if self.performer == Performer.PARTNER:
@@ -343,7 +285,7 @@ class Technique(SlugModel):
 
     def instructions(self) -> list[tuple[Region, list[str]]]:
         """What a step on each area it works says (for the left, when done side by side)."""
-        side = LEFT if self.each_side else ""
+        side = Side.LEFT if self.each_side else ""
         lines = list(self.steps.all())
         return [
             (
@@ -356,11 +298,6 @@ class Technique(SlugModel):
             )
             for region in self.regions.all()
         ]
-
-    def regions_reached(self) -> list[Region]:
-        """Regions it is applied in that hold one of its muscles (needs muscles__regions)."""
-        muscle_regions = {r.pk for m in self.muscles.all() for r in m.regions.all()}
-        return [r for r in self.regions.all() if r.pk in muscle_regions]
 
 
 def by_reach(techniques: Iterable[Technique]) -> list[tuple[Reach, list[Technique]]]:
@@ -526,10 +463,6 @@ class ContraindicationQuerySet(models.QuerySet):
     def by_effect(self, effect: str) -> ContraindicationQuerySet:
         return self.filter(effect=effect)
 
-    def stopping(self) -> ContraindicationQuerySet:
-        """Answers after which no session is built."""
-        return self.filter(effect__in=Contraindication.STOPPING)
-
 
 class Contraindication(SlugModel):
     """A screening question and what a "yes" does, as data."""
@@ -609,10 +542,6 @@ class StopSignal(SlugModel):
 class Guideline(SlugModel):
     """A number the planner follows that comes from the sources (how long hands last, how long
     a session usually takes), so editors can change it with its evidence beside it."""
-
-    SOLO_HANDS_MINUTES = "solo-hands-minutes"
-    SOLO_DEFAULT_MINUTES = "solo-default-minutes"
-    PARTNER_DEFAULT_MINUTES = "partner-default-minutes"
 
     name = models.CharField(max_length=120)
     value = models.PositiveSmallIntegerField()

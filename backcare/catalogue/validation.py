@@ -23,6 +23,7 @@ from backcare.catalogue.models import (
     TechniqueStep,
     placeholders,
 )
+from backcare.catalogue.snapshot import read_snapshot
 
 # The words that put hands on an area of the back. A line for one area names only that area;
 # a line for every area names none; a step never names an area the safety answers left out.
@@ -113,14 +114,10 @@ def _techniques() -> Iterator[str]:
     techniques = Technique.objects.prefetch_related(
         "muscles__regions", "regions", "requirements__tool", "steps"
     )
-    barred = {
-        (zone.region_id, family.pk)
-        for zone in NoGoZone.objects.filter(whole_region=True).prefetch_related("families")
-        for family in zone.families.all()
-    }
+    snapshot = read_snapshot()  # "works an area" is the composer's own rule
+    info = {t.slug: t for t in snapshot.techniques}
     for t in techniques:
-        regions = t.regions_reached()
-        if not [r for r in regions if (r.pk, t.family_id) not in barred]:
+        if not any(snapshot.works(info[t.slug], region) for region in info[t.slug].regions):
             yield f"Technique {t.slug}: no area where it works a muscle and isn't barred."
         if t.hold_max_seconds and t.hold_max_seconds > t.max_seconds:
             yield f"Technique {t.slug}: a hold of {t.hold_max_seconds} s is longer than its step."

@@ -11,9 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-SELF, PARTNER = "self", "partner"  # backcare.catalogue.models.Performer's values
-FIRM = 3  # the firmest pressure there is (Pressure.FIRM)
-EVERYDAY = 0  # the cost rank of what every home has (Tool.EVERYDAY)
+from backcare.catalogue.choices import EVERYDAY, Performer, Pressure
 
 
 # ---------- The catalogue, as plain values ----------
@@ -90,7 +88,7 @@ class TechniqueInfo:
     @property
     def hand_work(self) -> bool:
         """Your own hands do it, with no prop: they tire."""
-        return self.performer == SELF and not self.prop_groups
+        return self.performer == Performer.SELF and not self.prop_groups
 
     def props_for(self, owned: Iterable[str]) -> tuple[str, ...]:
         """The props this person would use for it: the first they own of each group, then the
@@ -112,7 +110,7 @@ class Allowance:
     """What the safety screen allows, reduced to what choosing techniques needs."""
 
     excluded_regions: frozenset[str] = frozenset()
-    max_pressure: int = FIRM
+    max_pressure: int = Pressure.FIRM
     excluded_families: frozenset[str] = frozenset()
 
     def permits(self, technique: TechniqueInfo) -> bool:

@@ -10,13 +10,13 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from backcare.catalogue.cache import catalogue_page
+from backcare.catalogue.choices import Performer
 from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.models import (
     Contraindication,
     Family,
     Muscle,
     NoGoZone,
-    Performer,
     Region,
     StopSignal,
     Technique,
@@ -24,7 +24,7 @@ from backcare.catalogue.models import (
     by_reach,
 )
 from backcare.catalogue.snapshot import catalogue_snapshot
-from backcare.catalogue.values import SELF, unlocks
+from backcare.catalogue.values import unlocks
 from backcare.web import HtmxHttpRequest, page_or_fragment
 
 
@@ -150,7 +150,7 @@ def _opens_alone(tool: Tool) -> list[tuple[str, str]]:
     """(slug, name) of the areas this prop opens to someone on their own, as the builder's
     hints say it: beyond bare hands and what every home has."""
     snapshot = catalogue_snapshot()
-    opened = unlocks(snapshot, SELF).get(tool.slug, ())
+    opened = unlocks(snapshot, Performer.SELF).get(tool.slug, ())
     return [(slug, snapshot.region_name(slug)) for slug in opened]
 
 

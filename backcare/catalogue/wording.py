@@ -1,8 +1,9 @@
 """How an instruction line reads for one side: pure text, shared by the catalogue's pages and
 the step cards of sessions."""
 
-LEFT, RIGHT = "left", "right"
-OPPOSITE = {LEFT: RIGHT, RIGHT: LEFT}
+from backcare.catalogue.choices import Side
+
+OPPOSITE = {Side.LEFT: Side.RIGHT, Side.RIGHT: Side.LEFT}
 
 
 def with_side(text: str, side: str) -> str:

@@ -24,10 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import count, product
 
+from backcare.catalogue.choices import SIDES, GuidelineSlug, Performer, Phase, Side
 from backcare.catalogue.values import (
     NO_LIMITS,
-    PARTNER,
-    SELF,
     Allowance,
     Snapshot,
     TechniqueInfo,
@@ -35,18 +34,14 @@ from backcare.catalogue.values import (
 )
 from backcare.planner.cards import Card, write_card
 
-__all__ = ["PARTNER", "SELF", "Allowance", "Plan", "PlannedStep", "Request", "compose"]
+__all__ = ["Allowance", "Plan", "PlannedStep", "Request", "compose"]
 
-WARM_UP, MAIN, FINISH = "warm_up", "main", "finish"
-LEFT, RIGHT, BOTH_SIDES = "left", "right", "both"
-SIDES = (LEFT, RIGHT)
 TOLERANCE = 5  # seconds the plan may differ from the asked time
 WARM_UP_SHARE, FINISH_SHARE = 0.17, 0.10  # of the session: a therapist's 15–20 % and 10 %
 SHORTEST_WARM_UP = 20  # seconds: even a 3-minute session starts gently
 LINKED_SHARE = 1 / 3  # of an area's main time, for the areas that feed its pain
 MAX_UNITS = 60  # per area: more than an hour's work, however large the catalogue
 HANDS_MINUTES = 12  # when the catalogue has no guideline for it
-SOLO_HANDS = "solo-hands-minutes"  # backcare.catalogue.models.Guideline.SOLO_HANDS_MINUTES
 
 # Why a plan is shorter than asked.
 HANDS_TIRE = "hands_tire"
@@ -64,7 +59,7 @@ class Request:
     sides: tuple[tuple[str, str], ...] = ()
 
     def side_of(self, region: str) -> str:
-        return dict(self.sides).get(region, BOTH_SIDES)
+        return dict(self.sides).get(region, Side.BOTH)
 
 
 # ---------- The plan ----------
@@ -86,7 +81,7 @@ class PlannedStep:
     @property
     def where(self) -> str:
         """The area in plain words; main work adds its muscle: "Lower back, erector spinae"."""
-        if self.phase != MAIN:
+        if self.phase != Phase.MAIN:
             return self.region_name
         return f"{self.region_name}, {self.muscle_name[:1].lower()}{self.muscle_name[1:]}"
 
@@ -196,7 +191,7 @@ def compose(snapshot: Snapshot, request: Request, allowance: Allowance = NO_LIMI
     owned = snapshot.everyday | frozenset(request.props)
     left_out = tuple(slug for slug, _ in snapshot.regions if slug in allowance.excluded_regions)
     asked = sorted(set(request.regions), key=snapshot.region_order)
-    hands_limit = 60 * snapshot.guideline(SOLO_HANDS, HANDS_MINUTES)
+    hands_limit = 60 * snapshot.guideline(GuidelineSlug.SOLO_HANDS_MINUTES, HANDS_MINUTES)
 
     unreachable: list[Unreachable] = []
     areas: list[_Area] = []
@@ -406,8 +401,8 @@ def _queue(area: _Area) -> list[_Unit]:
             if technique.each_side and muscle.bilateral:
                 sides = (area.side,) if one_sided else SIDES
             else:
-                sides = (BOTH_SIDES if muscle.bilateral else "",)
-            queue.append(_Unit(technique, area.region, MAIN, muscle.slug, muscle.name, sides))
+                sides = (Side.BOTH if muscle.bilateral else "",)
+            queue.append(_Unit(technique, area.region, Phase.MAIN, muscle.slug, muscle.name, sides))
         if not more or len(queue) >= MAX_UNITS:
             break
     queue.sort(key=lambda u: _is_filler(u.technique))  # stable: fillers last
@@ -444,12 +439,12 @@ def _bookends(snapshot, request, owned, allowance, areas: list[_Area]):
                     if area and area.queue and area.queue[0].technique is technique:
                         continue  # it would repeat that area's first main step
                     muscle = technique.muscles_in(region)[0]
-                    side = BOTH_SIDES if muscle.bilateral else ""
+                    side = Side.BOTH if muscle.bilateral else ""
                     return _Unit(technique, region, phase, muscle.slug, muscle.name, (side,))
         return None
 
-    warm = pick("warm_up", WARM_UP)
-    finish = pick("finish", FINISH, avoid=warm.technique if warm else None)
+    warm = pick("warm_up", Phase.WARM_UP)
+    finish = pick("finish", Phase.FINISH, avoid=warm.technique if warm else None)
     return warm, finish
 
 
@@ -653,8 +648,8 @@ def _unlock(snapshot: Snapshot, request: Request, allowance: Allowance, region: 
             options.append((cost, len(props), props))
     if options:
         return Unreachable(region, name, props=min(options)[2])
-    partner_can = request.performer == SELF and region in reachable(
-        snapshot, PARTNER, owned, allowance
+    partner_can = request.performer == Performer.SELF and region in reachable(
+        snapshot, Performer.PARTNER, owned, allowance
     )
     return Unreachable(region, name, partner=partner_can)
 
@@ -671,7 +666,7 @@ def _unused(snapshot, request, owned, allowance, areas: list[_Area], used) -> tu
         if not mine:
             why = (
                 "Your partner's hands do this work in a partner session."
-                if request.performer == PARTNER
+                if request.performer == Performer.PARTNER
                 else "None of the techniques for working on your own use it."
             )
         elif not worked:

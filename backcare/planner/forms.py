@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.datastructures import MultiValueDict
 
-from backcare.catalogue.models import Contraindication, Performer
-from backcare.planner.compose import BOTH_SIDES, SIDES
+from backcare.catalogue.choices import MAX_MINUTES, MIN_MINUTES, SIDES, Performer, Side
+from backcare.catalogue.models import Contraindication
 
-MIN_MINUTES, MAX_MINUTES = 3, 60
 MINUTE_CHOICES = (5, 10, 15, 20, 30, 45, 60)
 # When the catalogue has no guideline: a solo session is short, a partner's about half an hour.
 FALLBACK_MINUTES = {Performer.SELF: 5, Performer.PARTNER: 30}
@@ -136,7 +135,7 @@ class BuildForm(forms.Form):
         self.fields["side"].choices = [
             (f"{slug}:{side}", f"{name}: {side}")
             for slug, name in regions.choices
-            for side in (BOTH_SIDES, *SIDES)
+            for side in (Side.BOTH, *SIDES)
         ]
         self.fields["side"].error_messages["invalid_choice"] = (
             "“%(value)s” isn't a side we know: choose left, right or both for an area."
@@ -157,7 +156,7 @@ class BuildForm(forms.Form):
         for value in self["side"].value() or ():
             if value.startswith(f"{region}:"):
                 return value.split(":", 1)[1]
-        return BOTH_SIDES
+        return Side.BOTH
 
     def full_clean(self) -> None:
         super().full_clean()

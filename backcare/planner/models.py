@@ -12,7 +12,8 @@ from django.db import models, transaction
 from django.urls import reverse
 
 from backcare.catalogue.cache import ids_by_slug, rows_by_id
-from backcare.catalogue.models import Muscle, Performer, Region, Technique, Tool
+from backcare.catalogue.choices import MAX_MINUTES, MIN_MINUTES, Performer, Phase, Side
+from backcare.catalogue.models import Muscle, Region, Technique, Tool
 from backcare.planner.compose import Plan, PlannedStep, Request
 
 CODE_LENGTH = 12
@@ -90,7 +91,7 @@ class CareSession(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     performer = models.CharField(max_length=10, choices=Performer)
     minutes = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(3), MaxValueValidator(60)]
+        validators=[MinValueValidator(MIN_MINUTES), MaxValueValidator(MAX_MINUTES)]
     )
     regions = models.ManyToManyField(Region, related_name="+")
     props = models.ManyToManyField(Tool, blank=True, related_name="+")
@@ -119,7 +120,8 @@ class CareSession(models.Model):
         verbose_name = "session"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(minutes__gte=3, minutes__lte=60), name="session_minutes_range"
+                condition=models.Q(minutes__gte=MIN_MINUTES, minutes__lte=MAX_MINUTES),
+                name="session_minutes_range",
             ),
             models.CheckConstraint(
                 condition=models.Q(pain_before__lte=10) | models.Q(pain_before__isnull=True),
@@ -142,24 +144,13 @@ class CareStep(models.Model):
     """One step of a saved session, with the card it was built with: the words are kept, not
     looked up again, so a session reads the same after the catalogue is edited."""
 
-    class Phase(models.TextChoices):
-        WARM_UP = "warm_up", "Warm-up"
-        MAIN = "main", "Main"
-        FINISH = "finish", "Finish"
-
-    class Side(models.TextChoices):
-        LEFT = "left", "Left side"
-        RIGHT = "right", "Right side"
-        BOTH = "both", "Both sides"
-        NONE = "", "—"
-
     session = models.ForeignKey(CareSession, on_delete=models.CASCADE, related_name="steps")
     number = models.PositiveSmallIntegerField()
     phase = models.CharField(max_length=10, choices=Phase)
     technique = models.ForeignKey(Technique, on_delete=models.PROTECT, related_name="+")
     muscle = models.ForeignKey(Muscle, on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
-    side = models.CharField(max_length=5, choices=Side, blank=True)
+    side = models.CharField(max_length=5, choices=[*Side.choices, ("", "—")], blank=True)
     seconds = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200, help_text="As shown in lists: what, where, side.")
     name = models.CharField(max_length=100, help_text="The technique's name when it was built.")

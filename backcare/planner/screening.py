@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from backcare.catalogue.cache import contraindications, remember
-from backcare.catalogue.models import Contraindication, Pressure
+from backcare.catalogue.choices import Pressure
+from backcare.catalogue.models import Contraindication
 from backcare.catalogue.values import Allowance
 
 

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from backcare.catalogue.cache import contraindications, guidelines, regions, remember, tools
+from backcare.catalogue.choices import EVERYDAY, GuidelineSlug, Performer
 from backcare.catalogue.diagram import back_diagram
-from backcare.catalogue.models import Guideline, Performer, Tool
 from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.catalogue.values import unlocks
 from backcare.planner.compose import Request, compose
@@ -140,10 +140,10 @@ def _build_options() -> dict:
         "props": Options.of(tools()),
         "default_minutes": {
             Performer.SELF: snapshot.guideline(
-                Guideline.SOLO_DEFAULT_MINUTES, FALLBACK_MINUTES[Performer.SELF]
+                GuidelineSlug.SOLO_DEFAULT_MINUTES, FALLBACK_MINUTES[Performer.SELF]
             ),
             Performer.PARTNER: snapshot.guideline(
-                Guideline.PARTNER_DEFAULT_MINUTES, FALLBACK_MINUTES[Performer.PARTNER]
+                GuidelineSlug.PARTNER_DEFAULT_MINUTES, FALLBACK_MINUTES[Performer.PARTNER]
             ),
         },
     }
@@ -178,7 +178,7 @@ def _preview_context(form, plan, verdict, snapshot) -> dict:
         "plan": plan,
         "verdict": verdict,
         "suggestions": suggestions,
-        "hands_note": notes.get(Guideline.SOLO_HANDS_MINUTES),
+        "hands_note": notes.get(GuidelineSlug.SOLO_HANDS_MINUTES),
         "excluded_names": [
             name for slug, name in snapshot.regions if slug in verdict.excluded_regions
         ],
@@ -200,14 +200,14 @@ def _form_context(form, verdict, snapshot) -> dict:
         lambda: unlocks(snapshot, performer, allowance),
     )
     notes = guidelines()
-    everyday = [tool for tool in tools() if tool.cost_rank == Tool.EVERYDAY]
+    everyday = [tool for tool in tools() if tool.cost_rank == EVERYDAY]
     return {
         "everyday": everyday,
         "everyday_slugs": {tool.slug for tool in everyday},
         "region_sides": {slug: form.side_of(slug) for slug, _ in snapshot.regions},
         "minute_notes": [
             notes[slug]
-            for slug in (Guideline.SOLO_DEFAULT_MINUTES, Guideline.PARTNER_DEFAULT_MINUTES)
+            for slug in (GuidelineSlug.SOLO_DEFAULT_MINUTES, GuidelineSlug.PARTNER_DEFAULT_MINUTES)
             if slug in notes
         ],
         "unlock_hints": {

@@ -1,0 +1,70 @@
+"""Backcare's fixed vocabularies and the numbers the rules rest on, each defined once.
+
+Enumerations and constants only — no models — so the pure composer
+(`backcare.catalogue.values`, `backcare.planner.compose`) and the models, forms and views all
+use the same definitions.
+"""
+
+from django.db.models import IntegerChoices, TextChoices
+
+
+class Performer(TextChoices):
+    SELF = "self", "Yourself"
+    PARTNER = "partner", "A partner"
+
+
+class Reach(TextChoices):
+    """How a technique gets to a muscle, in the words the muscle pages use."""
+
+    HANDS = "hands", "Alone, hands only"
+    PROP = "prop", "Alone, with a prop"
+    PARTNER = "partner", "With a partner"
+
+
+class Pressure(IntegerChoices):
+    LIGHT = 1, "Light"
+    MODERATE = 2, "Moderate"
+    FIRM = 3, "Firm"
+
+
+# Someone without training keeps to moderate pressure at most: seed 004 warns that strong
+# pressure from a non-professional can injure, and an untrained partner can't judge it.
+PARTNER_MAX_PRESSURE = Pressure.MODERATE
+
+
+class Setting(TextChoices):
+    """Where the person is during a technique: steps in the same place come together."""
+
+    SITTING = "sitting", "Sitting or standing"
+    WALL = "wall", "Against a wall"
+    FLOOR = "floor", "Lying on the floor"
+    FACE_DOWN = "face_down", "Lying face down for a partner"
+
+
+class Phase(TextChoices):
+    WARM_UP = "warm_up", "Warm-up"
+    MAIN = "main", "Main"
+    FINISH = "finish", "Finish"
+
+
+class Side(TextChoices):
+    LEFT = "left", "Left side"
+    RIGHT = "right", "Right side"
+    BOTH = "both", "Both sides"
+
+
+SIDES = (Side.LEFT, Side.RIGHT)  # one side, then the other
+
+# The cost rank of what every home has (a wall, a chair, the floor): never needs ticking.
+EVERYDAY = 0
+
+# A session's length, in minutes.
+MIN_MINUTES, MAX_MINUTES = 3, 60
+
+
+class GuidelineSlug(TextChoices):
+    """The guidelines the planner reads (their values are catalogue data, with sources)."""
+
+    SOLO_HANDS_MINUTES = "solo-hands-minutes", "Your own hands, at most"
+    SOLO_DEFAULT_MINUTES = "solo-default-minutes", "A session on your own, usually"
+    PARTNER_DEFAULT_MINUTES = "partner-default-minutes", "A session with a partner, usually"
