@@ -41,13 +41,9 @@ def live_catalogue(transactional_db):
 def production_server(tmp_path):
     """gunicorn (3 workers, DEBUG off) on its own SQLite database, prepared as `make serve`
     prepares one; its stdout.log and stderr.log are in `server.output`."""
-    from tests.serving import Server, free_port, prepare, production_env
+    from tests.serving import serve_in
 
-    env = production_env(
-        f"sqlite:///{tmp_path / 'served.sqlite3'}", DJANGO_STATIC_ROOT=str(tmp_path / "static")
-    )
-    prepare(env)
-    server = Server(env, free_port(), workers=3, output=tmp_path).start()
+    server = serve_in(tmp_path, workers=3)
     yield server
     server.stop()
 

@@ -119,6 +119,16 @@ class Server:
                 self.kill()
 
 
+def serve_in(folder: Path, workers: int = 3, **extra: str) -> Server:
+    """gunicorn (DEBUG off) on its own SQLite database in `folder`, prepared as `make serve`
+    prepares one, started; its stdout.log and stderr.log are written in `folder`."""
+    env = production_env(
+        f"sqlite:///{folder / 'served.sqlite3'}", DJANGO_STATIC_ROOT=str(folder / "static"), **extra
+    )
+    prepare(env)
+    return Server(env, free_port(), workers=workers, output=folder).start()
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from backcare.policy import BARE_PAGE_HEADERS
-from tests.serving import Browser, Server, free_port, prepare, production_env, raw_request
+from tests.serving import Browser, raw_request, serve_in
 
 pytestmark = pytest.mark.slow
 
@@ -25,12 +25,7 @@ HEADERS = (
 @pytest.fixture(scope="module")
 def production_server(tmp_path_factory):
     """One server for this module (as conftest's, which each test would start anew)."""
-    folder = tmp_path_factory.mktemp("served")
-    env = production_env(
-        f"sqlite:///{folder / 'served.sqlite3'}", DJANGO_STATIC_ROOT=str(folder / "static")
-    )
-    prepare(env)
-    server = Server(env, free_port(), workers=2, output=folder).start()
+    server = serve_in(tmp_path_factory.mktemp("served"), workers=2)
     yield server
     server.stop()
 
