@@ -64,9 +64,9 @@ class MuscleFactory(DjangoModelFactory):
             self.regions.set(extracted if extracted is not None else [RegionFactory()])
 
 
-class ToolFactory(DjangoModelFactory):
+class PropFactory(DjangoModelFactory):
     class Meta:
-        model = models.Tool
+        model = models.Prop
         django_get_or_create = ["slug"]
 
     slug = factory.Sequence(lambda n: f"prop-{n}")
@@ -111,8 +111,8 @@ class TechniqueFactory(DjangoModelFactory):
     @factory.post_generation
     def props(self, create, extracted, **kwargs):
         for number, group in enumerate(extracted or [], start=1):
-            for tool in group:
-                models.ToolRequirement.objects.create(technique=self, group=number, tool=tool)
+            for prop in group:
+                models.PropRequirement.objects.create(technique=self, group=number, prop=prop)
 
     @factory.post_generation
     def steps(self, create, extracted, **kwargs):
@@ -197,7 +197,7 @@ def grow_catalogue(times: int = 10, tag: str = "x") -> None:
     catalogue a new version itself, as any change does.
     """
     muscles = list(models.Muscle.objects.prefetch_related("regions"))
-    tools = list(models.Tool.objects.all())
+    props = list(models.Prop.objects.all())
     techniques = list(
         models.Technique.objects.prefetch_related("muscles", "regions", "requirements", "steps")
     )
@@ -207,7 +207,7 @@ def grow_catalogue(times: int = 10, tag: str = "x") -> None:
         for copy in range(1, times):
             suffix = f"-{tag}{copy}"
             muscle_copy = _copies(muscles, suffix, copy)
-            tool_copy = _copies(tools, suffix, copy)
+            prop_copy = _copies(props, suffix, copy)
             technique_copy = _copies(techniques, suffix, copy)
             _copies(contraindications, suffix, copy, name_field="label")
             _copies(signals, suffix, copy, name_field="feeling", order_offset=1000 * copy)
@@ -230,9 +230,9 @@ def grow_catalogue(times: int = 10, tag: str = "x") -> None:
                 [(technique_copy[t.pk], r.pk) for t in techniques for r in t.regions.all()],
                 ("technique_id", "region_id"),
             )
-            models.ToolRequirement.objects.bulk_create(
-                models.ToolRequirement(
-                    technique_id=technique_copy[t.pk], group=r.group, tool_id=tool_copy[r.tool_id]
+            models.PropRequirement.objects.bulk_create(
+                models.PropRequirement(
+                    technique_id=technique_copy[t.pk], group=r.group, prop_id=prop_copy[r.prop_id]
                 )
                 for t in techniques
                 for r in t.requirements.all()

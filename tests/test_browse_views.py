@@ -118,7 +118,7 @@ def test_safety_page_lists_red_flags_stop_signals_and_no_go_zones(client):
 # the same at any catalogue size.
 QUERY_PAGES = [
     # counts of regions, muscles, techniques, props; the red flags
-    ("/", {}, {"region": 1, "muscle": 1, "technique": 1, "tool": 1, "contraindication": 1}),
+    ("/", {}, {"region": 1, "muscle": 1, "technique": 1, "prop": 1, "contraindication": 1}),
     # the muscle index + its regions; the diagram's muscles + no-go zones
     ("/muscles/", {}, {"muscle": 2, "region": 1, "nogozone": 1}),
     ("/muscles/", HX, {"muscle": 2, "region": 1, "nogozone": 1}),
@@ -128,43 +128,43 @@ QUERY_PAGES = [
         "/muscles/erector-spinae/",
         {},
         {"muscle": 4, "region": 4, "source": 1, "technique": 1, "techniquestep": 1}
-        | {"toolrequirement": 1, "tool": 1, "nogozone": 1},
+        | {"proprequirement": 1, "prop": 1, "nogozone": 1},
     ),
     (
         "/muscles/erector-spinae/",
         HX,
         {"muscle": 4, "region": 4, "source": 1, "technique": 1, "techniquestep": 1}
-        | {"toolrequirement": 1, "tool": 1, "nogozone": 1},
+        | {"proprequirement": 1, "prop": 1, "nogozone": 1},
     ),
     # families; their techniques with steps, muscles, regions, requirements (+ props)
     (
         "/techniques/",
         {},
         {"family": 1, "technique": 1, "techniquestep": 1, "muscle": 1, "region": 1}
-        | {"toolrequirement": 1, "tool": 1},
+        | {"proprequirement": 1, "prop": 1},
     ),
     (
         "/techniques/?performer=self",
         HX,
         {"family": 1, "technique": 1, "techniquestep": 1, "muscle": 1, "region": 1}
-        | {"toolrequirement": 1, "tool": 1},
+        | {"proprequirement": 1, "prop": 1},
     ),
     # the technique + family; steps, muscles (+ regions), regions, requirements (+ props),
     # sources, helpful props; the no-go zones for it (+ sources); the diagram's muscles, zones
     (
         "/techniques/foam-roller-upper-back/",
         {},
-        {"technique": 1, "techniquestep": 1, "muscle": 2, "region": 2, "toolrequirement": 1}
-        | {"tool": 2, "source": 2, "nogozone": 2},
+        {"technique": 1, "techniquestep": 1, "muscle": 2, "region": 2, "proprequirement": 1}
+        | {"prop": 2, "source": 2, "nogozone": 2},
     ),
     # props; what needs them; what they help
-    ("/props/", {}, {"tool": 1, "toolrequirement": 1, "technique": 1}),
+    ("/props/", {}, {"prop": 1, "proprequirement": 1, "technique": 1}),
     # the prop, its swaps both ways, sources; the techniques it unlocks; what it helps; and
     # what it opens alone, from the catalogue snapshot the builder shares
     (
         "/props/tennis-ball/",
         {},
-        {"tool": 7, "source": 1, "region": 6, "technique": 3, "muscle": 2, "toolrequirement": 2}
+        {"prop": 7, "source": 1, "region": 6, "technique": 3, "muscle": 2, "proprequirement": 2}
         | {"techniquestep": 2, "nogozone": 1, "family": 1, "guideline": 1},
     ),
     # contraindications, their sources and barred families; stop signals (+ sources); no-go

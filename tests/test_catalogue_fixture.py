@@ -13,10 +13,10 @@ from backcare.catalogue.models import (
     Family,
     Muscle,
     NoGoZone,
+    Prop,
     Region,
     Source,
     Technique,
-    Tool,
 )
 from backcare.catalogue.snapshot import read_snapshot
 from backcare.catalogue.values import reachable
@@ -39,7 +39,7 @@ REQUIRED = {
         "gluteus-medius",
         "piriformis",
     ],
-    Tool: [
+    Prop: [
         "tennis-ball",
         "lacrosse-ball",
         "foam-roller",
@@ -119,7 +119,7 @@ def test_every_muscle_has_a_region_and_a_shape():
 
 
 def test_everything_cites_a_source():
-    for model in (Muscle, Tool, Family, Technique, NoGoZone, Contraindication):
+    for model in (Muscle, Prop, Family, Technique, NoGoZone, Contraindication):
         uncited = model.objects.filter(sources=None)
         assert not uncited.exists(), list(uncited)
     assert Source.objects.filter(kind=Source.Kind.CLINICAL).exists()
@@ -154,11 +154,11 @@ def test_spine_and_kidneys_are_no_go_zones():
 
 
 def test_a_substitute_stands_wherever_the_prop_it_replaces_is_asked_for():
-    for tool in Tool.objects.prefetch_related("substitutes_for"):
-        for replaced in tool.substitutes_for.all():
+    for prop in Prop.objects.prefetch_related("substitutes_for"):
+        for replaced in prop.substitutes_for.all():
             for req in replaced.requirements.all():
-                assert req.technique.requirements.filter(group=req.group, tool=tool).exists(), (
-                    f"{tool} substitutes for {replaced} but not in {req.technique}"
+                assert req.technique.requirements.filter(group=req.group, prop=prop).exists(), (
+                    f"{prop} substitutes for {replaced} but not in {req.technique}"
                 )
 
 

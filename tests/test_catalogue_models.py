@@ -12,11 +12,11 @@ from tests.factories import (
     FamilyFactory,
     MuscleFactory,
     NoGoZoneFactory,
+    PropFactory,
     RegionFactory,
     SourceFactory,
     StopSignalFactory,
     TechniqueFactory,
-    ToolFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +28,8 @@ def kit():
     as the builder, the prop pages and the composer read the catalogue (its snapshot)."""
     region = RegionFactory(slug="test-mid", order=90)
     muscle = MuscleFactory(regions=[region])
-    ball, lacrosse = ToolFactory(cost_rank=1), ToolFactory(cost_rank=2)
-    wall = ToolFactory(cost_rank=0)
+    ball, lacrosse = PropFactory(cost_rank=1), PropFactory(cost_rank=2)
+    wall = PropFactory(cost_rank=0)
     wall_roll = TechniqueFactory(muscles=[muscle], props=[[ball, lacrosse], [wall]])
     hands = TechniqueFactory(muscles=[muscle], performer=Performer.PARTNER)
     snapshot = read_snapshot()
@@ -103,7 +103,7 @@ def test_natural_keys_round_trip():
 
 def test_str_is_the_name_people_read():
     assert str(MuscleFactory(name="Rhomboids")) == "Rhomboids"
-    assert str(ToolFactory(name="Tennis ball")) == "Tennis ball"
+    assert str(PropFactory(name="Tennis ball")) == "Tennis ball"
     assert str(NoGoZoneFactory(name="Spine")) == "Spine"
     assert str(SourceFactory(title="An article")) == "An article"
     assert str(FamilyFactory(name="Effleurage")) == "Effleurage"

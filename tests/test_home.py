@@ -35,7 +35,7 @@ def test_home_is_served_under_a_strict_content_security_policy(client):
 def test_home_query_count_is_small(client):
     cold, warm = cold_and_warm(lambda: client.get("/"))
     # the version; counts of regions, muscles, techniques and props; the red flags
-    assert cold == [VERSION, "region", "muscle", "technique", "tool", "contraindication"]
+    assert cold == [VERSION, "region", "muscle", "technique", "prop", "contraindication"]
     assert warm == [VERSION]  # the page is kept
 
 
@@ -67,7 +67,7 @@ def test_admin_lets_only_staff_in():
 
 @pytest.mark.parametrize(
     "page",
-    ["region", "muscle", "tool", "family", "technique", "nogozone", "contraindication", "source"],
+    ["region", "muscle", "prop", "family", "technique", "nogozone", "contraindication", "source"],
 )
 def test_admin_lists_and_edit_pages_render(admin_client, page):
     from django.apps import apps

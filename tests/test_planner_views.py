@@ -176,8 +176,8 @@ def test_builder_query_count_does_not_grow_with_the_catalogue(screened):
     # (with the instruction lines, where muscles' pain is felt, helpful props and the
     # guidelines), the picker's diagram (muscles, no-go zones); the preview draws no diagram.
     # Warm: the version.
-    read = {VERSION: 1, "contraindication": 1, "family": 2, "technique": 1, "tool": 4}
-    read |= {"toolrequirement": 1, "techniquestep": 1, "guideline": 1}
+    read = {VERSION: 1, "contraindication": 1, "family": 2, "technique": 1, "prop": 4}
+    read |= {"proprequirement": 1, "techniquestep": 1, "guideline": 1}
     small = counts()
     assert small == [
         (read | {"region": 6, "muscle": 2, "nogozone": 2}, [VERSION]),

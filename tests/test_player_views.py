@@ -145,7 +145,7 @@ def test_player_query_counts_do_not_grow_with_the_catalogue(client, session):
     # card itself is on the step); first after a change also the technique, muscle and region
     # rows, the diagram's muscles and zones. stop: the session, the stop signals, the red
     # flags. done: the session.
-    overview = ["planner_caresession", "planner_carestep", "tool", "region"]
+    overview = ["planner_caresession", "planner_carestep", "prop", "region"]
     step = ["planner_carestep", VERSION, "planner_caresession_left_out"]
     first_step = [*step[:2], "technique", "muscle", "region", step[2], "muscle", "nogozone"]
     stop = ["planner_caresession", "stopsignal", "contraindication"]

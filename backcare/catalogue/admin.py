@@ -10,13 +10,13 @@ from backcare.catalogue.models import (
     Guideline,
     Muscle,
     NoGoZone,
+    Prop,
+    PropRequirement,
     Region,
     Source,
     StopSignal,
     Technique,
     TechniqueStep,
-    Tool,
-    ToolRequirement,
 )
 
 admin.site.site_header = "Backcare content"
@@ -72,8 +72,8 @@ class MuscleAdmin(admin.ModelAdmin):
     ]
 
 
-@admin.register(Tool)
-class ToolAdmin(admin.ModelAdmin):
+@admin.register(Prop)
+class PropAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "cost_rank", "summary"]
     list_editable = ["cost_rank"]
     search_fields = ["name", "slug", "summary"]
@@ -89,10 +89,10 @@ class TechniqueStepInline(admin.TabularInline):
     verbose_name_plural = "instruction lines (an area: shown only on steps there; {side} fills in)"
 
 
-class ToolRequirementInline(admin.TabularInline):
-    model = ToolRequirement
+class PropRequirementInline(admin.TabularInline):
+    model = PropRequirement
     extra = 1
-    autocomplete_fields = ["tool"]
+    autocomplete_fields = ["prop"]
     verbose_name_plural = "props needed (same group = any one of them; every group is needed)"
 
 
@@ -101,10 +101,10 @@ class TechniqueAdmin(admin.ModelAdmin):
     list_display = ["name", "family", "performer", "pressure", "duration_range", "phases"]
     list_filter = ["performer", "family", "pressure", "regions", "warm_up", "finish"]
     search_fields = ["name", "slug", "summary", "muscles__name"]
-    autocomplete_fields = ["family", "muscles", "regions", "helpful_tools", "sources"]
+    autocomplete_fields = ["family", "muscles", "regions", "helpful_props", "sources"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["family"]
-    inlines = [TechniqueStepInline, ToolRequirementInline]
+    inlines = [TechniqueStepInline, PropRequirementInline]
     fieldsets = [
         (
             None,
@@ -133,7 +133,7 @@ class TechniqueAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Props and evidence", {"fields": ["helpful_tools", "sources"]}),
+        ("Props and evidence", {"fields": ["helpful_props", "sources"]}),
     ]
 
     @admin.display(description="seconds")

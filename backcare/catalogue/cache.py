@@ -15,9 +15,9 @@ from backcare.catalogue.models import (
     Contraindication,
     Guideline,
     Muscle,
+    Prop,
     Region,
     Technique,
-    Tool,
 )
 from backcare.catalogue.version import current
 
@@ -80,8 +80,8 @@ def regions() -> list[Region]:
     return remember("regions", lambda: list(Region.objects.all()))
 
 
-def tools() -> list[Tool]:
-    return remember("tools", lambda: list(Tool.objects.all()))
+def props() -> list[Prop]:
+    return remember("props", lambda: list(Prop.objects.all()))
 
 
 def guidelines() -> dict[str, Guideline]:
@@ -97,7 +97,7 @@ def contraindications() -> list[Contraindication]:
     )
 
 
-def rows_by_id[M: Technique | Muscle | Region | Tool](model: type[M]) -> dict[int, M]:
+def rows_by_id[M: Technique | Muscle | Region | Prop](model: type[M]) -> dict[int, M]:
     """Every technique (with its family), muscle, region or prop by id."""
 
     def load() -> dict[int, M]:
@@ -109,7 +109,7 @@ def rows_by_id[M: Technique | Muscle | Region | Tool](model: type[M]) -> dict[in
     return remember(("rows", model), load)
 
 
-def ids_by_slug(model: type[Technique | Muscle | Region | Tool]) -> dict[str, int]:
+def ids_by_slug(model: type[Technique | Muscle | Region | Prop]) -> dict[str, int]:
     """Each row's id by its slug (what saving a session needs)."""
     return remember(("ids", model), lambda: {row.slug: pk for pk, row in rows_by_id(model).items()})
 

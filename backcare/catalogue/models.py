@@ -50,7 +50,7 @@ class Source(SlugModel):
 
     # A promotional article may back how a massage is given (a technique, a prop, a kind of
     # movement, how long a session usually lasts), never a safety rule or a fact about the body.
-    PROMOTIONAL_MAY_BACK = ("technique", "tool", "family", "guideline")
+    PROMOTIONAL_MAY_BACK = ("technique", "prop", "family", "guideline")
 
     title = models.CharField(max_length=200, help_text="As the publisher gives it.")
     publisher = models.CharField(max_length=120, blank=True)
@@ -131,7 +131,7 @@ class Muscle(SlugModel):
         return reverse("catalogue:muscle", args=[self.slug])
 
 
-class Tool(SlugModel):
+class Prop(SlugModel):
     """A prop a person may own (people see the word "prop"). Hands are always available."""
 
     name = models.CharField(max_length=80)
@@ -148,7 +148,7 @@ class Tool(SlugModel):
         related_name="substitutes",
         help_text="Props this one can stand in for (a lacrosse ball for a tennis ball).",
     )
-    sources = models.ManyToManyField(Source, related_name="tools")
+    sources = models.ManyToManyField(Source, related_name="props")
 
     objects = SlugManager()
 
@@ -193,7 +193,7 @@ class TechniqueQuerySet(models.QuerySet):
 
     def with_details(self) -> TechniqueQuerySet:
         return self.select_related("family").prefetch_related(
-            "steps", "muscles", "regions", "requirements__tool"
+            "steps", "muscles", "regions", "requirements__prop"
         )
 
 
@@ -229,8 +229,8 @@ class Technique(SlugModel):
     regions = models.ManyToManyField(
         Region, related_name="techniques", help_text="Where on the back it is applied."
     )
-    helpful_tools = models.ManyToManyField(
-        Tool,
+    helpful_props = models.ManyToManyField(
+        Prop,
         blank=True,
         related_name="helps",
         help_text="Nice to have, never needed (oil for stroking, a mat for floor work).",
@@ -270,11 +270,11 @@ class Technique(SlugModel):
     def get_absolute_url(self) -> str:
         return reverse("catalogue:technique", args=[self.slug])
 
-    def prop_groups(self) -> list[list[Tool]]:
+    def prop_groups(self) -> list[list[Prop]]:
         """The AND-of-OR requirements: each inner list is one group of alternatives."""
-        groups: dict[int, list[Tool]] = {}
+        groups: dict[int, list[Prop]] = {}
         for req in self.requirements.all():
-            groups.setdefault(req.group, []).append(req.tool)
+            groups.setdefault(req.group, []).append(req.prop)
         return [groups[number] for number in sorted(groups)]
 
     @property
@@ -370,36 +370,36 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in Formatter().parse(text) if name is not None}
 
 
-class ToolRequirementManager(models.Manager):
-    def get_by_natural_key(self, technique: str, group: int, tool: str):
-        return self.get(technique__slug=technique, group=group, tool__slug=tool)
+class PropRequirementManager(models.Manager):
+    def get_by_natural_key(self, technique: str, group: int, prop: str):
+        return self.get(technique__slug=technique, group=group, prop__slug=prop)
 
 
-class ToolRequirement(models.Model):
+class PropRequirement(models.Model):
     """Props a technique needs: rows with the same group are alternatives (OR); groups AND."""
 
     technique = models.ForeignKey(Technique, on_delete=models.CASCADE, related_name="requirements")
     group = models.PositiveSmallIntegerField(default=1)
-    tool = models.ForeignKey(Tool, on_delete=models.PROTECT, related_name="requirements")
+    prop = models.ForeignKey(Prop, on_delete=models.PROTECT, related_name="requirements")
 
-    objects = ToolRequirementManager()
+    objects = PropRequirementManager()
 
     class Meta:
-        ordering = ["technique", "group", "tool__cost_rank", "tool__name"]
+        ordering = ["technique", "group", "prop__cost_rank", "prop__name"]
         verbose_name = "prop requirement"
         constraints = [
             models.UniqueConstraint(
-                fields=["technique", "group", "tool"], name="requirement_unique"
+                fields=["technique", "group", "prop"], name="requirement_unique"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.technique}: group {self.group} · {self.tool}"
+        return f"{self.technique}: group {self.group} · {self.prop}"
 
     def natural_key(self) -> tuple[str, int, str]:
-        return (self.technique.slug, self.group, self.tool.slug)
+        return (self.technique.slug, self.group, self.prop.slug)
 
-    natural_key.dependencies = ["catalogue.technique", "catalogue.tool"]
+    natural_key.dependencies = ["catalogue.technique", "catalogue.prop"]
 
 
 class NoGoZoneQuerySet(models.QuerySet):

@@ -2,13 +2,13 @@
 queries, once per catalogue version in each process)."""
 
 from backcare.catalogue.cache import guidelines, remember
-from backcare.catalogue.models import NoGoZone, Region, Technique, Tool
+from backcare.catalogue.models import NoGoZone, Prop, Region, Technique
 from backcare.catalogue.values import (
     Line,
     MuscleInfo,
+    PropInfo,
     Snapshot,
     TechniqueInfo,
-    ToolInfo,
     Wording,
     Zone,
 )
@@ -25,8 +25,8 @@ def read_snapshot() -> Snapshot:
         "muscles__regions",
         "muscles__refers_pain_to",
         "regions",
-        "requirements__tool",
-        "helpful_tools",
+        "requirements__prop",
+        "helpful_props",
         "steps",
     )
     zones = NoGoZone.objects.select_related("region").prefetch_related("families")
@@ -35,7 +35,7 @@ def read_snapshot() -> Snapshot:
     return Snapshot(
         regions=tuple((slug, name) for _, slug, name in regions),
         techniques=tuple(_technique(t, slugs) for t in techniques),
-        tools=tuple(ToolInfo(t.slug, t.name, t.cost_rank) for t in Tool.objects.all()),
+        props=tuple(PropInfo(t.slug, t.name, t.cost_rank) for t in Prop.objects.all()),
         barred=tuple(
             (zone.region.slug, frozenset(f.slug for f in zone.families.all()))
             for zone in zones
@@ -69,13 +69,13 @@ def _technique(t: Technique, region_slugs: dict[int, str]) -> TechniqueInfo:
             for m in t.muscles.all()
         ),
         regions=tuple(r.slug for r in t.regions.all()),
-        prop_groups=tuple(tuple(tool.slug for tool in g) for g in t.prop_groups()),
+        prop_groups=tuple(tuple(prop.slug for prop in g) for g in t.prop_groups()),
         each_side=t.each_side,
         warm_up=t.warm_up,
         main=t.main,
         finish=t.finish,
         setting=t.setting,
-        helpful=tuple(tool.slug for tool in t.helpful_tools.all()),
+        helpful=tuple(prop.slug for prop in t.helpful_props.all()),
         wording=Wording(
             position=t.position,
             lines=tuple(

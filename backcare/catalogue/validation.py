@@ -112,7 +112,7 @@ def problems() -> list[str]:
 
 def _techniques() -> Iterator[str]:
     techniques = Technique.objects.prefetch_related(
-        "muscles__regions", "regions", "requirements__tool", "steps"
+        "muscles__regions", "regions", "requirements__prop", "steps"
     )
     snapshot = read_snapshot()  # "works an area" is the composer's own rule
     info = {t.slug: t for t in snapshot.techniques}

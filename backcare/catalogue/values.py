@@ -78,7 +78,7 @@ class TechniqueInfo:
     def usable_with(self, props: Iterable[str]) -> bool:
         """Every prop group is met: any one prop of each group (hands need none)."""
         owned = set(props)
-        return all(any(tool in owned for tool in group) for group in self.prop_groups)
+        return all(any(prop in owned for prop in group) for group in self.prop_groups)
 
     def muscles_in(self, region: str) -> tuple[MuscleInfo, ...]:
         if region not in self.regions:
@@ -99,7 +99,7 @@ class TechniqueInfo:
 
 
 @dataclass(frozen=True)
-class ToolInfo:
+class PropInfo:
     slug: str
     name: str
     cost_rank: int
@@ -128,7 +128,7 @@ NO_LIMITS = Allowance()
 class Snapshot:
     regions: tuple[tuple[str, str], ...]  # (slug, name), top to bottom
     techniques: tuple[TechniqueInfo, ...]
-    tools: tuple[ToolInfo, ...]
+    props: tuple[PropInfo, ...]
     # (region, families barred there); an empty family set bars every kind of pressure.
     barred: tuple[tuple[str, frozenset[str]], ...] = ()
     # Places every step in their area keeps off (the spine, the kidneys).
@@ -145,8 +145,8 @@ class Snapshot:
         return dict(self.regions)
 
     @cached_property
-    def _tools(self) -> dict[str, ToolInfo]:
-        return {t.slug: t for t in self.tools}
+    def _props(self) -> dict[str, PropInfo]:
+        return {t.slug: t for t in self.props}
 
     def region_order(self, slug: str) -> int:
         return self._region_orders[slug]
@@ -154,8 +154,8 @@ class Snapshot:
     def region_name(self, slug: str) -> str:
         return self._region_names[slug]
 
-    def tool(self, slug: str) -> ToolInfo:
-        return self._tools[slug]
+    def prop(self, slug: str) -> PropInfo:
+        return self._props[slug]
 
     def guideline(self, slug: str, default: int) -> int:
         return dict(self.guidelines).get(slug, default)
@@ -163,7 +163,7 @@ class Snapshot:
     @cached_property
     def everyday(self) -> frozenset[str]:
         """What every home has (a wall, a chair, the floor): never needs ticking."""
-        return frozenset(t.slug for t in self.tools if t.cost_rank == EVERYDAY)
+        return frozenset(t.slug for t in self.props if t.cost_rank == EVERYDAY)
 
     def is_barred(self, family: str, region: str) -> bool:
         return any(r == region and (not fams or family in fams) for r, fams in self.barred)
@@ -198,8 +198,8 @@ class Snapshot:
                 if t.usable_with(self.everyday):
                     free.setdefault((performer, region), []).append(t)
                     continue
-                for tool in {s for g in t.prop_groups for s in g} - self.everyday:
-                    needing.setdefault((performer, region, tool), []).append(t)
+                for prop in {s for g in t.prop_groups for s in g} - self.everyday:
+                    needing.setdefault((performer, region, prop), []).append(t)
         return (
             {key: tuple(found) for key, found in free.items()},
             {key: tuple(found) for key, found in needing.items()},
@@ -212,7 +212,7 @@ class Snapshot:
         every home has), in the catalogue's order; without looking at the rest."""
         free, needing = self._working_split
         found = list(free.get((performer, region), ()))
-        maybe = {id(t): t for tool in props for t in needing.get((performer, region, tool), ())}
+        maybe = {id(t): t for prop in props for t in needing.get((performer, region, prop), ())}
         owned = self.everyday | frozenset(props)
         found += [t for t in maybe.values() if t.usable_with(owned)]
         return found
@@ -231,9 +231,9 @@ class Snapshot:
         """Prop -> the techniques that need it or are helped by it."""
         found: dict[str, list[TechniqueInfo]] = {}
         for t in self.techniques:
-            for tool in dict.fromkeys([*(s for g in t.prop_groups for s in g), *t.helpful]):
-                found.setdefault(tool, []).append(t)
-        return {tool: tuple(found_) for tool, found_ in found.items()}
+            for prop in dict.fromkeys([*(s for g in t.prop_groups for s in g), *t.helpful]):
+                found.setdefault(prop, []).append(t)
+        return {prop: tuple(found_) for prop, found_ in found.items()}
 
     @cached_property
     def feeders(self) -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
@@ -276,12 +276,12 @@ def unlocks(
     """For each prop: the areas it opens beyond bare hands and what every home has."""
     base = reachable(snapshot, performer, (), allowance)
     return {
-        tool.slug: tuple(
+        prop.slug: tuple(
             sorted(
-                reachable(snapshot, performer, {tool.slug}, allowance) - base,
+                reachable(snapshot, performer, {prop.slug}, allowance) - base,
                 key=snapshot.region_order,
             )
         )
-        for tool in snapshot.tools
-        if tool.slug not in snapshot.everyday
+        for prop in snapshot.props
+        if prop.slug not in snapshot.everyday
     }

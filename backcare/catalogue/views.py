@@ -17,10 +17,10 @@ from backcare.catalogue.models import (
     Family,
     Muscle,
     NoGoZone,
+    Prop,
     Region,
     StopSignal,
     Technique,
-    Tool,
     by_reach,
 )
 from backcare.catalogue.snapshot import catalogue_snapshot
@@ -35,7 +35,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         "regions": Region.objects.count(),
         "muscles": Muscle.objects.count(),
         "techniques": Technique.objects.count(),
-        "props": Tool.objects.count(),
+        "props": Prop.objects.count(),
     }
     red_flags = Contraindication.objects.by_effect(Contraindication.Effect.REFER_URGENTLY)
     return render(request, "catalogue/home.html", {"counts": counts, "red_flags": red_flags})
@@ -103,7 +103,7 @@ def technique_list(request: HtmxHttpRequest) -> HttpResponse:
 def technique_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     technique = get_object_or_404(
         Technique.objects.with_details().prefetch_related(
-            "muscles__regions", "sources", "helpful_tools"
+            "muscles__regions", "sources", "helpful_props"
         ),
         slug=slug,
     )
@@ -120,37 +120,37 @@ def technique_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @catalogue_page
 def prop_list(request: HtmxHttpRequest) -> HttpResponse:
-    tools = Tool.objects.prefetch_related("requirements", "helps")
-    return render(request, "catalogue/props.html", {"tools": tools, "nav": "props"})
+    props = Prop.objects.prefetch_related("requirements", "helps")
+    return render(request, "catalogue/props.html", {"props": props, "nav": "props"})
 
 
 @require_safe
 @catalogue_page
 def prop_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    tool = get_object_or_404(
-        Tool.objects.prefetch_related("substitutes_for", "substitutes", "sources"), slug=slug
+    prop = get_object_or_404(
+        Prop.objects.prefetch_related("substitutes_for", "substitutes", "sources"), slug=slug
     )
     unlocked = (
         Technique.objects.with_details()
         .prefetch_related("muscles__regions")
-        .filter(requirements__tool=tool)
+        .filter(requirements__prop=prop)
         .distinct()
     )
     context = {
-        "tool": tool,
+        "prop": prop,
         "techniques": unlocked,
-        "regions_alone": _opens_alone(tool),
-        "helped": tool.helps.select_related("family"),
+        "regions_alone": _opens_alone(prop),
+        "helped": prop.helps.select_related("family"),
         "nav": "props",
     }
     return render(request, "catalogue/prop.html", context)
 
 
-def _opens_alone(tool: Tool) -> list[tuple[str, str]]:
+def _opens_alone(prop: Prop) -> list[tuple[str, str]]:
     """(slug, name) of the areas this prop opens to someone on their own, as the builder's
     hints say it: beyond bare hands and what every home has."""
     snapshot = catalogue_snapshot()
-    opened = unlocks(snapshot, Performer.SELF).get(tool.slug, ())
+    opened = unlocks(snapshot, Performer.SELF).get(prop.slug, ())
     return [(slug, snapshot.region_name(slug)) for slug in opened]
 
 

@@ -306,7 +306,7 @@ def compose(snapshot: Snapshot, request: Request, allowance: Allowance = NO_LIMI
         steps,
         shortfall=shortfall,
         unused_props=_unused(snapshot, request, owned, allowance, areas, used),
-        props_used=tuple(snapshot.tool(p).name for p in used),
+        props_used=tuple(snapshot.prop(p).name for p in used),
     )
 
 
@@ -644,7 +644,7 @@ def _unlock(snapshot: Snapshot, request: Request, allowance: Allowance, region: 
         unmet = [g for g in technique.prop_groups if not any(t in owned for t in g)]
         for pick in product(*unmet):
             props = tuple(sorted(set(pick)))
-            cost = sum(snapshot.tool(slug).cost_rank for slug in props)
+            cost = sum(snapshot.prop(slug).cost_rank for slug in props)
             options.append((cost, len(props), props))
     if options:
         return Unreachable(region, name, props=min(options)[2])
@@ -658,7 +658,7 @@ def _unused(snapshot, request, owned, allowance, areas: list[_Area], used) -> tu
     """Why each prop the person ticked is not in the plan."""
     worked = {a.region for a in areas} | (set(request.regions) - allowance.excluded_regions)
     found = []
-    for slug in sorted(request.props, key=lambda s: snapshot.tool(s).cost_rank):
+    for slug in sorted(request.props, key=lambda s: snapshot.prop(s).cost_rank):
         if slug in used or slug in snapshot.everyday:
             continue
         mine = [t for t in snapshot.using.get(slug, ()) if t.performer == request.performer]
@@ -682,6 +682,6 @@ def _unused(snapshot, request, owned, allowance, areas: list[_Area], used) -> tu
             why = "Not with today's safety answers: what it does is too firm for now."
         else:
             why = "There wasn't time for it: a longer session would use it."
-        found.append(UnusedProp(slug, snapshot.tool(slug).name, why))
+        found.append(UnusedProp(slug, snapshot.prop(slug).name, why))
     reasons = list(dict.fromkeys(prop.why for prop in found))
     return tuple(sorted(found, key=lambda prop: reasons.index(prop.why)))  # alike together

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from backcare.catalogue.cache import ids_by_slug, rows_by_id
 from backcare.catalogue.choices import MAX_MINUTES, MIN_MINUTES, Performer, Phase, Side
-from backcare.catalogue.models import Muscle, Region, Technique, Tool
+from backcare.catalogue.models import Muscle, Prop, Region, Technique
 from backcare.planner.compose import Plan, PlannedStep, Request
 
 CODE_LENGTH = 12
@@ -28,7 +28,7 @@ class CareSessionManager(models.Manager):
     @transaction.atomic
     def create_from_plan(self, plan: Plan, ask: Request) -> CareSession:
         """Save a composed plan and the inputs that shaped it (never the screen's answers)."""
-        ids = {model: ids_by_slug(model) for model in (Technique, Muscle, Region, Tool)}
+        ids = {model: ids_by_slug(model) for model in (Technique, Muscle, Region, Prop)}
         session = self.create(
             performer=ask.performer,
             minutes=ask.minutes,
@@ -49,11 +49,11 @@ class CareSessionManager(models.Manager):
             if slug in ids[Region]
         )
         props.objects.bulk_create(
-            props(caresession=session, tool_id=ids[Tool][slug])
+            props(caresession=session, prop_id=ids[Prop][slug])
             for slug in sorted(ask.props)
-            if slug in ids[Tool]
+            if slug in ids[Prop]
         )
-        tool_names = {tool.slug: tool.name for tool in rows_by_id(Tool).values()}
+        prop_names = {prop.slug: prop.name for prop in rows_by_id(Prop).values()}
         CareStep.objects.bulk_create(
             CareStep(
                 session=session,
@@ -73,7 +73,7 @@ class CareSessionManager(models.Manager):
                 direction=step.card.direction,
                 cautions=step.card.cautions,
                 keep_off=list(step.card.keep_off),
-                props=[tool_names[slug] for slug in step.props if slug in tool_names],
+                props=[prop_names[slug] for slug in step.props if slug in prop_names],
             )
             for number, step in enumerate(plan.steps, start=1)
         )
@@ -94,7 +94,7 @@ class CareSession(models.Model):
         validators=[MinValueValidator(MIN_MINUTES), MaxValueValidator(MAX_MINUTES)]
     )
     regions = models.ManyToManyField(Region, related_name="+")
-    props = models.ManyToManyField(Tool, blank=True, related_name="+")
+    props = models.ManyToManyField(Prop, blank=True, related_name="+")
     sides = models.JSONField(
         default=list, blank=True, help_text="[area, side] for areas that hurt on one side only."
     )

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from backcare.catalogue.cache import contraindications, guidelines, regions, remember, tools
+from backcare.catalogue.cache import contraindications, guidelines, props, regions, remember
 from backcare.catalogue.choices import EVERYDAY, GuidelineSlug, Performer
 from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.snapshot import catalogue_snapshot
@@ -137,7 +137,7 @@ def _build_options() -> dict:
     snapshot = catalogue_snapshot()
     return {
         "regions": Options.of(regions()),
-        "props": Options.of(tools()),
+        "props": Options.of(props()),
         "default_minutes": {
             Performer.SELF: snapshot.guideline(
                 GuidelineSlug.SOLO_DEFAULT_MINUTES, FALLBACK_MINUTES[Performer.SELF]
@@ -168,7 +168,7 @@ def _preview_context(form, plan, verdict, snapshot) -> dict:
             suggestions.append(
                 {
                     "item": item,
-                    "props": [snapshot.tool(slug).name for slug in item.props],
+                    "props": [snapshot.prop(slug).name for slug in item.props],
                     "add_url": _with_query(reverse("planner:build"), add.urlencode()),
                 }
             )
@@ -200,10 +200,10 @@ def _form_context(form, verdict, snapshot) -> dict:
         lambda: unlocks(snapshot, performer, allowance),
     )
     notes = guidelines()
-    everyday = [tool for tool in tools() if tool.cost_rank == EVERYDAY]
+    everyday = [prop for prop in props() if prop.cost_rank == EVERYDAY]
     return {
         "everyday": everyday,
-        "everyday_slugs": {tool.slug for tool in everyday},
+        "everyday_slugs": {prop.slug for prop in everyday},
         "region_sides": {slug: form.side_of(slug) for slug, _ in snapshot.regions},
         "minute_notes": [
             notes[slug]
