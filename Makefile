@@ -19,7 +19,7 @@ PYTEST_WORKERS ?= 2
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser || echo /usr/bin/chromium)
 
 .PHONY: help run serve test test-sqlite test-postgres lint fmt venv install install-test validate \
-	chromium migrate load-catalogue load attack bench clean
+	chromium migrate load-catalogue load attack bench clean test-redis
 
 help:
 	@echo "make run   - install, migrate, load the catalogue, serve on http://$(HOST):$(PORT)"
@@ -109,7 +109,8 @@ bench: install-test
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 	  (apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && \
 	   apt-get install -y -qq wrk >/dev/null)); } || echo "wrk unavailable: no HTTP figures"
-	$(PY) -m tests.bench.run
+	@status=0; tests/with_redis.sh $(PY) -m tests.bench.run || status=$$?; \
+	if [ $$status = 75 ]; then $(PY) -m tests.bench.run; elif [ $$status != 0 ]; then exit $$status; fi
 
 $(VENV)/.installed-load: $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install --quiet -e '.[load]'
@@ -123,7 +124,7 @@ fmt: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: test-sqlite test-postgres
+test: test-sqlite test-postgres test-redis
 
 test-sqlite: install-test lint validate
 	$(PY) manage.py check --fail-level WARNING
@@ -137,6 +138,15 @@ test-postgres: install-test
 	  $(PY) -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS) \
 	  || status=$$?; \
 	if [ $$status = 75 ]; then echo "PostgreSQL pass skipped: no server could be started."; \
+	elif [ $$status != 0 ]; then exit $$status; fi
+
+# The catalogue cache's tests again with the cache in a real Redis server (as several hosts
+# would share it), started and removed by the script. One process: they share the server.
+test-redis: install-test
+	@status=0; tests/with_redis.sh \
+	  $(PY) -m pytest -p no:cacheprovider -n 0 tests/test_catalogue_cache.py \
+	  tests/test_cache_across_workers.py $(PYTEST_ARGS) || status=$$?; \
+	if [ $$status = 75 ]; then echo "Redis pass skipped: no server could be started."; \
 	elif [ $$status != 0 ]; then exit $$status; fi
 
 # The shipped catalogue, loaded into a throwaway database, against the content rules.

@@ -137,6 +137,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# What is built from the catalogue (backcare.catalogue.cache), keyed by the catalogue's version.
+# Each process keeps its own, bounded in bytes; with REDIS_URL, every process and host shares
+# one build per edit (the way to run more than one host). Old versions are never read again
+# and go first (least recently used), or expire after a day in Redis.
+CATALOGUE_CACHE_BYTES = envint("BACKCARE_CATALOGUE_CACHE_MB", "32") * 2**20
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "catalogue": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "backcare-catalogue",
+            "TIMEOUT": 24 * 60 * 60,
+        }
+        if os.environ.get("REDIS_URL")
+        else {
+            "BACKEND": "backcare.catalogue.cache.BoundedLocMemCache",
+            "LOCATION": "backcare-catalogue",
+            "TIMEOUT": None,
+            "OPTIONS": {"MAX_BYTES": CATALOGUE_CACHE_BYTES, "MAX_ENTRIES": 1_000_000},
+        }
+    ),
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

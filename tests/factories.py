@@ -277,7 +277,8 @@ def care_session(performer="self", regions=("upper-back",), props=(), minutes=10
     from backcare.planner.models import CareSession
 
     ask = Request(performer, tuple(regions), frozenset(props), minutes)
-    return CareSession.objects.create_from_plan(compose(catalogue_snapshot(), ask), ask)
+    snapshot = catalogue_snapshot()
+    return CareSession.objects.create_from_plan(compose(snapshot, ask), ask, snapshot)
 
 
 def as_owner(client, session):

@@ -4,6 +4,7 @@ import copy
 from collections.abc import Callable
 
 import pytest
+from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.template import RequestContext, Template
@@ -88,12 +89,19 @@ def test_without_a_version_nothing_is_kept_and_pages_still_work(client):
     assert queries(lambda: client.get("/muscles/")) > 1  # built every time
 
 
-def test_a_process_keeps_at_most_max_items(monkeypatch):
-    monkeypatch.setattr(cache, "MAX_ITEMS", 3)
-    version.bump()
-    for key in range(10):
-        cache.remember(key, lambda k=key: k)
-    assert list(cache._store.items) == [7, 8, 9]
+def test_the_memory_is_bounded_in_bytes_and_keeps_what_is_read_most_recently():
+    from backcare.catalogue.cache import BoundedLocMemCache
+
+    store = BoundedLocMemCache("bounded-test", {"OPTIONS": {"MAX_BYTES": 10_000}})
+    store.clear()
+    for n in range(30):
+        store.set(f"page-{n}", b"x" * 1_000)
+        store.get("page-0")  # read often: kept
+    assert store.bytes_held <= 10_000
+    assert store.get("page-0") is not None and store.get("page-29") is not None
+    assert store.get("page-1") is None  # the least recently used went first
+    store.clear()
+    assert store.bytes_held == 0
 
 
 def test_loading_the_catalogue_writes_its_version_once():
@@ -107,6 +115,14 @@ def test_loading_the_catalogue_writes_its_version_once():
     writes = [q["sql"] for q in captured if "catalogue_catalogueversion" in q["sql"]]
     assert len(writes) == 1 and writes[0].startswith("UPDATE"), writes
     assert version.current() != before
+
+
+def kept_keys(part: str) -> list[str]:
+    """The catalogue cache's keys holding `part`, whichever backend holds them."""
+    store = caches["catalogue"]
+    if hasattr(store, "_cache") and isinstance(store._cache, dict):  # this process's memory
+        return [key for key in store._cache if part in key]
+    return [key.decode() for key in store._cache.get_client().scan_iter(f"*{part}*")]  # Redis
 
 
 # ---- the kept-page contract, on views made for it ----
@@ -177,8 +193,7 @@ def test_unknown_query_parameters_never_keep_pages_of_their_own(client):
     client.get("/muscles/rhomboids/")
     for n in range(300):
         assert client.get(f"/safety/?utm={n}").status_code == 200
-    pages = [key for key in cache._store.items if key[0] == "page"]
-    assert len(pages) == 2  # the muscle page and the safety page, once
+    assert len(kept_keys(":page:")) == 2  # the muscle page and the safety page, once
     assert queries(lambda: client.get("/muscles/rhomboids/")) == 1
 
 
@@ -205,3 +220,18 @@ def test_under_debug_a_template_edit_shows_on_the_next_request(client, settings,
     page.write_text("Second draft")
     template_changed(None, page)
     assert client.get("/safety/").content == b"Second draft"
+
+
+def test_the_catalogue_cache_is_redis_when_redis_url_is_set():
+    """`make test-redis` runs this file with REDIS_URL: prove it used the server."""
+    import os
+
+    from django.core.cache.backends.redis import RedisCache
+
+    from backcare.catalogue.cache import BoundedLocMemCache
+
+    expected = RedisCache if os.environ.get("REDIS_URL") else BoundedLocMemCache
+    assert isinstance(caches["catalogue"], expected)
+    version.bump()
+    cache.remember("shared", lambda: "built once")
+    assert caches["catalogue"].get("shared", version=version.current()) == "built once"

@@ -6,6 +6,7 @@ browser, the builder's region picker and the player; this says what each use sho
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from backcare.catalogue.cache import remember
 from backcare.catalogue.models import Muscle, NoGoZone, Region
@@ -13,8 +14,9 @@ from backcare.catalogue.models import Muscle, NoGoZone, Region
 
 @dataclass(frozen=True)
 class Diagram:
-    muscles: list[Muscle]
-    zones: list[NoGoZone]
+    """What a drawing shows. Its shapes (every muscle and no-go zone) are only read when it is
+    drawn: a kept drawing of the same `key` needs none of them."""
+
     selected: frozenset[str] = field(default_factory=frozenset)
     side: str = ""  # "left" or "right" lights one side only (the player)
     size: str = "full"  # "full" or "mini"
@@ -40,6 +42,18 @@ class Diagram:
             kept_off,
         )
 
+    @cached_property
+    def muscles(self) -> list[Muscle]:
+        return self._shapes[0]
+
+    @cached_property
+    def zones(self) -> list[NoGoZone]:
+        return self._shapes[1]
+
+    @cached_property
+    def _shapes(self) -> tuple[list[Muscle], list[NoGoZone]]:
+        return remember(("diagram", self.pick_regions), lambda: _shapes(self.pick_regions))
+
     @property
     def drawing_order(self) -> list[Muscle]:
         """Superficial muscles first; deep ones last, drawn dashed on top so they stay clickable.
@@ -63,10 +77,7 @@ def back_diagram(
     region: str = "",
     kept_off: tuple[Region, ...] = (),
 ) -> Diagram:
-    muscles, zones = remember(("diagram", pick_regions), lambda: _shapes(pick_regions))
     return Diagram(
-        muscles,
-        zones,
         frozenset(selected),
         side,
         size,

@@ -135,6 +135,16 @@ class Snapshot:
     zones: tuple[Zone, ...] = ()
     # Numbers from the sources the planner follows: (slug, value).
     guidelines: tuple[tuple[str, int], ...] = ()
+    # The database ids of the rows a saved session links to: (kind, slug, id), kind being
+    # "technique", "muscle", "region" or "prop". Only saving reads them.
+    row_ids: tuple[tuple[str, str, int], ...] = ()
+
+    @cached_property
+    def _ids(self) -> dict[tuple[str, str], int]:
+        return {(kind, slug): pk for kind, slug, pk in self.row_ids}
+
+    def id_of(self, kind: str, slug: str) -> int | None:
+        return self._ids.get((kind, slug))
 
     @cached_property
     def _region_orders(self) -> dict[str, int]:

@@ -70,8 +70,8 @@ class Options:
     slugs: frozenset[str]
 
     @classmethod
-    def of(cls, rows: Iterable) -> Options:
-        choices = tuple((row.slug, row.name) for row in rows)
+    def of(cls, pairs: Iterable[tuple[str, str]]) -> Options:
+        choices = tuple(pairs)
         return cls(choices, frozenset(slug for slug, _ in choices))
 
 

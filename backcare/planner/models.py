@@ -11,9 +11,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.urls import reverse
 
-from backcare.catalogue.cache import ids_by_slug, rows_by_id
 from backcare.catalogue.choices import MAX_MINUTES, MIN_MINUTES, Performer, Phase, Side
 from backcare.catalogue.models import Muscle, Prop, Region, Technique
+from backcare.catalogue.values import Snapshot
 from backcare.planner.compose import Plan, PlannedStep, Request
 
 CODE_LENGTH = 12
@@ -24,11 +24,26 @@ def new_code() -> str:
     return secrets.token_urlsafe(9)
 
 
+def _ids(snapshot: Snapshot, kind: str, slugs: set[str]) -> dict[str, int]:
+    found = {slug: snapshot.id_of(kind, slug) for slug in slugs}
+    return {slug: pk for slug, pk in found.items() if pk is not None}
+
+
 class CareSessionManager(models.Manager):
     @transaction.atomic
-    def create_from_plan(self, plan: Plan, ask: Request) -> CareSession:
-        """Save a composed plan and the inputs that shaped it (never the screen's answers)."""
-        ids = {model: ids_by_slug(model) for model in (Technique, Muscle, Region, Prop)}
+    def create_from_plan(self, plan: Plan, ask: Request, snapshot: Snapshot) -> CareSession:
+        """Save a composed plan and the inputs that shaped it (never the screen's answers).
+        `snapshot`: the catalogue it was composed from (the rows' ids and names)."""
+        steps = plan.steps
+        ids = {
+            model: _ids(snapshot, model._meta.model_name, slugs)
+            for model, slugs in (
+                (Technique, {step.technique for step in steps}),
+                (Muscle, {step.muscle for step in steps}),
+                (Region, {*ask.regions, *plan.left_out, *(step.region for step in steps)}),
+                (Prop, set(ask.props)),
+            )
+        }
         session = self.create(
             performer=ask.performer,
             minutes=ask.minutes,
@@ -53,7 +68,6 @@ class CareSessionManager(models.Manager):
             for slug in sorted(ask.props)
             if slug in ids[Prop]
         )
-        prop_names = {prop.slug: prop.name for prop in rows_by_id(Prop).values()}
         CareStep.objects.bulk_create(
             CareStep(
                 session=session,
@@ -73,7 +87,7 @@ class CareSessionManager(models.Manager):
                 direction=step.card.direction,
                 cautions=step.card.cautions,
                 keep_off=list(step.card.keep_off),
-                props=[prop_names[slug] for slug in step.props if slug in prop_names],
+                props=[snapshot.prop(slug).name for slug in step.props],
             )
             for number, step in enumerate(plan.steps, start=1)
         )

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from backcare.catalogue.cache import contraindications, guidelines, props, regions, remember
+from backcare.catalogue.cache import cache_key, contraindications, guidelines, regions, remember
 from backcare.catalogue.choices import EVERYDAY, GuidelineSlug, Performer
 from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.snapshot import catalogue_snapshot
-from backcare.catalogue.values import unlocks
+from backcare.catalogue.values import Snapshot, unlocks
 from backcare.planner.compose import Request, compose
 from backcare.planner.forms import FALLBACK_MINUTES, BuildForm, Options, ScreenForm
 from backcare.planner.memory import (
@@ -94,9 +94,9 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
     verdict = verdict_for(remembered.flags, remembered.areas)
     if verdict.stops_session:  # the catalogue changed since: a remembered answer now stops
         return SeeOther(reverse("planner:screen"))
-    form = _build_form(request)
     snapshot = catalogue_snapshot()
-    plan = ask = None
+    form = _build_form(request, snapshot)
+    plan = ask = plan_key = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         ask = Request(
@@ -107,14 +107,15 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
             data["side"],
         )
         allowance = verdict.allowance()
-        plan = remember(("planner.plan", ask, allowance), lambda: compose(snapshot, ask, allowance))
+        plan_key = cache_key(("planner.plan", ask, allowance))
+        plan = remember(plan_key, lambda: compose(snapshot, ask, allowance))
     if request.method == "POST" and plan is not None:
         if not plan.is_empty:
-            return _start(plan, ask)
+            return _start(plan, ask, snapshot)
         form.add_error(None, "There is nothing to do in this session yet: see below.")
 
     template = page_or_fragment(request, "planner/build.html", "preview")
-    context = _preview_context(form, plan, verdict, snapshot)
+    context = _preview_context(form, plan, verdict, snapshot) | {"plan_key": plan_key}
     if template == "planner/build.html":
         context |= _form_context(form, verdict, snapshot)
     response = render(request, template, context, status=400 if form.errors else 200)
@@ -123,9 +124,9 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
     return response
 
 
-def _build_form(request: HtmxHttpRequest) -> BuildForm:
+def _build_form(request: HtmxHttpRequest, snapshot: Snapshot) -> BuildForm:
     """Bound to the POST or the query string; unbound (with the props remembered) when empty."""
-    offered = remember("planner.build-options", _build_options)
+    offered = _build_options(snapshot)
     if request.method == "POST":
         return BuildForm(request.POST, **offered)
     if any(key in request.GET for key in BUILD_KEYS):
@@ -133,11 +134,11 @@ def _build_form(request: HtmxHttpRequest) -> BuildForm:
     return BuildForm(initial={"prop": recall_props(request)}, **offered)
 
 
-def _build_options() -> dict:
-    snapshot = catalogue_snapshot()
+def _build_options(snapshot: Snapshot) -> dict:
+    """What the form offers, from the snapshot (already in memory: cheaper than a copy)."""
     return {
-        "regions": Options.of(regions()),
-        "props": Options.of(props()),
+        "regions": Options.of(snapshot.regions),
+        "props": Options.of((prop.slug, prop.name) for prop in snapshot.props),
         "default_minutes": {
             Performer.SELF: snapshot.guideline(
                 GuidelineSlug.SOLO_DEFAULT_MINUTES, FALLBACK_MINUTES[Performer.SELF]
@@ -149,8 +150,8 @@ def _build_options() -> dict:
     }
 
 
-def _start(plan, ask: Request) -> HttpResponse:
-    session = CareSession.objects.create_from_plan(plan, ask)
+def _start(plan, ask: Request, snapshot: Snapshot) -> HttpResponse:
+    session = CareSession.objects.create_from_plan(plan, ask, snapshot)
     response = SeeOther(session.get_absolute_url())
     remember_props(response, sorted(ask.props))
     remember_owner(response, session.get_absolute_url(), session.code)
@@ -200,7 +201,7 @@ def _form_context(form, verdict, snapshot) -> dict:
         lambda: unlocks(snapshot, performer, allowance),
     )
     notes = guidelines()
-    everyday = [prop for prop in props() if prop.cost_rank == EVERYDAY]
+    everyday = [prop for prop in snapshot.props if prop.cost_rank == EVERYDAY]
     return {
         "everyday": everyday,
         "everyday_slugs": {prop.slug for prop in everyday},

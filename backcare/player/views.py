@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from backcare.catalogue.cache import rows_by_id
+from backcare.catalogue.cache import row
 from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.models import (
     Contraindication,
@@ -89,7 +89,7 @@ def _left_out(request: HtmxHttpRequest, session: CareSession) -> list[tuple[Regi
     local = verdict_for(remembered.flags, remembered.areas).local if remembered else ()
     found = []
     for region_id in through.order_by("region__order").values_list("region_id", flat=True):
-        region = rows_by_id(Region)[region_id]
+        region = row(Region, region_id)
         reasons = [c.keep_off_because for c, areas in local if region.slug in areas]
         reason = next((r for r in reasons if r), "you left it out in the safety questions")
         found.append((region, f"Keep off your {region.name.lower()} today — {reason}."))
@@ -106,9 +106,9 @@ def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
     if not 1 <= number <= len(steps):
         raise Http404("No such step in this session.")
     session, current = steps[0].session, steps[number - 1]
-    current.technique = rows_by_id(Technique)[current.technique_id]
-    current.muscle = rows_by_id(Muscle)[current.muscle_id]
-    current.region = rows_by_id(Region)[current.region_id]
+    current.technique = row(Technique, current.technique_id)
+    current.muscle = row(Muscle, current.muscle_id)
+    current.region = row(Region, current.region_id)
     lit_side = current.side if current.side in ("left", "right") else ""
     left_out = _left_out(request, session)
     context = {

@@ -21,10 +21,10 @@ def draw_diagram(diagram: Diagram, label: str = "", target: str = "") -> SafeStr
 
 
 @register.simple_tag
-def plan_steps(plan) -> SafeString:
-    """{% plan_steps plan %}: a composed plan's steps as the builder lists them, drawn once
-    per catalogue version for each plan."""
-    return _kept(("plan-steps", plan.steps), "planner/plan_steps.html", {"plan": plan})
+def plan_steps(plan, key: str) -> SafeString:
+    """{% plan_steps plan plan_key %}: a composed plan's steps as the builder lists them,
+    drawn once per catalogue version for each plan (`key`: the plan's own cache key)."""
+    return _kept(f"plan-steps:{key}", "planner/plan_steps.html", {"plan": plan})
 
 
 def _kept(key, template_name: str, context: dict) -> SafeString:
