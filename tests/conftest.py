@@ -32,12 +32,6 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture
-def live_catalogue(transactional_db):
-    """Browser tests run in transactions that are flushed: load the catalogue again."""
-    call_command("loaddata", "catalogue", verbosity=0)
-
-
-@pytest.fixture
 def production_server(tmp_path):
     """gunicorn (3 workers, DEBUG off) on its own SQLite database, prepared as `make serve`
     prepares one; its stdout.log and stderr.log are in `server.output`."""
@@ -62,11 +56,3 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
-    """Browser tests flush the database when they end, so they run after every test that
-    relies on the catalogue loaded once per session (pytest's own fixture-based reordering
-    can otherwise interleave them)."""
-    items.sort(key=lambda item: "live_server" in getattr(item, "fixturenames", ()))

@@ -4,6 +4,42 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
+
+@pytest.fixture(scope="session")
+def site(django_db_setup):
+    """The app, served to Chromium from a thread of this process (pytest-django's LiveServer).
+
+    It shares the test's in-memory SQLite connection, so each browser test runs inside a
+    transaction rolled back at its end (like any `db` test): the catalogue loaded once for the
+    session serves them all, with no flush and reload between tests. (The PostgreSQL pass
+    leaves the browser tests out: they don't depend on the database engine.)
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost")
+    if not server.thread.connections_override:
+        server.stop()
+        pytest.skip("browser tests share the in-memory SQLite test database")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live(site, db):
+    """The served app for one test, its changes rolled back when the test ends: the server's
+    request threads use this test's connection (the one inside the test's transaction). It
+    stays shared afterwards: a request still finishing as the test ends closes it too."""
+    from django.db import connections
+
+    connection = connections["default"]
+    if site.thread.connections_override["default"] is not connection:
+        connection.inc_thread_sharing()
+        site.thread.connections_override["default"] = connection
+    site._live_server_modified_settings.enable()
+    yield site
+    site._live_server_modified_settings.disable()
+
+
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 

@@ -26,11 +26,9 @@ def fill_of(page: Page, slug: str, side: str) -> str:
     )
 
 
-def test_clicking_a_muscle_opens_it_in_place_and_back_restores(
-    live_server, live_catalogue, page: Page, watched
-):
+def test_clicking_a_muscle_opens_it_in_place_and_back_restores(live, page: Page, watched):
     page.set_viewport_size(DESKTOP)
-    page.goto(live_server.url + "/muscles/")
+    page.goto(live.url + "/muscles/")
     expect(page.get_by_role("heading", name="Choose a muscle")).to_be_visible()
     page.evaluate("window.__sameDocument = true")  # survives only if no full reload happens
 
@@ -48,17 +46,15 @@ def test_clicking_a_muscle_opens_it_in_place_and_back_restores(
     assert watched.problems == []
 
 
-def test_opening_a_muscle_url_directly_shows_it_selected(
-    live_server, live_catalogue, page: Page, watched
-):
-    page.goto(live_server.url + "/muscles/piriformis/")
+def test_opening_a_muscle_url_directly_shows_it_selected(live, page: Page, watched):
+    page.goto(live.url + "/muscles/piriformis/")
     expect(page.get_by_role("heading", level=2, name="Piriformis")).to_be_visible()
     expect(muscle_shape(page, "piriformis")).to_have_class(re.compile(r"\bis-deep\b.*is-selected"))
     assert watched.problems == []
 
 
-def test_keyboard_tab_and_enter_open_a_muscle(live_server, live_catalogue, page: Page, watched):
-    page.goto(live_server.url + "/muscles/")
+def test_keyboard_tab_and_enter_open_a_muscle(live, page: Page, watched):
+    page.goto(live.url + "/muscles/")
     first = page.locator("svg.back-diagram a.muscle").first
     name = first.get_attribute("aria-label")
     for _ in range(40):
@@ -73,12 +69,10 @@ def test_keyboard_tab_and_enter_open_a_muscle(live_server, live_catalogue, page:
     assert watched.problems == []
 
 
-def test_hover_and_focus_light_both_sides_together(
-    live_server, live_catalogue, page: Page, watched
-):
+def test_hover_and_focus_light_both_sides_together(live, page: Page, watched):
     page.set_viewport_size(DESKTOP)
     page.emulate_media(reduced_motion="reduce")  # read colours after, not during, a fade
-    page.goto(live_server.url + "/muscles/")
+    page.goto(live.url + "/muscles/")
     resting = fill_of(page, "gluteus-medius", "right")
     right_side(page, "gluteus-medius").hover()
     lit = muscle_shape(page, "gluteus-medius").locator("use")
@@ -96,8 +90,8 @@ def test_hover_and_focus_light_both_sides_together(
     assert watched.problems == []
 
 
-def test_the_no_go_zones_are_labelled_on_the_picture(live_server, live_catalogue, page: Page):
-    page.goto(live_server.url + "/muscles/")
+def test_the_no_go_zones_are_labelled_on_the_picture(live, page: Page):
+    page.goto(live.url + "/muscles/")
     labels = page.locator("svg.back-diagram text").all_text_contents()
     joined = " ".join(labels).lower()
     assert "spine" in joined and "kidney" in joined
@@ -117,11 +111,9 @@ def test_the_no_go_zones_are_labelled_on_the_picture(live_server, live_catalogue
     ],
 )
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_pages_are_accessible_and_fit_the_screen(
-    live_server, live_catalogue, page: Page, watched, axe, path, viewport
-):
+def test_pages_are_accessible_and_fit_the_screen(live, page: Page, watched, axe, path, viewport):
     page.set_viewport_size(viewport)
-    page.goto(live_server.url + path)
+    page.goto(live.url + path)
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     assert_accessible(axe, page)
     assert watched.problems == []

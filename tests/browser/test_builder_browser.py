@@ -19,9 +19,9 @@ def answer_screen_clear(page: Page, base: str) -> None:
     expect(page).to_have_url(re.compile(r"/build/$"))
 
 
-def test_build_a_session_live_and_start_it(live_server, live_catalogue, page: Page, watched):
+def test_build_a_session_live_and_start_it(live, page: Page, watched):
     page.set_viewport_size(DESKTOP)
-    answer_screen_clear(page, live_server.url)
+    answer_screen_clear(page, live.url)
     page.evaluate("window.__sameDocument = true")
     preview = page.locator("#preview")
 
@@ -46,9 +46,9 @@ def test_build_a_session_live_and_start_it(live_server, live_catalogue, page: Pa
     assert watched.problems == []
 
 
-def test_tapping_the_small_diagram_ticks_an_area(live_server, live_catalogue, page: Page, watched):
+def test_tapping_the_small_diagram_ticks_an_area(live, page: Page, watched):
     page.set_viewport_size(DESKTOP)
-    answer_screen_clear(page, live_server.url)
+    answer_screen_clear(page, live.url)
     page.locator('.region-picker [data-muscle="gluteus-maximus"] use.side-right').click()
     expect(page.get_by_role("checkbox", name="Hips and glutes", exact=True)).to_be_checked()
     expect(page.locator("#preview")).to_contain_text("Start this session")
@@ -64,10 +64,8 @@ def open_group(page: Page, legend: str) -> None:
     group.get_by_text("Yes, one of these applies: show me").click()
 
 
-def test_a_red_flag_stops_everything_and_a_mistake_can_be_undone(
-    live_server, live_catalogue, page: Page, watched
-):
-    page.goto(live_server.url + "/build/screen/")
+def test_a_red_flag_stops_everything_and_a_mistake_can_be_undone(live, page: Page, watched):
+    page.goto(live.url + "/build/screen/")
     expect(page.get_by_label("Have you lost control of your bladder", exact=False)).to_be_hidden()
     open_group(page, "Warning signs")
     page.get_by_label("Have you lost control of your bladder", exact=False).check()
@@ -89,17 +87,17 @@ def test_a_red_flag_stops_everything_and_a_mistake_can_be_undone(
     assert watched.problems == []
 
 
-def test_red_flags_send_you_to_the_screen_until_answered(live_server, live_catalogue, page: Page):
-    page.goto(live_server.url + "/build/screen/")
+def test_red_flags_send_you_to_the_screen_until_answered(live, page: Page):
+    page.goto(live.url + "/build/screen/")
     open_group(page, "Warning signs")
     page.get_by_label("Have you lost control of your bladder", exact=False).check()
     page.get_by_role("button", name="Continue").click()
-    page.goto(live_server.url + "/build/")
+    page.goto(live.url + "/build/")
     expect(page).to_have_url(re.compile(r"/build/screen/$"))
 
 
-def test_a_local_problem_without_an_area_asks_where(live_server, live_catalogue, page: Page):
-    page.goto(live_server.url + "/build/screen/")
+def test_a_local_problem_without_an_area_asks_where(live, page: Page):
+    page.goto(live.url + "/build/screen/")
     open_group(page, "A problem in one area")
     where = page.get_by_text("Where is it? We'll leave that area out.")
     expect(where).to_be_hidden()  # asked only once an area problem is ticked
@@ -110,14 +108,12 @@ def test_a_local_problem_without_an_area_asks_where(live_server, live_catalogue,
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_screen_builder_and_overview_are_accessible(
-    live_server, live_catalogue, page: Page, watched, axe, viewport
-):
+def test_screen_builder_and_overview_are_accessible(live, page: Page, watched, axe, viewport):
     page.set_viewport_size(viewport)
-    page.goto(live_server.url + "/build/screen/")
+    page.goto(live.url + "/build/screen/")
     assert_accessible(axe, page)
     page.get_by_role("button", name="Continue").click()
-    page.goto(live_server.url + "/build/?region=upper-back&region=hips-glutes&prop=tennis-ball")
+    page.goto(live.url + "/build/?region=upper-back&region=hips-glutes&prop=tennis-ball")
     expect(page.locator("#preview")).to_contain_text("Start this session")
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     assert_accessible(axe, page)
@@ -127,11 +123,9 @@ def test_screen_builder_and_overview_are_accessible(
     assert watched.problems == []
 
 
-def test_on_a_phone_the_areas_sides_and_usual_length_read_right(
-    live_server, live_catalogue, page: Page, watched, axe
-):
+def test_on_a_phone_the_areas_sides_and_usual_length_read_right(live, page: Page, watched, axe):
     page.set_viewport_size(PHONE)
-    answer_screen_clear(page, live_server.url)
+    answer_screen_clear(page, live.url)
     preview = page.locator("#preview")
     lower_back = page.get_by_role("checkbox", name="Lower back", exact=True)
     lower_back.scroll_into_view_if_needed()

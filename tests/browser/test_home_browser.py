@@ -9,11 +9,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_home_loads_htmx_and_fits_the_screen(
-    live_server, live_catalogue, page: Page, watched, viewport
-):
+def test_home_loads_htmx_and_fits_the_screen(live, page: Page, watched, viewport):
     page.set_viewport_size(viewport)
-    page.goto(live_server.url + "/")
+    page.goto(live.url + "/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("back-care session")
     expect(page.get_by_role("link", name="Build my session")).to_be_visible()
     # htmx loaded from our own static files, under the strict CSP.
@@ -23,8 +21,8 @@ def test_home_loads_htmx_and_fits_the_screen(
     assert watched.problems == []
 
 
-def test_skip_link_moves_focus_to_the_content(live_server, live_catalogue, page: Page, watched):
-    page.goto(live_server.url + "/")
+def test_skip_link_moves_focus_to_the_content(live, page: Page, watched):
+    page.goto(live.url + "/")
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to content")
     expect(skip).to_be_focused()

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def session(live_catalogue):
+def session(db):
     return care_session("self", ["upper-back", "mid-back"], ["tennis-ball", "wall"], 5)
 
 
@@ -36,10 +36,10 @@ def fast_clock(page: Page, speed: int) -> None:
     page.add_init_script(f"window.__backcareTimerSpeed = {speed};")
 
 
-def test_start_then_move_with_buttons_and_keys(live_server, session, page: Page, watched):
+def test_start_then_move_with_buttons_and_keys(live, session, page: Page, watched):
     page.set_viewport_size(PHONE)
-    own_in_browser(page, live_server.url, session)
-    page.goto(f"{live_server.url}/s/{session.code}/")
+    own_in_browser(page, live.url, session)
+    page.goto(f"{live.url}/s/{session.code}/")
     page.get_by_role("radio", name="4", exact=True).check()  # pain before: 4
     page.get_by_role("button", name="Start the session").click()
     expect(page).to_have_url(re.compile(r"/step/1/$"))
@@ -70,9 +70,9 @@ def test_start_then_move_with_buttons_and_keys(live_server, session, page: Page,
     assert watched.problems == []
 
 
-def test_the_countdown_runs_and_pause_stops_it(live_server, session, page: Page, watched):
+def test_the_countdown_runs_and_pause_stops_it(live, session, page: Page, watched):
     fast_clock(page, 10)
-    page.goto(f"{live_server.url}/s/{session.code}/step/1/")
+    page.goto(f"{live.url}/s/{session.code}/step/1/")
     start = session.steps.get(number=1).seconds
     wait_until_below(page, start)
 
@@ -88,43 +88,41 @@ def test_the_countdown_runs_and_pause_stops_it(live_server, session, page: Page,
     assert watched.problems == []
 
 
-def test_auto_advance_moves_on_when_the_time_is_up(live_server, session, page: Page, watched):
+def test_auto_advance_moves_on_when_the_time_is_up(live, session, page: Page, watched):
     fast_clock(page, 20)
-    page.goto(f"{live_server.url}/s/{session.code}/step/1/")
+    page.goto(f"{live.url}/s/{session.code}/step/1/")
     page.get_by_label("Move on by itself when the time is up").check()
     expect(page).to_have_url(re.compile(r"/step/2/$"), timeout=15_000)
     expect(page.get_by_role("checkbox", name="Move on by itself")).to_be_checked()  # remembered
     assert watched.problems == []
 
 
-def test_without_auto_advance_the_step_waits(live_server, session, page: Page, watched):
+def test_without_auto_advance_the_step_waits(live, session, page: Page, watched):
     fast_clock(page, 200)
-    page.goto(f"{live_server.url}/s/{session.code}/step/1/")
+    page.goto(f"{live.url}/s/{session.code}/step/1/")
     expect(page.locator("[data-timer-state]")).to_have_text("Time's up for this step")
     expect(page.locator("[data-timer-clock]")).to_have_text("0:00")
     expect(page).to_have_url(re.compile(r"/step/1/$"))
     assert watched.problems == []
 
 
-def test_stop_button_and_escape_lead_to_the_stop_page(live_server, session, page: Page, watched):
-    page.goto(f"{live_server.url}/s/{session.code}/step/2/")
+def test_stop_button_and_escape_lead_to_the_stop_page(live, session, page: Page, watched):
+    page.goto(f"{live.url}/s/{session.code}/step/2/")
     stop = page.get_by_role("link", name="Stop — this hurts")
     expect(stop).to_be_in_viewport()
     stop.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Stop, and let your back rest")
-    page.goto(f"{live_server.url}/s/{session.code}/step/1/")
+    page.goto(f"{live.url}/s/{session.code}/step/1/")
     page.keyboard.press("Escape")
     expect(page).to_have_url(re.compile(r"/stop/$"))
     assert watched.problems == []
 
 
-def test_finishing_saves_the_rating_and_shows_the_change(
-    live_server, page: Page, watched, live_catalogue
-):
+def test_finishing_saves_the_rating_and_shows_the_change(live, page: Page, watched):
     session = care_session("partner", ["lower-back"], [], 5)
     CareSession.objects.filter(pk=session.pk).update(pain_before=6)
-    own_in_browser(page, live_server.url, session)
-    page.goto(f"{live_server.url}/s/{session.code}/step/{session.steps.count()}/")
+    own_in_browser(page, live.url, session)
+    page.goto(f"{live.url}/s/{session.code}/step/{session.steps.count()}/")
     page.get_by_role("link", name="Finish ▶").click()
     page.get_by_role("button", name="Save my rating").click()
     expect(page.get_by_role("alert")).to_contain_text("Choose a number from 0")
@@ -138,13 +136,13 @@ def test_finishing_saves_the_rating_and_shows_the_change(
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_player_pages_are_accessible(live_server, session, page: Page, watched, axe, viewport):
+def test_player_pages_are_accessible(live, session, page: Page, watched, axe, viewport):
     page.set_viewport_size(viewport)
     for path in ["", "step/1/", "stop/", "done/"]:
-        page.goto(f"{live_server.url}/s/{session.code}/{path}")
+        page.goto(f"{live.url}/s/{session.code}/{path}")
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         assert_accessible(axe, page)
-    page.goto(f"{live_server.url}/s/{session.code}/step/1/")
+    page.goto(f"{live.url}/s/{session.code}/step/1/")
     expect(page.get_by_role("link", name="Stop — this hurts")).to_be_in_viewport()
     expect(page.get_by_role("link", name="Next ▶")).to_be_in_viewport()
     assert watched.problems == []

@@ -25,10 +25,10 @@ def _screenshot(page: Page, name: str) -> None:
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_a_wound_on_the_lower_back_is_kept_off_on_every_step(
-    live_server, live_catalogue, page: Page, watched, axe, viewport
+    live, page: Page, watched, axe, viewport
 ):
     page.set_viewport_size(viewport)
-    page.goto(live_server.url + "/build/screen/")
+    page.goto(live.url + "/build/screen/")
     page.locator("fieldset.question-group", has_text="A problem in one area").get_by_text(
         "Yes, one of these applies: show me"
     ).click()
@@ -38,7 +38,7 @@ def test_a_wound_on_the_lower_back_is_kept_off_on_every_step(
     expect(page).to_have_url(re.compile(r"/build/"))
 
     page.goto(
-        live_server.url + "/build/?performer=partner&region=upper-back&region=lower-back"
+        live.url + "/build/?performer=partner&region=upper-back&region=lower-back"
         "&region=hips-glutes&minutes=15"
     )
     preview = page.locator("#preview")
