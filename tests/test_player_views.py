@@ -96,6 +96,27 @@ def test_the_stop_page_says_what_to_do_now(client, session):
     assert f'href="/s/{session.code}/"' in html
 
 
+def test_stopping_at_a_step_offers_to_resume_there_or_end(client, session):
+    step = client.get(f"/s/{session.code}/step/2/").content.decode()
+    assert f'href="/s/{session.code}/stop/?step=2"' in step
+    html = client.get(f"/s/{session.code}/stop/?step=2").content.decode()
+    assert f'href="/s/{session.code}/step/2/">Resume at step 2</a>' in html
+    assert f'href="/s/{session.code}/done/">End the session</a>' in html
+
+
+@pytest.mark.parametrize("step", ["", "0", "999", "two", "-1", "2.0"])
+def test_a_stop_without_a_real_step_offers_no_resume(client, session, step):
+    response = client.get(f"/s/{session.code}/stop/", {"step": step})
+    assert response.status_code == 200
+    assert "Resume at step" not in response.content.decode()
+
+
+def test_the_overview_opens_each_step(client, session):
+    html = client.get(f"/s/{session.code}/").content.decode()
+    for number in range(1, session.steps.count() + 1):
+        assert f'href="/s/{session.code}/step/{number}/"' in html
+
+
 def test_done_saves_the_rating_and_shows_the_change(client, session):
     client.post(f"/s/{session.code}/", {"pain": "7"})
     response = client.post(f"/s/{session.code}/done/", {"pain": "3"})

@@ -1,6 +1,6 @@
 """Following a saved session: its overview, each step, stopping, and finishing with a rating."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from backcare.web import HtmxHttpRequest, SeeOther, page_or_fragment, refuse
 
 
 def _session(code: str) -> CareSession:
-    steps = CareStep.objects.select_related("technique__family", "muscle", "region")
+    steps = CareStep.objects.select_related("muscle", "region")
     return get_object_or_404(
         CareSession.objects.prefetch_related(
             Prefetch("steps", queryset=steps), "props", "left_out"
@@ -137,10 +137,18 @@ def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
 
 @require_safe
 def stop(request: HtmxHttpRequest, code: str) -> HttpResponse:
-    session = get_object_or_404(CareSession, code=code)
+    """What to do now; and, when the person stopped at a step (?step=N), the way back to it."""
+    session = get_object_or_404(CareSession.objects.annotate(step_count=Count("steps")), code=code)
+    at = request.GET.get("step", "")
+    resume_at = int(at) if at.isdigit() and 1 <= int(at) <= session.step_count else None
     signals = StopSignal.objects.exclude(action=StopSignal.Action.CARRY_ON)
     red_flags = Contraindication.objects.by_effect(Contraindication.Effect.REFER_URGENTLY)
-    context = {"session": session, "signals": signals, "red_flags": red_flags}
+    context = {
+        "session": session,
+        "signals": signals,
+        "red_flags": red_flags,
+        "resume_at": resume_at,
+    }
     return render(request, "player/stop.html", context)
 
 

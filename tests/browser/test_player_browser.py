@@ -114,7 +114,23 @@ def test_stop_button_and_escape_lead_to_the_stop_page(live, session, page: Page,
     expect(page.get_by_role("heading", level=1)).to_have_text("Stop, and let your back rest")
     page.goto(f"{live.url}/s/{session.code}/step/1/")
     page.keyboard.press("Escape")
-    expect(page).to_have_url(re.compile(r"/stop/$"))
+    expect(page).to_have_url(re.compile(r"/stop/\?step=1$"))
+    assert watched.problems == []
+
+
+def test_stop_then_resume_at_the_same_step(live, session, page: Page, watched):
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live.url}/s/{session.code}/step/1/")
+    page.get_by_role("link", name="Next ▶").click()  # an htmx swap to step 2
+    expect(page).to_have_url(re.compile(r"/step/2/$"))
+    page.get_by_role("link", name="Stop — this hurts").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Stop, and let your back rest")
+    page.get_by_role("link", name="Resume at step 2").click()
+    expect(page).to_have_url(re.compile(r"/step/2/$"))
+    expect(page.get_by_text(re.compile(r"^Step 2 of \d+$"))).to_be_visible()
+    page.get_by_role("link", name="Stop — this hurts").click()
+    page.get_by_role("link", name="End the session").click()
+    expect(page).to_have_url(re.compile(r"/done/$"))
     assert watched.problems == []
 
 
@@ -138,7 +154,7 @@ def test_finishing_saves_the_rating_and_shows_the_change(live, page: Page, watch
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_player_pages_are_accessible(live, session, page: Page, watched, axe, viewport):
     page.set_viewport_size(viewport)
-    for path in ["", "step/1/", "stop/", "done/"]:
+    for path in ["", "step/1/", "stop/?step=1", "done/"]:
         page.goto(f"{live.url}/s/{session.code}/{path}")
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         assert_accessible(axe, page)
