@@ -170,7 +170,7 @@ STEP_CARD = re.compile(
 
 
 def _items(page: str, list_class: str) -> list[str]:
-    found = re.search(rf'<(?:ol|ul) class="{list_class}">(.*?)</(?:ol|ul)>', page, re.S)
+    found = re.search(rf'<(?:ol|ul) class="{list_class}"[^>]*>(.*?)</(?:ol|ul)>', page, re.S)
     if not found:
         return []
     return [_text(item) for item in re.findall(r"<li[^>]*>(.*?)</li>", found.group(1), re.S)]

@@ -1,5 +1,7 @@
 """Following a saved session: its overview, each step, stopping, and finishing with a rating."""
 
+import json
+
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -65,7 +67,12 @@ def overview(request: HtmxHttpRequest, code: str) -> HttpResponse:
                 return refusal
             session.pain_before = form.cleaned_data["pain"]
             session.save(update_fields=["pain_before"])
-        return SeeOther(reverse("player:step", args=[code, 1]))
+        first = reverse("player:step", args=[code, 1])
+        if request.htmx:  # step 1 swapped into this page: the tap that started it unlocks sound
+            return HttpResponse(
+                headers={"HX-Location": json.dumps({"path": first, "target": "body"})}
+            )
+        return SeeOther(first)
     context = {
         "session": session,
         "form": form,
@@ -97,7 +104,7 @@ def _left_out(request: HtmxHttpRequest, session: CareSession) -> list[tuple[Regi
 
 
 @require_safe
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-Target")
 def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
     # One query (the steps, each with its session); the catalogue rows come from the cache.
     steps = list(CareStep.objects.filter(session__code=code).select_related("session"))
@@ -111,6 +118,8 @@ def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
     current.region = row(Region, current.region_id)
     lit_side = current.side if current.side in ("left", "right") else ""
     left_out = _left_out(request, session)
+    before = steps[number - 2] if number > 1 else None
+    after = steps[number] if number < len(steps) else None
     context = {
         "session": session,
         "step": current,
@@ -118,9 +127,18 @@ def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
         "count": len(steps),
         "keep_off_today": [line for _, line in left_out],
         "seconds_left": sum(s.seconds for s in steps[number - 1 :]),
+        "seconds_after": sum(s.seconds for s in steps[number:]),
         "percent": round(100 * (number - 1) / len(steps)),
         "previous": number - 1 if number > 1 else None,
         "next": number + 1 if number < len(steps) else None,
+        "next_step": after,
+        # The same technique on the other side comes next: the cue is "switch sides".
+        "switch_to": after.side
+        if after and after.technique_id == current.technique_id and after.side != current.side
+        else "",
+        # A new place (the wall, the floor) takes longer to get into.
+        "moves": before is None
+        or row(Technique, before.technique_id).setting != current.technique.setting,
         "diagram": back_diagram(
             selected=[current.muscle.slug],
             side=lit_side,
@@ -131,7 +149,11 @@ def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
             kept_off=tuple(region for region, _ in left_out),
         ),
     }
-    template = page_or_fragment(request, "player/step.html", "player")
+    # The fragment for the player's own swaps (hx-target="#player"); the whole page otherwise,
+    # also when the overview's Start swaps step 1 into the page.
+    template = "player/step.html"
+    if request.htmx and request.htmx.target == "player":
+        template = page_or_fragment(request, template, "player")
     return render(request, template, context)
 
 

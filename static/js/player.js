@@ -1,24 +1,48 @@
-// Backcare's step player: countdown, pause, keys, auto-advance, end-of-step cue, wake lock.
-// CSP-safe (a static file, no inline handlers). Without it the player still works as links.
+// Backcare's step player. A static file (the CSP allows no inline script); without it the
+// player still works as plain links.
+//
+// Each step waits until the person is ready: "Start timer", or in hands-free mode a get-ready
+// count-in (longer when the place changes). The countdown runs on the real clock, so a locked
+// screen doesn't stop it: when the page comes back it catches up. Hands-free speaks the step,
+// each instruction line as its turn comes, "halfway", "ten seconds left", "switch sides" or
+// "next: …", then moves on by itself; where the browser can't speak, tones and a buzz mark
+// the same moments. Sound and speech are unlocked by the tap that starts the session.
 (function () {
   "use strict";
 
-  // Tests may speed the clock up (window.__backcareTimerSpeed = 20) instead of waiting minutes.
-  var SPEED = Number(window.__backcareTimerSpeed) || 1;
-  var AUTO_KEY = "backcare.autoAdvance";
-  var TICK_MS = 200;
+  var HANDS_FREE = "backcare.handsFree";
+  var VOICE = "backcare.voice";
+  var RATE = "backcare.rate";
+  var TICK_MS = 250;
+  var READY_SECONDS = 5;
+  var MOVE_SECONDS = 10; // a new place: the wall, the floor, the roller
 
   var state = null;
   var wakeLock = null;
   var audio = null;
+  var tapped = false; // a tap on this page: sound may play and the session may run on its own
 
   function $(selector, root) { return (root || document).querySelector(selector); }
+  function $$(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
+  function stored(key) { try { return window.localStorage.getItem(key); } catch (e) { return null; } }
+  function store(key, value) { try { window.localStorage.setItem(key, value); } catch (e) { /* private mode */ } }
+
+  function handsFree() { return stored(HANDS_FREE) === "1"; }
 
   function clock(seconds) {
     var s = Math.max(0, Math.ceil(seconds));
     var minutes = Math.floor(s / 60);
     var rest = s % 60;
     return minutes + ":" + (rest < 10 ? "0" : "") + rest;
+  }
+
+  // "10 min", "9:30", "45 s": as the server writes durations.
+  function duration(seconds) {
+    var s = Math.max(0, Math.ceil(seconds));
+    if (s < 60) return s + " s";
+    var minutes = Math.floor(s / 60);
+    var rest = s % 60;
+    return rest === 0 ? minutes + " min" : minutes + ":" + (rest < 10 ? "0" : "") + rest;
   }
 
   function announce(text) {
@@ -29,22 +53,37 @@
     }
   }
 
-  // ---- Screen wake lock: keep the phone awake while a step is running. ----
-  function keepAwake(on) {
-    if (!("wakeLock" in navigator)) return;
-    if (on && !wakeLock) {
-      navigator.wakeLock.request("screen").then(function (lock) {
-        wakeLock = lock;
-        lock.addEventListener("release", function () { wakeLock = null; });
-      }).catch(function () { /* not allowed here (e.g. low battery): carry on */ });
-    } else if (!on && wakeLock) {
-      wakeLock.release().catch(function () {});
-      wakeLock = null;
+  // ---- Speech, with tones where the browser has none ----
+  function speechAvailable() {
+    return "speechSynthesis" in window && typeof window.SpeechSynthesisUtterance === "function";
+  }
+
+  function voices() {
+    return speechAvailable() ? window.speechSynthesis.getVoices() : [];
+  }
+
+  function say(text) {
+    announce(text);
+    if (!handsFree() || !tapped) return;
+    if (speechAvailable()) {
+      var utterance = new window.SpeechSynthesisUtterance(text);
+      var wanted = stored(VOICE);
+      var voice = voices().filter(function (v) { return v.name === wanted; })[0];
+      if (voice) utterance.voice = voice;
+      utterance.rate = Number(stored(RATE)) || 1;
+      utterance.lang = (voice && voice.lang) || document.documentElement.lang || "en-GB";
+      window.speechSynthesis.speak(utterance);
+    } else {
+      chime(440);
     }
   }
 
-  // ---- A gentle cue at the end of a step, where the browser allows it. ----
+  function quiet() {
+    if (speechAvailable()) window.speechSynthesis.cancel();
+  }
+
   function unlockAudio() {
+    tapped = true;
     if (audio || !(window.AudioContext || window.webkitAudioContext)) return;
     try {
       audio = new (window.AudioContext || window.webkitAudioContext)();
@@ -53,18 +92,17 @@
     }
   }
 
-  function chime() {
-    // Browsers only allow vibration after the person has tapped the page.
-    var touched = !navigator.userActivation || navigator.userActivation.hasBeenActive;
-    if (navigator.vibrate && touched) {
+  function chime(pitch) {
+    if (navigator.vibrate && tapped) {
       try { navigator.vibrate([120, 80, 120]); } catch (e) { /* ignored */ }
     }
-    if (!audio || audio.state !== "running") return;
+    if (!audio) return;
+    if (audio.state === "suspended") audio.resume();
     var now = audio.currentTime;
     var tone = audio.createOscillator();
     var gain = audio.createGain();
     tone.type = "sine";
-    tone.frequency.value = 660;
+    tone.frequency.value = pitch || 660;
     gain.gain.setValueAtTime(0.0001, now);
     gain.gain.exponentialRampToValueAtTime(0.2, now + 0.03);
     gain.gain.exponentialRampToValueAtTime(0.0001, now + 0.6);
@@ -73,7 +111,21 @@
     tone.stop(now + 0.65);
   }
 
-  // ---- The countdown ----
+  // ---- Screen wake lock: keep the phone awake while a step runs ----
+  function keepAwake(on) {
+    if (!("wakeLock" in navigator)) return;
+    if (on && !wakeLock) {
+      navigator.wakeLock.request("screen").then(function (lock) {
+        wakeLock = lock;
+        lock.addEventListener("release", function () { wakeLock = null; });
+      }).catch(function () { /* not allowed here (low battery, hidden page): carry on */ });
+    } else if (!on && wakeLock) {
+      wakeLock.release().catch(function () {});
+      wakeLock = null;
+    }
+  }
+
+  // ---- Drawing the step's time, lines and the session's time left ----
   function render() {
     var left = Math.max(0, state.remaining);
     var clockEl = $("[data-timer-clock]", state.timer);
@@ -81,6 +133,36 @@
     clockEl.setAttribute("datetime", "PT" + Math.ceil(left) + "S");
     var arc = $("[data-timer-arc]", state.timer);
     if (arc) arc.setAttribute("stroke-dashoffset", String(Math.round(1000 * (1 - left / state.total))));
+    var sessionLeft = $("[data-session-left]");
+    if (sessionLeft) {
+      var all = state.after + left;
+      sessionLeft.textContent = duration(all);
+      sessionLeft.setAttribute("datetime", "PT" + Math.ceil(all) + "S");
+    }
+    var progress = $("[data-session-progress]");
+    if (progress) progress.value = state.number - 1 + (state.total ? 1 - left / state.total : 1);
+    showLine();
+  }
+
+  function showLine() {
+    if (!state.lines.length) return;
+    var started = state.phase === "running" || state.phase === "paused" || state.phase === "done";
+    var index = started
+      ? Math.min(state.lines.length - 1, Math.floor((1 - state.remaining / state.total) * state.lines.length))
+      : -1;
+    if (index === state.line) return;
+    state.line = index;
+    state.lines.forEach(function (li, i) {
+      li.classList.toggle("is-current", i === index);
+      if (i === index) li.setAttribute("aria-current", "step");
+      else li.removeAttribute("aria-current");
+    });
+    var now = $("[data-now-line]");
+    if (now && index >= 0) {
+      now.hidden = false;
+      now.textContent = state.lines[index].textContent;
+      if (index > 0) say(state.lines[index].textContent);
+    }
   }
 
   function setLabel(text) {
@@ -88,63 +170,114 @@
     if (label) label.textContent = text;
   }
 
-  function setPauseButton() {
+  function setButton() {
     var button = $("[data-player-pause]");
     if (!button) return;
-    var paused = !state.running && !state.finished;
-    button.setAttribute("aria-pressed", paused ? "true" : "false");
-    button.textContent = paused ? "▶ Resume" : "❚❚ Pause";
-    button.disabled = state.finished;
+    button.hidden = false;
+    var labels = {
+      ready: "▶ Start timer",
+      counting: "▶ Start now",
+      running: "❚❚ Pause",
+      paused: "▶ Resume",
+      done: "▶ Start again"
+    };
+    button.textContent = labels[state.phase];
+    button.setAttribute("aria-pressed", state.phase === "paused" ? "true" : "false");
   }
 
+  // ---- The step's life: ready → (count-in) → running ⇄ paused → done ----
+  function now() { return Date.now(); }
+
   function tick() {
-    var now = Date.now();
-    state.remaining -= ((now - state.last) / 1000) * SPEED;
-    state.last = now;
+    if (!state) return;
+    var t = now();
+    if (state.phase === "counting") {
+      var wait = (state.goAt - t) / 1000;
+      if (wait <= 0) return run();
+      setLabel("Get ready… " + Math.ceil(wait));
+      return;
+    }
+    if (state.phase !== "running") return;
+    state.remaining = state.total - ((t - state.startedAt) / 1000 - state.pausedFor);
+    cues();
     render();
     if (state.remaining <= 0) finish();
   }
 
-  function run() {
-    if (!state || state.finished || state.running) return;
-    state.running = true;
-    state.last = Date.now();
-    state.interval = window.setInterval(tick, TICK_MS);
-    state.timer.classList.remove("is-paused");
-    setLabel("");
-    setPauseButton();
-    keepAwake(true);
+  function cues() {
+    var elapsed = state.total - state.remaining;
+    if (!state.said.half && state.total >= 40 && elapsed >= state.total / 2 && state.remaining > 12) {
+      state.said.half = true;
+      say("Halfway.");
+    }
+    if (!state.said.ten && state.total >= 30 && state.remaining <= 10 && state.remaining > 0) {
+      state.said.ten = true;
+      say("Ten seconds left.");
+    }
   }
 
-  function pause(reason) {
-    if (!state || !state.running) return;
+  function countIn() {
+    var seconds = state.moves ? MOVE_SECONDS : READY_SECONDS;
+    state.phase = "counting";
+    state.goAt = now() + seconds * 1000;
+    setButton();
+    setLabel("Get ready… " + seconds);
+    var ready = $("[data-say-ready]");
+    say(state.announce + ". " + (ready ? ready.textContent : ""));
+  }
+
+  function run() {
+    if (!state || state.phase === "running" || state.phase === "done") return;
+    var t = now();
+    if (state.phase === "paused") state.pausedFor += (t - state.pausedAt) / 1000;
+    else {
+      state.startedAt = t;
+      state.pausedFor = 0;
+      if (state.phase === "ready") say(state.announce);
+      var first = state.lines[0];
+      if (first) say(first.textContent);
+    }
+    state.phase = "running";
+    state.timer.classList.remove("is-paused");
+    setLabel("");
+    setButton();
+    keepAwake(true);
     tick();
-    state.running = false;
-    window.clearInterval(state.interval);
+  }
+
+  function pause() {
+    if (!state || state.phase !== "running") return;
+    tick();
+    state.phase = "paused";
+    state.pausedAt = now();
     state.timer.classList.add("is-paused");
-    if (!state.finished) setLabel(reason || "Paused");
-    setPauseButton();
+    setLabel("Paused");
+    setButton();
     keepAwake(false);
+    quiet();
   }
 
   function finish() {
     state.remaining = 0;
-    state.running = false;
-    state.finished = true;
-    window.clearInterval(state.interval);
+    state.phase = "done";
     render();
     state.timer.classList.add("is-finished");
     setLabel("Time's up for this step");
-    setPauseButton();
-    keepAwake(false);
+    setButton();
     chime();
     var next = $("[data-player-next]");
-    var auto = $("[data-auto-advance]");
-    if (auto && auto.checked && next) {
-      announce("Time's up. Moving on.");
-      state.advance = window.setTimeout(function () { next.click(); }, 1200);
+    var switchTo = state.article.getAttribute("data-switch-to");
+    var nextTitle = state.article.getAttribute("data-next-title");
+    var cue = switchTo
+      ? "Switch to your " + switchTo + " side."
+      : nextTitle ? "Next: " + nextTitle + "." : "That was the last step. Well done.";
+    if (handsFree() && tapped && next) {
+      say("Time's up. " + cue);
+      state.advance = window.setTimeout(function () { next.click(); }, 2500);
     } else {
-      announce("Time's up for this step. Press Next when you're ready.");
+      keepAwake(false);
+      say("Time's up. " + cue);
+      announce("Time's up for this step. " + cue + " Press Next when you're ready.");
     }
   }
 
@@ -159,34 +292,92 @@
     teardown();
     var timer = $("[data-timer]");
     if (!timer) return;
+    var article = $("#player");
     var total = Number(timer.getAttribute("data-seconds")) || 0;
-    state = { timer: timer, total: total, remaining: total, running: false, finished: false };
-    var button = $("[data-player-pause]");
-    if (button) button.hidden = false;
-    var options = $("[data-player-options]");
-    if (options) options.hidden = false;
-    var auto = $("[data-auto-advance]");
-    if (auto) auto.checked = window.localStorage.getItem(AUTO_KEY) === "1";
     var said = $("[data-announce]");
-    if (said) announce(said.textContent);
+    state = {
+      article: article,
+      timer: timer,
+      total: total,
+      remaining: total,
+      number: Number(article.getAttribute("data-step")) || 1,
+      after: Number(article.getAttribute("data-after")) || 0,
+      moves: article.getAttribute("data-moves") === "1",
+      lines: $$("[data-lines] li", article),
+      line: null,
+      announce: said ? said.textContent : "",
+      phase: "ready",
+      said: {},
+      interval: window.setInterval(tick, TICK_MS)
+    };
+    showSettings();
+    setButton();
     render();
-    if (document.visibilityState === "visible") run();
-    else pause("Paused while the page was hidden");
+    if (handsFree() && tapped) countIn();
+    else {
+      setLabel(duration(total) + " for this step");
+      announce(state.announce + ". Press Start when you're in position.");
+    }
   }
+
+  // ---- Hands-free settings: the choice, the voice and its speed, kept on this device ----
+  function showSettings() {
+    $$("[data-hands-free-settings]").forEach(function (box) { box.hidden = false; });
+    $$("[data-player-options]").forEach(function (box) { box.hidden = false; });
+    $$("[data-hands-free]").forEach(function (box) { box.checked = handsFree(); });
+    var speaks = speechAvailable();
+    $$("[data-no-speech]").forEach(function (note) { note.hidden = speaks; });
+    $$("[data-voice-settings]").forEach(function (row) { row.hidden = !speaks || !handsFree(); });
+    fillVoices();
+    $$("[data-rate]").forEach(function (select) { select.value = stored(RATE) || "1"; });
+  }
+
+  function fillVoices() {
+    var list = voices();
+    $$("[data-voice]").forEach(function (select) {
+      if (select.options.length === list.length + 1) return;
+      select.textContent = "";
+      var automatic = document.createElement("option");
+      automatic.value = "";
+      automatic.textContent = "The browser's own";
+      select.appendChild(automatic);
+      list.forEach(function (voice) {
+        var option = document.createElement("option");
+        option.value = voice.name;
+        option.textContent = voice.name + " (" + voice.lang + ")";
+        select.appendChild(option);
+      });
+      select.value = stored(VOICE) || "";
+    });
+  }
+
+  if (speechAvailable() && "onvoiceschanged" in window.speechSynthesis) {
+    window.speechSynthesis.addEventListener("voiceschanged", fillVoices);
+  }
+
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.matches("[data-hands-free]")) {
+      store(HANDS_FREE, target.checked ? "1" : "0");
+      showSettings();
+      if (state && target.checked && state.phase === "ready" && tapped) countIn();
+    } else if (target.matches("[data-voice]")) {
+      store(VOICE, target.value);
+    } else if (target.matches("[data-rate]")) {
+      store(RATE, target.value);
+    }
+  });
 
   // ---- Controls ----
   document.addEventListener("click", function (event) {
     unlockAudio();
-    if (event.target.closest("[data-player-pause]")) {
-      if (state && state.running) pause();
-      else run();
+    if (event.target.closest("[data-start-session] [type=submit]") && handsFree()) {
+      say("Starting your session."); // speaks within the tap: the browser allows sound from now on
     }
-  });
-
-  document.addEventListener("change", function (event) {
-    if (event.target.matches("[data-auto-advance]")) {
-      window.localStorage.setItem(AUTO_KEY, event.target.checked ? "1" : "0");
-    }
+    if (!state || !event.target.closest("[data-player-pause]")) return;
+    if (state.phase === "running") pause();
+    else if (state.phase === "done") { state.phase = "ready"; state.remaining = state.total; state.said = {}; state.timer.classList.remove("is-finished"); run(); }
+    else run();
   });
 
   document.addEventListener("keydown", function (event) {
@@ -197,7 +388,7 @@
     if (event.key === " " || event.key === "Spacebar") {
       if (target.closest("button, a") || !state) return; // Space already works that control
       event.preventDefault();
-      if (state.running) pause();
+      if (state.phase === "running") pause();
       else run();
     } else if (event.key === "ArrowRight") {
       var next = $("[data-player-next]");
@@ -211,22 +402,33 @@
     }
   });
 
-  // Hidden page: pause, and let the person resume when they're back.
+  // A locked screen or another app: the time runs on (it is read from the clock), and when the
+  // page comes back it catches up at once, and asks for the wake lock again.
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden") pause("Paused while the page was hidden");
-    else if (state && state.running) keepAwake(true);
+    if (!state || document.visibilityState !== "visible") return;
+    tick();
+    if (state && state.phase === "running") keepAwake(true);
   });
 
-  // htmx swapped in another step (or restored one from history): start its timer.
+  // htmx swapped in another step (or the overview's Start swapped in step 1): start it.
   document.addEventListener("htmx:afterSettle", function () {
     var timer = $("[data-timer]");
     if (timer && (!state || state.timer !== timer)) init();
+    else if (!timer) showSettings();
   });
   document.addEventListener("htmx:historyRestore", init);
   document.addEventListener("htmx:beforeRequest", function (event) {
-    if (event.detail.elt && event.detail.elt.closest("#player")) teardown();
+    if (event.detail.elt && event.detail.elt.closest("#player")) {
+      teardown();
+      quiet();
+    }
   });
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  function start() {
+    if ($("[data-timer]")) init();
+    else showSettings();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();

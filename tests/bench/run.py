@@ -55,6 +55,7 @@ from tests.factories import care_session, grow_catalogue  # noqa: E402
 from tests.serving import Browser, Server, free_port, production_env  # noqa: E402
 
 HX = {"HTTP_HX_REQUEST": "true"}
+PLAYER_HX = HX | {"HTTP_HX_TARGET": "player"}  # the player's own swaps get its fragment
 RUNS, WARM = 200, 20
 PREVIEWS = {
     "preview: alone, mid back, ball + wall": "performer=self&region=mid-back&prop=tennis-ball"
@@ -100,7 +101,7 @@ def pages(client: Client, code: str) -> dict:
         "/muscles/": lambda: client.get("/muscles/"),
         "a muscle": lambda: client.get("/muscles/rhomboids/"),
         "POST /build/": lambda: client.post("/build/", save, content_type=form),
-        "player step (htmx)": lambda: client.get(f"/s/{code}/step/2/", **HX),
+        "player step (htmx)": lambda: client.get(f"/s/{code}/step/2/", **PLAYER_HX),
     }
     for name, query in PREVIEWS.items():
         found[name] = lambda q=query: client.get("/build/?" + q, **HX)
@@ -176,7 +177,10 @@ def http_throughput(backend: str, **extra: str) -> None:
                 "/build/?" + next(iter(PREVIEWS.values())),
                 ["-H", "HX-Request: true", "-H", f"Cookie: {cookie}"],
             ),
-            "player step": (f"/s/{code}/step/2/", ["-H", "HX-Request: true"]),
+            "player step": (
+                f"/s/{code}/step/2/",
+                ["-H", "HX-Request: true", "-H", "HX-Target: player"],
+            ),
         }
         rates = {}
         for name, (path, extra) in targets.items():
@@ -260,7 +264,7 @@ def page_weight(client: Client, code: str) -> None:
     fragments = {
         "muscle panel": client.get("/muscles/rhomboids/", **HX).content,
         "builder preview": client.get("/build/?" + next(iter(PREVIEWS.values())), **HX).content,
-        "player step": client.get(f"/s/{code}/step/2/", **HX).content,
+        "player step": client.get(f"/s/{code}/step/2/", **PLAYER_HX).content,
     }
     for name, body in fragments.items():
         packed = len(gzip.compress(body))

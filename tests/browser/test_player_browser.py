@@ -22,18 +22,21 @@ def clock_seconds(page: Page) -> int:
     return int(minutes) * 60 + int(seconds)
 
 
-def wait_until_below(page: Page, seconds: int, timeout: float = 5.0) -> int:
-    """Poll the countdown (the CSP forbids Playwright's eval-based wait_for_function)."""
-    for _ in range(int(timeout * 10)):
-        if (now := clock_seconds(page)) < seconds:
-            return now
-        page.wait_for_timeout(100)
-    raise AssertionError(f"the countdown stayed at {clock_seconds(page)} s, not below {seconds}")
+SPOKEN = """
+window.__said = [];
+if (window.speechSynthesis) {
+  const speak = window.speechSynthesis.speak.bind(window.speechSynthesis);
+  window.speechSynthesis.speak = (utterance) => {
+    window.__said.push(utterance.text);
+    speak(utterance);
+  };
+}
+"""
 
 
-def fast_clock(page: Page, speed: int) -> None:
-    """A test-only speed factor, so no test waits for real minutes."""
-    page.add_init_script(f"window.__backcareTimerSpeed = {speed};")
+def spoken(page: Page) -> list[str]:
+    """What the page asked the browser to say (recorded by SPOKEN, added before it loads)."""
+    return page.evaluate("window.__said")
 
 
 def test_start_then_move_with_buttons_and_keys(live, session, page: Page, watched):
@@ -70,40 +73,121 @@ def test_start_then_move_with_buttons_and_keys(live, session, page: Page, watche
     assert watched.problems == []
 
 
-def test_the_countdown_runs_and_pause_stops_it(live, session, page: Page, watched):
-    fast_clock(page, 10)
+def test_the_timer_waits_for_start_then_runs_and_pauses(live, session, page: Page, watched):
+    page.clock.install()
     page.goto(f"{live.url}/s/{session.code}/step/1/")
     start = session.steps.get(number=1).seconds
-    wait_until_below(page, start)
+    page.clock.run_for(5_000)
+    assert clock_seconds(page) == start  # nothing runs while the person reads and sets up
+    page.get_by_role("button", name="▶ Start timer").click()
+    page.clock.run_for(5_250)  # the display redraws four times a second
+    assert clock_seconds(page) == start - 5
 
     page.keyboard.press("Space")
     expect(page.get_by_role("button", name="▶ Resume")).to_be_visible()
     paused_at = clock_seconds(page)
-    page.wait_for_timeout(600)  # 6 s of session time at ×10
+    page.clock.run_for(6_000)
     assert clock_seconds(page) == paused_at
 
     page.get_by_role("button", name="▶ Resume").click()
     expect(page.get_by_role("button", name="❚❚ Pause")).to_be_visible()
-    wait_until_below(page, paused_at)
+    page.clock.run_for(3_250)
+    assert paused_at - 4 <= clock_seconds(page) <= paused_at - 3
     assert watched.problems == []
 
 
-def test_auto_advance_moves_on_when_the_time_is_up(live, session, page: Page, watched):
-    fast_clock(page, 20)
+def test_the_session_time_left_and_progress_count_down_live(live, session, page: Page):
+    page.clock.install()
     page.goto(f"{live.url}/s/{session.code}/step/1/")
-    page.get_by_label("Move on by itself when the time is up").check()
-    expect(page).to_have_url(re.compile(r"/step/2/$"), timeout=15_000)
-    expect(page.get_by_role("checkbox", name="Move on by itself")).to_be_checked()  # remembered
-    assert watched.problems == []
+    left = page.locator("[data-session-left]")
+    total = sum(s.seconds for s in session.steps.all())
+    assert left.get_attribute("datetime") == f"PT{total}S"
+    page.get_by_role("button", name="▶ Start timer").click()
+    page.clock.run_for(30_250)
+    assert left.get_attribute("datetime") == f"PT{total - 30}S"
+    assert page.evaluate("document.querySelector('[data-session-progress]').value") > 0
 
 
-def test_without_auto_advance_the_step_waits(live, session, page: Page, watched):
-    fast_clock(page, 200)
+def test_a_locked_screen_doesnt_stop_the_time(live, session, page: Page):
+    """The countdown is read from the clock: time that passed while the page was hidden (its
+    timers throttled or stopped) is caught up at once when it comes back."""
+    page.clock.install()
     page.goto(f"{live.url}/s/{session.code}/step/1/")
+    start = session.steps.get(number=1).seconds
+    page.get_by_role("button", name="▶ Start timer").click()
+    page.clock.fast_forward(20_000)  # the clock moves on; no timer fires in between
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    assert clock_seconds(page) == start - 20
+
+
+def test_without_hands_free_the_step_waits_at_the_end(live, session, page: Page, watched):
+    page.clock.install()
+    page.goto(f"{live.url}/s/{session.code}/step/1/")
+    page.get_by_role("button", name="▶ Start timer").click()
+    page.clock.run_for((session.steps.get(number=1).seconds + 5) * 1000)
     expect(page.locator("[data-timer-state]")).to_have_text("Time's up for this step")
     expect(page.locator("[data-timer-clock]")).to_have_text("0:00")
     expect(page).to_have_url(re.compile(r"/step/1/$"))
     assert watched.problems == []
+
+
+def test_a_whole_session_hands_free_with_no_touch_after_start(live, page: Page, watched):
+    """From the overview's Start to the rating, nothing pressed: counted in, spoken to, moved
+    on. The session: one area, alone, the shortest there is."""
+    session = care_session("self", ["upper-back"], [], 3)
+    steps = list(session.steps.order_by("number"))
+    own_in_browser(page, live.url, session)
+    page.add_init_script(SPOKEN)
+    page.clock.install()
+    page.goto(f"{live.url}/s/{session.code}/")
+    page.get_by_label("Hands-free: count me in").check()
+    page.get_by_role("button", name="Start the session").click()
+    for step in steps:
+        player = page.locator("#player")
+        expect(player).to_have_attribute("data-step", str(step.number))
+        page.clock.run_for(100)  # htmx settles the swap: the step starts its count-in
+        expect(page.locator("[data-timer-state]")).to_contain_text("Get ready")
+        count_in = 10 if player.get_attribute("data-moves") == "1" else 5
+        page.clock.run_for((count_in + step.seconds) * 1000 + 500)
+        said = spoken(page)  # before the last step's page gives way to the rating
+        page.clock.run_for(3_000)  # the cue, then on to the next step by itself
+    expect(page).to_have_url(re.compile(r"/done/$"))
+    assert said[0] == "Starting your session."
+    assert any(text.startswith(f"Step 1 of {len(steps)}: {steps[0].title}") for text in said)
+    assert any(text.startswith("Get ready") or "Get ready." in text for text in said)
+    assert "Ten seconds left." in said
+    assert any(text.startswith("Time's up. Next: ") for text in said)
+    assert said[-1] == "Time's up. That was the last step. Well done."
+    for line in steps[0].instructions:
+        assert line in said
+    assert watched.problems == []
+
+
+def test_hands_free_is_remembered_and_says_when_it_cant_speak(live, session, page: Page):
+    page.add_init_script("delete window.speechSynthesis; delete window.SpeechSynthesisUtterance;")
+    page.goto(f"{live.url}/s/{session.code}/")
+    box = page.get_by_label("Hands-free: count me in")
+    box.check()
+    expect(page.get_by_text("This browser can't speak here")).to_be_visible()
+    page.goto(f"{live.url}/s/{session.code}/step/2/")
+    expect(page.get_by_label("Hands-free: count me in")).to_be_checked()
+
+
+def test_switching_sides_is_cued(live, page: Page):
+    """A technique done one side at a time: the end of the left side says to switch."""
+    session = care_session("self", ["neck-shoulders"], [], 10)
+    steps = list(session.steps.order_by("number"))
+    left = next(
+        s
+        for i, s in enumerate(steps[:-1])
+        if s.side == "left" and steps[i + 1].technique_id == s.technique_id
+    )
+    page.add_init_script(SPOKEN)
+    page.clock.install()
+    page.goto(f"{live.url}/s/{session.code}/step/{left.number}/")
+    page.get_by_role("button", name="▶ Start timer").click()
+    page.clock.run_for((left.seconds + 1) * 1000)
+    expect(page.locator("[data-live]")).to_contain_text("Switch to your right side.")
 
 
 def test_stop_button_and_escape_lead_to_the_stop_page(live, session, page: Page, watched):

@@ -90,7 +90,11 @@ class Person(HttpUser):
             return
         code, _ = random.choice(SAVED)
         self.client.get(f"/s/{code}/", name="/s/<code>/")
-        self.client.get(f"/s/{code}/step/1/", headers=HX, name="/s/<code>/step/<n>/ (htmx)")
+        self.client.get(
+            f"/s/{code}/step/1/",
+            headers=HX | {"HX-Target": "player"},
+            name="/s/<code>/step/<n>/ (htmx)",
+        )
 
 
 def wait_healthy(url: str, seconds: float = 30) -> None:
