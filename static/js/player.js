@@ -131,6 +131,8 @@
     var clockEl = $("[data-timer-clock]", state.timer);
     clockEl.textContent = clock(left);
     clockEl.setAttribute("datetime", "PT" + Math.ceil(left) + "S");
+    var mini = $("[data-timer-clock-mini]");
+    if (mini) mini.textContent = clock(left);
     var arc = $("[data-timer-arc]", state.timer);
     if (arc) arc.setAttribute("stroke-dashoffset", String(Math.round(1000 * (1 - left / state.total))));
     var sessionLeft = $("[data-session-left]");
@@ -175,13 +177,14 @@
     if (!button) return;
     button.hidden = false;
     var labels = {
-      ready: "▶ Start timer",
-      counting: "▶ Start now",
-      running: "❚❚ Pause",
-      paused: "▶ Resume",
-      done: "▶ Start again"
+      ready: ["▶", "Start"],
+      counting: ["▶", "Start now"],
+      running: ["❚❚", "Pause"],
+      paused: ["▶", "Resume"],
+      done: ["▶", "Start again"]
     };
-    button.textContent = labels[state.phase];
+    $("[data-icon]", button).textContent = labels[state.phase][0];
+    $("[data-label]", button).textContent = labels[state.phase][1];
     button.setAttribute("aria-pressed", state.phase === "paused" ? "true" : "false");
   }
 

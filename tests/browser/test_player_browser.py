@@ -79,7 +79,7 @@ def test_the_timer_waits_for_start_then_runs_and_pauses(live, session, page: Pag
     start = session.steps.get(number=1).seconds
     page.clock.run_for(5_000)
     assert clock_seconds(page) == start  # nothing runs while the person reads and sets up
-    page.get_by_role("button", name="▶ Start timer").click()
+    page.get_by_role("button", name="▶ Start").click()
     page.clock.run_for(5_250)  # the display redraws four times a second
     assert clock_seconds(page) == start - 5
 
@@ -102,7 +102,7 @@ def test_the_session_time_left_and_progress_count_down_live(live, session, page:
     left = page.locator("[data-session-left]")
     total = sum(s.seconds for s in session.steps.all())
     assert left.get_attribute("datetime") == f"PT{total}S"
-    page.get_by_role("button", name="▶ Start timer").click()
+    page.get_by_role("button", name="▶ Start").click()
     page.clock.run_for(30_250)
     assert left.get_attribute("datetime") == f"PT{total - 30}S"
     assert page.evaluate("document.querySelector('[data-session-progress]').value") > 0
@@ -114,7 +114,7 @@ def test_a_locked_screen_doesnt_stop_the_time(live, session, page: Page):
     page.clock.install()
     page.goto(f"{live.url}/s/{session.code}/step/1/")
     start = session.steps.get(number=1).seconds
-    page.get_by_role("button", name="▶ Start timer").click()
+    page.get_by_role("button", name="▶ Start").click()
     page.clock.fast_forward(20_000)  # the clock moves on; no timer fires in between
     page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
     assert clock_seconds(page) == start - 20
@@ -123,7 +123,7 @@ def test_a_locked_screen_doesnt_stop_the_time(live, session, page: Page):
 def test_without_hands_free_the_step_waits_at_the_end(live, session, page: Page, watched):
     page.clock.install()
     page.goto(f"{live.url}/s/{session.code}/step/1/")
-    page.get_by_role("button", name="▶ Start timer").click()
+    page.get_by_role("button", name="▶ Start").click()
     page.clock.run_for((session.steps.get(number=1).seconds + 5) * 1000)
     expect(page.locator("[data-timer-state]")).to_have_text("Time's up for this step")
     expect(page.locator("[data-timer-clock]")).to_have_text("0:00")
@@ -185,7 +185,7 @@ def test_switching_sides_is_cued(live, page: Page):
     page.add_init_script(SPOKEN)
     page.clock.install()
     page.goto(f"{live.url}/s/{session.code}/step/{left.number}/")
-    page.get_by_role("button", name="▶ Start timer").click()
+    page.get_by_role("button", name="▶ Start").click()
     page.clock.run_for((left.seconds + 1) * 1000)
     expect(page.locator("[data-live]")).to_contain_text("Switch to your right side.")
 
@@ -246,3 +246,58 @@ def test_player_pages_are_accessible(live, session, page: Page, watched, axe, vi
     expect(page.get_by_role("link", name="Stop — this hurts")).to_be_in_viewport()
     expect(page.get_by_role("link", name="Next ▶")).to_be_in_viewport()
     assert watched.problems == []
+
+
+LAYOUTS = {
+    "phone": (PHONE, ""),
+    "320 px": ({"width": 320, "height": 640}, ""),
+    "phone on its side": ({"width": 812, "height": 375}, ""),
+    "text at 200 %": (PHONE, "html { font-size: 200%; }"),
+    "400 % zoom": ({"width": 320, "height": 256}, ""),  # a 1280 × 1024 screen at 400 %
+    "desktop": (DESKTOP, ""),
+}
+
+
+def inside(box: dict, viewport: dict) -> bool:
+    return (
+        box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= viewport["width"] + 0.5
+        and box["y"] + box["height"] <= viewport["height"] + 0.5
+    )
+
+
+def overlap(a: dict, b: dict) -> bool:
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+@pytest.mark.parametrize("layout", LAYOUTS, ids=list(LAYOUTS))
+def test_the_time_the_side_next_and_stop_stay_in_view(live, session, browser, layout):
+    viewport, style = LAYOUTS[layout]
+    sided = session.steps.exclude(side__in=["", "both"]).first()
+    context = browser.new_context(viewport=viewport, bypass_csp=bool(style))
+    page = context.new_page()
+    try:
+        page.goto(f"{live.url}/s/{session.code}/step/{sided.number}/")
+        if style:  # larger text, as a phone's text-size setting gives
+            page.add_style_tag(content=style)
+        parts = {
+            "time": page.locator("[data-timer-clock-mini]"),
+            "side": page.locator("[data-side-mini]"),
+            "next": page.get_by_role("link", name="Next ▶"),
+            "stop": page.get_by_role("link", name="Stop — this hurts"),
+        }
+        boxes = {name: part.bounding_box() for name, part in parts.items()}
+        for name, box in boxes.items():
+            assert box and inside(box, viewport), (layout, name, box)
+        assert parts["side"].inner_text() == sided.get_side_display().lower()
+        for name in ("time", "side", "next"):
+            assert not overlap(boxes["stop"], boxes[name]), (layout, name)
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    finally:
+        context.close()
