@@ -225,8 +225,8 @@
     state.goAt = now() + seconds * 1000;
     setButton();
     setLabel("Get ready… " + seconds);
-    var ready = $("[data-say-ready]");
-    say(state.announce + ". " + (ready ? ready.textContent : ""));
+    var position = $("[data-position]");
+    say(state.announce + ". Get ready. " + (position ? position.textContent : ""));
   }
 
   function run() {
