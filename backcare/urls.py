@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from backcare.web import healthz
+from backcare.web import healthz, manifest, service_worker
 
 urlpatterns = [
     path("", include("backcare.catalogue.urls")),
@@ -11,4 +11,6 @@ urlpatterns = [
     path("s/", include("backcare.player.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("manifest.webmanifest", manifest, name="manifest"),
+    path("sw.js", service_worker, name="service-worker"),
 ]

@@ -1,7 +1,9 @@
 """Small HTTP helpers every app shares: htmx page-or-fragment, 303 after a POST, the designed
 refusal pages, and the middleware that guards every request before Django reads it."""
 
+import hashlib
 import ipaddress
+import json
 import logging
 from collections.abc import Callable
 
@@ -9,6 +11,8 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django_htmx.middleware import HtmxDetails
@@ -194,3 +198,49 @@ def healthz(request: HttpRequest) -> HttpResponse:
         logging.getLogger("backcare.health").exception("health check: database unreachable")
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+# ---------- Installable and offline (issue: follow a session with the network gone) ----------
+SHELL = (
+    "css/backcare.css",
+    "js/backcare.js",
+    "js/player.js",
+    "django_htmx/htmx-2.min.js",
+    "django_htmx/django-htmx.js",
+    "img/favicon.svg",
+    "img/icon.svg",
+)
+
+
+@require_safe
+def manifest(request: HttpRequest) -> HttpResponse:
+    """The web app manifest: Backcare can be installed, and opens where a session is built."""
+    icon = static("img/icon.svg")
+    data = {
+        "name": "Backcare",
+        "short_name": "Backcare",
+        "description": "Back-care sessions built from what you own, followed step by step.",
+        "start_url": reverse("catalogue:home"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#fbf6ef",
+        "theme_color": "#0f6e6e",
+        "icons": [
+            {"src": icon, "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
+            {"src": icon, "sizes": "512x512", "type": "image/svg+xml", "purpose": "maskable"},
+        ],
+    }
+    response = HttpResponse(json.dumps(data), content_type="application/manifest+json")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_safe
+@never_cache
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, at the site's root so that it may keep the session pages; its
+    cache is named after the app shell's files (their names change with their content)."""
+    shell = [static(path) for path in SHELL]
+    version = hashlib.sha256("\n".join(shell).encode()).hexdigest()[:12]
+    context = {"shell": json.dumps(shell), "version": version}
+    return render(request, "pwa/sw.js", context, content_type="text/javascript")

@@ -246,3 +246,27 @@ def test_saving_a_session_gives_this_browser_a_key_sent_only_to_its_pages(client
     cookie = saved.cookies[OWNER_COOKIE]
     assert cookie["path"] == f"/s/{code}/" and cookie["httponly"] and cookie["samesite"] == "Lax"
     assert client.post(f"/s/{code}/done/", {"pain": "4"}).status_code == 303
+
+
+def test_the_app_can_be_installed_from_its_manifest(client):
+    import json
+
+    response = client.get("/manifest.webmanifest")
+    assert response["Content-Type"] == "application/manifest+json"
+    data = json.loads(response.content)
+    assert data["name"] == "Backcare" and data["display"] == "standalone"
+    assert data["start_url"] == "/" and data["scope"] == "/"
+    assert any(icon["sizes"] == "any" and icon["src"].endswith(".svg") for icon in data["icons"])
+    assert 'rel="manifest" href="/manifest.webmanifest"' in client.get("/").content.decode()
+
+
+def test_the_service_worker_keeps_the_shell_and_only_session_pages(client, session):
+    response = client.get("/sw.js")
+    assert response["Content-Type"].startswith("text/javascript")
+    assert "no-cache" in response["Cache-Control"]  # a new version is picked up at once
+    script = response.content.decode()
+    assert '"/static/css/backcare.css"' in script and '"/static/js/player.js"' in script
+    assert "SESSION_PATH = /^\\/s\\/" in script  # only session pages are kept
+    overview = client.get(f"/s/{session.code}/").content.decode()
+    assert f"/s/{session.code}/step/{session.steps.count()}/" in overview
+    assert "data-offline-pages=" in overview

@@ -23,6 +23,8 @@ PAGE_TYPES = [
     ("/no-such-page/", {}),
     ("/healthz", {}),
     ("/admin/login/", {}),
+    ("/manifest.webmanifest", {}),
+    ("/sw.js", {}),
 ]
 
 

@@ -78,8 +78,18 @@ def overview(request: HtmxHttpRequest, code: str) -> HttpResponse:
         "form": form,
         "to_hand": _to_hand(session),
         "can_rate": is_owner(request, code) and session.pain_before is None,
+        "offline_pages": _offline_pages(code, len(session.steps.all())),
     }
     return render(request, "player/overview.html", context, status=400 if form.errors else 200)
+
+
+def _offline_pages(code: str, count: int) -> str:
+    """Every page of a session, for the service worker to keep while the network is there."""
+    pages = [reverse("player:overview", args=[code]), reverse("player:done", args=[code])]
+    for number in range(1, count + 1):
+        pages.append(reverse("player:step", args=[code, number]))
+        pages.append(f"{reverse('player:stop', args=[code])}?step={number}")
+    return json.dumps(pages)
 
 
 def _to_hand(session: CareSession) -> list[str]:
@@ -132,6 +142,7 @@ def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
         "previous": number - 1 if number > 1 else None,
         "next": number + 1 if number < len(steps) else None,
         "next_step": after,
+        "offline_pages": _offline_pages(code, len(steps)),
         # The same technique on the other side comes next: the cue is "switch sides".
         "switch_to": after.side
         if after and after.technique_id == current.technique_id and after.side != current.side

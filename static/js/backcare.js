@@ -5,6 +5,29 @@
   // Lets the stylesheet hide what only a page without JavaScript needs (an "Update" button).
   document.documentElement.classList.add("js");
 
+  // Installable and offline: the service worker keeps the app shell, and every page of a
+  // session once one of them is open, so the session plays with the network gone.
+  function keepSession() {
+    var holder = document.querySelector("[data-offline-pages]");
+    if (!holder || !navigator.serviceWorker) return;
+    var pages;
+    try { pages = JSON.parse(holder.getAttribute("data-offline-pages")); } catch (e) { return; }
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.active) registration.active.postMessage({ type: "keep-session", pages: pages });
+    });
+  }
+
+  if ("serviceWorker" in navigator && document.body.getAttribute("data-service-worker")) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "session-kept") {
+        document.documentElement.setAttribute("data-offline-ready", String(event.data.pages));
+      }
+    });
+    navigator.serviceWorker.register(document.body.getAttribute("data-service-worker"))
+      .then(keepSession)
+      .catch(function () { /* not here (a private window, an old browser): online only */ });
+  }
+
   // After htmx swaps content in, move focus to its heading so keyboard and screen-reader
   // users land on what changed.
   document.addEventListener("htmx:afterSettle", function (event) {

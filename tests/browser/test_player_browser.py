@@ -301,3 +301,38 @@ def test_the_time_the_side_next_and_stop_stay_in_view(live, session, browser, la
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     finally:
         context.close()
+
+
+def test_backcare_is_installable(live, playwright, browser_type_launch_args, tmp_path):
+    """What Lighthouse's installability audit asks Chrome, in a profile of its own (Chrome
+    never offers to install from a private window, which Playwright's contexts are)."""
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), **browser_type_launch_args
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"{live.url}/")
+        expect(page.locator("html")).to_have_class(re.compile(r"\bjs\b"))
+        cdp = context.new_cdp_session(page)
+        manifest = cdp.send("Page.getAppManifest")
+        assert manifest["url"].endswith("/manifest.webmanifest") and not manifest["errors"]
+        errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_a_session_opened_once_plays_with_the_network_gone(live, session, page: Page):
+    own_in_browser(page, live.url, session)
+    page.goto(f"{live.url}/s/{session.code}/")
+    expect(page.locator("html")).to_have_attribute("data-offline-ready", re.compile(r"^\d+$"))
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Start the session").click()
+    expect(page).to_have_url(re.compile(r"/step/1/$"))
+    expect(page.get_by_text(re.compile(r"^Step 1 of \d+$"))).to_be_visible()
+    page.get_by_role("link", name="Next ▶").click()
+    expect(page.locator("#player")).to_have_attribute("data-step", "2")
+    page.get_by_role("link", name="Stop — this hurts").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Stop, and let your back rest")
+    page.go_back()
+    expect(page.locator("#player")).to_have_attribute("data-step", "2")

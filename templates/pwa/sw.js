@@ -1,0 +1,114 @@
+// Backcare's service worker: the app works offline for a session opened once.
+// Kept: the app shell (its CSS, scripts and icons, whose names change with their content) and
+// the pages of sessions a person opened (each step, as a page and as the player's fragment,
+// and the stop page). Always asked of the network first, so nothing is shown from the cache
+// while the network answers; nothing else is kept, so no other page can show stale advice.
+"use strict";
+
+const SHELL = {{ shell|safe }};
+const SHELL_CACHE = "backcare-shell-{{ version }}";
+const SESSIONS_CACHE = "backcare-sessions";
+const SESSION_PATH = /^\/s\/[A-Za-z0-9_-]+\//;
+const FRAGMENT = "__fragment";
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((names) => Promise.all(
+        names.filter((name) => name.startsWith("backcare-shell-") && name !== SHELL_CACHE)
+          .map((name) => caches.delete(name))
+      ))
+      .then(() => self.clients.claim())
+  );
+});
+
+// The player asks for a step either as a page or as its fragment (htmx, HX-Target: player):
+// each is kept under its own key.
+function keyFor(request) {
+  const fragment = request.headers.get("HX-Request") === "true" && request.headers.get("HX-Target") === "player";
+  if (!fragment) return request.url.split("#")[0];
+  const url = new URL(request.url);
+  url.searchParams.set(FRAGMENT, "1");
+  return url.href;
+}
+
+async function keep(key, response) {
+  if (response.ok && response.type === "basic") {
+    const cache = await caches.open(SESSIONS_CACHE);
+    await cache.put(key, response.clone());
+  }
+  return response;
+}
+
+async function networkFirst(request) {
+  const key = keyFor(request);
+  try {
+    return await keep(key, await fetch(request));
+  } catch (offline) {
+    const kept = await caches.match(key, { ignoreVary: true });
+    if (kept) return kept;
+    throw offline;
+  }
+}
+
+// Starting a session posts the "before" rating; with no network, go to step 1 without it.
+async function startOffline(request) {
+  try {
+    return await fetch(request.clone());
+  } catch (offline) {
+    const first = new URL("step/1/", request.url).pathname;
+    return new Response("", { headers: { "HX-Location": JSON.stringify({ path: first, target: "body" }) } });
+  }
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.method === "POST" && /^\/s\/[A-Za-z0-9_-]+\/$/.test(url.pathname) && request.headers.get("HX-Request")) {
+    event.respondWith(startOffline(request));
+    return;
+  }
+  if (request.method !== "GET") return;
+  if (SHELL.includes(url.pathname)) {
+    event.respondWith(caches.match(url.pathname).then((kept) => kept || fetch(request)));
+  } else if (SESSION_PATH.test(url.pathname)) {
+    event.respondWith(networkFirst(request));
+  }
+});
+
+// A session's page lists every page of the session: keep them all now, while online, so the
+// whole session plays with the network gone. One at a time: a few dozen small pages.
+async function keepSession(pages) {
+  let kept = 0;
+  for (const path of pages) {
+    if (!SESSION_PATH.test(path)) continue;
+    const variants = [new Request(path, { credentials: "same-origin" })];
+    if (/\/step\/\d+\/$/.test(path)) {
+      variants.push(new Request(path, { headers: { "HX-Request": "true", "HX-Target": "player" }, credentials: "same-origin" }));
+    }
+    for (const request of variants) {
+      try {
+        const response = await keep(keyFor(request), await fetch(request));
+        if (response.ok) kept += 1;
+      } catch (offline) {
+        // kept as far as it got; the next page opened online fills the rest
+      }
+    }
+  }
+  return kept;
+}
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type !== "keep-session" || !Array.isArray(data.pages)) return;
+  event.waitUntil(
+    keepSession(data.pages).then((kept) => {
+      if (event.source) event.source.postMessage({ type: "session-kept", pages: kept });
+    })
+  );
+});
