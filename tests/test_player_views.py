@@ -270,3 +270,9 @@ def test_the_service_worker_keeps_the_shell_and_only_session_pages(client, sessi
     overview = client.get(f"/s/{session.code}/").content.decode()
     assert f"/s/{session.code}/step/{session.steps.count()}/" in overview
     assert "data-offline-pages=" in overview
+
+
+def test_no_template_comment_leaks_onto_a_page(client, session):
+    """Django's {# #} comments end at the line's end: one left open shows on the page."""
+    for url in (f"/s/{session.code}/", f"/s/{session.code}/step/1/", "/", "/build/screen/"):
+        assert "{#" not in client.get(url).content.decode(), url
