@@ -102,10 +102,13 @@ def _left_out(request: HtmxHttpRequest, session: CareSession) -> list[tuple[Regi
     session keeps which areas, never why: the reason comes from the answers this device
     still holds, when it holds them."""
     through = CareSession.left_out.through.objects.filter(caresession=session)
+    region_ids = list(through.order_by("region__order").values_list("region_id", flat=True))
+    if not region_ids:  # most sessions: nothing to say, and no answers to look at
+        return []
     remembered = recall_screen(request)
     local = verdict_for(remembered.flags, remembered.areas).local if remembered else ()
     found = []
-    for region_id in through.order_by("region__order").values_list("region_id", flat=True):
+    for region_id in region_ids:
         region = row(Region, region_id)
         reasons = [c.keep_off_because for c, areas in local if region.slug in areas]
         reason = next((r for r in reasons if r), "you left it out in the safety questions")
@@ -142,7 +145,6 @@ def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
         "previous": number - 1 if number > 1 else None,
         "next": number + 1 if number < len(steps) else None,
         "next_step": after,
-        "offline_pages": _offline_pages(code, len(steps)),
         # The same technique on the other side comes next: the cue is "switch sides".
         "switch_to": after.side
         if after and after.technique_id == current.technique_id and after.side != current.side
@@ -165,6 +167,8 @@ def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
     template = "player/step.html"
     if request.htmx and request.htmx.target == "player":
         template = page_or_fragment(request, template, "player")
+    if template == "player/step.html":  # the whole page also lists the session's pages
+        context["offline_pages"] = _offline_pages(code, len(steps))
     return render(request, template, context)
 
 

@@ -27,6 +27,13 @@ def plan_steps(plan, key: str) -> SafeString:
     return _kept(f"plan-steps:{key}", "planner/plan_steps.html", {"plan": plan})
 
 
+@register.simple_tag
+def pictogram(setting: str) -> SafeString:
+    """{% pictogram setting %}: how to set up for a step (player/pictogram.html), drawn once
+    per catalogue version for each place."""
+    return _kept(f"pictogram:{setting}", "player/pictogram.html", {"setting": setting})
+
+
 def _kept(key, template_name: str, context: dict) -> SafeString:
     """A template drawn from `context` alone, kept under `key` until the catalogue changes."""
     return remember(key, lambda: render_to_string(template_name, context))
