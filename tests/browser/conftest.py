@@ -19,7 +19,10 @@ def site(django_db_setup):
     server = LiveServer("localhost")
     if not server.thread.connections_override:
         server.stop()
-        pytest.skip("browser tests share the in-memory SQLite test database")
+        pytest.fail(
+            "browser tests run on the in-memory SQLite test database (make test-sqlite); "
+            "the PostgreSQL pass leaves them out with -m 'not browser'"
+        )
     yield server
     server.stop()
 
