@@ -84,8 +84,11 @@ def overview(request: HtmxHttpRequest, code: str) -> HttpResponse:
 
 
 def _offline_pages(code: str, count: int) -> str:
-    """Every page of a session, for the service worker to keep while the network is there."""
-    pages = [reverse("player:overview", args=[code]), reverse("player:done", args=[code])]
+    """The pages a session plays from (each step, and stop at each step), for the service
+    worker to keep while the network is there. Not the pages with a form (the overview, the
+    rating): fetched in the background they could replace this browser's CSRF cookie while
+    the person fills a form in; the overview is kept when it is opened."""
+    pages = []
     for number in range(1, count + 1):
         pages.append(reverse("player:step", args=[code, number]))
         pages.append(f"{reverse('player:stop', args=[code])}?step={number}")
