@@ -40,8 +40,11 @@ class SeeOther(HttpResponseRedirect):
     status_code = 303
 
 
-def refuse(request: HttpRequest, status: int, heading: str, explanation: str) -> HttpResponse:
-    """A designed error page (templates/error.html) with one log line that says why."""
+def refuse(
+    request: HttpRequest, status: int, heading: str, explanation: str, why: str = ""
+) -> HttpResponse:
+    """A designed error page (templates/error.html) with one log line that says why (`why`,
+    for the log only, when the heading isn't enough)."""
     response = render(
         request,
         "error.html",
@@ -53,7 +56,7 @@ def refuse(request: HttpRequest, status: int, heading: str, explanation: str) ->
         response.reason_phrase,
         request.method,
         request.path,
-        heading,
+        why or heading,
         extra={"status_code": status},
     )
     response._has_been_logged = True  # Django's own "Bad Request: /path" line would repeat it
@@ -69,6 +72,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         "This form has expired",
         "For your safety, Backcare only accepts a form from the page that showed it, and only "
         "for a while. Go back, reload the page and send it again.",
+        why=f"CSRF: {reason}",
     )
 
 

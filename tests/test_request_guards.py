@@ -221,3 +221,9 @@ def test_a_mangled_body_is_answered_never_a_500_and_logs_no_traceback(
     assert_strict_headers(response)
     formatted = [json.loads(JsonFormatter().format(record)) for record in caplog.records]
     assert not [entry for entry in formatted if "error" in entry]
+
+
+def test_a_forged_form_logs_why_in_one_line_the_page_never_says(caplog):
+    Client(enforce_csrf_checks=True).post("/build/screen/", {"next": ""})
+    [line] = [r for r in caplog.records if "/build/screen/" in r.getMessage()]
+    assert "CSRF: " in line.getMessage() and line.exc_info is None

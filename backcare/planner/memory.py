@@ -33,10 +33,6 @@ def _screen_cookies() -> tuple[tuple[str, str], ...]:
     return (SCREEN_COOKIE, reverse("planner:build")), (f"{SCREEN_COOKIE}_player", player)
 
 
-def _builder_path() -> str:
-    return reverse("planner:build")
-
-
 def _signed(value, salt: str) -> str:
     # URL-safe base64 (no quotes or commas to escape in a cookie), signed and timestamped, so
     # an old or altered value is refused when read.
@@ -86,7 +82,7 @@ def forget_screen(response: HttpResponse) -> None:
 
 
 def remember_props(response: HttpResponse, props: list[str]) -> None:
-    _set(response, PROPS_COOKIE, sorted(props), PROPS_SALT, PROPS_AGE, _builder_path())
+    _set(response, PROPS_COOKIE, sorted(props), PROPS_SALT, PROPS_AGE, reverse("planner:build"))
 
 
 def recall_props(request: HttpRequest) -> list[str]:

@@ -88,10 +88,10 @@ def _offline_pages(code: str, count: int) -> str:
     worker to keep while the network is there. Not the pages with a form (the overview, the
     rating): fetched in the background they could replace this browser's CSRF cookie while
     the person fills a form in; the overview is kept when it is opened."""
+    stop = reverse("player:stop", args=[code])
     pages = []
     for number in range(1, count + 1):
-        pages.append(reverse("player:step", args=[code, number]))
-        pages.append(f"{reverse('player:stop', args=[code])}?step={number}")
+        pages += [reverse("player:step", args=[code, number]), f"{stop}?step={number}"]
     return json.dumps(pages)
 
 

@@ -284,6 +284,17 @@
     }
   }
 
+  // "Start again" on a finished step: the whole step once more.
+  function restart() {
+    window.clearTimeout(state.advance);
+    state.phase = "ready";
+    state.remaining = state.total;
+    state.said = {};
+    state.line = null;
+    state.timer.classList.remove("is-finished");
+    run();
+  }
+
   function teardown() {
     if (!state) return;
     window.clearInterval(state.interval);
@@ -379,7 +390,7 @@
     }
     if (!state || !event.target.closest("[data-player-pause]")) return;
     if (state.phase === "running") pause();
-    else if (state.phase === "done") { state.phase = "ready"; state.remaining = state.total; state.said = {}; state.timer.classList.remove("is-finished"); run(); }
+    else if (state.phase === "done") restart();
     else run();
   });
 
