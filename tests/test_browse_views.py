@@ -164,8 +164,8 @@ QUERY_PAGES = [
     (
         "/props/tennis-ball/",
         {},
-        {"prop": 7, "source": 1, "region": 6, "technique": 3, "muscle": 2, "proprequirement": 2}
-        | {"techniquestep": 2, "nogozone": 1, "family": 1, "guideline": 1},
+        {"prop": 7, "source": 1, "region": 5, "technique": 3, "muscle": 2, "proprequirement": 2}
+        | {"paincause": 1, "techniquestep": 2, "nogozone": 1, "family": 1, "guideline": 1},
     ),
     # contraindications, their sources and barred families; stop signals (+ sources); no-go
     # zones (+ sources, families); the diagram's muscles

@@ -13,6 +13,7 @@ from backcare.catalogue.models import (
     Family,
     Muscle,
     NoGoZone,
+    PainSpot,
     Prop,
     Region,
     Source,
@@ -28,6 +29,7 @@ CATALOGUE_MODELS = [
 ]
 
 REQUIRED = {
+    PainSpot: ["temples", "between-shoulder-blades", "lower-back", "buttock", "back-of-thigh"],
     Region: ["neck-shoulders", "upper-back", "mid-back", "lower-back", "hips-glutes"],
     Muscle: [
         "upper-trapezius",

@@ -10,10 +10,13 @@ from backcare.catalogue.models import (
     Guideline,
     Muscle,
     NoGoZone,
+    PainCause,
+    PainSpot,
     Prop,
     PropRequirement,
     Region,
     Source,
+    SpotWarning,
     StopSignal,
     Technique,
     TechniqueStep,
@@ -58,7 +61,7 @@ class MuscleAdmin(admin.ModelAdmin):
     list_display = ["name", "latin_name", "slug", "depth", "bilateral", "order"]
     list_filter = ["regions", "depth", "bilateral"]
     search_fields = ["name", "latin_name", "slug", "summary"]
-    autocomplete_fields = ["regions", "refers_pain_to", "sources"]
+    autocomplete_fields = ["regions", "sources"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
         (None, {"fields": ["name", "latin_name", "slug", "regions", "order", "summary"]}),
@@ -67,9 +70,41 @@ class MuscleAdmin(admin.ModelAdmin):
             "What people read",
             {"fields": ["action", "tightens_because", "referred_pain", "how_to_find"]},
         ),
-        ("Where its pain is felt", {"fields": ["refers_pain_to"]}),
         ("Evidence", {"fields": ["sources"]}),
     ]
+
+
+class PainCauseInline(admin.TabularInline):
+    model = PainCause
+    fields = ["rank", "muscle", "how", "why", "sources"]
+    autocomplete_fields = ["muscle", "sources"]
+    extra = 1
+    ordering = ["rank"]
+    verbose_name_plural = (
+        "muscles behind pain here, most likely first (one that sends pain to a spot in an "
+        "area is worked by sessions for that area)"
+    )
+
+
+class SpotWarningInline(admin.TabularInline):
+    model = SpotWarning
+    autocomplete_fields = ["contraindication"]
+    extra = 1
+    verbose_name_plural = "warnings: pain here that the safety screen stops a session for"
+
+
+@admin.register(PainSpot)
+class PainSpotAdmin(admin.ModelAdmin):
+    """Where people feel pain, and the muscles behind it: the pain finder and the composer's
+    linked areas read the same rows."""
+
+    list_display = ["name", "slug", "region", "bilateral", "order"]
+    list_filter = ["region"]
+    list_editable = ["order"]
+    search_fields = ["name", "slug"]
+    autocomplete_fields = ["region", "sources"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [PainCauseInline, SpotWarningInline]
 
 
 @admin.register(Prop)

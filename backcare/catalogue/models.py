@@ -110,13 +110,6 @@ class Muscle(SlugModel):
     shape = models.SlugField(
         max_length=60, help_text="Id of its shape on the back diagram (usually the slug)."
     )
-    refers_pain_to = models.ManyToManyField(
-        Region,
-        blank=True,
-        related_name="fed_by",
-        help_text="Areas where tension in this muscle is often felt (referred pain): a session "
-        "for that area works this muscle too.",
-    )
     sources = models.ManyToManyField(Source, related_name="muscles")
 
     objects = SlugManager.from_queryset(MuscleQuerySet)()
@@ -565,3 +558,118 @@ class CatalogueVersion(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class PainCauseManager(models.Manager):
+    def get_by_natural_key(self, spot: str, muscle: str):
+        return self.get(spot__slug=spot, muscle__slug=muscle)
+
+
+class SpotWarningManager(models.Manager):
+    def get_by_natural_key(self, spot: str, when: str):
+        return self.get(spot__slug=spot, when=when)
+
+
+class PainSpot(SlugModel):
+    """A place where a person may feel pain, on the back or where back muscles send it (the
+    temples, the back of the thigh): a spot on the pain finder's diagram."""
+
+    name = models.CharField(
+        max_length=80, help_text="In the person's words: Between the shoulder blades."
+    )
+    order = models.PositiveSmallIntegerField(help_text="Top of the body first.")
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pain_spots",
+        help_text="The area of the back it lies in; empty: off the back (the head, the leg). "
+        "Muscles that refer pain to a spot in an area come into sessions for that area.",
+    )
+    bilateral = models.BooleanField(
+        default=True, help_text="A left and a right spot (drawn on the right and mirrored)."
+    )
+    shape = models.SlugField(max_length=60, help_text="Id of its shape on the pain diagram.")
+    sources = models.ManyToManyField(Source, related_name="pain_spots")
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = "pain spot"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PainCause(models.Model):
+    """A muscle that may be behind pain felt at a spot: lying there, or sending pain there
+    (referred pain). A session for the spot's area works a muscle that sends pain there."""
+
+    class How(models.TextChoices):
+        LIES_HERE = "lies_here", "Lies here"
+        REFERS_HERE = "refers_here", "Sends pain here"
+
+    spot = models.ForeignKey(PainSpot, on_delete=models.CASCADE, related_name="causes")
+    muscle = models.ForeignKey(Muscle, on_delete=models.CASCADE, related_name="pain_causes")
+    how = models.CharField(max_length=12, choices=How)
+    rank = models.PositiveSmallIntegerField(
+        help_text="1 = the most likely muscle behind pain at this spot."
+    )
+    why = models.CharField(
+        max_length=240, help_text="One plain sentence: why this muscle, for pain here."
+    )
+    sources = models.ManyToManyField(Source, related_name="pain_causes")
+
+    objects = PainCauseManager()
+
+    class Meta:
+        ordering = ["spot", "rank", "muscle"]
+        verbose_name = "muscle behind pain here"
+        verbose_name_plural = "muscles behind pain here"
+        constraints = [
+            models.UniqueConstraint(fields=["spot", "muscle"], name="pain_cause_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.spot}: {self.muscle}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.spot.slug, self.muscle.slug)
+
+    natural_key.dependencies = ["catalogue.painspot", "catalogue.muscle"]
+
+
+class SpotWarning(models.Model):
+    """Pain at a spot that the safety screen treats as a warning: the pain finder shows the
+    screening question's advice instead of muscles (or beside them, for "check first")."""
+
+    class When(models.TextChoices):
+        ALWAYS = "always", "Pain here"
+        BOTH_SIDES = "both_sides", "Pain here on both sides"
+        WITH_NUMBNESS = "with_numbness", "Pain here with numbness, tingling or weakness"
+        CHECK_FIRST = "check_first", "Pain here may need checking first (shown beside muscles)"
+
+    spot = models.ForeignKey(PainSpot, on_delete=models.CASCADE, related_name="warnings")
+    when = models.CharField(max_length=16, choices=When)
+    contraindication = models.ForeignKey(
+        Contraindication,
+        on_delete=models.PROTECT,
+        related_name="spot_warnings",
+        help_text="The screening question whose advice applies.",
+    )
+
+    objects = SpotWarningManager()
+
+    class Meta:
+        ordering = ["spot", "when"]
+        constraints = [
+            models.UniqueConstraint(fields=["spot", "when"], name="spot_warning_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_when_display()} ({self.spot}): {self.contraindication}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.spot.slug, self.when)
+
+    natural_key.dependencies = ["catalogue.painspot", "catalogue.contraindication"]

@@ -1,8 +1,10 @@
 """Read the catalogue into the plain values of `backcare.catalogue.values` (a handful of
 queries, once per catalogue version in each process)."""
 
+from django.db.models import Prefetch
+
 from backcare.catalogue.cache import also_forget, guidelines, remember
-from backcare.catalogue.models import NoGoZone, Prop, Region, Technique
+from backcare.catalogue.models import NoGoZone, PainCause, Prop, Region, Technique
 from backcare.catalogue.values import (
     Line,
     MuscleInfo,
@@ -46,7 +48,14 @@ def read_snapshot() -> Snapshot:
     """The catalogue read afresh from the database."""
     techniques = Technique.objects.select_related("family").prefetch_related(
         "muscles__regions",
-        "muscles__refers_pain_to",
+        # The areas each muscle sends pain to: the pain finder's spots on the back.
+        Prefetch(
+            "muscles__pain_causes",
+            PainCause.objects.filter(
+                how=PainCause.How.REFERS_HERE, spot__region__isnull=False
+            ).select_related("spot__region"),
+            to_attr="felt_in",
+        ),
         "regions",
         "requirements__prop",
         "helpful_props",
@@ -95,7 +104,7 @@ def _technique(t: Technique, region_slugs: dict[int, str]) -> TechniqueInfo:
                 m.name,
                 tuple(r.slug for r in m.regions.all()),
                 m.bilateral,
-                tuple(r.slug for r in m.refers_pain_to.all()),
+                tuple(dict.fromkeys(cause.spot.region.slug for cause in m.felt_in)),
             )
             for m in t.muscles.all()
         ),
