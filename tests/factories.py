@@ -190,7 +190,7 @@ class CareSessionFactory(DjangoModelFactory):
 
 def grow_catalogue(times: int = 10, tag: str = "x") -> None:
     """Make the loaded catalogue `times` as large: copies of every muscle, prop, technique,
-    contraindication and stop signal, wired like the originals (for query-count tests and
+    contraindication, stop signal and pain spot, wired like the originals (for query-count tests and
     the benchmark). `tag` keeps the copies' slugs unique when growing twice.
 
     Bulk inserts, so growing ×100 takes seconds; they send no signals, so this gives the
@@ -203,13 +203,15 @@ def grow_catalogue(times: int = 10, tag: str = "x") -> None:
     )
     contraindications = list(models.Contraindication.objects.all())
     signals = list(models.StopSignal.objects.all())
+    spots = list(models.PainSpot.objects.prefetch_related("causes", "warnings"))
     with transaction.atomic():
         for copy in range(1, times):
             suffix = f"-{tag}{copy}"
             muscle_copy = _copies(muscles, suffix, copy)
             prop_copy = _copies(props, suffix, copy)
             technique_copy = _copies(techniques, suffix, copy)
-            _copies(contraindications, suffix, copy, name_field="label")
+            question_copy = _copies(contraindications, suffix, copy, name_field="label")
+            spot_copy = _copies(spots, suffix, copy)
             _copies(signals, suffix, copy, name_field="feeling", order_offset=1000 * copy)
             _link(
                 models.Muscle.regions.through,
@@ -243,6 +245,26 @@ def grow_catalogue(times: int = 10, tag: str = "x") -> None:
                 )
                 for t in techniques
                 for s in t.steps.all()
+            )
+            models.PainCause.objects.bulk_create(
+                models.PainCause(
+                    spot_id=spot_copy[spot.pk],
+                    muscle_id=muscle_copy[c.muscle_id],
+                    how=c.how,
+                    rank=c.rank,
+                    why=c.why,
+                )
+                for spot in spots
+                for c in spot.causes.all()
+            )
+            models.SpotWarning.objects.bulk_create(
+                models.SpotWarning(
+                    spot_id=spot_copy[spot.pk],
+                    when=w.when,
+                    contraindication_id=question_copy[w.contraindication_id],
+                )
+                for spot in spots
+                for w in spot.warnings.all()
             )
         bump()
 

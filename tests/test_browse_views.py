@@ -1,5 +1,7 @@
 """Every browse URL as a full page and as an htmx fragment; 404s; constant query counts."""
 
+import re
+
 import pytest
 
 from tests.factories import grow_catalogue
@@ -195,8 +197,11 @@ def test_query_counts_are_pinned_and_do_not_grow_with_the_catalogue(client):
 def test_a_muscle_page_builds_a_session_for_it(client):
     """The link opens the builder (after the safety questions) on the areas the muscle lies in."""
     html = client.get("/muscles/rhomboids/").content.decode()
-    link = "/build/?region=upper-back&amp;region=mid-back&amp;minutes=10"
+    link = "/build/?region=upper-back&amp;region=mid-back&amp;muscle=rhomboids"
     assert f'href="{link}">Build a session for the rhomboids' in html
     client.post("/build/screen/", {"next": ""})
-    preview = client.get(link.replace("&amp;", "&")).content.decode()
-    assert "Rhomboids" in preview or "rhomboids" in preview
+    page = client.get(link.replace("&amp;", "&")).content.decode()
+    assert "A session for the rhomboids: it is worked first." in page
+    preview = page[page.index('id="preview"') :]
+    main = re.findall(r"(Upper back|Mid back), (\w[\w ]*)", preview)
+    assert main and main[0][1].strip() == "rhomboids", main  # the first main step works it

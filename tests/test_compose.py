@@ -165,3 +165,32 @@ def test_any_valid_request_gives_a_safe_well_formed_plan(
         assert step.region not in allowance.excluded_regions
         if step.phase == "main":
             assert step.region in set(regions) | linked
+
+
+@pytest.mark.parametrize(
+    ("regions", "muscle", "props"),
+    [
+        (("hips-glutes",), "piriformis", ()),
+        (("hips-glutes",), "gluteus-medius", ("tennis-ball",)),
+        (("upper-back", "mid-back"), "rhomboids", ()),
+        (("neck-shoulders",), "upper-trapezius", ()),
+    ],
+)
+def test_a_session_for_a_muscle_works_it_first_with_every_technique_that_reaches_it(
+    snapshot, regions, muscle, props
+):
+    asked = Request("self", regions, frozenset(props), 5, focus=(muscle,))
+    plain = compose(snapshot, Request("self", regions, frozenset(props), 5))
+    plan = compose(snapshot, asked)
+    main = [s for s in plan.steps if s.phase == "main"]
+    assert main[0].muscle == muscle
+    reaching = {
+        t.slug
+        for t in snapshot.techniques
+        if t.slug in {s.technique for s in main}
+        and any(m.slug == muscle for r in regions for m in t.muscles_in(r))
+    }
+    worked = {s.technique for s in main if s.muscle == muscle}
+    assert worked == reaching  # each technique that can work it does
+    assert plan.total_seconds == plain.total_seconds  # the same length, other work first
+    assert compose(snapshot, asked) == plan  # still deterministic

@@ -381,3 +381,25 @@ def test_every_screen_question_leads_to_its_effect(client):
                 assert f"Kept gentle because of: {question.label.lower()}" in text, question.slug
         if question.stops_session:
             assert escape(question.label) in html, question.slug
+
+
+def test_a_session_for_a_muscle_is_said_kept_through_changes_and_saved(screened):
+    url = "/build/?region=hips-glutes&side=hips-glutes:left&muscle=piriformis"
+    html = screened.get(url).content.decode()
+    assert "A session for the piriformis: it is worked first." in html
+    assert '<input type="hidden" name="muscle" value="piriformis">' in html  # kept on change
+    whole = (
+        "/build/?performer=self&amp;region=hips-glutes&amp;minutes=5&amp;side=hips-glutes%3Aleft"
+    )
+    assert f'href="{whole}">Work the whole area instead' in html
+    response = screened.post("/build/", {"region": "hips-glutes", "muscle": "piriformis"})
+    assert response.status_code == 303
+    session = CareSession.objects.get()
+    assert session.focus == ["piriformis"]
+    assert session.steps.filter(phase="main").first().muscle.slug == "piriformis"
+
+
+def test_an_unknown_muscle_is_a_form_error(screened):
+    response = screened.get("/build/?region=hips-glutes&muscle=biceps")
+    assert response.status_code == 400
+    assert "“biceps” is not a muscle we know." in response.content.decode()

@@ -12,4 +12,5 @@ urlpatterns = [
     path("props/", views.prop_list, name="props"),
     path("props/<slug:slug>/", views.prop_detail, name="prop"),
     path("safety/", views.safety, name="safety"),
+    path("where-it-hurts/", views.where_it_hurts, name="where-it-hurts"),
 ]

@@ -158,6 +158,17 @@ class Snapshot:
     def _props(self) -> dict[str, PropInfo]:
         return {t.slug: t for t in self.props}
 
+    @cached_property
+    def muscle_names(self) -> dict[str, str]:
+        """Every muscle some technique works: slug -> name, top of the back first."""
+        found = {m.slug: m for t in self.techniques for m in t.muscles}
+        return {
+            slug: m.name
+            for slug, m in sorted(
+                found.items(), key=lambda i: (min(map(self.region_order, i[1].regions)), i[0])
+            )
+        }
+
     def region_order(self, slug: str) -> int:
         return self._region_orders[slug]
 

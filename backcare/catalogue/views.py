@@ -12,6 +12,8 @@ from django.views.decorators.vary import vary_on_headers
 from backcare.catalogue.cache import catalogue_page
 from backcare.catalogue.choices import Performer
 from backcare.catalogue.diagram import back_diagram
+from backcare.catalogue.finder import find, pain_spots, picks_from, session_query
+from backcare.catalogue.forms import FinderForm
 from backcare.catalogue.models import (
     Contraindication,
     Family,
@@ -51,6 +53,8 @@ def _muscle_page(request: HtmxHttpRequest, muscle: Muscle | None) -> HttpRespons
     }
     if muscle:
         context["reach_groups"] = by_reach(muscle.techniques.all())
+        areas = [region.slug for region in muscle.regions.all()]
+        context["session_query"] = session_query(areas, muscle.slug)
     template = page_or_fragment(request, "catalogue/muscles.html", "browser")
     return render(request, template, context)
 
@@ -169,3 +173,27 @@ def safety(request: HtmxHttpRequest) -> HttpResponse:
         "nav": "safety",
     }
     return render(request, "catalogue/safety.html", context)
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+@catalogue_page(reads=("spot", "numb"))
+def where_it_hurts(request: HtmxHttpRequest) -> HttpResponse:
+    """The pain finder: the places that hurt -> the muscles most likely behind them, or the
+    safety advice when the pain is one the screen stops a session for."""
+    spots = pain_spots()
+    form = FinderForm(request.GET or None, spots=spots)
+    finding = None
+    if form.is_bound and form.is_valid():
+        picks = picks_from(spots, form.cleaned_data["spot"])
+        finding = find(picks, numbness=form.cleaned_data["numb"])
+    context = {
+        "form": form,
+        "spots": spots,
+        "picked": form.picked(),
+        "finding": finding,
+        "diagram": back_diagram(linked=False, labels=False),
+        "nav": "where",
+    }
+    template = page_or_fragment(request, "catalogue/where_it_hurts.html", "finding")
+    return render(request, template, context, status=400 if form.errors else 200)

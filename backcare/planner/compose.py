@@ -57,6 +57,8 @@ class Request:
     minutes: int
     # (area, "left" or "right") for an area that hurts on one side; the others: both sides.
     sides: tuple[tuple[str, str], ...] = ()
+    # Muscles to work first in the areas asked for ("a session for this muscle").
+    focus: tuple[str, ...] = ()
 
     def side_of(self, region: str) -> str:
         return dict(self.sides).get(region, Side.BOTH)
@@ -181,6 +183,7 @@ class _Area:
     weight: float = 1.0
     muscles: frozenset[str] | None = None  # only these (an area added for the pain it feeds)
     feeds: str = ""
+    focus: frozenset[str] = frozenset()  # these first (the muscle a session is for)
     queue: list[_Unit] = field(default_factory=list)  # its possible units, best first
     chosen: list[_Unit] = field(default_factory=list)
     target: float = 0.0  # seconds of main work it should get
@@ -201,7 +204,8 @@ def compose(snapshot: Snapshot, request: Request, allowance: Allowance = NO_LIMI
             continue
         found = _main_choices(snapshot, request.performer, owned, allowance, region)
         if found:
-            areas.append(_Area(region, found, request.side_of(region)))
+            focus = frozenset(request.focus)
+            areas.append(_Area(region, found, request.side_of(region), focus=focus))
         else:
             unreachable.append(_unlock(snapshot, request, allowance, region))
     _link(snapshot, request, owned, allowance, areas, asked)
@@ -367,6 +371,8 @@ def _queue(area: _Area) -> list[_Unit]:
     both sides at once covers the area in one step (on a muscle not yet named, if it can).
     One-sided work does the side that hurts, or both. The gentle stroking that also opens
     and closes a session comes last (a filler): main work only when nothing else is left.
+    A muscle the session is for comes first: every technique that reaches it works it, and
+    its work comes before the rest.
     """
     one_sided = area.side in SIDES
     choices = sorted(area.choices, key=lambda t: (_is_filler(t), one_sided and not t.each_side))
@@ -374,11 +380,12 @@ def _queue(area: _Area) -> list[_Unit]:
 
     def muscles_for(t: TechniqueInfo) -> list:
         if t.slug not in muscles_of:
-            muscles_of[t.slug] = [
+            found = [
                 m
                 for m in t.muscles_in(area.region)
                 if area.muscles is None or m.slug in area.muscles
             ]
+            muscles_of[t.slug] = sorted(found, key=lambda m: m.slug not in area.focus)
         return muscles_of[t.slug]
 
     queue: list[_Unit] = []
@@ -396,7 +403,8 @@ def _queue(area: _Area) -> list[_Unit]:
             more = True
             muscle = muscles[round_number]
             if not technique.each_side:
-                muscle = next((m for m in muscles if m.slug not in named), muscle)
+                fresh = (m for m in muscles if m.slug in area.focus or m.slug not in named)
+                muscle = next(fresh, muscle)
             named.append(muscle.slug)
             if technique.each_side and muscle.bilateral:
                 sides = (area.side,) if one_sided else SIDES
@@ -405,7 +413,8 @@ def _queue(area: _Area) -> list[_Unit]:
             queue.append(_Unit(technique, area.region, Phase.MAIN, muscle.slug, muscle.name, sides))
         if not more or len(queue) >= MAX_UNITS:
             break
-    queue.sort(key=lambda u: _is_filler(u.technique))  # stable: fillers last
+    # Stable: the focus muscle's work first, fillers last.
+    queue.sort(key=lambda u: (_is_filler(u.technique), u.muscle_slug not in area.focus))
     return queue
 
 

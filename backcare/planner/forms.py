@@ -100,6 +100,12 @@ class BuildForm(forms.Form):
         required=False, widget=forms.CheckboxSelectMultiple, label="What do you have?"
     )
     minutes = forms.IntegerField(min_value=MIN_MINUTES, max_value=MAX_MINUTES)
+    muscle = OptionsField(
+        required=False,
+        widget=forms.MultipleHiddenInput,
+        label="A muscle to work first",
+        help_text="From a muscle's page or the pain finder: a session for that muscle.",
+    )
     side = forms.MultipleChoiceField(
         required=False,
         widget=forms.MultipleHiddenInput,
@@ -113,6 +119,7 @@ class BuildForm(forms.Form):
         *,
         regions: Options,
         props: Options,
+        muscles: Options | None = None,
         default_minutes: dict[str, int] | None = None,
         **kwargs,
     ):
@@ -125,6 +132,7 @@ class BuildForm(forms.Form):
         self.fields["minutes"].initial = self.default_minutes[Performer.SELF]
         self.fields["region"].offer(regions)
         self.fields["prop"].offer(props)
+        self.fields["muscle"].offer(muscles or Options.of(()))
         self.fields["performer"].error_messages["invalid_choice"] = (
             "“%(value)s” isn't an option: choose yourself or a partner."
         )
@@ -132,6 +140,9 @@ class BuildForm(forms.Form):
             "“%(value)s” is not an area of the back we know."
         )
         self.fields["prop"].error_messages["invalid_choice"] = "“%(value)s” is not a prop we know."
+        self.fields["muscle"].error_messages["invalid_choice"] = (
+            "“%(value)s” is not a muscle we know."
+        )
         self.fields["side"].choices = [
             (f"{slug}:{side}", f"{name}: {side}")
             for slug, name in regions.choices

@@ -49,6 +49,7 @@ class CareSessionManager(models.Manager):
             minutes=ask.minutes,
             total_seconds=plan.total_seconds,
             sides=[list(pair) for pair in ask.sides],
+            focus=list(ask.focus),
         )
         # A new session links to nothing yet: insert the links without .add()'s look-up.
         regions, props = CareSession.regions.through, CareSession.props.through
@@ -111,6 +112,11 @@ class CareSession(models.Model):
     props = models.ManyToManyField(Prop, blank=True, related_name="+")
     sides = models.JSONField(
         default=list, blank=True, help_text="[area, side] for areas that hurt on one side only."
+    )
+    focus = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Muscles (slugs) the session was asked for: worked first in their areas.",
     )
     left_out = models.ManyToManyField(
         Region,

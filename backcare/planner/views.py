@@ -30,7 +30,7 @@ from backcare.planner.models import CareSession
 from backcare.planner.screening import screen, verdict_for
 from backcare.web import HtmxHttpRequest, SeeOther, page_or_fragment
 
-BUILD_KEYS = ("performer", "region", "prop", "minutes", "side")
+BUILD_KEYS = ("performer", "region", "prop", "minutes", "side", "muscle")
 
 
 def builder_query(raw: str | QueryDict) -> str:
@@ -105,6 +105,7 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
             frozenset(data["prop"]),
             data["minutes"],
             data["side"],
+            tuple(data["muscle"]),
         )
         allowance = verdict.allowance()
         plan_key = cache_key(("planner.plan", ask, allowance))
@@ -139,6 +140,7 @@ def _build_options(snapshot: Snapshot) -> dict:
     return {
         "regions": Options.of(snapshot.regions),
         "props": Options.of((prop.slug, prop.name) for prop in snapshot.props),
+        "muscles": Options.of(snapshot.muscle_names.items()),
         "default_minutes": {
             Performer.SELF: snapshot.guideline(
                 GuidelineSlug.SOLO_DEFAULT_MINUTES, FALLBACK_MINUTES[Performer.SELF]
@@ -216,5 +218,14 @@ def _form_context(form, verdict, snapshot) -> dict:
         },
         "diagram": replace(diagram, selected=frozenset(lit)),
         "query": builder_query(form.data) if form.is_bound else "",
+        "focus": [snapshot.muscle_names[slug] for slug in data.get("muscle", ())],
+        "whole_areas": _with_query(reverse("planner:build"), _without(form, "muscle")),
         "nav": "build",
     }
+
+
+def _without(form: BuildForm, key: str) -> str:
+    """The builder's query string without one of its answers."""
+    query = QueryDict(builder_query(form.data) if form.is_bound else "", mutable=True)
+    query.pop(key, None)
+    return query.urlencode()

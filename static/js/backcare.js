@@ -38,13 +38,16 @@
     }
   });
 
-  // Hovering or focusing a muscle anywhere (diagram or list) lights it everywhere.
+  // Hovering or focusing a muscle (or a pain spot) anywhere, on a diagram or in a list,
+  // lights it everywhere.
   function light(event, on) {
-    var source = event.target.closest && event.target.closest("[data-muscle]");
-    if (!source) return;
-    var slug = source.getAttribute("data-muscle");
-    document.querySelectorAll('[data-muscle="' + slug + '"]').forEach(function (el) {
-      el.classList.toggle("is-hover", on);
+    ["data-muscle", "data-spot"].forEach(function (name) {
+      var source = event.target.closest && event.target.closest("[" + name + "]");
+      if (!source) return;
+      var value = source.getAttribute(name);
+      document.querySelectorAll("[" + name + '="' + value + '"]').forEach(function (el) {
+        el.classList.toggle("is-hover", on);
+      });
     });
   }
   document.addEventListener("mouseover", function (e) { light(e, true); });
@@ -79,5 +82,23 @@
   });
   document.addEventListener("change", function (event) {
     if (event.target.name === "region") lightPicked();
+  });
+
+  // The pain finder's picture: tapping a spot ticks its checkbox (the real control, which
+  // updates the answer), and a ticked box marks its spot.
+  document.addEventListener("click", function (event) {
+    var spot = event.target.closest && event.target.closest(".pain-map [data-spot]");
+    if (!spot) return;
+    var value = spot.getAttribute("data-spot");
+    var box = document.querySelector('#finder-form input[name="spot"][value="' + value + '"]');
+    if (box) {
+      box.checked = !box.checked;
+      box.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target.name !== "spot") return;
+    var spot = document.querySelector('.pain-map [data-spot="' + event.target.value + '"]');
+    if (spot) spot.classList.toggle("is-picked", event.target.checked);
   });
 })();

@@ -1,0 +1,267 @@
+"""The pain finder: from the places that hurt to the muscles behind them, or to the safety
+advice; its rules (`find`) on their own; its data shared with the composer."""
+
+import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from backcare.catalogue.finder import Cause, Pick, Spot, find, pain_spots, picks_from
+from backcare.catalogue.models import Contraindication, PainCause, SpotWarning
+from backcare.catalogue.snapshot import read_snapshot
+from tests.factories import grow_catalogue
+from tests.queries import VERSION, by_table, cold_and_warm
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HTTP_HX_REQUEST": "true"}
+URL = "/where-it-hurts/"
+
+
+def finding(client, *spots: str, numb: bool = False, **headers) -> str:
+    query = "&".join([*(f"spot={spot}" for spot in spots), *(["numb=on"] if numb else [])])
+    response = client.get(f"{URL}?{query}", **headers)
+    assert response.status_code == 200
+    return unescape(response.content.decode())
+
+
+def ranked(html: str) -> list[str]:
+    """The muscles listed, in their order."""
+    return re.findall(r'<li class="suspect" data-muscle="([\w-]+)"', html)
+
+
+def build_links(html: str) -> dict[str, str]:
+    """Each listed muscle's "Build a session for this" link."""
+    items = re.findall(r'data-muscle="([\w-]+)".*?href="(/build/\?[^"]*)"', html, re.S)
+    return dict(items)
+
+
+# ---------- The page ----------
+def test_the_page_shows_every_place_to_tick_with_its_sides(client):
+    response = client.get(URL)
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    assert "<h1>Where does it hurt?</h1>" in html
+    for spot in pain_spots():
+        assert spot.name in html
+        for value in spot.values():
+            assert f'name="spot" value="{value}"' in html  # the checkbox
+            assert f'data-spot="{value}"' in html  # its place on the picture
+    assert 'value="temples:left"' in html and 'value="saddle"' in html
+    assert "Tick the places that hurt" in html
+    assert "<script>" not in html and " style=" not in html
+    assert 'aria-current="page">Where it hurts</a>' in html
+
+
+def test_htmx_gets_the_answer_alone_and_the_jump_link_out_of_band(client):
+    html = finding(client, "buttock:left", **HX)
+    assert "<html" not in html and "<h1>" not in html
+    assert html.lstrip().startswith('<section id="finding"')
+    assert 'id="finding-jump"' in html and 'hx-swap-oob="true"' in html
+    assert "3 muscles may be behind it" in html
+
+
+def test_between_the_shoulder_blades_ranks_the_rhomboids_and_middle_trapezius_first(client):
+    html = finding(client, "between-shoulder-blades:left")
+    assert ranked(html)[:2] == ["rhomboids", "lower-trapezius"]
+    assert "Middle and lower trapezius" in html
+    assert "lie between" not in html or "rhomboids fill the gap" in html
+    # The screen asks about pain from the top of the back: said before the muscles.
+    assert html.index("Check first:") < html.index('class="suspects"')
+    assert Contraindication.objects.get(slug="pain-between-shoulder-blades").advice in html
+
+
+def test_the_temples_bring_the_upper_trapezius(client):
+    html = finding(client, "temples:right")
+    assert ranked(html) == ["upper-trapezius"]
+    assert "sends pain here" in html and "tension headaches" in html
+    query = parse_qs(urlsplit(build_links(html)["upper-trapezius"]).query)
+    assert query == {
+        "region": ["neck-shoulders"],
+        "side": ["neck-shoulders:right"],
+        "muscle": ["upper-trapezius"],
+    }
+
+
+def test_the_buttock_brings_the_piriformis_and_gluteus_medius(client):
+    html = finding(client, "buttock:left")
+    assert ranked(html)[:2] == ["piriformis", "gluteus-medius"]
+    assert "gluteus-maximus" in ranked(html)
+    assert 'href="/muscles/piriformis/"' in html
+
+
+def test_the_lower_back_lists_the_buttock_muscles_that_send_pain_there(client):
+    html = finding(client, "lower-back:right")
+    assert ranked(html)[:3] == ["erector-spinae", "gluteus-medius", "piriformis"]
+    query = parse_qs(urlsplit(build_links(html)["gluteus-medius"]).query)
+    assert query == {
+        "region": ["hips-glutes"],
+        "side": ["hips-glutes:right"],
+        "muscle": ["gluteus-medius"],
+    }
+
+
+def test_a_muscle_explaining_more_of_the_places_comes_first(client):
+    html = finding(client, "buttock:left", "lower-back:left")
+    assert ranked(html)[:2] == ["piriformis", "gluteus-medius"]
+    assert "Buttock:" in html and "Lower back:" in html  # why, place by place
+
+
+@pytest.mark.parametrize(
+    ("spots", "numb", "warnings"),
+    [
+        (["back-of-thigh:left"], True, ["limb-numbness"]),
+        (["back-of-thigh:left"], False, ["limb-numbness"]),
+        (["back-of-thigh:left", "back-of-thigh:right"], False, ["both-legs", "limb-numbness"]),
+        (["saddle"], False, ["saddle-numbness"]),
+        (["lower-back:left"], True, ["limb-numbness"]),
+        (["buttock:right", "saddle"], False, ["saddle-numbness"]),
+    ],
+)
+def test_pain_the_screen_stops_a_session_for_leads_to_the_safety_advice(
+    client, spots, numb, warnings
+):
+    html = finding(client, *spots, numb=numb)
+    assert "Get this checked before any massage" in html
+    assert ranked(html) == [] and "Build a session for this" not in html
+    shown = re.findall(r'href="/safety/#([\w-]+)"', html)
+    assert shown == warnings  # the most urgent first
+    for slug in warnings:
+        assert Contraindication.objects.get(slug=slug).advice in html
+
+
+def test_the_leg_with_numbness_names_it(client):
+    html = finding(client, "back-of-thigh:right", numb=True)
+    assert "down the back of the thigh (right), with numbness" in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["spot=nowhere", "spot=buttock:middle", "spot=saddle:left", "spot=buttock", "numb=maybe"],
+)
+def test_unknown_places_get_a_form_error_not_a_500(client, query):
+    response = client.get(f"{URL}?{query}")
+    if query == "numb=maybe":  # a checkbox's value is only ever "on" or absent: any is on
+        assert response.status_code == 200
+        return
+    assert response.status_code == 400
+    html = unescape(response.content.decode())
+    assert "is not a place on the picture" in html
+    assert ranked(html) == []
+
+
+def test_a_post_is_refused(client):
+    assert client.post(URL, {"spot": "buttock:left"}).status_code == 405
+
+
+# ---------- Build a session for this ----------
+def test_build_a_session_for_this_opens_the_builder_filled_in_and_the_preview_agrees(client):
+    from tests.test_planner_views import answer_screen
+
+    link = build_links(finding(client, "buttock:left"))["piriformis"]
+    first = client.get(link)
+    assert first.status_code == 303 and "/build/screen/" in first["Location"]  # screen first
+    assert answer_screen(client, next_query=urlsplit(link).query).status_code == 303
+    response = client.get(link)
+    html = unescape(response.content.decode())
+    assert response.status_code == 200
+    assert re.search(r'value="hips-glutes" id="[\w_]+" checked', html)
+    assert '<option value="hips-glutes:left" selected>left</option>' in html
+    assert "A session for the piriformis: it is worked first." in html
+    preview = html[html.index('id="preview"') :]
+    main = re.findall(r"Hips and glutes, ([a-z ]+?) · (left|right|both)", preview)
+    assert main[0] == ("piriformis", "left"), main  # the first main step works it
+    assert {side for _, side in main} == {"left"}
+
+
+# ---------- The rules, on their own ----------
+def _spot(slug, causes=(), warnings=(), region="upper-back", bilateral=True):
+    return Spot(slug, slug.title(), region, bilateral, slug, tuple(causes), tuple(warnings))
+
+
+def _cause(muscle, rank, how=PainCause.How.LIES_HERE, regions=("upper-back",), order=1):
+    return Cause(muscle, muscle.title(), how, rank, f"why {muscle}", regions, True, order)
+
+
+def test_find_ranks_by_places_explained_then_rank_then_lying_there():
+    a = _spot("a", [_cause("m1", 1), _cause("m2", 2), _cause("m3", 2, PainCause.How.REFERS_HERE)])
+    b = _spot("b", [_cause("m3", 3, order=9), _cause("m4", 1, order=0)])
+    found = find([Pick(a, "left"), Pick(b, "left")])
+    assert [s.muscle for s in found.suspects] == ["m3", "m4", "m1", "m2"]
+    one = find([Pick(a, "left")])
+    assert [s.muscle for s in one.suspects] == ["m1", "m2", "m3"]  # lying there before
+
+
+def test_find_keeps_the_side_only_when_every_place_is_on_it():
+    a = _spot("a", [_cause("m1", 1)])
+    assert find([Pick(a, "left")]).suspects[0].side == "left"
+    assert find([Pick(a, "left"), Pick(a, "right")]).suspects[0].side == ""
+    query = parse_qs(find([Pick(a, "right")]).suspects[0].build_query())
+    assert query == {"region": ["upper-back"], "side": ["upper-back:right"], "muscle": ["m1"]}
+
+
+def test_find_builds_on_the_muscles_own_area_when_the_pain_is_felt_elsewhere():
+    head = _spot("head", [_cause("m1", 1, PainCause.How.REFERS_HERE, ("neck",))], region=None)
+    assert find([Pick(head, "left")]).suspects[0].areas == ("neck",)
+
+
+def test_find_warnings_need_their_condition():
+    urgent = Contraindication(slug="u", order=1)
+    refer = Contraindication(slug="r", order=5)
+    leg = _spot(
+        "leg",
+        [_cause("m1", 1)],
+        [(SpotWarning.When.BOTH_SIDES, urgent), (SpotWarning.When.WITH_NUMBNESS, refer)],
+    )
+    assert not find([Pick(leg, "left")]).stops
+    assert find([Pick(leg, "left")], numbness=True).stop == (refer,)
+    both = find([Pick(leg, "left"), Pick(leg, "right")], numbness=True)
+    assert both.stop == (urgent, refer) and both.suspects == ()
+    check = _spot("c", [_cause("m1", 1)], [(SpotWarning.When.CHECK_FIRST, refer)])
+    found = find([Pick(check, "left")])
+    assert found.check_first == (refer,) and not found.stops and found.suspects
+
+
+def test_picks_come_from_known_values_only():
+    spots = pain_spots()
+    picks = picks_from(spots, ["buttock:left", "saddle", "nowhere", "saddle:left"])
+    assert [(p.spot.slug, p.side) for p in picks] == [("buttock", "left"), ("saddle", "")]
+
+
+# ---------- One set of data for the finder and the composer ----------
+def test_the_composers_linked_areas_are_the_finders_referrals():
+    assert read_snapshot().feeders["lower-back"] == (
+        ("hips-glutes", ("gluteus-medius", "piriformis")),
+    )
+    PainCause.objects.filter(spot__slug="lower-back", muscle__slug="piriformis").delete()
+    assert read_snapshot().feeders["lower-back"] == (("hips-glutes", ("gluteus-medius",)),)
+    PainCause.objects.filter(how=PainCause.How.REFERS_HERE, spot__region__isnull=False).delete()
+    assert "lower-back" not in read_snapshot().feeders
+
+
+def test_an_edit_shows_on_the_finder_at_once(client):
+    assert ranked(finding(client, "buttock:left"))[0] == "piriformis"
+    cause = PainCause.objects.get(spot__slug="buttock", muscle__slug="piriformis")
+    cause.rank = 9
+    cause.save()  # as the admin saves it
+    assert ranked(finding(client, "buttock:left"))[0] == "gluteus-medius"
+
+
+# ---------- Queries ----------
+def test_query_counts_stay_flat_as_the_catalogue_grows(client):
+    urls = [URL, f"{URL}?spot=buttock:left&spot=temples:right", f"{URL}?spot=saddle"]
+
+    def counts():
+        found = [cold_and_warm(lambda u=u: client.get(u)) for u in urls]
+        found += [cold_and_warm(lambda: client.get(urls[1], **HX))]
+        return [(by_table(cold), warm) for cold, warm in found]
+
+    small = counts()
+    # Cold: the version, the spots (with regions), their causes (+ muscles, their regions),
+    # their warnings (+ questions); a whole page also draws the body (the diagram's shapes
+    # are not read: the pain map draws none). Warm: the version (the page is kept).
+    spots = {VERSION: 1, "painspot": 1, "paincause": 1, "region": 1, "spotwarning": 1}
+    assert small[0] == (spots, [VERSION])
+    grow_catalogue(10)
+    assert counts() == small
