@@ -67,7 +67,7 @@ PREVIEWS = {
     "&prop=tennis-ball&prop=wall&minutes=20",
 }
 # Pages whose content doesn't grow with the catalogue: at ×100 within 1.5× their ×1 time.
-FLAT = {"a muscle", "POST /build/", "player step (htmx)", *PREVIEWS}
+FLAT = {"a muscle", "pain finder", "POST /build/", "player step (htmx)", *PREVIEWS}
 results: list[tuple[str, bool, str]] = []
 
 
@@ -91,6 +91,10 @@ def median_ms(call, floor) -> tuple[float, float]:
     return statistics.median(times[0]) * 1000, statistics.median(times[1]) * 1000
 
 
+# Two places that hurt: the muscles behind each, ranked.
+FINDER = "/where-it-hurts/?spot=buttock%3Aleft&spot=temples%3Aright"
+
+
 def pages(client: Client, code: str) -> dict:
     # The start form's POST, encoded as a browser sends it.
     save = "performer=self&region=upper-back&minutes=10"
@@ -100,6 +104,8 @@ def pages(client: Client, code: str) -> dict:
         "/": lambda: client.get("/"),
         "/muscles/": lambda: client.get("/muscles/"),
         "a muscle": lambda: client.get("/muscles/rhomboids/"),
+        "pain finder": lambda: client.get(FINDER),
+        "pain finder (htmx)": lambda: client.get(FINDER, **HX),
         "POST /build/": lambda: client.post("/build/", save, content_type=form),
         "player step (htmx)": lambda: client.get(f"/s/{code}/step/2/", **PLAYER_HX),
     }
