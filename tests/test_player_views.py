@@ -276,3 +276,16 @@ def test_no_template_comment_leaks_onto_a_page(client, session):
     """Django's {# #} comments end at the line's end: one left open shows on the page."""
     for url in (f"/s/{session.code}/", f"/s/{session.code}/step/1/", "/", "/build/screen/"):
         assert "{#" not in client.get(url).content.decode(), url
+
+
+def test_a_main_step_links_its_muscle_to_its_page_in_a_new_tab(client, session):
+    main = session.steps.filter(phase="main").first()
+    html = client.get(f"/s/{session.code}/step/{main.number}/").content.decode()
+    link = (
+        f'<a href="/muscles/{main.muscle.slug}/" target="_blank">{main.muscle.name.lower()}'
+        '<span class="visually-hidden"> (opens in a new tab)</span></a>'
+    )
+    assert link in html
+    warm = session.steps.get(number=1)
+    assert warm.phase == "warm_up"
+    assert 'target="_blank"' not in client.get(f"/s/{session.code}/step/1/").content.decode()

@@ -336,3 +336,27 @@ def test_a_session_opened_once_plays_with_the_network_gone(live, session, page: 
     expect(page.get_by_role("heading", level=1)).to_have_text("Stop, and let your back rest")
     page.go_back()
     expect(page.locator("#player")).to_have_attribute("data-step", "2")
+
+
+def test_the_muscle_a_step_works_opens_its_page_without_losing_the_session(
+    live, session, page: Page, watched
+):
+    page.clock.install()
+    main = session.steps.filter(phase="main").first()
+    page.goto(f"{live.url}/s/{session.code}/step/{main.number}/")
+    page.get_by_role("button", name="▶ Start").click()
+    page.clock.run_for(5_250)
+    running = clock_seconds(page)
+    link = page.locator(".player__target").get_by_role("link")
+    expect(link).to_have_accessible_name(f"{main.muscle.name.lower()} (opens in a new tab)")
+    with page.context.expect_page() as opened:
+        link.click()
+    muscle_page = opened.value
+    expect(muscle_page.get_by_role("heading", level=2, name=main.muscle.name)).to_be_visible()
+    muscle_page.close()
+    # The session is where it was, still counting down.
+    expect(page).to_have_url(re.compile(rf"/step/{main.number}/$"))
+    expect(page.get_by_role("button", name="❚❚ Pause")).to_be_visible()
+    page.clock.run_for(3_000)
+    assert clock_seconds(page) <= running - 3
+    assert watched.problems == []
