@@ -93,6 +93,8 @@ def test_with_no_sessions_it_says_so_and_how_to_build_one(client):
     assert "lives only in this browser" in html and "no account" in html
     assert 'aria-current="page">My sessions</a>' in html
     assert chart(html) == "" and 'class="pain-table"' not in html
+    # Made from this browser's cookie (even with no form on it): never shared by a cache.
+    assert "Cookie" in response["Vary"] and "private" in response["Cache-Control"]
 
 
 def test_three_sessions_built_here_are_listed_newest_first(screened):
