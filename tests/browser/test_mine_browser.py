@@ -116,6 +116,10 @@ def test_my_sessions_with_the_keyboard_alone(live, page: Page, watched, axe):
     expect(page).to_have_url(re.compile(r"/mine/$"))
     expect(rows(page)).to_have_count(3)
     expect(page.get_by_role("img", name=re.compile("Pain before and after"))).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    table = page.locator(".pain-table").bounding_box()
+    panel = page.locator(".mine-progress").bounding_box()
+    assert table["x"] + table["width"] <= panel["x"] + panel["width"]  # inside its card
     assert_accessible(axe, page)
 
     forget = row_of(page, codes[1]).get_by_role("button", name="Forget this")
