@@ -206,6 +206,13 @@ def test_forget_is_a_form_post(client):
     assert "Forget this" in response.content.decode() and "<html" in response.content.decode()
 
 
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_other_methods_are_refused(client, method):
+    assert getattr(client, method)("/mine/").status_code == 405
+    assert getattr(client, method)("/mine/forget/").status_code == 405
+    assert client.post("/mine/").status_code == 405
+
+
 @pytest.mark.parametrize("code", ["", "../../admin", "x" * 500, "short"])
 def test_forgetting_something_that_is_not_a_code_is_a_400_page(screened, code):
     session = build(screened, UPPER)
