@@ -134,10 +134,10 @@ def test_ratings_outside_0_to_10_are_form_errors(client, session, pain):
     before = stored()
     for path in ("", "done/"):
         response = client.post(f"/s/{session.code}/{path}", {"pain": pain})
-        valid = pain.strip().isdigit() and 0 <= int(pain) <= 10 and pain.strip() == pain
+        valid = pain.strip().isdecimal() and 0 <= int(pain) <= 10 and pain.strip() == pain
         if not valid and not (path == "" and pain == ""):
             assert response.status_code == 400, (path, pain)
-    if not (pain.isdigit() and 0 <= int(pain) <= 10):
+    if not (pain.isdecimal() and 0 <= int(pain) <= 10):
         assert stored() == before
 
 

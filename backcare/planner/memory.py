@@ -3,7 +3,9 @@
 The safety-screen answers that still allow a session (areas to leave out, limits) last 12
 hours, so a stale answer is not reused for days, and go only to the pages that read them (the
 builder and the player); the props someone owns last a year. The browser that built a session
-keeps a key to it, sent only to that session's pages: only that browser may rate it.
+keeps a key to it, sent only to that session's pages: only that browser may rate it; and the
+codes of the sessions it built, newest first, for its own list of them (/mine/), sent only to
+that list and to the builder, which adds each new one.
 """
 
 from __future__ import annotations
@@ -15,9 +17,13 @@ from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from backcare.planner.models import is_code
+
 SCREEN_COOKIE, SCREEN_SALT, SCREEN_AGE = "backcare_screen", "backcare.screen", 12 * 60 * 60
 PROPS_COOKIE, PROPS_SALT, PROPS_AGE = "backcare_props", "backcare.props", 365 * 24 * 60 * 60
 OWNER_COOKIE, OWNER_SALT, OWNER_AGE = "backcare_owner", "backcare.owner", 365 * 24 * 60 * 60
+BUILT_COOKIE, BUILT_SALT, BUILT_AGE = "backcare_built", "backcare.built", 365 * 24 * 60 * 60
+BUILT_LIMIT = 50  # the newest sessions this browser lists; older ones drop off the end
 
 
 @dataclass(frozen=True)
@@ -26,11 +32,21 @@ class ScreenAnswers:
     areas: tuple[str, ...]
 
 
-def _screen_cookies() -> tuple[tuple[str, str], ...]:
-    """(name, path): one copy for the builder's pages (/build/, the screen included) and one
-    for the player's (/s/…). Two names, because a response sets each name once."""
+Copies = tuple[tuple[str, str], ...]  # (name, path) of each copy of one remembered value
+
+
+def _screen_cookies() -> Copies:
+    """One copy for the builder's pages (/build/, the screen included) and one for the
+    player's (/s/…). Two names, because a response sets each name once."""
     player = "/" + reverse("player:overview", args=["x" * 12]).strip("/").split("/")[0] + "/"
     return (SCREEN_COOKIE, reverse("planner:build")), (f"{SCREEN_COOKIE}_player", player)
+
+
+def _built_cookies() -> Copies:
+    """One copy for the list (/mine/, forgetting included) and one for the builder, which
+    adds a session as it saves it."""
+    builder = (f"{BUILT_COOKIE}_build", reverse("planner:build"))
+    return (BUILT_COOKIE, reverse("planner:mine")), builder
 
 
 def _signed(value, salt: str) -> str:
@@ -58,16 +74,25 @@ def _get(request: HttpRequest, name: str, salt: str, max_age: int):
         return None
 
 
+def _set_copies(response: HttpResponse, copies: Copies, value, salt: str, max_age: int) -> None:
+    for name, path in copies:
+        _set(response, name, value, salt, max_age, path)
+
+
+def _get_copy(request: HttpRequest, copies: Copies, salt: str, max_age: int):
+    """The value of the copy sent to this page (the one whose path it is under)."""
+    name = next((n for n, path in copies if request.path.startswith(path)), "")
+    return _get(request, name, salt, max_age)
+
+
 def remember_screen(response: HttpResponse, answers: ScreenAnswers) -> None:
     value = {"flags": list(answers.flags), "areas": list(answers.areas)}
-    for name, path in _screen_cookies():
-        _set(response, name, value, SCREEN_SALT, SCREEN_AGE, path)
+    _set_copies(response, _screen_cookies(), value, SCREEN_SALT, SCREEN_AGE)
 
 
 def recall_screen(request: HttpRequest) -> ScreenAnswers | None:
     """The answers, or None when there are none, they were tampered with, or they expired."""
-    name = next((n for n, path in _screen_cookies() if request.path.startswith(path)), "")
-    value = _get(request, name, SCREEN_SALT, SCREEN_AGE)
+    value = _get_copy(request, _screen_cookies(), SCREEN_SALT, SCREEN_AGE)
     if not isinstance(value, dict):
         return None
     flags, areas = value.get("flags"), value.get("areas")
@@ -102,3 +127,20 @@ def remember_owner(response: HttpResponse, session_url: str, code: str) -> None:
 
 def is_owner(request: HttpRequest, code: str) -> bool:
     return _get(request, OWNER_COOKIE, OWNER_SALT, OWNER_AGE) == code
+
+
+def remember_built(response: HttpResponse, codes: list[str]) -> None:
+    """The codes of the sessions this browser built, newest first: the newest BUILT_LIMIT,
+    each once, in every copy."""
+    kept = list(dict.fromkeys(code for code in codes if is_code(code)))[:BUILT_LIMIT]
+    _set_copies(response, _built_cookies(), kept, BUILT_SALT, BUILT_AGE)
+
+
+def recall_built(request: HttpRequest) -> list[str]:
+    """The codes this browser keeps, newest first; none when the cookie is missing, altered
+    or expired, and only what has a code's form."""
+    value = _get_copy(request, _built_cookies(), BUILT_SALT, BUILT_AGE)
+    if not isinstance(value, list):
+        return []
+    codes = (code for code in value if isinstance(code, str) and is_code(code))
+    return list(dict.fromkeys(codes))[:BUILT_LIMIT]

@@ -5,6 +5,7 @@ Health answers are never stored here: only performer, regions, props and minutes
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -17,11 +18,18 @@ from backcare.catalogue.values import Snapshot
 from backcare.planner.compose import Plan, PlannedStep, Request
 
 CODE_LENGTH = 12
+CODE_PATTERN = f"[A-Za-z0-9_-]{{{CODE_LENGTH}}}"  # what new_code() makes
+_CODE = re.compile(rf"\A{CODE_PATTERN}\Z")
 
 
 def new_code() -> str:
     """A short, unguessable, URL-safe code (72 random bits)."""
     return secrets.token_urlsafe(9)
+
+
+def is_code(text: str) -> bool:
+    """Whether `text` has a session code's form (not whether such a session exists)."""
+    return bool(_CODE.match(text))
 
 
 def _ids(snapshot: Snapshot, kind: str, slugs: set[str]) -> dict[str, int]:
@@ -158,6 +166,18 @@ class CareSession(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("player:overview", args=[self.code])
+
+    def answers(self) -> list[tuple[str, str]]:
+        """The builder's answers that made this session, as (field, value) pairs: posted
+        again, they build it anew (regions and props read from their prefetched rows)."""
+        return [
+            ("performer", self.performer),
+            *(("region", region.slug) for region in self.regions.all()),
+            *(("prop", prop.slug) for prop in self.props.all()),
+            ("minutes", str(self.minutes)),
+            *(("side", f"{area}:{side}") for area, side in self.sides),
+            *(("muscle", slug) for slug in self.focus),
+        ]
 
 
 class CareStep(models.Model):

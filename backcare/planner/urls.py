@@ -6,4 +6,6 @@ app_name = "planner"
 urlpatterns = [
     path("build/", views.build, name="build"),
     path("build/screen/", views.screen_view, name="screen"),
+    path("mine/", views.mine, name="mine"),
+    path("mine/forget/", views.forget, name="forget"),
 ]

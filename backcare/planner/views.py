@@ -1,13 +1,16 @@
-"""The safety screen, the live session builder and saving a session."""
+"""The safety screen, the live session builder, saving a session, and the list of sessions
+this browser built (/mine/)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from django.contrib import messages
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from backcare.catalogue.cache import cache_key, contraindications, guidelines, regions, remember
@@ -17,18 +20,21 @@ from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.catalogue.values import Snapshot, unlocks
 from backcare.planner.compose import Request, compose
 from backcare.planner.forms import FALLBACK_MINUTES, BuildForm, Options, ScreenForm
+from backcare.planner.history import built_sessions, pain_chart, when
 from backcare.planner.memory import (
     ScreenAnswers,
     forget_screen,
+    recall_built,
     recall_props,
     recall_screen,
+    remember_built,
     remember_owner,
     remember_props,
     remember_screen,
 )
-from backcare.planner.models import CareSession
+from backcare.planner.models import CareSession, is_code
 from backcare.planner.screening import screen, verdict_for
-from backcare.web import HtmxHttpRequest, SeeOther, page_or_fragment
+from backcare.web import HtmxHttpRequest, SeeOther, page_or_fragment, refuse
 
 BUILD_KEYS = ("performer", "region", "prop", "minutes", "side", "muscle")
 
@@ -112,7 +118,7 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
         plan = remember(plan_key, lambda: compose(snapshot, ask, allowance))
     if request.method == "POST" and plan is not None:
         if not plan.is_empty:
-            return _start(plan, ask, snapshot)
+            return _start(request, plan, ask, snapshot)
         form.add_error(None, "There is nothing to do in this session yet: see below.")
 
     template = page_or_fragment(request, "planner/build.html", "preview")
@@ -152,11 +158,12 @@ def _build_options(snapshot: Snapshot) -> dict:
     }
 
 
-def _start(plan, ask: Request, snapshot: Snapshot) -> HttpResponse:
+def _start(request: HtmxHttpRequest, plan, ask: Request, snapshot: Snapshot) -> HttpResponse:
     session = CareSession.objects.create_from_plan(plan, ask, snapshot)
     response = SeeOther(session.get_absolute_url())
     remember_props(response, sorted(ask.props))
     remember_owner(response, session.get_absolute_url(), session.code)
+    remember_built(response, [session.code, *recall_built(request)])
     return response
 
 
@@ -229,3 +236,38 @@ def _without(form: BuildForm, key: str) -> str:
     query = QueryDict(builder_query(form.data) if form.is_bound else "", mutable=True)
     query.pop(key, None)
     return query.urlencode()
+
+
+# ---------- My sessions: the ones this browser built, from its own cookie ----------
+@require_safe
+@vary_on_headers("Cookie")
+@cache_control(private=True)
+def mine(request: HtmxHttpRequest) -> HttpResponse:
+    """Never kept with the catalogue's pages: it is made from this browser's cookie."""
+    listed = built_sessions(recall_built(request))
+    context = {"listed": listed, "chart": pain_chart(listed), "nav": "mine"}
+    return render(request, "planner/mine.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def forget(request: HtmxHttpRequest) -> HttpResponse:
+    """Takes one session off this browser's list (the session itself stays, for its link)."""
+    if request.method != "POST":
+        response = refuse(
+            request,
+            405,
+            "Forget a session from your list",
+            "Sessions are forgotten with the “Forget this” button beside each one in My sessions.",
+        )
+        response["Allow"] = "POST"
+        return response
+    code, codes = request.POST.get("code", ""), recall_built(request)
+    if not is_code(code):
+        return refuse(request, 400, "That isn't a session", "Go back to My sessions and try again.")
+    response = SeeOther(reverse("planner:mine"))
+    if code in codes:
+        remember_built(response, [kept for kept in codes if kept != code])
+        session = CareSession.objects.filter(code=code).first()
+        said = f"your session of {when(session)}" if session else "a session"
+        messages.success(request, f"Forgotten: {said}. Its link still works if you kept it.")
+    return response

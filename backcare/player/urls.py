@@ -1,13 +1,13 @@
 from django.urls import path, register_converter
 
-from backcare.planner.models import CODE_LENGTH
+from backcare.planner.models import CODE_PATTERN
 from backcare.player import views
 
 
 class SessionCode:
     """A saved session's code: anything else is a 404 before any query is made."""
 
-    regex = f"[A-Za-z0-9_-]{{{CODE_LENGTH}}}"
+    regex = CODE_PATTERN
 
     def to_python(self, value: str) -> str:
         return value

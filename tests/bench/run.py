@@ -66,8 +66,9 @@ PREVIEWS = {
     "&region=mid-back&region=lower-back&region=hips-glutes&prop=foam-roller&prop=massage-cane"
     "&prop=tennis-ball&prop=wall&minutes=20",
 }
+MINE = "/mine/ (3 sessions)"
 # Pages whose content doesn't grow with the catalogue: at ×100 within 1.5× their ×1 time.
-FLAT = {"a muscle", "pain finder", "POST /build/", "player step (htmx)", *PREVIEWS}
+FLAT = {"a muscle", "pain finder", "POST /build/", "player step (htmx)", MINE, *PREVIEWS}
 results: list[tuple[str, bool, str]] = []
 
 
@@ -111,7 +112,18 @@ def pages(client: Client, code: str) -> dict:
     }
     for name, query in PREVIEWS.items():
         found[name] = lambda q=query: client.get("/build/?" + q, **HX)
+    found[MINE] = my_sessions()
     return found
+
+
+def my_sessions():
+    """GET /mine/ from a browser that built three sessions (its own cookie lists them)."""
+    browser = Client()
+    browser.post("/build/screen/", {"next": ""})
+    for regions in (["upper-back"], ["neck-shoulders"], ["upper-back", "lower-back"]):
+        saved = browser.post("/build/", {"performer": "self", "region": regions, "minutes": 10})
+        assert saved.status_code == 303, saved.status_code
+    return lambda: browser.get("/mine/")
 
 
 def measure(scale: str) -> tuple[dict, dict]:

@@ -91,3 +91,35 @@ def own_in_browser(page: Page, base_url: str, session) -> None:
             }
         ]
     )
+
+
+def keep_in_browser(page: Page, base_url: str, codes: list[str]) -> None:
+    """This browser built the sessions `codes` (newest first): its list of them, in each copy
+    the builder would have written, at each copy's path."""
+    from django.http import HttpResponse
+
+    from backcare.planner.memory import remember_built
+
+    response = HttpResponse()
+    remember_built(response, codes)
+    page.context.add_cookies(
+        [
+            {
+                "name": name,
+                "value": morsel.value,
+                "url": f"{base_url}{morsel['path']}",
+                "httpOnly": True,
+                "sameSite": "Lax",
+            }
+            for name, morsel in response.cookies.items()
+        ]
+    )
+
+
+def tab_to(page: Page, target, presses: int = 80) -> None:
+    """Press Tab, as a keyboard user does, until `target` (a locator) has the focus."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"{target} was not reached with {presses} presses of Tab")

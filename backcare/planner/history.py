@@ -1,0 +1,170 @@
+"""The sessions this browser built, as /mine/ lists them, and the chart of their pain ratings:
+plain values and coordinates, drawn as SVG by the template (no script, no chart library)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils import dateformat, timezone
+
+from backcare.planner.models import CareSession
+
+WHEN = "D j M Y, H:i"  # "Tue 1 Dec 2026, 18:40", in the site's time zone
+WHEN_SHORT = "j\u00a0M\u00a0Y, H:i"  # in the chart's narrow table: wraps only after the day
+CHART_SESSIONS = 12  # the newest rated sessions charted; the table beside it lists the same
+# The chart's drawing box (viewBox units, about CSS pixels on a phone) and its plot area.
+WIDTH, HEIGHT = 360, 220
+LEFT, RIGHT, TOP, BOTTOM = 40, 348, 12, 178
+PAIN_MAX = 10
+
+
+def when(session: CareSession, pattern: str = WHEN) -> str:
+    return dateformat.format(timezone.localtime(session.created_at), pattern)
+
+
+@dataclass(frozen=True)
+class Listed:
+    session: CareSession
+    when: str
+
+
+def built_sessions(codes: Sequence[str]) -> list[Listed]:
+    """The sessions of these codes that still exist, newest first, each with its areas and
+    props: three queries however many there are."""
+    if not codes:
+        return []
+    found = CareSession.objects.filter(code__in=codes).prefetch_related("regions", "props")
+    return [Listed(session, when(session)) for session in found]
+
+
+MARK = 6  # a mark's half-width: the circle's radius, half the square's side
+
+
+@dataclass(frozen=True)
+class Mark:
+    pain: int
+    x: float
+    y: float
+
+    @property
+    def corner(self) -> tuple[float, float]:
+        """Where the square drawn round this mark starts."""
+        return round(self.x - MARK, 1), round(self.y - MARK, 1)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One rated session's column: its number (oldest first), its marks, and the change."""
+
+    number: int
+    when: str
+    x: float
+    before: Mark | None
+    after: Mark | None
+
+    @property
+    def change(self) -> int | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after.pain - self.before.pain
+
+    @property
+    def change_said(self) -> str:
+        change = self.change
+        if change is None:
+            return "—"
+        return "no change" if change == 0 else f"{'down' if change < 0 else 'up'} {abs(change)}"
+
+    @property
+    def scores(self) -> str:
+        before = "not rated" if self.before is None else self.before.pain
+        after = "not rated" if self.after is None else self.after.pain
+        return f"before {before}, after {after}"
+
+
+@dataclass(frozen=True)
+class PainChart:
+    pairs: tuple[Pair, ...]
+    gridlines: tuple[Mark, ...]  # every other pain score, labelled on the y axis
+    summary: str
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    right: int = RIGHT
+    top: int = TOP
+    bottom: int = BOTTOM
+    mark: int = MARK
+    side: int = 2 * MARK
+
+    @property
+    def middle(self) -> float:
+        return (self.left + self.right) / 2
+
+    @property
+    def pain_labels_x(self) -> int:
+        return self.left - 8  # the scores, right-aligned left of the plot
+
+    @property
+    def number_labels_y(self) -> int:
+        return self.bottom + 18  # each column's session number, under the plot
+
+    @property
+    def axis_title_y(self) -> int:
+        return self.height - 6
+
+
+SPREAD = 8  # before sits this far left of its column's middle, after as far right
+
+
+def _y(pain: int) -> float:
+    return round(BOTTOM - pain * (BOTTOM - TOP) / PAIN_MAX, 1)
+
+
+def _mark(pain: int | None, x: float) -> Mark | None:
+    return None if pain is None else Mark(pain, round(x, 1), _y(pain))
+
+
+def pain_chart(listed: Sequence[Listed]) -> PainChart | None:
+    """Pain before and after the newest rated sessions (`listed`: newest first), drawn oldest
+    first from left to right; None when no session has a rating yet."""
+    rated = [
+        item
+        for item in listed
+        if item.session.pain_before is not None or item.session.pain_after is not None
+    ][:CHART_SESSIONS][::-1]
+    if not rated:
+        return None
+    step = (RIGHT - LEFT) / len(rated)
+    middles = [LEFT + (number - 0.5) * step for number in range(1, len(rated) + 1)]
+    pairs = tuple(
+        Pair(
+            number,
+            when(item.session, WHEN_SHORT),
+            round(x, 1),
+            _mark(item.session.pain_before, x - SPREAD),
+            _mark(item.session.pain_after, x + SPREAD),
+        )
+        for number, (item, x) in enumerate(zip(rated, middles, strict=True), start=1)
+    )
+    gridlines = tuple(Mark(pain, LEFT, _y(pain)) for pain in range(0, PAIN_MAX + 1, 2))
+    return PainChart(pairs, gridlines, _summary(pairs))
+
+
+def _summary(pairs: tuple[Pair, ...]) -> str:
+    count = len(pairs)
+    words = [
+        f"Pain from 0 to 10 before and after your {count} most recent rated "
+        f"session{'s' if count > 1 else ''}, oldest first."
+    ]
+    changes = [pair.change for pair in pairs if pair.change is not None]
+    if changes:
+        down = sum(1 for change in changes if change < 0)
+        up = sum(1 for change in changes if change > 0)
+        words.append(
+            f"Of {len(changes)} with both ratings, pain went down after {down}, "
+            f"up after {up} and stayed the same after {len(changes) - down - up}."
+        )
+    latest = pairs[-1]
+    words.append(f"Latest, {latest.when}: {latest.scores}.")
+    return " ".join(words)

@@ -1,0 +1,355 @@
+"""My sessions (/mine/): the sessions this browser built, from its own cookie, with 'Do it
+again', 'Forget this' and the chart of pain before and after."""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core import signing
+from django.http import HttpResponse
+from django.test import Client
+from django.utils import timezone
+
+from backcare.planner.memory import (
+    BUILT_AGE,
+    BUILT_COOKIE,
+    BUILT_LIMIT,
+    BUILT_SALT,
+    SCREEN_COOKIE,
+    remember_built,
+)
+from backcare.planner.models import CareSession, new_code
+from tests.factories import care_session, grow_catalogue
+from tests.queries import by_table, tables
+
+pytestmark = pytest.mark.django_db
+
+UPPER = {"performer": "self", "region": ["upper-back"], "prop": ["tennis-ball"], "minutes": "10"}
+HIPS = {"performer": "partner", "region": ["lower-back", "hips-glutes"], "minutes": "20"}
+NECK = {"performer": "self", "region": ["neck-shoulders"], "minutes": "5"}
+
+
+@pytest.fixture
+def screened(client):
+    """A browser that has answered the safety screen with nothing to report."""
+    assert client.post("/build/screen/", {"next": ""}).status_code == 303
+    return client
+
+
+def build(client, answers) -> CareSession:
+    response = client.post("/build/", answers)
+    assert response.status_code == 303, response.content.decode()[:500]
+    return CareSession.objects.get(code=response["Location"].split("/")[2])
+
+
+def rate(session: CareSession, before, after) -> None:
+    session.pain_before, session.pain_after = before, after
+    session.save(update_fields=["pain_before", "pain_after"])
+
+
+def keep_in_browser(client, codes) -> None:
+    """This browser's list holds `codes`, as the builder would have written it."""
+    response = HttpResponse()
+    remember_built(response, list(codes))
+    client.cookies.update(response.cookies)
+
+
+def kept(client) -> list[str]:
+    return signing.loads(client.cookies[BUILT_COOKIE].value, salt=BUILT_SALT)
+
+
+def listed_codes(html: str) -> list[str]:
+    return re.findall(r'<h3 id="session-([\w-]{12})">', html)
+
+
+def chart(html: str) -> str:
+    found = re.search(r'<svg class="pain-chart__svg".*?</svg>', html, re.S)
+    return found.group(0) if found else ""
+
+
+def table_rows(html: str) -> list[list[str]]:
+    body = re.search(r'<table class="pain-table">.*?<tbody>(.*?)</tbody>', html, re.S).group(1)
+    cells = r"<t[hd][^>]*>(.*?)</t[hd]>"
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(cells, row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def again_form(html: str, code: str) -> list[tuple[str, str]]:
+    """The hidden answers of the 'Do it again' form in the row of session `code`."""
+    row = re.search(rf'<li class="card mine-item">\s*<h3 id="session-{code}">.*?</li>', html, re.S)
+    form = re.search(r'<form method="post" action="/build/">(.*?)</form>', row.group(0), re.S)
+    pairs = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form.group(1))
+    return [pair for pair in pairs if pair[0] != "csrfmiddlewaretoken"]
+
+
+# ---------- The list ----------
+def test_with_no_sessions_it_says_so_and_how_to_build_one(client):
+    response = client.get("/mine/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "No sessions yet" in html and 'href="/build/">Build a session</a>' in html
+    assert "lives only in this browser" in html and "no account" in html
+    assert 'aria-current="page">My sessions</a>' in html
+    assert chart(html) == "" and 'class="pain-table"' not in html
+    # Made from this browser's cookie (even with no form on it): never shared by a cache.
+    assert "Cookie" in response["Vary"] and "private" in response["Cache-Control"]
+
+
+def test_three_sessions_built_here_are_listed_newest_first(screened):
+    first, second, third = build(screened, UPPER), build(screened, HIPS), build(screened, NECK)
+    rate(first, 6, 3)
+    rate(second, 5, None)
+    html = screened.get("/mine/").content.decode()
+    assert listed_codes(html) == [third.code, second.code, first.code]
+    when = timezone.localtime(first.created_at).strftime("%a %-d %b %Y, %H:%M")
+    assert f'<a href="/s/{first.code}/"><time datetime="' in html and f">{when}</time>" in html
+    assert "<dd>Lower back, Hips and glutes</dd>" in html and "<dd>With a partner</dd>" in html
+    assert "<dd>On your own</dd>" in html and ">10 min</time>" in html
+    assert "<dd>6 → 3</dd>" in html and "<dd>5 → not rated</dd>" in html
+    assert "<dd>not rated</dd>" in html  # the neck session, never rated
+
+
+def test_the_date_is_in_the_sites_time_zone(screened, settings):
+    settings.TIME_ZONE = "Europe/London"  # summer time: an hour ahead of UTC
+    session = build(screened, UPPER)
+    session.created_at = timezone.datetime(2026, 7, 14, 17, 40, tzinfo=timezone.UTC)
+    session.save(update_fields=["created_at"])
+    assert "Tue 14 Jul 2026, 18:40" in screened.get("/mine/").content.decode()
+
+
+def test_the_list_goes_only_to_the_list_and_the_builder(screened):
+    response = screened.post("/build/", UPPER)
+    found = {name: morsel for name, morsel in response.cookies.items() if "built" in name}
+    assert {name: morsel["path"] for name, morsel in found.items()} == {
+        BUILT_COOKIE: "/mine/",
+        f"{BUILT_COOKIE}_build": "/build/",
+    }
+    for morsel in found.values():
+        assert morsel["httponly"] and morsel["samesite"] == "Lax"
+        assert morsel["max-age"] == BUILT_AGE == 365 * 24 * 60 * 60
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "not signed at all",
+        "tampered",
+        signing.dumps({"codes": ["x"]}, salt=BUILT_SALT),  # signed, but not a list
+        signing.dumps(["../../etc", "<script>", 42], salt=BUILT_SALT),  # not codes
+        signing.dumps(["abcdefghijkl"], salt="another.salt"),
+    ],
+)
+def test_a_tampered_or_strange_cookie_is_an_empty_list(screened, value):
+    build(screened, UPPER)
+    if value == "tampered":
+        value = screened.cookies[BUILT_COOKIE].value[:-2] + "xx"
+    screened.cookies[BUILT_COOKIE] = value
+    response = screened.get("/mine/")
+    assert response.status_code == 200
+    assert listed_codes(response.content.decode()) == []
+
+
+def test_an_expired_list_is_an_empty_list(screened, monkeypatch):
+    build(screened, UPPER)
+    later = timezone.now().timestamp() + BUILT_AGE + 60
+    monkeypatch.setattr(signing.time, "time", lambda: later)
+    assert listed_codes(screened.get("/mine/").content.decode()) == []
+
+
+def test_sessions_that_no_longer_exist_are_left_out(screened):
+    kept_one, gone = build(screened, UPPER), build(screened, NECK)
+    gone.delete()
+    response = screened.get("/mine/")
+    assert response.status_code == 200
+    assert listed_codes(response.content.decode()) == [kept_one.code]
+
+
+def test_the_list_keeps_the_newest_fifty(screened):
+    older = [new_code() for _ in range(BUILT_LIMIT)]
+    keep_in_browser(screened, older)
+    newest = build(screened, UPPER)
+    assert kept(screened) == [newest.code, *older[: BUILT_LIMIT - 1]]
+
+
+def test_each_browser_sees_only_its_own_sessions(screened):
+    mine = build(screened, UPPER)
+    other = Client()
+    other.post("/build/screen/", {"next": ""})
+    theirs = build(other, NECK)
+    assert listed_codes(screened.get("/mine/").content.decode()) == [mine.code]
+    response = other.get("/mine/")
+    assert listed_codes(response.content.decode()) == [theirs.code]
+    assert "Cookie" in response["Vary"] and "private" in response["Cache-Control"]
+
+
+# ---------- Forget this ----------
+def test_forgetting_takes_a_session_off_the_list_only(screened):
+    first, second = build(screened, UPPER), build(screened, NECK)
+    response = screened.post("/mine/forget/", {"code": first.code})
+    assert response.status_code == 303 and response["Location"] == "/mine/"
+    assert BUILT_COOKIE in response.cookies and f"{BUILT_COOKIE}_build" in response.cookies
+    html = screened.get("/mine/").content.decode()
+    assert listed_codes(html) == [second.code]
+    when = timezone.localtime(first.created_at).strftime("%a %-d %b %Y, %H:%M")
+    assert f"Forgotten: your session of {when}." in html
+    assert screened.get(f"/s/{first.code}/").status_code == 200  # its link still works
+    assert "Forgotten" not in screened.get("/mine/").content.decode()  # said once
+    build(screened, HIPS)  # the builder's copy forgot it too
+    assert first.code not in kept(screened)
+
+
+def test_forget_is_a_form_post(client):
+    response = client.get("/mine/forget/")
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert "Forget this" in response.content.decode() and "<html" in response.content.decode()
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_other_methods_are_refused(client, method):
+    assert getattr(client, method)("/mine/").status_code == 405
+    assert getattr(client, method)("/mine/forget/").status_code == 405
+    assert client.post("/mine/").status_code == 405
+
+
+@pytest.mark.parametrize("code", ["", "../../admin", "x" * 500, "short"])
+def test_forgetting_something_that_is_not_a_code_is_a_400_page(screened, code):
+    session = build(screened, UPPER)
+    response = screened.post("/mine/forget/", {"code": code})
+    assert response.status_code == 400 and "<html" in response.content.decode()
+    assert listed_codes(screened.get("/mine/").content.decode()) == [session.code]
+
+
+def test_forgetting_a_code_not_on_the_list_changes_nothing(screened):
+    session = build(screened, UPPER)
+    response = screened.post("/mine/forget/", {"code": new_code()})
+    assert response.status_code == 303
+    html = screened.get("/mine/").content.decode()
+    assert listed_codes(html) == [session.code] and "Forgotten" not in html
+
+
+def test_forgetting_needs_the_csrf_token(screened):
+    session = build(screened, UPPER)
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies.update(screened.cookies)
+    assert strict.post("/mine/forget/", {"code": session.code}).status_code == 403
+
+
+# ---------- Do it again ----------
+def test_do_it_again_builds_the_same_session_anew(screened):
+    answers = HIPS | {"prop": ["foam-roller"], "side": ["lower-back:left"]}
+    original = build(screened, answers)
+    form = again_form(screened.get("/mine/").content.decode(), original.code)
+    assert ("side", "lower-back:left") in form and ("performer", "partner") in form
+    again = build(screened, _posted(form))
+    assert again.code != original.code
+    for field in ("performer", "minutes", "sides", "total_seconds"):
+        assert getattr(again, field) == getattr(original, field), field
+    assert _slugs(again) == _slugs(original)
+    assert [s.title for s in again.steps.all()] == [s.title for s in original.steps.all()]
+    assert listed_codes(screened.get("/mine/").content.decode())[:2] == [again.code, original.code]
+
+
+def test_do_it_again_after_the_safety_answers_expired_asks_them_first(screened):
+    original = build(screened, NECK | {"prop": ["tennis-ball"]})
+    form = again_form(screened.get("/mine/").content.decode(), original.code)
+    del screened.cookies[SCREEN_COOKIE]  # twelve hours later
+    response = screened.post("/build/", _posted(form))
+    assert response.status_code == 303
+    screen_url = urlsplit(response["Location"])
+    assert screen_url.path == "/build/screen/"
+    kept_answers = parse_qs(screen_url.query)
+    assert kept_answers == {
+        "performer": ["self"],
+        "region": ["neck-shoulders"],
+        "prop": ["tennis-ball"],
+        "minutes": ["5"],
+    }
+    screen = screened.get(response["Location"]).content.decode()
+    assert f'name="next" value="{screen_url.query.replace("&", "&amp;")}"' in screen
+    back = screened.post("/build/screen/", {"next": screen_url.query})
+    assert back.status_code == 303 and back["Location"] == f"/build/?{screen_url.query}"
+    builder = screened.get(back["Location"]).content.decode()
+    assert re.search(r'value="neck-shoulders" id="id_region_\d+" checked', builder)
+    assert re.search(r'value="tennis-ball" id="id_prop_\d+" checked', builder)
+    again = build(screened, _posted(form))  # Start, with the builder filled in
+    assert _slugs(again) == _slugs(original) and again.minutes == original.minutes
+
+
+def _posted(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    data: dict[str, list[str]] = {}
+    for name, value in pairs:
+        data.setdefault(name, []).append(value)
+    return data
+
+
+def _slugs(session: CareSession) -> tuple[list[str], list[str]]:
+    return [r.slug for r in session.regions.all()], [p.slug for p in session.props.all()]
+
+
+# ---------- The chart ----------
+def test_the_chart_and_its_table_show_each_rated_session(screened):
+    first, second, third, _unrated = (build(screened, a) for a in (UPPER, HIPS, NECK, UPPER))
+    rate(first, 6, 3)
+    rate(second, 5, 5)
+    rate(third, 4, None)  # rated before only: one point
+    html = screened.get("/mine/").content.decode()
+    drawn = chart(html)
+    assert drawn.count('class="pain-chart__before"') == 3
+    assert drawn.count('class="pain-chart__after"') == 2
+    assert drawn.count('class="pain-chart__join"') == 2
+    assert 'role="img" aria-labelledby="pain-chart-title pain-chart-desc"' in drawn
+    assert "Of 2 with both ratings, pain went down after 1, up after 0" in drawn
+    assert [row[0] for row in table_rows(html)] == ["1", "2", "3"]  # oldest first
+    assert [row[2:] for row in table_rows(html)] == [
+        ["6", "3", "down 3"],
+        ["5", "5", "no change"],
+        ["4", "—", "—"],
+    ]
+    assert "Before (hollow circle)" in html and "After (filled square)" in html
+    assert "style=" not in html and "<script>" not in html
+
+
+def test_a_higher_pain_sits_higher_on_the_chart(screened):
+    rate(build(screened, UPPER), 8, 1)
+    drawn = chart(screened.get("/mine/").content.decode())
+    circle_y = float(re.search(r'class="pain-chart__before" cx="[\d.]+" cy="([\d.]+)"', drawn)[1])
+    square_y = float(re.search(r'class="pain-chart__after" x="[\d.]+" y="([\d.]+)"', drawn)[1])
+    assert circle_y < square_y  # SVG's y grows downwards
+
+
+def test_with_no_ratings_there_is_no_chart_but_a_sentence(screened):
+    build(screened, UPPER)
+    html = screened.get("/mine/").content.decode()
+    assert chart(html) == "" and "once you rate a session" in html
+
+
+def test_the_chart_shows_the_last_twelve_rated_sessions(screened):
+    sessions = [care_session("self", ["upper-back"], [], 5) for _ in range(14)]
+    for number, session in enumerate(sessions):
+        rate(session, number % 11, None)
+    keep_in_browser(screened, [s.code for s in reversed(sessions)])
+    html = screened.get("/mine/").content.decode()
+    assert len(listed_codes(html)) == 14
+    assert chart(html).count('class="pain-chart__before"') == 12
+    assert [row[2] for row in table_rows(html)] == [str(n % 11) for n in range(2, 14)]
+
+
+# ---------- Queries ----------
+def test_the_page_takes_the_same_queries_for_1_3_or_30_sessions_at_any_catalogue_size(client):
+    sessions = [care_session("self", ["upper-back", "mid-back"], ["tennis-ball"], 5)]
+    sessions += [care_session("partner", ["lower-back"], [], 10) for _ in range(29)]
+    for session in sessions:
+        rate(session, 5, 2)
+
+    def reads(count: int) -> dict[str, int]:
+        keep_in_browser(client, [s.code for s in sessions[:count]])
+        return by_table(tables(lambda: client.get("/mine/")))
+
+    # The sessions, their areas, their props: nothing from the catalogue's memory, so not
+    # even its version.
+    expected = {"planner_caresession": 1, "region": 1, "prop": 1}
+    assert reads(1) == reads(3) == reads(30) == expected
+    grow_catalogue(10)
+    assert reads(1) == reads(30) == expected
