@@ -10,13 +10,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from backcare.catalogue.cache import row
+from backcare.catalogue.cache import row, stop_signals
 from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.models import (
     Contraindication,
     Muscle,
     Region,
-    StopSignal,
     Technique,
 )
 from backcare.planner.memory import is_owner, recall_screen
@@ -181,11 +180,10 @@ def stop(request: HtmxHttpRequest, code: str) -> HttpResponse:
     session = get_object_or_404(CareSession.objects.annotate(step_count=Count("steps")), code=code)
     at = request.GET.get("step", "")
     resume_at = int(at) if at.isdigit() and 1 <= int(at) <= session.step_count else None
-    signals = StopSignal.objects.exclude(action=StopSignal.Action.CARRY_ON)
     red_flags = Contraindication.objects.by_effect(Contraindication.Effect.REFER_URGENTLY)
     context = {
         "session": session,
-        "signals": signals,
+        "signals": stop_signals(),
         "red_flags": red_flags,
         "resume_at": resume_at,
     }
