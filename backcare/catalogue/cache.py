@@ -26,7 +26,15 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
-from backcare.catalogue.models import Contraindication, Guideline, Muscle, Prop, Region, Technique
+from backcare.catalogue.models import (
+    Contraindication,
+    Guideline,
+    Muscle,
+    Prop,
+    Region,
+    StopSignal,
+    Technique,
+)
 from backcare.catalogue.version import current
 
 CACHE = "catalogue"  # settings.CACHES
@@ -153,6 +161,15 @@ def contraindications() -> list[Contraindication]:
     return remember(
         "contraindications",
         lambda: list(Contraindication.objects.prefetch_related("excluded_families")),
+    )
+
+
+def stop_signals() -> list[StopSignal]:
+    """What makes a person stop or ease off during a session, in order (the stop page, the
+    printed card): the signals that say carry on are for the safety page alone."""
+    return remember(
+        "stop-signals",
+        lambda: list(StopSignal.objects.exclude(action=StopSignal.Action.CARRY_ON)),
     )
 
 

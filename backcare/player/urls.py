@@ -24,4 +24,6 @@ urlpatterns = [
     path("<code:code>/step/<int:number>/", views.step, name="step"),
     path("<code:code>/stop/", views.stop, name="stop"),
     path("<code:code>/done/", views.done, name="done"),
+    path("<code:code>/card/", views.card, name="card"),
+    path("<code:code>/reminder.ics", views.reminder, name="reminder"),
 ]

@@ -10,19 +10,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from backcare.catalogue.cache import row
+from backcare.catalogue.cache import row, stop_signals
 from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.models import (
     Contraindication,
     Muscle,
     Region,
-    StopSignal,
     Technique,
 )
 from backcare.planner.memory import is_owner, recall_screen
 from backcare.planner.models import CareSession, CareStep
 from backcare.planner.screening import verdict_for
-from backcare.player.forms import PainForm
+from backcare.player.calendar import SessionEvent, reminder_calendar, whole_minutes
+from backcare.player.forms import PainForm, ReminderForm
 from backcare.web import HtmxHttpRequest, SeeOther, page_or_fragment, refuse
 
 
@@ -181,11 +181,10 @@ def stop(request: HtmxHttpRequest, code: str) -> HttpResponse:
     session = get_object_or_404(CareSession.objects.annotate(step_count=Count("steps")), code=code)
     at = request.GET.get("step", "")
     resume_at = int(at) if at.isdigit() and 1 <= int(at) <= session.step_count else None
-    signals = StopSignal.objects.exclude(action=StopSignal.Action.CARRY_ON)
     red_flags = Contraindication.objects.by_effect(Contraindication.Effect.REFER_URGENTLY)
     context = {
         "session": session,
-        "signals": signals,
+        "signals": stop_signals(),
         "red_flags": red_flags,
         "resume_at": resume_at,
     }
@@ -209,3 +208,62 @@ def done(request: HtmxHttpRequest, code: str) -> HttpResponse:
         "can_rate": is_owner(request, code) and session.pain_after is None,
     }
     return render(request, "player/done.html", context, status=400 if form.errors else 200)
+
+
+# ---------- Take it with you: a printable card, and a reminder to do the session again ----------
+def _card(
+    request: HtmxHttpRequest, code: str, form: ReminderForm, status: int = 200
+) -> HttpResponse:
+    """The card page: the session on one printed page, and the reminder form (`form`)."""
+    steps = CareStep.objects.select_related("muscle")
+    session = get_object_or_404(
+        CareSession.objects.prefetch_related(Prefetch("steps", queryset=steps), "regions"),
+        code=code,
+    )
+    left_out = _left_out(request, session)
+    context = {
+        "session": session,
+        "minutes": whole_minutes(session.total_seconds),
+        "session_url": request.build_absolute_uri(session.get_absolute_url()),
+        "to_hand": _to_hand(session),
+        "keep_off_today": [line for _, line in left_out],
+        # The no-go zones of the areas the steps work, each said once (every step says its own).
+        "keep_off": list(dict.fromkeys(line for s in session.steps.all() for line in s.keep_off)),
+        "signals": stop_signals(),
+        "form": form,
+        "diagram": back_diagram(
+            selected={step.muscle.slug for step in session.steps.all()},
+            size="mini",
+            linked=False,
+            labels=False,
+            kept_off=tuple(region for region, _ in left_out),
+        ),
+    }
+    return render(request, "player/card.html", context, status=status)
+
+
+@require_safe
+def card(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    return _card(request, code, ReminderForm())
+
+
+@require_safe
+def reminder(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    """The reminder as an .ics file; a wrong choice shows the card's form again, with why."""
+    form = ReminderForm(request.GET)
+    if not form.is_valid():
+        return _card(request, code, form, status=400)
+    steps = list(CareStep.objects.filter(session__code=code).only("title", "seconds"))
+    if not steps:
+        raise Http404("No such session.")
+    overview = reverse("player:overview", args=[code])
+    event = SessionEvent(
+        code=code,
+        seconds=sum(step.seconds for step in steps),
+        steps=[(step.title, step.seconds) for step in steps],
+        url=request.build_absolute_uri(overview),
+    )
+    ics = reminder_calendar(event, form.reminder(), timezone.localdate(), timezone.now())
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="backcare-session.ics"'
+    return response

@@ -55,6 +55,12 @@
   document.addEventListener("focusin", function (e) { light(e, true); });
   document.addEventListener("focusout", function (e) { light(e, false); });
 
+  // The session card: "Print this card" needs JavaScript, so it shows only where it works.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+
   // The builder's small back diagram: tapping a muscle ticks the area it lies in, and the
   // areas ticked light their muscles. The checkboxes stay the real, accessible control.
   function pickerBoxes() {

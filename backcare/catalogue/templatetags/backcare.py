@@ -70,3 +70,10 @@ def clock(seconds: int | None) -> str:
 def sub(value: int, other: int) -> int:
     """{{ before|sub:after }}: a difference, for the before-and-after pain rating."""
     return int(value) - int(other)
+
+
+@register.filter
+def first_sentence(text: str) -> str:
+    """Text up to the end of its first sentence: the gist a one-page card has room for."""
+    head, stop, _ = str(text).partition(". ")
+    return f"{head}." if stop else str(text)
