@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from backcare.planner.models import CareSession
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -98,6 +99,10 @@ def test_build_a_session_for_this_opens_the_builder_filled_in(live, page: Page, 
     expect(page).to_have_url(re.compile(r"muscle=piriformis"))
     page.get_by_role("button", name="Start this session").click()
     expect(page).to_have_url(re.compile(r"/s/[\w-]{12}/$"))
+    session = CareSession.objects.get()
+    assert session.focus == ["piriformis"]
+    first = session.steps.filter(phase="main").first()
+    assert (first.muscle.slug, first.side) == ("piriformis", "left")
     assert watched.problems == []
 
 
