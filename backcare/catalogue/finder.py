@@ -74,10 +74,6 @@ class Suspect:
     side: str  # "left"/"right" when every place it explains hurts on that side; else ""
     areas: tuple[str, ...]  # the areas to build a session on
 
-    @property
-    def lies_here(self) -> bool:
-        return any(cause.lies_here for _, cause in self.reasons)
-
     def build_query(self) -> str:
         return session_query(self.areas, self.muscle, self.side)
 
