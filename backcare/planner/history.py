@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db.models import Value
 from django.utils import dateformat, timezone
 
 from backcare.planner.models import CareSession
@@ -27,15 +28,49 @@ def when(session: CareSession, pattern: str = WHEN) -> str:
 class Listed:
     session: CareSession
     when: str
+    areas: tuple[str, ...]  # their names, top of the back first
+    answers: tuple[tuple[str, str], ...]  # the builder's answers that made it, to post again
 
 
 def built_sessions(codes: Sequence[str]) -> list[Listed]:
     """The sessions of these codes that still exist, newest first, each with its areas and
-    props: three queries however many there are."""
+    props: two queries however many there are."""
     if not codes:
         return []
-    found = CareSession.objects.filter(code__in=codes).prefetch_related("regions", "props")
-    return [Listed(session, when(session)) for session in found]
+    sessions = list(CareSession.objects.filter(code__in=codes))
+    areas: dict[int, list[tuple[int, str, str]]] = {s.pk: [] for s in sessions}
+    owned: dict[int, list[str]] = {s.pk: [] for s in sessions}
+    for session_id, kind, slug, name, order in _links(list(areas)):
+        if kind == "region":
+            areas[session_id].append((order, slug, name))
+        else:
+            owned[session_id].append(slug)
+    listed = []
+    for session in sessions:
+        worked = sorted(areas[session.pk])  # top of the back first
+        answers = (
+            ("performer", session.performer),
+            *(("region", slug) for _, slug, _ in worked),
+            *(("prop", slug) for slug in sorted(owned[session.pk])),
+            ("minutes", str(session.minutes)),
+            *(("side", f"{area}:{side}") for area, side in session.sides),
+            *(("muscle", slug) for slug in session.focus),
+        )
+        listed.append(Listed(session, when(session), tuple(n for *_, n in worked), answers))
+    return listed
+
+
+def _links(session_ids: list[int]):
+    """(session id, "region" or "prop", slug, name, order) for each area and prop of these
+    sessions: one query over both link tables."""
+    regions = CareSession.regions.through.objects.filter(caresession_id__in=session_ids)
+    props = CareSession.props.through.objects.filter(caresession_id__in=session_ids)
+    return regions.values_list(
+        "caresession_id", Value("region"), "region__slug", "region__name", "region__order"
+    ).union(
+        props.values_list("caresession_id", Value("prop"), "prop__slug", "prop__name", Value(0)),
+        all=True,
+    )
 
 
 MARK = 6  # a mark's half-width: the circle's radius, half the square's side

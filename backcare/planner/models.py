@@ -167,18 +167,6 @@ class CareSession(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("player:overview", args=[self.code])
 
-    def answers(self) -> list[tuple[str, str]]:
-        """The builder's answers that made this session, as (field, value) pairs: posted
-        again, they build it anew (regions and props read from their prefetched rows)."""
-        return [
-            ("performer", self.performer),
-            *(("region", region.slug) for region in self.regions.all()),
-            *(("prop", prop.slug) for prop in self.props.all()),
-            ("minutes", str(self.minutes)),
-            *(("side", f"{area}:{side}") for area, side in self.sides),
-            *(("muscle", slug) for slug in self.focus),
-        ]
-
 
 class CareStep(models.Model):
     """One step of a saved session, with the card it was built with: the words are kept, not
