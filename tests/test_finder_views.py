@@ -6,9 +6,10 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings
 
 from backcare.catalogue.finder import Cause, Pick, Spot, find, pain_spots, picks_from
-from backcare.catalogue.models import Contraindication, PainCause, SpotWarning
+from backcare.catalogue.models import Contraindication, Muscle, PainCause, PainSpot, SpotWarning
 from backcare.catalogue.snapshot import read_snapshot
 from tests.factories import grow_catalogue
 from tests.queries import VERSION, by_table, cold_and_warm
@@ -269,3 +270,69 @@ def test_query_counts_stay_flat_as_the_catalogue_grows(client):
     assert small[0] == (spots, [VERSION])
     grow_catalogue(10)
     assert counts() == small
+
+
+# ---------- The data ----------
+def test_every_spot_is_drawn_and_leads_somewhere():
+    drawing = (settings.BASE_DIR / "templates/catalogue/pain_map.html").read_text()
+    for spot in pain_spots():
+        for _, side in spot.choices():
+            assert f'id="spot-{spot.shape}{f"-{side}" if side else ""}"' in drawing, spot
+        always = spot.warned(SpotWarning.When.ALWAYS)
+        assert spot.causes or always, f"{spot.slug}: no muscle and no warning"
+        assert [c.rank for c in spot.causes] == sorted(c.rank for c in spot.causes)
+
+
+def test_an_editor_adds_a_muscle_behind_a_spot_in_the_admin(client, django_user_model):
+    editor = django_user_model.objects.create_superuser("editor", "e@example.org", "pw")
+    client.force_login(editor)
+    spot = PainSpot.objects.get(slug="side-of-hip")
+    url = f"/admin/catalogue/painspot/{spot.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "muscles behind pain here" in html.lower() and "warnings: pain here" in html.lower()
+    causes = list(spot.causes.all())
+    warnings = list(spot.warnings.all())
+    form = {
+        "name": spot.name,
+        "slug": spot.slug,
+        "order": spot.order,
+        "region": spot.region_id,
+        "bilateral": "on",
+        "shape": spot.shape,
+        "sources": [s.pk for s in spot.sources.all()],
+        "causes-TOTAL_FORMS": len(causes) + 1,
+        "causes-INITIAL_FORMS": len(causes),
+        "warnings-TOTAL_FORMS": len(warnings),
+        "warnings-INITIAL_FORMS": len(warnings),
+    }
+    for i, cause in enumerate(causes):
+        form |= {
+            f"causes-{i}-id": cause.pk,
+            f"causes-{i}-spot": spot.pk,
+            f"causes-{i}-rank": cause.rank,
+            f"causes-{i}-muscle": cause.muscle_id,
+            f"causes-{i}-how": cause.how,
+            f"causes-{i}-why": cause.why,
+            f"causes-{i}-sources": [s.pk for s in cause.sources.all()],
+        }
+    new = len(causes)
+    form |= {
+        f"causes-{new}-spot": spot.pk,
+        f"causes-{new}-rank": 2,
+        f"causes-{new}-muscle": Muscle.objects.get(slug="piriformis").pk,
+        f"causes-{new}-how": PainCause.How.LIES_HERE,
+        f"causes-{new}-why": "The piriformis reaches the top of the thigh bone, at the side.",
+        f"causes-{new}-sources": [spot.sources.first().pk],
+    }
+    for i, warning in enumerate(warnings):
+        form |= {
+            f"warnings-{i}-id": warning.pk,
+            f"warnings-{i}-spot": spot.pk,
+            f"warnings-{i}-when": warning.when,
+            f"warnings-{i}-contraindication": warning.contraindication_id,
+        }
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert ranked(finding(client, "side-of-hip:left")) == ["gluteus-medius", "piriformis"]
