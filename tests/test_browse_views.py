@@ -201,7 +201,7 @@ def test_a_muscle_page_builds_a_session_for_it(client):
     assert f'href="{link}">Build a session for the rhomboids' in html
     client.post("/build/screen/", {"next": ""})
     page = client.get(link.replace("&amp;", "&")).content.decode()
-    assert "A session for the rhomboids: it is worked first." in page
+    assert re.search(r"A session for the rhomboids:\s+\d of its \d+ steps works? it\.", page)
     preview = page[page.index('id="preview"') :]
     main = re.findall(r"(Upper back|Mid back), (\w[\w ]*)", preview)
     assert main and main[0][1].strip() == "rhomboids", main  # the first main step works it

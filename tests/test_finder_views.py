@@ -173,7 +173,7 @@ def test_build_a_session_for_this_opens_the_builder_filled_in_and_the_preview_ag
     assert response.status_code == 200
     assert re.search(r'value="hips-glutes" id="[\w_]+" checked', html)
     assert '<option value="hips-glutes:left" selected>left</option>' in html
-    assert "A session for the piriformis: it is worked first." in html
+    assert re.search(r"A session for the piriformis:\s+\d of its \d steps works? it\.", html)
     preview = html[html.index('id="preview"') :]
     main = re.findall(r"Hips and glutes, ([a-z ]+?) · (left|right|both)", preview)
     assert main[0] == ("piriformis", "left"), main  # the first main step works it
@@ -263,10 +263,12 @@ def test_query_counts_stay_flat_as_the_catalogue_grows(client):
         return [(by_table(cold), warm) for cold, warm in found]
 
     small = counts()
-    # Cold: the version, the spots (with regions), their causes (+ muscles, their regions),
-    # their warnings (+ questions); a whole page also draws the body (the diagram's shapes
+    # Cold: the version, the spots, their causes (+ muscles), the muscles' regions, their
+    # warnings (+ questions); a whole page also draws the body (the diagram's shapes
     # are not read: the pain map draws none). Warm: the version (the page is kept).
-    spots = {VERSION: 1, "painspot": 1, "paincause": 1, "region": 1, "spotwarning": 1}
+    # (The causes' query, asking whether a technique works each muscle, is named by the
+    # table of that question, which it reads first.)
+    spots = {VERSION: 1, "painspot": 1, "technique_muscles": 1, "region": 1, "spotwarning": 1}
     assert small[0] == (spots, [VERSION])
     grow_catalogue(10)
     assert counts() == small
@@ -336,3 +338,15 @@ def test_an_editor_adds_a_muscle_behind_a_spot_in_the_admin(client, django_user_
     response = client.post(url, form)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert ranked(finding(client, "side-of-hip:left")) == ["gluteus-medius", "piriformis"]
+
+
+def test_a_muscle_no_technique_works_yet_offers_a_session_for_its_area(client):
+    html = finding(client, "shoulder-blade:right")
+    assert ranked(html)[0] == "teres-major"
+    teres = html[html.index('data-muscle="teres-major"') : html.index('data-muscle="rhomboids"')]
+    assert "No technique here works the teres major on its own yet." in teres
+    assert "Build a session for its area" in teres and "&muscle=" not in teres
+    assert '?region=upper-back&side=upper-back%3Aright"' in teres
+    page = client.get("/muscles/teres-major/").content.decode()
+    assert ">Build a session for the area it lies in</a>" in page
+    assert 'href="/build/?region=upper-back">' in page

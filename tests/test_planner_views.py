@@ -386,7 +386,7 @@ def test_every_screen_question_leads_to_its_effect(client):
 def test_a_session_for_a_muscle_is_said_kept_through_changes_and_saved(screened):
     url = "/build/?region=hips-glutes&side=hips-glutes:left&muscle=piriformis"
     html = screened.get(url).content.decode()
-    assert "A session for the piriformis: it is worked first." in html
+    assert re.search(r"A session for the piriformis:\s+1 of its 4 steps works it\.", html)
     assert '<input type="hidden" name="muscle" value="piriformis">' in html  # kept on change
     whole = (
         "/build/?performer=self&amp;region=hips-glutes&amp;minutes=5&amp;side=hips-glutes%3Aleft"
@@ -403,3 +403,13 @@ def test_an_unknown_muscle_is_a_form_error(screened):
     response = screened.get("/build/?region=hips-glutes&muscle=biceps")
     assert response.status_code == 400
     assert "“biceps” is not a muscle we know." in response.content.decode()
+
+
+def test_a_muscle_out_of_reach_with_these_answers_is_said_not_claimed(screened):
+    # On your own with bare hands nothing reaches the latissimus dorsi; a partner can.
+    html = screened.get("/build/?region=mid-back&region=lower-back&muscle=latissimus-dorsi")
+    html = html.content.decode()
+    assert "A session for the latissimus dorsi:" in html
+    assert "nothing you can do with what you have ticked reaches it" in html
+    partner = "/build/?performer=partner&region=mid-back&region=lower-back&muscle=latissimus-dorsi"
+    assert re.search(r"\d+ of its \d+ steps works? it\.", screened.get(partner).content.decode())

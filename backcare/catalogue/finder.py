@@ -9,12 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import QueryDict
 
 from backcare.catalogue.cache import remember
 from backcare.catalogue.choices import SIDES
-from backcare.catalogue.models import Contraindication, PainCause, PainSpot, SpotWarning
+from backcare.catalogue.models import (
+    Contraindication,
+    PainCause,
+    PainSpot,
+    SpotWarning,
+    Technique,
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,7 @@ class Cause:
     regions: tuple[str, ...]  # the areas of the back the muscle lies in
     bilateral: bool
     order: int
+    worked: bool = True  # some technique works it (a session can be built for it)
 
     @property
     def lies_here(self) -> bool:
@@ -73,9 +80,10 @@ class Suspect:
     reasons: tuple[tuple[Spot, Cause], ...]
     side: str  # "left"/"right" when every place it explains hurts on that side; else ""
     areas: tuple[str, ...]  # the areas to build a session on
+    worked: bool = True  # some technique works it; else a session for its areas
 
     def build_query(self) -> str:
-        return session_query(self.areas, self.muscle, self.side)
+        return session_query(self.areas, self.muscle if self.worked else "", self.side)
 
 
 @dataclass(frozen=True)
@@ -97,7 +105,8 @@ def session_query(areas: Iterable[str], muscle: str, side: str = "") -> str:
     query.setlist("region", list(areas))
     if side:
         query.setlist("side", [f"{area}:{side}" for area in areas])
-    query["muscle"] = muscle
+    if muscle:  # empty: no technique works it yet, so a session for its areas
+        query["muscle"] = muscle
     return query.urlencode()
 
 
@@ -107,7 +116,12 @@ def pain_spots() -> tuple[Spot, ...]:
 
 
 def _read_spots() -> tuple[Spot, ...]:
-    causes = PainCause.objects.select_related("muscle").prefetch_related("muscle__regions")
+    worked = Technique.muscles.through.objects.filter(muscle_id=OuterRef("muscle_id"))
+    causes = (
+        PainCause.objects.select_related("muscle")
+        .prefetch_related("muscle__regions")
+        .annotate(worked=Exists(worked))
+    )
     warnings = SpotWarning.objects.select_related("contraindication")
     spots = PainSpot.objects.select_related("region").prefetch_related(
         Prefetch("causes", causes), Prefetch("warnings", warnings)
@@ -129,6 +143,7 @@ def _read_spots() -> tuple[Spot, ...]:
                     regions=tuple(r.slug for r in c.muscle.regions.all()),
                     bilateral=c.muscle.bilateral,
                     order=c.muscle.order,
+                    worked=c.worked,
                 )
                 for c in spot.causes.all()
             ),
@@ -199,6 +214,7 @@ def _ranked(picks: tuple[Pick, ...]) -> tuple[Suspect, ...]:
                     reasons=tuple(found.values()),
                     side=side if first.bilateral and side in SIDES else "",
                     areas=tuple(dict.fromkeys(felt_in)) or first.regions,
+                    worked=first.worked,
                 ),
             )
         )

@@ -54,7 +54,8 @@ def _muscle_page(request: HtmxHttpRequest, muscle: Muscle | None) -> HttpRespons
     if muscle:
         context["reach_groups"] = by_reach(muscle.techniques.all())
         areas = [region.slug for region in muscle.regions.all()]
-        context["session_query"] = session_query(areas, muscle.slug)
+        worked = bool(muscle.techniques.all())  # else a session for its areas
+        context["session_query"] = session_query(areas, muscle.slug if worked else "")
     template = page_or_fragment(request, "catalogue/muscles.html", "browser")
     return render(request, template, context)
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from backcare.catalogue.cache import cache_key, contraindications, guidelines, regions, remember
-from backcare.catalogue.choices import EVERYDAY, GuidelineSlug, Performer
+from backcare.catalogue.choices import EVERYDAY, GuidelineSlug, Performer, Phase
 from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.catalogue.values import Snapshot, unlocks
@@ -183,9 +183,16 @@ def _preview_context(form, plan, verdict, snapshot) -> dict:
                 }
             )
     notes = guidelines()
+    focus = form.cleaned_data.get("muscle", ()) if plan else ()
     return {
         "form": form,
         "plan": plan,
+        # A session for one muscle: how many of its steps work it (none, with some answers).
+        "focus": [snapshot.muscle_names[slug] for slug in focus],
+        "focus_steps": sum(s.phase == Phase.MAIN and s.muscle in focus for s in plan.steps)
+        if focus
+        else 0,
+        "whole_areas": _with_query(reverse("planner:build"), _without(form, "muscle")),
         "verdict": verdict,
         "suggestions": suggestions,
         "hands_note": notes.get(GuidelineSlug.SOLO_HANDS_MINUTES),
@@ -225,8 +232,6 @@ def _form_context(form, verdict, snapshot) -> dict:
         },
         "diagram": replace(diagram, selected=frozenset(lit)),
         "query": builder_query(form.data) if form.is_bound else "",
-        "focus": [snapshot.muscle_names[slug] for slug in data.get("muscle", ())],
-        "whole_areas": _with_query(reverse("planner:build"), _without(form, "muscle")),
         "nav": "build",
     }
 
