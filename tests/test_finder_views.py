@@ -138,7 +138,14 @@ def test_pain_the_screen_stops_a_session_for_leads_to_the_safety_advice(
 
 def test_the_leg_with_numbness_names_it(client):
     html = finding(client, "back-of-thigh:right", numb=True)
-    assert "down the back of the thigh (right), with numbness" in html
+    assert "Pain down the back of the thigh (right), with numbness" in html
+    assert 'href="tel:111"' in html and 'href="tel:999"' not in html  # see a GP: not urgent
+
+
+def test_both_legs_are_said_once_and_urgent_pain_offers_a_call(client):
+    html = finding(client, "back-of-thigh:left", "back-of-thigh:right", "lower-back:left")
+    assert "Pain in your lower back (left) and down the back of the thigh (left and right)" in html
+    assert '<a class="button button--stop" href="tel:999">Call 999</a>' in html
 
 
 @pytest.mark.parametrize(

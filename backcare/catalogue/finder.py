@@ -97,6 +97,20 @@ class Finding:
     def stops(self) -> bool:
         return bool(self.stop)
 
+    @property
+    def urgent(self) -> bool:
+        return any(c.effect == Contraindication.Effect.REFER_URGENTLY for c in self.stop)
+
+    @property
+    def places(self) -> list[tuple[Spot, str]]:
+        """Each place picked once, with its sides in words: ("Buttock", "left and right")."""
+        sides: dict[str, list[str]] = {}
+        spots: dict[str, Spot] = {}
+        for pick in self.picks:
+            spots[pick.spot.slug] = pick.spot
+            sides.setdefault(pick.spot.slug, []).append(pick.side)
+        return [(spots[slug], " and ".join(filter(None, found))) for slug, found in sides.items()]
+
 
 def session_query(areas: Iterable[str], muscle: str, side: str = "") -> str:
     """The builder's query string for a session for `muscle`: its areas, and the side when
