@@ -61,6 +61,13 @@ def test_htmx_gets_the_answer_alone_and_the_jump_link_out_of_band(client):
     assert html.lstrip().startswith('<section id="finding"')
     assert 'id="finding-jump"' in html and 'hx-swap-oob="true"' in html
     assert "3 muscles may be behind it" in html
+    # The short status a screen reader hears: its words swapped into the element that stays.
+    assert (
+        '<p id="finding-status" class="visually-hidden" role="status" hx-swap-oob="innerHTML">'
+        "3 muscles may be behind it, most likely first: Piriformis, Gluteus medius, "
+        "Gluteus maximus.</p>"
+    ) in html
+    assert "aria-live" not in html  # the long answer itself isn't read out at each tick
 
 
 def test_between_the_shoulder_blades_ranks_the_rhomboids_and_middle_trapezius_first(client):

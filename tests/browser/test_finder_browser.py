@@ -34,6 +34,11 @@ def test_tapping_between_the_shoulder_blades_ranks_the_rhomboids_first(live, pag
     )
     expect(suspects(page).nth(0)).to_have_text("Rhomboids")
     expect(suspects(page).nth(1)).to_have_text("Middle and lower trapezius")
+    status = page.get_by_role("status")  # what a screen reader hears, once, as it changes
+    expect(status).to_have_text(
+        "3 muscles may be behind it, most likely first: Rhomboids, Middle and lower trapezius, "
+        "Erector spinae."
+    )
     expect(page.locator("#finding .note")).to_contain_text("Check first:")
     expect(page).to_have_url(re.compile(r"spot=between-shoulder-blades%3Aleft"))
     assert page.evaluate("window.__sameDocument") is True  # changed in place
@@ -74,6 +79,9 @@ def test_a_leg_with_numbness_leads_to_the_safety_advice(live, page: Page, watche
     expect(finding).to_contain_text("Don't massage today. See a GP")
     expect(suspects(page)).to_have_count(0)
     expect(page.locator("#finding-jump")).to_have_text(re.compile("Get this checked first"))
+    expect(page.get_by_role("status")).to_have_text(
+        "Get this checked before any massage: Pain, numbness or weakness down an arm or a leg."
+    )
     finding.get_by_role("link", name="Read this in the safety advice").click()
     expect(page).to_have_url(re.compile(r"/safety/#limb-numbness$"))
     expect(page.locator("#limb-numbness")).to_be_in_viewport()
