@@ -353,3 +353,12 @@ def test_the_page_takes_the_same_queries_for_1_3_or_30_sessions_at_any_catalogue
     assert reads(1) == reads(3) == reads(30) == expected
     grow_catalogue(10)
     assert reads(1) == reads(30) == expected
+
+
+def test_a_session_for_a_muscle_says_so_and_does_it_again_for_that_muscle(screened):
+    session = build(screened, HIPS | {"muscle": ["piriformis"], "side": ["hips-glutes:right"]})
+    assert session.focus == ["piriformis"]
+    html = screened.get("/mine/").content.decode()
+    assert '<span class="muted">for the piriformis</span>' in html
+    assert ("muscle", "piriformis") in again_form(html, session.code)
+    assert ("side", "hips-glutes:right") in again_form(html, session.code)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Value
 from django.utils import dateformat, timezone
 
+from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.planner.models import CareSession
 
 WHEN = "D j M Y, H:i"  # "Tue 1 Dec 2026, 18:40", in the site's time zone
@@ -30,6 +31,7 @@ class Listed:
     when: str
     areas: tuple[str, ...]  # their names, top of the back first
     answers: tuple[tuple[str, str], ...]  # the builder's answers that made it, to post again
+    focus: tuple[str, ...] = ()  # the names of the muscles it was built for, if any
 
 
 def built_sessions(codes: Sequence[str]) -> list[Listed]:
@@ -45,6 +47,9 @@ def built_sessions(codes: Sequence[str]) -> list[Listed]:
             areas[session_id].append((order, slug, name))
         else:
             owned[session_id].append(slug)
+    # The muscles a session was built for, named from the catalogue's memory (read only when
+    # a session has one: most lists cost no more than their two queries).
+    names = catalogue_snapshot().muscle_names if any(s.focus for s in sessions) else {}
     listed = []
     for session in sessions:
         worked = sorted(areas[session.pk])  # top of the back first
@@ -56,7 +61,8 @@ def built_sessions(codes: Sequence[str]) -> list[Listed]:
             *(("side", f"{area}:{side}") for area, side in session.sides),
             *(("muscle", slug) for slug in session.focus),
         )
-        listed.append(Listed(session, when(session), tuple(n for *_, n in worked), answers))
+        focus = tuple(names[slug] for slug in session.focus if slug in names)
+        listed.append(Listed(session, when(session), tuple(n for *_, n in worked), answers, focus))
     return listed
 
 
