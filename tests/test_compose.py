@@ -176,7 +176,7 @@ def test_any_valid_request_gives_a_safe_well_formed_plan(
         (("neck-shoulders",), "upper-trapezius", ()),
     ],
 )
-def test_a_session_for_a_muscle_works_it_first_with_every_technique_that_reaches_it(
+def test_a_session_for_a_muscle_works_it_first_with_every_one_sided_technique_reaching_it(
     snapshot, regions, muscle, props
 ):
     asked = Request("self", regions, frozenset(props), 5, focus=(muscle,))
@@ -188,9 +188,30 @@ def test_a_session_for_a_muscle_works_it_first_with_every_technique_that_reaches
         t.slug
         for t in snapshot.techniques
         if t.slug in {s.technique for s in main}
+        and t.each_side
         and any(m.slug == muscle for r in regions for m in t.muscles_in(r))
     }
     worked = {s.technique for s in main if s.muscle == muscle}
-    assert worked == reaching  # each technique that can work it does
+    assert reaching <= worked  # each one-sided technique that can work it does
     assert plan.total_seconds == plain.total_seconds  # the same length, other work first
     assert compose(snapshot, asked) == plan  # still deterministic
+
+
+def test_work_over_a_whole_area_is_not_named_for_the_focus_muscle(snapshot):
+    """Palm circles over the lower ribs are not "for the rhomboids": whole-area work keeps
+    naming the area's muscles in turn; one-sided work is aimed at the focus muscle."""
+    asked = Request("partner", ("upper-back", "mid-back"), frozenset(), 45, focus=("rhomboids",))
+    plan = compose(snapshot, asked)
+    plain = compose(snapshot, Request("partner", ("upper-back", "mid-back"), frozenset(), 45))
+    one_sided = {t.slug for t in snapshot.techniques if t.each_side}
+
+    def whole_area(p):
+        return [
+            (s.technique, s.region, s.muscle)
+            for s in p.steps
+            if s.phase == "main" and s.technique not in one_sided
+        ]
+
+    assert sorted(whole_area(plan)) == sorted(whole_area(plain))  # the same names
+    aimed = [s for s in plan.steps if s.phase == "main" and s.technique in one_sided]
+    assert aimed and aimed[0].muscle == "rhomboids"

@@ -371,8 +371,8 @@ def _queue(area: _Area) -> list[_Unit]:
     both sides at once covers the area in one step (on a muscle not yet named, if it can).
     One-sided work does the side that hurts, or both. The gentle stroking that also opens
     and closes a session comes last (a filler): main work only when nothing else is left.
-    A muscle the session is for comes first: every technique that reaches it works it, and
-    its work comes before the rest.
+    A muscle the session is for comes first: every one-sided technique that reaches it works
+    it, and its work comes before the rest.
     """
     one_sided = area.side in SIDES
     choices = sorted(area.choices, key=lambda t: (_is_filler(t), one_sided and not t.each_side))
@@ -385,7 +385,12 @@ def _queue(area: _Area) -> list[_Unit]:
                 for m in t.muscles_in(area.region)
                 if area.muscles is None or m.slug in area.muscles
             ]
-            muscles_of[t.slug] = sorted(found, key=lambda m: m.slug not in area.focus)
+            # Work done a side at a time is aimed at one muscle: the focus muscle first.
+            # Work over the whole area keeps naming the muscles in turn (palm circles over
+            # the lower ribs are not "for the rhomboids").
+            if t.each_side:
+                found.sort(key=lambda m: m.slug not in area.focus)
+            muscles_of[t.slug] = found
         return muscles_of[t.slug]
 
     queue: list[_Unit] = []
@@ -403,8 +408,7 @@ def _queue(area: _Area) -> list[_Unit]:
             more = True
             muscle = muscles[round_number]
             if not technique.each_side:
-                fresh = (m for m in muscles if m.slug in area.focus or m.slug not in named)
-                muscle = next(fresh, muscle)
+                muscle = next((m for m in muscles if m.slug not in named), muscle)
             named.append(muscle.slug)
             if technique.each_side and muscle.bilateral:
                 sides = (area.side,) if one_sided else SIDES
