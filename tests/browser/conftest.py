@@ -1,7 +1,10 @@
 """Browser-test helpers: a page that records console errors and CSP violations, and axe."""
 
+import threading
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.servers.basehttp import ThreadedWSGIServer
 from playwright.sync_api import Page
 
 
@@ -14,8 +17,10 @@ def site(django_db_setup):
     session serves them all, with no flush and reload between tests. (The PostgreSQL pass
     leaves the browser tests out: they don't depend on the database engine.)
     """
+    from django.test.testcases import LiveServerThread
     from pytest_django.live_server_helper import LiveServer
 
+    LiveServerThread.server_class = _OneAtATime
     server = LiveServer("localhost")
     if not server.thread.connections_override:
         server.stop()
@@ -25,6 +30,29 @@ def site(django_db_setup):
         )
     yield server
     server.stop()
+
+
+class _OneAtATime(ThreadedWSGIServer):
+    """Accepts connections on threads as before, but runs the app for one request at a time.
+
+    The threads share one SQLite connection, and a Django connection is not made for two
+    threads at once: the service worker's background fetches of a session's pages ran beside
+    the tap that starts it, and now and then that POST failed under load (CI's one flake).
+    """
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:  # the body read and the response closed (request_finished) inside too
+                response = application(environ, start_response)
+                try:
+                    return list(response)
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        super().set_app(one_at_a_time)
 
 
 @pytest.fixture
