@@ -140,6 +140,9 @@ def test_the_list_goes_only_to_the_list_and_the_builder(screened):
         signing.dumps(["../../etc", "<script>", 42], salt=BUILT_SALT),  # not codes
         signing.dumps(["abcdefghijkl"], salt="another.salt"),
     ],
+    # Named, not by value: a signed value holds the time, and the xdist workers must collect
+    # the same names (a run whose collection straddled a second failed to start).
+    ids=["unsigned", "tampered", "not-a-list", "not-codes", "another-salt"],
 )
 def test_a_tampered_or_strange_cookie_is_an_empty_list(screened, value):
     build(screened, UPPER)
