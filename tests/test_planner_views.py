@@ -285,6 +285,16 @@ def test_hands_that_tire_end_the_session_early_and_say_so(screened):
     assert "12 minutes" in html
 
 
+def test_a_gentle_session_says_why_it_is_short_without_offering_props(client):
+    answer_screen(client, "blood-thinners")
+    html = client.get("/build/?performer=self&region=hips-glutes&minutes=10", **HX)
+    html = html.content.decode()
+    assert "not the 10 min you asked for" in html
+    assert "Your safety answers keep it to gentle work" in html
+    assert "Add an area or a prop" not in html
+    assert "Neck and shoulders" not in html  # no stroking of the neck around a hip session
+
+
 def test_a_prop_that_is_not_used_says_why(screened):
     url = "/build/?region=lower-back&prop=foam-roller&minutes=10"
     html = screened.get(url, **HX).content.decode()

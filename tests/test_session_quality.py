@@ -102,6 +102,31 @@ def test_every_plan_keeps_the_therapists_rules(snapshot, ask, left_out, local, l
         assert bookends <= 0.3 * plan.total_seconds + TOLERANCE, plan
         first = techniques[steps[0].technique]
         assert steps[0].phase == Phase.WARM_UP or (first.pressure == 1 and first.warm_up)
+    # A warm-up or finish is on a worked area or the nearest it can reach, never across the
+    # back; and where all the main work is one stroke, that stroke is the session.
+    worked = {s.region for s in main}
+    order = snapshot.region_order
+
+    def gap(region):
+        return min(abs(order(region) - order(w)) for w in worked)
+
+    for step in steps:
+        if step.phase != Phase.MAIN and step.region not in worked:
+            technique = techniques[step.technique]
+            others = [
+                r
+                for r in ALL_REGIONS
+                if r not in worked | allowance.excluded_regions and snapshot.works(technique, r)
+            ]
+            assert gap(step.region) == min(map(gap, others)), (step, titles(plan))
+    if main and len({s.technique for s in main}) == 1:
+        assert all(s.technique != main[0].technique for s in steps if s.phase != Phase.MAIN)
+    # The strokes that open or close a session are not main work again on an area that has
+    # other work (three rounds of palm strokes on the lower back in twelve minutes).
+    ends = {(s.technique, s.region) for s in steps if s.phase != Phase.MAIN}
+    for step in main:
+        if (step.technique, step.region) in ends:
+            assert {s.technique for s in main if s.region == step.region} == {step.technique}
     # No identical steps side by side.
     for before, after in pairwise(steps):
         assert (before.technique, before.region, before.muscle, before.side) != (
@@ -240,3 +265,29 @@ def test_left_sided_pain_gets_left_sided_work(snapshot):
     ask = Request("self", ("lower-back",), frozenset(), 10, (("lower-back", "left"),))
     plan = compose(snapshot, ask)
     assert {s.side for s in plan.steps if s.phase == Phase.MAIN} == {"left"}
+
+
+@pytest.mark.parametrize(
+    ("region", "flag"), [("hips-glutes", "blood-thinners"), ("lower-back", "osteoporosis")]
+)
+def test_a_gentle_session_strokes_where_it_hurts_not_the_neck_before_and_after(
+    snapshot, region, flag
+):
+    """Alone, with only gentle work allowed, the session is the stroking of the sore area:
+    no warm-up and finish of the same strokes on the neck and shoulders (read as a therapist:
+    40 s of stroking the neck before and after a hip session)."""
+    plan = compose(snapshot, Request("self", (region,), frozenset(), 10), allowance_for([flag]))
+    assert {s.technique for s in plan.steps} == {"self-palm-stroking"}
+    assert all(s.phase == Phase.MAIN for s in plan.steps)
+    assert plan.steps[0].region == region
+    assert "neck-shoulders" not in {s.region for s in plan.steps}
+    assert plan.shortfall == NOTHING_MORE
+
+
+def test_the_warm_up_strokes_are_not_main_work_again_on_the_same_area(snapshot):
+    """Alone on the right of the lower back: strokes open and close it, the thumbs work in
+    between (read as a therapist: the strokes came a third time as main work)."""
+    ask = Request("self", ("lower-back",), frozenset(), 15, (("lower-back", "right"),))
+    plan = compose(snapshot, ask)
+    strokes = [s for s in plan.steps if s.technique == "self-palm-stroking"]
+    assert [s.phase for s in strokes if s.region == "lower-back"] == [Phase.WARM_UP, Phase.FINISH]

@@ -270,7 +270,7 @@ def compose(snapshot: Snapshot, request: Request, allowance: Allowance = NO_LIMI
         if u and u.technique.hand_work
     )
     main_hands = max(0, hands_limit - hand_bookends)
-    _choose(areas, length - warm_s - finish_s, main_hands)
+    _choose(areas, length - warm_s - finish_s, main_hands, (warm, finish))
     main, warm, finish = _order(areas, warm, finish)
     warm_s, finish_s = (warm_s if warm else 0), (finish_s if finish else 0)
     shortfall = _spread(main, length - warm_s - finish_s, main_hands)
@@ -430,13 +430,20 @@ def _is_filler(technique: TechniqueInfo) -> bool:
 
 def _bookends(snapshot, request, owned, allowance, areas: list[_Area]):
     """The warm-up and the finish: the gentlest allowed technique that suits each, on the
-    first worked area it can reach where it isn't also that area's first main work."""
+    first worked area it can reach where it isn't also that area's first main work, else on
+    the nearest area not worked. None when that technique is the first main work of every
+    area (a gentle session: the stroking is the session, not something before it)."""
     worked = [a.region for a in areas]
-    elsewhere = [
-        slug
-        for slug, _ in snapshot.regions
-        if slug not in worked and slug not in allowance.excluded_regions
-    ]
+    elsewhere = sorted(
+        (
+            slug
+            for slug, _ in snapshot.regions
+            if slug not in worked and slug not in allowance.excluded_regions
+        ),
+        key=lambda slug: min(
+            abs(snapshot.region_order(slug) - snapshot.region_order(w)) for w in worked
+        ),
+    )
 
     def pick(flag: str, phase: str, avoid=None) -> _Unit | None:
         for prefer_other in (True, False):
@@ -445,6 +452,8 @@ def _bookends(snapshot, request, owned, allowance, areas: list[_Area]):
                     continue
                 if not (allowance.permits(technique) and technique.usable_with(owned)):
                     continue
+                if all(a.queue[0].technique is technique for a in areas):
+                    continue  # it is the main work everywhere
                 for region in worked + elsewhere:
                     if not snapshot.works(technique, region):
                         continue
@@ -478,11 +487,12 @@ def _least_needed(areas: list[_Area]) -> int:
     return linked[-1] if linked else len(areas) - 1
 
 
-def _choose(areas: list[_Area], main_time: int, hands_limit: int) -> None:
+def _choose(areas: list[_Area], main_time: int, hands_limit: int, bookends=()) -> None:
     """Choose each area's work: enough varied units to fill its share of the main time
     (linked areas a third of the area they feed); then more, from any area, while the chosen
     work can't fill the time and anything worth doing is left. Your own hands are held to
-    what they can do; the gentle stroking that also opens a session comes last of all."""
+    what they can do; the gentle stroking that also opens a session comes last of all, and
+    not where the warm-up or finish already strokes an area that has other work."""
     weights = sum(a.weight for a in areas)
     hands_low = hands_high = other_high = 0
 
@@ -518,7 +528,10 @@ def _choose(areas: list[_Area], main_time: int, hands_limit: int) -> None:
             if not waiting:
                 break
             for area in waiting:
-                take(area, area.queue.pop(0))
+                unit = area.queue.pop(0)
+                if area.chosen and any(b and _same(unit, b) for b in bookends):
+                    continue  # the same strokes again, on an area worked otherwise
+                take(area, unit)
 
 
 def _spread(main: list[_Unit], main_time: int, hands_limit: int) -> str:
