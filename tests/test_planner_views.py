@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from backcare.catalogue.templatetags.backcare import spoken_duration
 from backcare.planner.memory import SCREEN_COOKIE
 from backcare.planner.models import CareSession
 from tests.factories import grow_catalogue
@@ -124,6 +125,25 @@ def test_the_builder_page_and_its_fragment(screened):
     fragment = screened.get(url, **HX).content.decode()
     assert "<html" not in fragment and 'id="preview"' in fragment
     assert "Ball against a wall" in fragment
+    # A screen reader hears one short line as the session changes, not the whole preview.
+    assert "aria-live" not in fragment
+    status = re.search(r'<p id="preview-status"[^>]*>(.*?)</p>', fragment)
+    assert 'role="status" hx-swap-oob="innerHTML"' in status[0]
+    assert status[1] == "Your session: 6 steps, 10 minutes.", status[1]
+    assert "hx-swap-oob" not in re.search(r'<p id="preview-status"[^>]*>', html)[0]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "said"),
+    [
+        (600, "10 minutes"),
+        (375, "6 minutes 15 seconds"),
+        (61, "1 minute 1 second"),
+        (45, "45 seconds"),
+    ],
+)
+def test_lengths_are_said_in_words_a_screen_reader_reads_as_meant(seconds, said):
+    assert spoken_duration(seconds) == said
 
 
 def test_mid_back_alone_with_no_props_suggests_one(screened):

@@ -25,8 +25,10 @@ def test_build_a_session_live_and_start_it(live, page: Page, watched):
     page.evaluate("window.__sameDocument = true")
     preview = page.locator("#preview")
 
+    status = page.get_by_role("status")  # what a screen reader hears, once, as it changes
     page.get_by_role("checkbox", name="Mid back", exact=True).check()
     expect(preview).to_contain_text("Nothing to do yet")
+    expect(status).to_have_text("Nothing to do yet with these answers.")
     expect(preview).to_contain_text("needs a prop when you're on your own")
     expect(page).to_have_url(re.compile(r"region=mid-back"))
 
@@ -36,6 +38,7 @@ def test_build_a_session_live_and_start_it(live, page: Page, watched):
     expect(preview).to_contain_text(re.compile(r"Have these to hand: .*tennis ball, a wall"))
     page.get_by_label("10 min").check()
     expect(preview.get_by_role("heading", level=2)).to_have_text("Your 10 min session")
+    expect(status).to_have_text(re.compile(r"^Your session: \d+ steps, 10 minutes\.$"))
     expect(page).to_have_url(re.compile(r"minutes=10"))
     assert page.evaluate("window.__sameDocument") is True  # no reload happened
 

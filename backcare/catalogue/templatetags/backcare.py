@@ -52,6 +52,21 @@ def duration(seconds: int | None) -> str:
 
 
 @register.filter
+def spoken_duration(seconds: int | None) -> str:
+    """375 -> "6 minutes 15 seconds": how long, in words a screen reader says as meant ("6:15"
+    is read as a time of day)."""
+    if seconds is None:
+        return ""
+    minutes, rest = divmod(int(seconds), 60)
+    parts = [
+        f"{n} {unit}{'' if n == 1 else 's'}"
+        for n, unit in ((minutes, "minute"), (rest, "second"))
+        if n
+    ]
+    return " ".join(parts) or "0 seconds"
+
+
+@register.filter
 def get_item(mapping: dict, key: str):
     """{{ hints|get_item:slug }}: a dictionary look-up by a variable key."""
     return mapping.get(key) if hasattr(mapping, "get") else None
