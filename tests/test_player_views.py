@@ -1,10 +1,13 @@
 """The player's pages: overview, steps (page and htmx fragment), stop, done and ratings."""
 
 import gzip
+import re
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
+from backcare.catalogue.models import StopSignal
 from backcare.planner.models import CareSession
 from tests.factories import as_owner, care_session, grow_catalogue
 from tests.queries import VERSION, cold_and_warm
@@ -27,7 +30,17 @@ def test_overview_lists_the_steps_props_and_no_go_reminder(client, session):
     assert '<ol class="plan">' in html
     assert html.count('class="plan__step') == session.steps.count()
     assert 'datetime="PT' in html and "tennis ball" in html
-    assert "bony spine" in html and "Start the session" in html
+    assert "Start the session" in html
+    # What to keep off and when to stop, from the catalogue (the steps' zones, each once).
+    keep_off = re.search(r'<ul class="keep-off__list">(.*?)</ul>', html, re.S)[1]
+    lines = re.findall(r"<li>(.*?)</li>", keep_off)
+    zones = [line for step in session.steps.all() for line in step.keep_off]
+    assert lines == [escape(line) for line in dict.fromkeys(zones)]
+    assert any("spine" in line for line in lines)
+    stop = re.search(r'<div class="note note--safety">(.*?)</div>', html, re.S)[1]
+    feelings = StopSignal.objects.filter(action="stop").order_by("order")
+    assert re.findall(r"<li>(.*?)</li>", stop) == [escape(s.feeling) for s in feelings]
+    assert "Sharp, stabbing or shooting pain" in stop
 
 
 def test_starting_with_a_pain_rating_stores_it(client, session):
@@ -162,11 +175,13 @@ def test_player_query_counts_do_not_grow_with_the_catalogue(client, session):
         return [cold_and_warm(lambda u=url, h=headers: client.get(u, **h)) for url, headers in urls]
 
     # overview: the session, its steps (+ technique, family, muscle, region), its props, the
-    # areas left out. step: the steps with their session, the version, the areas left out (the
-    # card itself is on the step); first after a change also the technique, muscle and region
-    # rows, the diagram's muscles and zones. stop: the session, the version, the red flags
+    # areas left out, the version (first after a change also the stop signals). step: the
+    # steps with their session, the version, the areas left out (the card itself is on the
+    # step); first after a change also the technique, muscle and region rows, the diagram's
+    # muscles and zones. stop: the session, the version, the red flags
     # (first after a change also the stop signals). done: the session.
-    overview = ["planner_caresession", "planner_carestep", "prop", "region"]
+    overview = ["planner_caresession", "planner_carestep", "prop", "region", VERSION]
+    first_overview = [*overview, "stopsignal"]
     step = ["planner_carestep", VERSION, "planner_caresession_left_out"]
     # (first after a change: the step's technique, muscle and region rows; the step before's
     # technique, whether the place changes; the diagram's muscles and zones)
@@ -176,7 +191,7 @@ def test_player_query_counts_do_not_grow_with_the_catalogue(client, session):
     first_stop = [*stop[:2], "stopsignal", stop[2]]
     done = ["planner_caresession"]
     expected = [
-        (overview, overview),
+        (first_overview, overview),
         (first_step, step),
         (first_step, step),
         (first_stop, stop),

@@ -16,6 +16,7 @@ from backcare.catalogue.models import (
     Contraindication,
     Muscle,
     Region,
+    StopSignal,
     Technique,
 )
 from backcare.planner.memory import is_owner, recall_screen
@@ -77,6 +78,8 @@ def overview(request: HtmxHttpRequest, code: str) -> HttpResponse:
         "session": session,
         "form": form,
         "to_hand": _to_hand(session),
+        "keep_off": _keep_off(session),
+        "stop_now": _stop_now(),
         "can_rate": is_owner(request, code) and session.pain_before is None,
         "offline_pages": _offline_pages(code, len(session.steps.all())),
     }
@@ -93,6 +96,16 @@ def _offline_pages(code: str, count: int) -> str:
     for number in range(1, count + 1):
         pages += [reverse("player:step", args=[code, number]), f"{stop}?step={number}"]
     return json.dumps(pages)
+
+
+def _keep_off(session: CareSession) -> list[str]:
+    """The no-go zones of the areas the steps work, each said once (every step says its own)."""
+    return list(dict.fromkeys(line for step in session.steps.all() for line in step.keep_off))
+
+
+def _stop_now() -> list[StopSignal]:
+    """What makes a person stop at once (the rest say ease off, on the stop page and card)."""
+    return [s for s in stop_signals() if s.action == StopSignal.Action.STOP]
 
 
 def _to_hand(session: CareSession) -> list[str]:
@@ -227,8 +240,7 @@ def _card(
         "session_url": request.build_absolute_uri(session.get_absolute_url()),
         "to_hand": _to_hand(session),
         "keep_off_today": [line for _, line in left_out],
-        # The no-go zones of the areas the steps work, each said once (every step says its own).
-        "keep_off": list(dict.fromkeys(line for s in session.steps.all() for line in s.keep_off)),
+        "keep_off": _keep_off(session),
         "signals": stop_signals(),
         "form": form,
         "diagram": back_diagram(
