@@ -244,7 +244,9 @@ def manifest(request: HttpRequest) -> HttpResponse:
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, at the site's root so that it may keep the session pages; its
     cache is named after the app shell's files (their names change with their content)."""
+    from backcare.planner.models import CODE_PATTERN  # the planner's views import this module
+
     shell = [static(path) for path in SHELL]
     version = hashlib.sha256("\n".join(shell).encode()).hexdigest()[:12]
-    context = {"shell": json.dumps(shell), "version": version}
+    context = {"shell": json.dumps(shell), "version": version, "code": CODE_PATTERN}
     return render(request, "pwa/sw.js", context, content_type="text/javascript")

@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils.html import escape
 
 from backcare.catalogue.models import StopSignal
-from backcare.planner.models import CareSession
+from backcare.planner.models import CODE_PATTERN, CareSession
 from tests.factories import as_owner, care_session, grow_catalogue
 from tests.queries import VERSION, cold_and_warm
 
@@ -282,7 +282,10 @@ def test_the_service_worker_keeps_the_shell_and_only_session_pages(client, sessi
     assert "no-cache" in response["Cache-Control"]  # a new version is picked up at once
     script = response.content.decode()
     assert '"/static/css/backcare.css"' in script and '"/static/js/player.js"' in script
-    assert "SESSION_PATH = /^\\/s\\/" in script  # only session pages are kept
+    assert "SESSION_PATH = new RegExp(`^/s/${CODE}/`)" in script  # only session pages are kept
+    # The code's format comes from the server: the worker's pattern is the one codes are made to.
+    code = re.search(r'const CODE = "(.*)";', script)[1].encode().decode("unicode_escape")
+    assert code == CODE_PATTERN and re.fullmatch(code, session.code)
     overview = client.get(f"/s/{session.code}/").content.decode()
     assert f"/s/{session.code}/step/{session.steps.count()}/" in overview
     assert "data-offline-pages=" in overview

@@ -8,7 +8,9 @@
 const SHELL = {{ shell|safe }};
 const SHELL_CACHE = "backcare-shell-{{ version }}";
 const SESSIONS_CACHE = "backcare-sessions";
-const SESSION_PATH = /^\/s\/[A-Za-z0-9_-]+\//;
+const CODE = "{{ code|escapejs }}"; // a session's code, as the server makes them
+const SESSION_PATH = new RegExp(`^/s/${CODE}/`);
+const SESSION_OVERVIEW = new RegExp(`^/s/${CODE}/$`);
 const FRAGMENT = "__fragment";
 
 self.addEventListener("install", (event) => {
@@ -69,7 +71,7 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  if (request.method === "POST" && /^\/s\/[A-Za-z0-9_-]+\/$/.test(url.pathname) && request.headers.get("HX-Request")) {
+  if (request.method === "POST" && SESSION_OVERVIEW.test(url.pathname) && request.headers.get("HX-Request")) {
     event.respondWith(startOffline(request));
     return;
   }
