@@ -106,7 +106,7 @@ def test_three_sessions_built_here_are_listed_newest_first(screened):
     when = timezone.localtime(first.created_at).strftime("%a %-d %b %Y, %H:%M")
     assert f'<a href="/s/{first.code}/"><time datetime="' in html and f">{when}</time>" in html
     assert "<dd>Lower back, Hips and glutes</dd>" in html and "<dd>With a partner</dd>" in html
-    assert "<dd>On your own</dd>" in html and ">10 min</time>" in html
+    assert "<dd>On your own</dd>" in html and ">10 minutes</time>" in html
     assert "<dd>6 → 3</dd>" in html and "<dd>5 → not rated</dd>" in html
     assert "<dd>not rated</dd>" in html  # the neck session, never rated
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from backcare.catalogue.templatetags.backcare import spoken_duration
+from backcare.catalogue.templatetags.backcare import about_minutes, spoken_duration
 from backcare.planner.memory import SCREEN_COOKIE
 from backcare.planner.models import CareSession
 from tests.factories import grow_catalogue
@@ -144,6 +144,22 @@ def test_the_builder_page_and_its_fragment(screened):
 )
 def test_lengths_are_said_in_words_a_screen_reader_reads_as_meant(seconds, said):
     assert spoken_duration(seconds) == said
+
+
+@pytest.mark.parametrize(
+    ("seconds", "said"), [(600, "10 min"), (1150, "19 min"), (1170, "20 min"), (20, "1 min")]
+)
+def test_a_session_heading_gives_its_length_to_the_minute(seconds, said):
+    assert about_minutes(seconds) == said
+
+
+def test_a_short_session_heading_does_not_read_as_a_time_of_day(client):
+    answer_screen(client, "blood-thinners")
+    html = client.get("/build/?performer=self&region=hips-glutes&minutes=10", **HX)
+    html = html.content.decode()
+    assert "Your 3 min session" in html
+    assert ">3 minutes</time> in all, not the 10 min you asked for" in html
+    assert "1 step," in html and "1 steps" not in html
 
 
 def test_mid_back_alone_with_no_props_suggests_one(screened):

@@ -52,6 +52,15 @@ def duration(seconds: int | None) -> str:
 
 
 @register.filter
+def about_minutes(seconds: int | None) -> str:
+    """1150 -> "19 min": a session's length in a heading, to the nearest minute ("Your 19:10
+    session" reads as a time of day). The exact length is said beside it."""
+    if seconds is None:
+        return ""
+    return f"{max(1, round(int(seconds) / 60))} min"
+
+
+@register.filter
 def spoken_duration(seconds: int | None) -> str:
     """375 -> "6 minutes 15 seconds": how long, in words a screen reader says as meant ("6:15"
     is read as a time of day)."""
