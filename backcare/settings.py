@@ -207,6 +207,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 CSRF_FAILURE_VIEW = "backcare.web.csrf_failure"
+# Messages ("Forgotten: …") travel in a cookie sent only under the part of the site that set it.
+MESSAGE_STORAGE = "backcare.messages.ScopedStorage"
 
 # Request bodies: web.RequestLimitsMiddleware refuses anything bigger and any body of unknown
 # length before reading it. No form takes a file: with no upload handlers, a file sent anyway

@@ -351,6 +351,9 @@ def test_an_editor_adds_a_muscle_behind_a_spot_in_the_admin(client, django_user_
         }
     response = client.post(url, form)
     assert response.status_code == 302, response.content.decode()[:3000]
+    assert response.cookies["messages"]["path"] == "/admin/"  # "was changed", for the admin
+    listing = client.get(response["Location"]).content.decode()
+    assert "was changed successfully" in listing
     assert ranked(finding(client, "side-of-hip:left")) == ["gluteus-medius", "piriformis"]
 
 

@@ -193,7 +193,11 @@ def test_forgetting_takes_a_session_off_the_list_only(screened):
     response = screened.post("/mine/forget/", {"code": first.code})
     assert response.status_code == 303 and response["Location"] == "/mine/"
     assert BUILT_COOKIE in response.cookies and f"{BUILT_COOKIE}_build" in response.cookies
-    html = screened.get("/mine/").content.decode()
+    said = response.cookies["messages"]  # the words go only to the page that shows them
+    assert said["path"] == "/mine/" and said["httponly"] and said["samesite"] == "Lax"
+    shown = screened.get("/mine/")
+    assert shown.cookies["messages"]["path"] == "/mine/" and not shown.cookies["messages"].value
+    html = shown.content.decode()
     assert listed_codes(html) == [second.code]
     when = timezone.localtime(first.created_at).strftime("%a %-d %b %Y, %H:%M")
     assert f"Forgotten: your session of {when}." in html

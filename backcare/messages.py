@@ -1,0 +1,46 @@
+"""Django's messages, their cookie sent only where they are read.
+
+A message is shown by the page a form redirects to, within the same part of the site
+("Forgotten: …" on /mine/, an editor's "was changed" in /admin/). Django sets its cookie at
+path "/", so the words travelled with every request for one redirect; here the cookie is
+scoped to the first part of the path that set it, as Backcare's other cookies are.
+"""
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.messages.storage.session import SessionStorage
+
+
+def _section(path: str) -> str:
+    """ "/mine/forget/x/" -> "/mine/"; "/" -> "/"."""
+    first = path.lstrip("/").split("/", 1)[0]
+    return f"/{first}/" if first else "/"
+
+
+class ScopedCookieStorage(CookieStorage):
+    def _update_cookie(self, encoded_data, response):
+        path = _section(self.request.path)
+        if encoded_data:
+            response.set_cookie(
+                self.cookie_name,
+                encoded_data,
+                path=path,
+                domain=settings.SESSION_COOKIE_DOMAIN,
+                secure=settings.SESSION_COOKIE_SECURE or None,
+                httponly=True,
+                samesite=settings.SESSION_COOKIE_SAMESITE,
+            )
+        else:
+            response.delete_cookie(
+                self.cookie_name,
+                path=path,
+                domain=settings.SESSION_COOKIE_DOMAIN,
+                samesite=settings.SESSION_COOKIE_SAMESITE,
+            )
+
+
+class ScopedStorage(FallbackStorage):
+    """The cookie first, the session when a message would not fit (as Django's default)."""
+
+    storage_classes = (ScopedCookieStorage, SessionStorage)
