@@ -3,7 +3,7 @@
 They are made from the catalogue alone, so each process keeps them until it changes
 (`catalogue_page`)."""
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -39,8 +39,16 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         "techniques": Technique.objects.count(),
         "props": Prop.objects.count(),
     }
-    red_flags = Contraindication.objects.by_effect(Contraindication.Effect.REFER_URGENTLY)
-    return render(request, "catalogue/home.html", {"counts": counts, "red_flags": red_flags})
+    context = {
+        "counts": counts,
+        "red_flags": Contraindication.objects.by_effect(Contraindication.Effect.REFER_URGENTLY),
+        # Places no kind of pressure may go, and what makes a person stop at once.
+        "no_press": NoGoZone.objects.filter(families=None).order_by(  # the spine, then the rest
+            F("region").asc(nulls_first=True), "slug"
+        ),
+        "stop_now": StopSignal.objects.filter(action=StopSignal.Action.STOP),
+    }
+    return render(request, "catalogue/home.html", context)
 
 
 def _muscle_page(request: HtmxHttpRequest, muscle: Muscle | None) -> HttpResponse:
