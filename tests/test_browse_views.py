@@ -120,7 +120,19 @@ def test_safety_page_lists_red_flags_stop_signals_and_no_go_zones(client):
 # the same at any catalogue size.
 QUERY_PAGES = [
     # counts of regions, muscles, techniques, props; the red flags
-    ("/", {}, {"region": 1, "muscle": 1, "technique": 1, "prop": 1, "contraindication": 1}),
+    (
+        "/",
+        {},
+        {
+            "region": 1,
+            "muscle": 1,
+            "technique": 1,
+            "prop": 1,
+            "contraindication": 1,
+            "nogozone": 1,
+            "stopsignal": 1,
+        },
+    ),
     # the muscle index + its regions; the diagram's muscles + no-go zones
     ("/muscles/", {}, {"muscle": 2, "region": 1, "nogozone": 1}),
     ("/muscles/", HX, {"muscle": 2, "region": 1, "nogozone": 1}),
