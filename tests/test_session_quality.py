@@ -291,3 +291,13 @@ def test_the_warm_up_strokes_are_not_main_work_again_on_the_same_area(snapshot):
     plan = compose(snapshot, ask)
     strokes = [s for s in plan.steps if s.technique == "self-palm-stroking"]
     assert [s.phase for s in strokes if s.region == "lower-back"] == [Phase.WARM_UP, Phase.FINISH]
+
+
+def test_an_area_left_out_for_time_is_not_warmed_up_either(snapshot):
+    """Three minutes for three areas: the hips don't fit, so the warm-up isn't on them
+    (found by the rules above: the warm-up was picked before the hips were left out)."""
+    ask = Request("self", ("hips-glutes", "mid-back", "upper-back"), frozenset({"tennis-ball"}), 3)
+    plan = compose(snapshot, ask)
+    assert [u.region for u in plan.unreachable if u.no_time] == ["hips-glutes"]
+    assert "hips-glutes" not in {s.region for s in plan.steps}
+    assert plan.steps[0].phase == Phase.WARM_UP and plan.steps[0].region == "neck-shoulders"

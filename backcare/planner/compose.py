@@ -250,6 +250,9 @@ def compose(snapshot: Snapshot, request: Request, allowance: Allowance = NO_LIMI
         finish, finish_s = None, 0
     while not fits() and len(areas) > 1:
         dropped = areas.pop(_least_needed(areas))
+        if warm and warm.region == dropped.region:  # warm up where the work still is
+            warm = _bookends(snapshot, request, owned, allowance, areas)[0]
+            warm_s, _ = _bookend_seconds(length, warm, None)
         if not dropped.feeds:
             need = dropped.queue[0].low + sum(a.queue[0].low for a in areas) + warm_s
             minutes = max(1, math.ceil((need - total) / 60))
