@@ -91,6 +91,7 @@ def test_every_plan_keeps_the_therapists_rules(snapshot, ask, left_out, local, l
     for step in steps:
         technique = techniques[step.technique]
         assert technique.min_seconds <= step.seconds <= technique.max_seconds, step
+        assert step.seconds % 5 == 0, step  # a timer of 1:49 reads as a mistake
         assert step.region not in allowance.excluded_regions
     work = [(s.technique, s.region, s.muscle, s.side) for s in main]
     assert len(work) == len(set(work))
@@ -301,3 +302,22 @@ def test_an_area_left_out_for_time_is_not_warmed_up_either(snapshot):
     assert [u.region for u in plan.unreachable if u.no_time] == ["hips-glutes"]
     assert "hips-glutes" not in {s.region for s in plan.steps}
     assert plan.steps[0].phase == Phase.WARM_UP and plan.steps[0].region == "neck-shoulders"
+
+
+def test_the_finish_is_on_the_last_area_asked_for_where_the_work_ends(snapshot):
+    """Neck, then hips: the strokes that close the session are on the hips, not back up on
+    the neck after the hips are done."""
+    ask = Request("self", ("neck-shoulders", "hips-glutes"), frozenset({"tennis-ball"}), 5)
+    plan = compose(snapshot, ask)
+    assert plan.steps[0].region == "neck-shoulders" and plan.steps[-1].region == "hips-glutes"
+    assert plan.steps[-1].phase == Phase.FINISH
+
+
+@pytest.mark.parametrize("performer", ["self", "partner"])
+def test_paired_steps_keep_to_whole_five_seconds_and_the_time_asked(snapshot, performer):
+    """Steps done left then right took the last seconds one at a time (1:49 and 1:51, a
+    session of 15:01); the warm-up or finish takes them now."""
+    areas = ("neck-shoulders", "lower-back", "hips-glutes")
+    plan = compose(snapshot, Request(performer, areas, frozenset({"tennis-ball"}), 15))
+    assert plan.total_seconds == 900
+    assert all(step.seconds % 5 == 0 for step in plan.steps), titles(plan)

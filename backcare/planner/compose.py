@@ -286,6 +286,9 @@ def compose(snapshot: Snapshot, request: Request, allowance: Allowance = NO_LIMI
             shortfall = ""  # the warm-up and finish took up the rest
     elif length < total:
         shortfall = HANDS_TIRE
+    if not shortfall:  # the last seconds go to the warm-up or finish: every step on a 5 s grid
+        main_s = sum(u.seconds * u.count for u in main)
+        warm_s, finish_s = _close_gap(total - main_s, (warm, warm_s), (finish, finish_s))
     for unit, seconds in ((warm, warm_s), (finish, finish_s)):
         if unit:
             unit.seconds = seconds
@@ -433,9 +436,10 @@ def _is_filler(technique: TechniqueInfo) -> bool:
 
 def _bookends(snapshot, request, owned, allowance, areas: list[_Area]):
     """The warm-up and the finish: the gentlest allowed technique that suits each, on the
-    first worked area it can reach where it isn't also that area's first main work, else on
-    the nearest area not worked. None when that technique is the first main work of every
-    area (a gentle session: the stroking is the session, not something before it)."""
+    first (the finish: last) worked area it can reach where it isn't also that area's first
+    main work, else on the nearest area not worked. None when that technique is the first
+    main work of every area (a gentle session: the stroking is the session, not something
+    before it)."""
     worked = [a.region for a in areas]
     elsewhere = sorted(
         (
@@ -449,6 +453,13 @@ def _bookends(snapshot, request, owned, allowance, areas: list[_Area]):
     )
 
     def pick(flag: str, phase: str, avoid=None) -> _Unit | None:
+        # The warm-up on the first area worked, the finish on the last asked for (where the
+        # work ends; an area added for the pain it feeds only when no asked area will do).
+        if phase == Phase.FINISH:
+            asked = [a.region for a in areas if not a.feeds]
+            order = asked[::-1] + [r for r in worked if r not in asked] + elsewhere
+        else:
+            order = worked + elsewhere
         for prefer_other in (True, False):
             for technique in snapshot.bookends.get(request.performer, ()):
                 if not getattr(technique, flag) or (prefer_other and technique is avoid):
@@ -457,7 +468,7 @@ def _bookends(snapshot, request, owned, allowance, areas: list[_Area]):
                     continue
                 if all(a.queue[0].technique is technique for a in areas):
                     continue  # it is the main work everywhere
-                for region in worked + elsewhere:
+                for region in order:
                     if not snapshot.works(technique, region):
                         continue
                     area = next((a for a in areas if a.region == region), None)
@@ -481,6 +492,27 @@ def _bookend_seconds(total: int, warm: _Unit | None, finish: _Unit | None) -> tu
         return min(max(_round5(total * fraction), low), unit.technique.max_seconds)
 
     return share(warm, WARM_UP_SHARE, SHORTEST_WARM_UP), share(finish, FINISH_SHARE, 0)
+
+
+def _close_gap(total: int, *bookends: tuple[_Unit | None, int]) -> tuple[int, int]:
+    """The bookends' seconds, moved 5 s at a time (warm-up, then finish, in turn) within
+    their ranges towards adding up to `total`: what the main work's 5 s steps left over."""
+    seconds = [s for _, s in bookends]
+    for turn in count():
+        gap = total - sum(seconds)
+        step = 5 if gap > 0 else -5
+        if abs(gap) < 5:
+            break
+        movable = [
+            i
+            for i, (unit, _) in enumerate(bookends)
+            if unit
+            and unit.technique.min_seconds <= seconds[i] + step <= unit.technique.max_seconds
+        ]
+        if not movable:
+            break
+        seconds[movable[turn % len(movable)]] += step
+    return seconds[0], seconds[1]
 
 
 def _least_needed(areas: list[_Area]) -> int:
@@ -615,7 +647,8 @@ def _share(units: Sequence[_Unit], total: int) -> None:
     adding up to `total` (or as near as the ranges allow).
 
     Found by bisection on a common scale factor (water-filling), then rounded to 5 s and the
-    remainder handed out one second at a time to units with room, in order.
+    remainder handed out 5 s at a time to units with room, in turn (what a pair of sides
+    can't take, the warm-up or finish takes: `_close_gap`).
     """
     if not units:
         return
@@ -637,19 +670,18 @@ def _share(units: Sequence[_Unit], total: int) -> None:
             high = middle
     values = [_clamp5(v, u) for v, u in zip(seconds_at(high), units, strict=True)]
     turn = 0
-    for quantum, good_enough in ((5, TOLERANCE - 1), (1, 0)):
-        while abs(gap := total - used(values)) > good_enough:
-            step = quantum if gap > 0 else -quantum
-            room = [
-                i
-                for i, u in enumerate(units)
-                if u.count * quantum <= abs(gap)
-                and u.technique.min_seconds <= values[i] + step <= u.technique.max_seconds
-            ]
-            if not room:
-                break
-            values[room[turn % len(room)]] += step
-            turn += 1
+    while abs(gap := total - used(values)) >= 5:
+        step = 5 if gap > 0 else -5
+        room = [
+            i
+            for i, u in enumerate(units)
+            if u.count * 5 <= abs(gap)
+            and u.technique.min_seconds <= values[i] + step <= u.technique.max_seconds
+        ]
+        if not room:
+            break
+        values[room[turn % len(room)]] += step
+        turn += 1
     for value, unit in zip(values, units, strict=True):
         unit.seconds = value
 
