@@ -321,3 +321,19 @@ def test_paired_steps_keep_to_whole_five_seconds_and_the_time_asked(snapshot, pe
     plan = compose(snapshot, Request(performer, areas, frozenset({"tennis-ball"}), 15))
     assert plan.total_seconds == 900
     assert all(step.seconds % 5 == 0 for step in plan.steps), titles(plan)
+
+
+def test_work_over_the_whole_area_names_its_muscles_in_turn(snapshot):
+    """Thirty minutes on the lower back with a partner: the strokes over the whole area
+    named the latissimus dorsi four times once the erector spinae had been named once."""
+    plan = compose(snapshot, Request("partner", ("lower-back",), frozenset(), 30))
+    techniques = by_slug(snapshot)
+    broad = [
+        s.muscle
+        for s in plan.steps
+        if s.phase == Phase.MAIN
+        and s.region == "lower-back"
+        and not techniques[s.technique].each_side
+    ]
+    assert len(broad) >= 3
+    assert {"erector-spinae", "latissimus-dorsi"} <= set(broad)

@@ -413,8 +413,8 @@ def _queue(area: _Area) -> list[_Unit]:
                 continue
             more = True
             muscle = muscles[round_number]
-            if not technique.each_side:
-                muscle = next((m for m in muscles if m.slug not in named), muscle)
+            if not technique.each_side:  # the muscle named least so far, in turn
+                muscle = min(muscles, key=lambda m: named.count(m.slug))
             named.append(muscle.slug)
             if technique.each_side and muscle.bilateral:
                 sides = (area.side,) if one_sided else SIDES
