@@ -105,10 +105,16 @@ def test_three_sessions_built_here_are_listed_newest_first(screened):
     assert listed_codes(html) == [third.code, second.code, first.code]
     when = timezone.localtime(first.created_at).strftime("%a %-d %b %Y, %H:%M")
     assert f'<a href="/s/{first.code}/"><time datetime="' in html and f">{when}</time>" in html
-    assert "<dd>Lower back, Hips and glutes</dd>" in html and "<dd>With a partner</dd>" in html
+    assert '-areas">Lower back, Hips and glutes</dd>' in html and "<dd>With a partner</dd>" in html
     assert "<dd>On your own</dd>" in html and ">10 minutes</time>" in html
     assert "<dd>6 → 3</dd>" in html and "<dd>5 → not rated</dd>" in html
     assert "<dd>not rated</dd>" in html  # the neck session, never rated
+
+
+def test_an_area_worked_on_one_side_says_which(screened):
+    build(screened, HIPS | {"side": ["hips-glutes:left"]})
+    html = screened.get("/mine/").content.decode()
+    assert '-areas">Lower back, Hips and glutes (left side)</dd>' in html
 
 
 def test_the_date_is_in_the_sites_time_zone(screened, settings):

@@ -29,7 +29,7 @@ def when(session: CareSession, pattern: str = WHEN) -> str:
 class Listed:
     session: CareSession
     when: str
-    areas: tuple[str, ...]  # their names, top of the back first
+    areas: tuple[str, ...]  # their names, top of the back first, with the side if one only
     answers: tuple[tuple[str, str], ...]  # the builder's answers that made it, to post again
     focus: tuple[str, ...] = ()  # the names of the muscles it was built for, if any
 
@@ -62,7 +62,11 @@ def built_sessions(codes: Sequence[str]) -> list[Listed]:
             *(("muscle", slug) for slug in session.focus),
         )
         focus = tuple(names[slug] for slug in session.focus if slug in names)
-        listed.append(Listed(session, when(session), tuple(n for *_, n in worked), answers, focus))
+        sides = dict(session.sides)
+        named = tuple(
+            f"{name} ({sides[slug]} side)" if slug in sides else name for _, slug, name in worked
+        )
+        listed.append(Listed(session, when(session), named, answers, focus))
     return listed
 
 
