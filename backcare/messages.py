@@ -13,7 +13,7 @@ from django.contrib.messages.storage.session import SessionStorage
 
 
 def _section(path: str) -> str:
-    """ "/mine/forget/x/" -> "/mine/"; "/" -> "/"."""
+    """The first part of a path, where its cookie goes: /mine/forget/ -> /mine/."""
     first = path.lstrip("/").split("/", 1)[0]
     return f"/{first}/" if first else "/"
 

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from backcare.catalogue.templatetags.backcare import clock
+
 PRODID = "-//Backcare//Session reminder//EN"
 DAILY, WEEKLY = "daily", "weekly"
 REPEATS = ((DAILY, "Every day"), (WEEKLY, "On chosen days"))
@@ -81,11 +83,6 @@ class SessionEvent:
 def whole_minutes(seconds: int) -> int:
     """A length in whole minutes, rounded up: a 14½-minute session needs 15 minutes."""
     return max(1, math.ceil(seconds / 60))
-
-
-def clock(seconds: int) -> str:
-    minutes, rest = divmod(seconds, 60)
-    return f"{minutes}:{rest:02d}"
 
 
 def reminder_calendar(event: SessionEvent, reminder: Reminder, today: date, now: datetime) -> str:
