@@ -337,3 +337,13 @@ def test_work_over_the_whole_area_names_its_muscles_in_turn(snapshot):
     ]
     assert len(broad) >= 3
     assert {"erector-spinae", "latissimus-dorsi"} <= set(broad)
+
+
+def test_the_last_seconds_never_take_your_hands_past_their_limit(snapshot):
+    """Found by the rules above: the seconds a pair of sides couldn't take went to palm
+    strokes, and the hands' work came to 12 minutes 10 seconds."""
+    areas = ("lower-back", "neck-shoulders", "upper-back")
+    plan = compose(snapshot, Request("self", areas, frozenset({"tennis-ball"}), 24))
+    limit = 60 * snapshot.guideline("solo-hands-minutes", 12)
+    assert hand_seconds(snapshot, plan) <= limit + TOLERANCE
+    assert all(step.seconds % 5 == 0 for step in plan.steps)

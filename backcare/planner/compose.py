@@ -287,8 +287,11 @@ def compose(snapshot: Snapshot, request: Request, allowance: Allowance = NO_LIMI
     elif length < total:
         shortfall = HANDS_TIRE
     if not shortfall:  # the last seconds go to the warm-up or finish: every step on a 5 s grid
+        ends = ((warm, warm_s), (finish, finish_s))
+        hands_used = sum(u.seconds * u.count for u in main if u.technique.hand_work)
+        hands_used += sum(s for u, s in ends if u and u.technique.hand_work)
         main_s = sum(u.seconds * u.count for u in main)
-        warm_s, finish_s = _close_gap(total - main_s, (warm, warm_s), (finish, finish_s))
+        warm_s, finish_s = _close_gap(total - main_s, hands_limit - hands_used, *ends)
     for unit, seconds in ((warm, warm_s), (finish, finish_s)):
         if unit:
             unit.seconds = seconds
@@ -494,9 +497,10 @@ def _bookend_seconds(total: int, warm: _Unit | None, finish: _Unit | None) -> tu
     return share(warm, WARM_UP_SHARE, SHORTEST_WARM_UP), share(finish, FINISH_SHARE, 0)
 
 
-def _close_gap(total: int, *bookends: tuple[_Unit | None, int]) -> tuple[int, int]:
+def _close_gap(total: int, hands_room: int, *bookends: tuple[_Unit | None, int]) -> tuple[int, int]:
     """The bookends' seconds, moved 5 s at a time (warm-up, then finish, in turn) within
-    their ranges towards adding up to `total`: what the main work's 5 s steps left over."""
+    their ranges towards adding up to `total`: what the main work's 5 s steps left over.
+    Your own hands get no more than `hands_room` seconds more."""
     seconds = [s for _, s in bookends]
     for turn in count():
         gap = total - sum(seconds)
@@ -508,10 +512,14 @@ def _close_gap(total: int, *bookends: tuple[_Unit | None, int]) -> tuple[int, in
             for i, (unit, _) in enumerate(bookends)
             if unit
             and unit.technique.min_seconds <= seconds[i] + step <= unit.technique.max_seconds
+            and not (unit.technique.hand_work and step > hands_room)
         ]
         if not movable:
             break
-        seconds[movable[turn % len(movable)]] += step
+        chosen = movable[turn % len(movable)]
+        seconds[chosen] += step
+        if bookends[chosen][0].technique.hand_work:
+            hands_room -= step
     return seconds[0], seconds[1]
 
 
