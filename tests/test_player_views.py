@@ -308,3 +308,18 @@ def test_a_main_step_links_its_muscle_to_its_page_in_a_new_tab(client, session):
     warm = session.steps.get(number=1)
     assert warm.phase == "warm_up"
     assert 'target="_blank"' not in client.get(f"/s/{session.code}/step/1/").content.decode()
+
+
+def test_a_step_aimed_at_one_muscle_says_where_that_muscle_lies(client, session):
+    """Work done a side at a time is aimed at its muscle: the step says where it is (the first
+    sentence of its summary). Work over the whole area, and the warm-up, say no muscle's place."""
+    said = []
+    for step in session.steps.select_related("technique", "muscle"):
+        html = client.get(f"/s/{session.code}/step/{step.number}/", **HX).content.decode()
+        found = re.search(r'<p class="player__find">(.*?)</p>', html)
+        if step.phase == "main" and step.technique.each_side:
+            assert found[1] == escape(step.muscle.summary.partition(". ")[0] + "."), step
+            said.append(step.muscle.slug)
+        else:
+            assert found is None, step
+    assert said  # the session has such steps

@@ -79,18 +79,18 @@ def test_the_timer_waits_for_start_then_runs_and_pauses(live, session, page: Pag
     start = session.steps.get(number=1).seconds
     page.clock.run_for(5_000)
     assert clock_seconds(page) == start  # nothing runs while the person reads and sets up
-    page.get_by_role("button", name="▶ Start").click()
+    page.get_by_role("button", name="Start").click()
     page.clock.run_for(5_250)  # the display redraws four times a second
     assert clock_seconds(page) == start - 5
 
     page.keyboard.press("Space")
-    expect(page.get_by_role("button", name="▶ Resume")).to_be_visible()
+    expect(page.get_by_role("button", name="Resume")).to_be_visible()
     paused_at = clock_seconds(page)
     page.clock.run_for(6_000)
     assert clock_seconds(page) == paused_at
 
-    page.get_by_role("button", name="▶ Resume").click()
-    expect(page.get_by_role("button", name="❚❚ Pause")).to_be_visible()
+    page.get_by_role("button", name="Resume").click()
+    expect(page.get_by_role("button", name="Pause")).to_be_visible()
     page.clock.run_for(3_250)
     assert paused_at - 4 <= clock_seconds(page) <= paused_at - 3
     assert watched.problems == []
@@ -102,7 +102,7 @@ def test_the_session_time_left_and_progress_count_down_live(live, session, page:
     left = page.locator("[data-session-left]")
     total = sum(s.seconds for s in session.steps.all())
     assert left.get_attribute("datetime") == f"PT{total}S"
-    page.get_by_role("button", name="▶ Start").click()
+    page.get_by_role("button", name="Start").click()
     page.clock.run_for(30_250)
     assert left.get_attribute("datetime") == f"PT{total - 30}S"
     assert page.evaluate("document.querySelector('[data-session-progress]').value") > 0
@@ -114,7 +114,7 @@ def test_a_locked_screen_doesnt_stop_the_time(live, session, page: Page):
     page.clock.install()
     page.goto(f"{live.url}/s/{session.code}/step/1/")
     start = session.steps.get(number=1).seconds
-    page.get_by_role("button", name="▶ Start").click()
+    page.get_by_role("button", name="Start").click()
     page.clock.fast_forward(20_000)  # the clock moves on; no timer fires in between
     page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
     assert clock_seconds(page) == start - 20
@@ -123,7 +123,7 @@ def test_a_locked_screen_doesnt_stop_the_time(live, session, page: Page):
 def test_without_hands_free_the_step_waits_at_the_end(live, session, page: Page, watched):
     page.clock.install()
     page.goto(f"{live.url}/s/{session.code}/step/1/")
-    page.get_by_role("button", name="▶ Start").click()
+    page.get_by_role("button", name="Start").click()
     page.clock.run_for((session.steps.get(number=1).seconds + 5) * 1000)
     expect(page.locator("[data-timer-state]")).to_have_text("Time's up for this step")
     expect(page.locator("[data-timer-clock]")).to_have_text("0:00")
@@ -185,7 +185,7 @@ def test_switching_sides_is_cued(live, page: Page):
     page.add_init_script(SPOKEN)
     page.clock.install()
     page.goto(f"{live.url}/s/{session.code}/step/{left.number}/")
-    page.get_by_role("button", name="▶ Start").click()
+    page.get_by_role("button", name="Start").click()
     page.clock.run_for((left.seconds + 1) * 1000)
     expect(page.locator("[data-live]")).to_contain_text("Switch to your right side.")
 
@@ -344,7 +344,7 @@ def test_the_muscle_a_step_works_opens_its_page_without_losing_the_session(
     page.clock.install()
     main = session.steps.filter(phase="main").first()
     page.goto(f"{live.url}/s/{session.code}/step/{main.number}/")
-    page.get_by_role("button", name="▶ Start").click()
+    page.get_by_role("button", name="Start").click()
     page.clock.run_for(5_250)
     running = clock_seconds(page)
     link = page.locator(".player__target").get_by_role("link")
@@ -356,7 +356,7 @@ def test_the_muscle_a_step_works_opens_its_page_without_losing_the_session(
     muscle_page.close()
     # The session is where it was, still counting down.
     expect(page).to_have_url(re.compile(rf"/step/{main.number}/$"))
-    expect(page.get_by_role("button", name="❚❚ Pause")).to_be_visible()
+    expect(page.get_by_role("button", name="Pause")).to_be_visible()
     page.clock.run_for(3_000)
     assert clock_seconds(page) <= running - 3
     assert watched.problems == []
