@@ -323,3 +323,12 @@ def test_a_step_aimed_at_one_muscle_says_where_that_muscle_lies(client, session)
         else:
             assert found is None, step
     assert said  # the session has such steps
+
+
+def test_a_partner_is_told_where_the_muscle_lies_on_their_partner(client):
+    built = care_session("partner", ["hips-glutes"], [], 15)
+    kneading = built.steps.filter(phase="main", technique__each_side=True)
+    step = kneading.filter(muscle__slug="gluteus-medius").first()
+    html = client.get(f"/s/{built.code}/step/{step.number}/", **HX).content.decode()
+    said = re.search(r'<p class="player__find">(.*?)</p>', html)[1]
+    assert said == "A fan-shaped muscle high on the side of their hip."

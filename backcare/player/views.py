@@ -1,6 +1,7 @@
 """Following a saved session: its overview, each step, stopping, and finishing with a rating."""
 
 import json
+import re
 
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from backcare.catalogue.cache import row, stop_signals
+from backcare.catalogue.choices import Performer, Phase
 from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.models import (
     Contraindication,
@@ -19,6 +21,7 @@ from backcare.catalogue.models import (
     StopSignal,
     Technique,
 )
+from backcare.catalogue.templatetags.backcare import first_sentence
 from backcare.planner.memory import is_owner, recall_screen
 from backcare.planner.models import CareSession, CareStep
 from backcare.planner.screening import verdict_for
@@ -98,6 +101,17 @@ def _offline_pages(code: str, count: int) -> str:
     return json.dumps(pages)
 
 
+def _aim(step: CareStep, performer: str) -> str:
+    """Where the muscle of a step aimed at it (work done a side at a time) lies: the first
+    sentence of its summary, said to whoever does the massage ("their hip" to a partner)."""
+    if step.phase != Phase.MAIN or not step.technique.each_side:
+        return ""
+    where = first_sentence(step.muscle.summary)
+    if performer == Performer.PARTNER:
+        where = re.sub(r"\b([Yy])our\b", lambda m: "Their" if m[1] == "Y" else "their", where)
+    return where
+
+
 def _keep_off(session: CareSession) -> list[str]:
     """The no-go zones of the areas the steps work, each said once (every step says its own)."""
     return list(dict.fromkeys(line for step in session.steps.all() for line in step.keep_off))
@@ -168,6 +182,7 @@ def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
         # A new place (the wall, the floor) takes longer to get into.
         "moves": before is None
         or row(Technique, before.technique_id).setting != current.technique.setting,
+        "aim": _aim(current, session.performer),
         "diagram": back_diagram(
             selected=[current.muscle.slug],
             side=lit_side,
