@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import count
 from pathlib import Path
 
 TMP = Path(tempfile.mkdtemp(prefix="backcare-bench-"))
@@ -67,6 +68,12 @@ PREVIEWS = {
     "&prop=tennis-ball&prop=wall&minutes=20",
 }
 MINE = "/mine/ (3 sessions)"
+# Sessions whose every step fragment is weighed (with the one the other figures use).
+STEP_SESSIONS = [
+    ("partner", ["lower-back", "hips-glutes"], [], 30),
+    ("partner", ["neck-shoulders", "upper-back", "mid-back", "lower-back", "hips-glutes"], [], 60),
+    ("self", ["neck-shoulders", "upper-back", "lower-back", "hips-glutes"], ["tennis-ball"], 30),
+]
 REMINDER = "repeat=weekly&day=MO&day=TH&time=18:00"
 # Pages whose content doesn't grow with the catalogue: at ×100 within 1.5× their ×1 time.
 FLAT = {"a muscle", "pain finder", "POST /build/", "player step (htmx)", MINE, *PREVIEWS}
@@ -295,8 +302,22 @@ def page_weight(client: Client, code: str) -> None:
     for name, body in fragments.items():
         packed = len(gzip.compress(body))
         print(f"  {name:16} {len(body) / 1024:6.1f} KB raw, {packed / 1024:5.1f} KB gz")
-    step = len(gzip.compress(fragments["player step"]))
-    verdict("player step fragment ≤ 4 KB (gz)", step <= 4 * 1024, f"{step / 1024:.1f} KB")
+    # Every step of sessions alone and with a partner, not one step: the longest cards (a
+    # partner's elbow lean, with its cautions) are the ones that come near the budget.
+    largest, where = 0, ""
+    for made in (code, *(care_session(*ask).code for ask in STEP_SESSIONS)):
+        for number in count(1):
+            response = client.get(f"/s/{made}/step/{number}/", **PLAYER_HX)
+            if response.status_code != 200:
+                break
+            packed = len(gzip.compress(response.content))
+            if packed > largest:
+                largest, where = packed, f"/s/{made}/step/{number}/"
+    verdict(
+        "player step fragment ≤ 4 KB (gz), the largest step",
+        largest <= 4 * 1024,
+        f"{largest} bytes ({where})",
+    )
 
 
 def main() -> int:
