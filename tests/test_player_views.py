@@ -316,7 +316,7 @@ def test_a_step_aimed_at_one_muscle_says_where_that_muscle_lies(client, session)
     said = []
     for step in session.steps.select_related("technique", "muscle"):
         html = client.get(f"/s/{session.code}/step/{step.number}/", **HX).content.decode()
-        found = re.search(r'<p class="player__find">(.*?)</p>', html)
+        found = re.search(r'<p class="player__find" data-aim>(.*?)</p>', html)
         if step.phase == "main" and step.technique.each_side:
             assert found[1] == escape(step.muscle.summary.partition(". ")[0] + "."), step
             said.append(step.muscle.slug)
@@ -330,5 +330,5 @@ def test_a_partner_is_told_where_the_muscle_lies_on_their_partner(client):
     kneading = built.steps.filter(phase="main", technique__each_side=True)
     step = kneading.filter(muscle__slug="gluteus-medius").first()
     html = client.get(f"/s/{built.code}/step/{step.number}/", **HX).content.decode()
-    said = re.search(r'<p class="player__find">(.*?)</p>', html)[1]
+    said = re.search(r'<p class="player__find" data-aim>(.*?)</p>', html)[1]
     assert said == "A fan-shaped muscle high on the side of their hip."

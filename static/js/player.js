@@ -226,7 +226,9 @@
     setButton();
     setLabel("Get ready… " + seconds);
     var position = $("[data-position]");
-    say(state.announce + ". Get ready. " + (position ? position.textContent : ""));
+    var aim = $("[data-aim]"); // where the step's muscle lies, for eyes on the ceiling
+    say(state.announce + ". " + (aim ? aim.textContent + " " : "") + "Get ready. " +
+      (position ? position.textContent : ""));
   }
 
   function run() {

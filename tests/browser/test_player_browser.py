@@ -155,6 +155,9 @@ def test_a_whole_session_hands_free_with_no_touch_after_start(live, page: Page, 
     assert said[0] == "Starting your session."
     assert any(text.startswith(f"Step 1 of {len(steps)}: {steps[0].title}") for text in said)
     assert any(text.startswith("Get ready") or "Get ready." in text for text in said)
+    aimed = next(s for s in steps if s.phase == "main" and s.technique.each_side)
+    aim = aimed.muscle.summary.partition(". ")[0] + "."  # where its muscle lies, said too
+    assert any(text.startswith(f"Step {aimed.number} of") and aim in text for text in said)
     assert "Ten seconds left." in said
     assert any(text.startswith("Time's up. Next: ") for text in said)
     assert said[-1] == "Time's up. That was the last step. Well done."
