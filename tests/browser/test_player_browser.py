@@ -241,7 +241,7 @@ def test_finishing_saves_the_rating_and_shows_the_change(live, page: Page, watch
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_player_pages_are_accessible(live, session, page: Page, watched, axe, viewport):
     page.set_viewport_size(viewport)
-    for path in ["", "step/1/", "stop/?step=1", "done/"]:
+    for path in ["", "step/1/", "step/2/", "stop/?step=1", "done/"]:  # step 2: aimed at a muscle
         page.goto(f"{live.url}/s/{session.code}/{path}")
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         assert_accessible(axe, page)
