@@ -11,16 +11,12 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.messages.storage.session import SessionStorage
 
-
-def _section(path: str) -> str:
-    """The first part of a path, where its cookie goes: /mine/forget/ -> /mine/."""
-    first = path.lstrip("/").split("/", 1)[0]
-    return f"/{first}/" if first else "/"
+from backcare.web import path_section
 
 
 class ScopedCookieStorage(CookieStorage):
     def _update_cookie(self, encoded_data, response):
-        path = _section(self.request.path)
+        path = path_section(self.request.path)
         if encoded_data:
             response.set_cookie(
                 self.cookie_name,

@@ -34,6 +34,13 @@ def page_or_fragment(request: HtmxHttpRequest, template: str, fragment: str) -> 
     return template
 
 
+def path_section(path: str) -> str:
+    """The first part of a path, where a cookie for that part of the site goes:
+    "/mine/forget/" -> "/mine/", "/s/AbCd/step/2/" -> "/s/", "/" -> "/"."""
+    first = path.lstrip("/").split("/", 1)[0]
+    return f"/{first}/" if first else "/"
+
+
 class SeeOther(HttpResponseRedirect):
     """303: after a POST, the browser GETs the next page (and a reload can't repost)."""
 

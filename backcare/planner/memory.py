@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from backcare.planner.models import is_code
+from backcare.web import path_section
 
 SCREEN_COOKIE, SCREEN_SALT, SCREEN_AGE = "backcare_screen", "backcare.screen", 12 * 60 * 60
 PROPS_COOKIE, PROPS_SALT, PROPS_AGE = "backcare_props", "backcare.props", 365 * 24 * 60 * 60
@@ -38,7 +39,7 @@ Copies = tuple[tuple[str, str], ...]  # (name, path) of each copy of one remembe
 def _screen_cookies() -> Copies:
     """One copy for the builder's pages (/build/, the screen included) and one for the
     player's (/s/…). Two names, because a response sets each name once."""
-    player = "/" + reverse("player:overview", args=["x" * 12]).strip("/").split("/")[0] + "/"
+    player = path_section(reverse("player:overview", args=["x" * 12]))
     return (SCREEN_COOKIE, reverse("planner:build")), (f"{SCREEN_COOKIE}_player", player)
 
 
