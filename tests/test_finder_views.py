@@ -38,6 +38,11 @@ def build_links(html: str) -> dict[str, str]:
     return dict(items)
 
 
+def build_query(html: str, muscle: str) -> dict[str, list[str]]:
+    """The query of the muscle's "Build a session for this" link, parsed."""
+    return parse_qs(urlsplit(build_links(html)[muscle]).query)
+
+
 # ---------- The page ----------
 def test_the_page_shows_every_place_to_tick_with_its_sides(client):
     response = client.get(URL)
@@ -84,8 +89,7 @@ def test_the_temples_bring_the_upper_trapezius(client):
     html = finding(client, "temples:right")
     assert ranked(html) == ["upper-trapezius"]
     assert "sends pain here" in html and "tension headaches" in html
-    query = parse_qs(urlsplit(build_links(html)["upper-trapezius"]).query)
-    assert query == {
+    assert build_query(html, "upper-trapezius") == {
         "region": ["neck-shoulders"],
         "side": ["neck-shoulders:right"],
         "muscle": ["upper-trapezius"],
@@ -102,8 +106,7 @@ def test_the_buttock_brings_the_piriformis_and_gluteus_medius(client):
 def test_the_lower_back_lists_the_buttock_muscles_that_send_pain_there(client):
     html = finding(client, "lower-back:right")
     assert ranked(html)[:3] == ["erector-spinae", "gluteus-medius", "piriformis"]
-    query = parse_qs(urlsplit(build_links(html)["gluteus-medius"]).query)
-    assert query == {
+    assert build_query(html, "gluteus-medius") == {
         "region": ["hips-glutes"],
         "side": ["hips-glutes:right"],
         "muscle": ["gluteus-medius"],
