@@ -99,7 +99,10 @@ def test_a_foam_roller_never_works_the_lower_back(snapshot):
 def test_step_durations_add_up_and_stay_in_range(snapshot, minutes, performer):
     props = ["tennis-ball", "wall", "foam-roller"] if performer == "self" else []
     plan = compose(snapshot, ask(performer, props=props, minutes=minutes))
-    assert abs(plan.total_seconds - minutes * 60) <= TOLERANCE
+    if plan.shortfall:  # every piece of work at its longest: shorter, and says why
+        assert minutes >= 45 and plan.total_seconds < minutes * 60
+    else:
+        assert abs(plan.total_seconds - minutes * 60) <= TOLERANCE
     by_slug = techniques_by_slug(snapshot)
     for step in plan.steps:
         technique = by_slug[step.technique]
@@ -212,6 +215,10 @@ def test_work_over_a_whole_area_is_not_named_for_the_focus_muscle(snapshot):
             if s.phase == "main" and s.technique not in one_sided
         ]
 
-    assert sorted(whole_area(plan)) == sorted(whole_area(plain))  # the same names
+    # The focus draws no more whole-area names than the area's turn would give it anyway.
+    def named_for_focus(p):
+        return sum(muscle == "rhomboids" for _, _, muscle in whole_area(p))
+
+    assert whole_area(plan) and named_for_focus(plan) <= named_for_focus(plain)
     aimed = [s for s in plan.steps if s.phase == "main" and s.technique in one_sided]
     assert aimed and aimed[0].muscle == "rhomboids"

@@ -20,7 +20,9 @@ HX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "player"}  # the player's own
 @pytest.fixture
 def session(client):
     """A session built by `client` (the browser that may rate it)."""
-    built = care_session("self", ["upper-back", "mid-back"], ["tennis-ball", "wall"], 10)
+    built = care_session(
+        "self", ["neck-shoulders", "upper-back", "mid-back"], ["tennis-ball", "wall"], 10
+    )
     as_owner(client, built)
     return built
 

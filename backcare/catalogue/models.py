@@ -78,6 +78,14 @@ class Region(SlugModel):
     name = models.CharField(max_length=60)
     order = models.PositiveSmallIntegerField(help_text="Top of the back first.")
     summary = models.TextField()
+    knots_common = models.BooleanField(
+        "knots are common here",
+        default=False,
+        help_text=(
+            "Knots are a common find here (as between the shoulder blades), so a hold on a knot "
+            "comes first in a session's work on this area when one can reach it."
+        ),
+    )
 
     class Meta:
         ordering = ["order", "slug"]
@@ -217,6 +225,14 @@ class Technique(SlugModel):
     warm_up = models.BooleanField(default=False, help_text="Suits the start of a session.")
     main = models.BooleanField(default=True, help_text="Suits the main work on a region.")
     finish = models.BooleanField(default=False, help_text="Suits a calm finish.")
+    spans_regions = models.BooleanField(
+        "one pass covers every area",
+        default=False,
+        help_text=(
+            "One pass goes over every area listed (a stroke up the whole back), so it opens or "
+            "closes a session only when all of them are worked."
+        ),
+    )
     cautions = models.TextField(blank=True)
     muscles = models.ManyToManyField(Muscle, related_name="techniques")
     regions = models.ManyToManyField(

@@ -62,12 +62,12 @@ def read_snapshot() -> Snapshot:
         "steps",
     )
     zones = NoGoZone.objects.select_related("region").prefetch_related("families")
-    regions = list(Region.objects.values_list("pk", "slug", "name"))
-    slugs = {pk: slug for pk, slug, _ in regions}
+    regions = list(Region.objects.values_list("pk", "slug", "name", "knots_common"))
+    slugs = {pk: slug for pk, slug, _, _ in regions}
     techniques, props = list(techniques), list(Prop.objects.all())
     muscles = {m.slug: m.pk for t in techniques for m in t.muscles.all()}
     return Snapshot(
-        regions=tuple((slug, name) for _, slug, name in regions),
+        regions=tuple((slug, name) for _, slug, name, _ in regions),
         techniques=tuple(_technique(t, slugs) for t in techniques),
         props=tuple(PropInfo(t.slug, t.name, t.cost_rank) for t in props),
         barred=tuple(
@@ -75,12 +75,20 @@ def read_snapshot() -> Snapshot:
             for zone in zones
             if zone.whole_region
         ),
-        zones=tuple(Zone(zone.region and zone.region.slug, zone.keep_off) for zone in zones),
+        zones=tuple(
+            Zone(
+                zone.region and zone.region.slug,
+                zone.keep_off,
+                frozenset(f.slug for f in zone.families.all()),
+            )
+            for zone in zones
+        ),
+        knotty=frozenset(slug for _, slug, _, knots in regions if knots),
         guidelines=tuple((slug, row.value) for slug, row in sorted(guidelines().items())),
         row_ids=(
             *(("technique", t.slug, t.pk) for t in techniques),
             *(("muscle", slug, pk) for slug, pk in muscles.items()),
-            *(("region", slug, pk) for pk, slug, _ in regions),
+            *(("region", slug, pk) for pk, slug, _, _ in regions),
             *(("prop", p.slug, p.pk) for p in props),
         ),
     )
@@ -116,6 +124,7 @@ def _technique(t: Technique, region_slugs: dict[int, str]) -> TechniqueInfo:
         finish=t.finish,
         setting=t.setting,
         helpful=tuple(prop.slug for prop in t.helpful_props.all()),
+        spans=t.spans_regions,
         wording=Wording(
             position=t.position,
             lines=tuple(

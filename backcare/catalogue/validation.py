@@ -124,7 +124,8 @@ def _techniques() -> Iterator[str]:
         if t.each_side and not all(m.bilateral for m in t.muscles.all()):
             yield f"Technique {t.slug}: done a side at a time on a muscle with no sides."
         applied = {r.slug for r in t.regions.all()}
-        allowed = applied if len(applied) == 1 else set()
+        # One pass over several areas (a stroke up the whole back) may name each of them.
+        allowed = applied if len(applied) == 1 or t.spans_regions else set()
         for label, text in (
             ("name", t.name),
             ("position", t.position),
@@ -147,7 +148,12 @@ def _techniques() -> Iterator[str]:
 def _lines() -> Iterator[str]:
     for line in TechniqueStep.objects.select_related("technique", "region"):
         where = f"Technique {line.technique.slug}, line {line.number}"
-        allowed = {line.region.slug} if line.region else set()
+        if line.region:
+            allowed = {line.region.slug}
+        elif line.technique.spans_regions:  # one pass over all its areas names each of them
+            allowed = {r.slug for r in line.technique.regions.all()}
+        else:
+            allowed = set()
         if extra := areas_named(line.text) - allowed:
             yield f"{where}: names {', '.join(sorted(extra))}, outside its area."
         named = placeholders(line.text)

@@ -38,10 +38,20 @@ class Wording:
 
 @dataclass(frozen=True)
 class Zone:
-    """A place to keep off: in one area, or (region None) running through every area."""
+    """A place to keep off: in one area, or (region None) running through every area; for
+    some kinds of work only (rolling), or (no families) for all of them."""
 
     region: str | None
     keep_off: str
+    families: frozenset[str] = frozenset()
+
+    def concerns(self, family: str, region: str) -> bool:
+        """A step of this kind of work on this area must be told to keep off it."""
+        return (
+            bool(self.keep_off)
+            and self.region in (None, region)
+            and (not self.families or family in self.families)
+        )
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,9 @@ class TechniqueInfo:
     setting: str = "sitting"
     helpful: tuple[str, ...] = ()  # props that help, never needed (oil, a mat)
     wording: Wording = field(default_factory=Wording)
+    # One pass covers every area it lists (a stroke up the whole back): a warm-up or finish
+    # only when all of them are worked.
+    spans: bool = False
 
     def usable_with(self, props: Iterable[str]) -> bool:
         """Every prop group is met: any one prop of each group (hands need none)."""
@@ -133,6 +146,8 @@ class Snapshot:
     barred: tuple[tuple[str, frozenset[str]], ...] = ()
     # Places every step in their area keeps off (the spine, the kidneys).
     zones: tuple[Zone, ...] = ()
+    # Areas where knots are a common find: a hold on a knot comes first there.
+    knotty: frozenset[str] = frozenset()
     # Numbers from the sources the planner follows: (slug, value).
     guidelines: tuple[tuple[str, int], ...] = ()
     # The database ids of the rows a saved session links to: (kind, slug, id), kind being

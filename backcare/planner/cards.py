@@ -10,10 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from backcare.catalogue.choices import Pressure
 from backcare.catalogue.values import Wording, Zone
 from backcare.catalogue.wording import with_side
 
 UNTIL_THE_TIMER_ENDS = "Keep going until the timer ends."
+# What "How hard" says first when the safety answers cap the pressure: the session's limit,
+# then the technique's own words for keeping to it.
+UNDER_A_CAP = {
+    Pressure.LIGHT: "Light only today: your safety answers ask for gentle pressure, so ease off "
+    "at once if it starts to feel like more.",
+    Pressure.MODERATE: "No firmer than moderate today, as your safety answers ask.",
+}
 
 
 @dataclass(frozen=True)
@@ -27,8 +35,23 @@ class Card:
     keep_off: tuple[str, ...]
 
 
-def write_card(wording: Wording, region: str, side: str, zones: Iterable[Zone] = ()) -> Card:
-    """The card of one step: `wording` on `region`, on `side` ("left", "right", "both", "")."""
+def write_card(
+    wording: Wording,
+    region: str,
+    side: str,
+    zones: Iterable[Zone] = (),
+    *,
+    family: str = "",
+    cap: int = Pressure.FIRM,
+    span: tuple[str, ...] = (),
+) -> Card:
+    """The card of one step: `wording` on `region` (or on every area of `span`, in turn), on
+    `side` ("left", "right", "both", ""), for a technique of `family`, in a session whose
+    safety answers allow at most `cap`.
+
+    It keeps off the zones that concern this kind of work there (rolling's no-go zone says
+    nothing to hands kneading), and under a cap "How hard" says the session's limit first."""
+    areas = {region, *span}
     pace = [wording.tempo.strip()]
     if wording.hold:
         low, high = wording.hold
@@ -39,13 +62,15 @@ def write_card(wording: Wording, region: str, side: str, zones: Iterable[Zone] =
         instructions=tuple(
             with_side(line.text, side)
             for line in wording.lines
-            if line.region is None or line.region == region
+            if line.region is None or line.region in areas
         ),
-        how_hard=wording.pressure_note,
+        how_hard=" ".join(part for part in (UNDER_A_CAP.get(cap), wording.pressure_note) if part),
         pace=" ".join(_sentence(part) for part in pace if part),
         direction=with_side(wording.direction, side),
         cautions=wording.cautions,
-        keep_off=tuple(z.keep_off for z in zones if z.keep_off and z.region in (None, region)),
+        keep_off=tuple(
+            dict.fromkeys(z.keep_off for z in zones for r in areas if z.concerns(family, r))
+        ),
     )
 
 

@@ -2,18 +2,25 @@
 snapshot, request, allowance).
 
 No ORM, no request, no randomness: the same inputs always give the same plan. The snapshot
-is read from the database by `backcare.catalogue.snapshot`. The plan:
+is read from the database by `backcare.catalogue.snapshot`. A plan is made in stages:
 
-- opens with a warm-up (about a sixth of the time) and closes with a calm finish (about a
-  tenth); the main work gets the rest, shared between the areas asked for;
-- brings the areas that feed an area's pain (the hips for the lower back: catalogue data),
-  with about a third of that area's time;
-- varies the work: each technique on each muscle and side once, at most its longest time;
-  your own hands do at most what they can before tiring (a catalogue guideline);
-- is shorter than asked, and says why, rather than padded with repeats;
-- keeps steps in one place together (sitting, at the wall, on the floor);
-- when time is short, leaves out whole areas (and says how many minutes would fit them)
-  before it gives up the warm-up.
+1. **Areas.** The areas asked for that can be worked, and those that feed their pain (the
+   hips for the lower back: catalogue data) with about a third of that area's time.
+2. **Warm-up and finish** (about a sixth and a tenth of the time), only on areas worked: one
+   stroke up the whole back when the whole back is worked; none when the gentle work that
+   would open the session is already the first work of every area.
+3. **Fit.** When time is short the finish goes first, then whole areas, the least needed
+   first (said, with the minutes that would fit them), then the warm-up; a step is never cut
+   below what is worth doing.
+4. **Choose.** Each area gets its share of the time piece by piece, each piece chosen for
+   what it adds: a kind of work the area hasn't had (a hold after rolling or rubbing), a
+   technique not yet used, a muscle not yet worked; never the same work twice on one area.
+   Your own hands do at most what they can before tiring (a catalogue guideline).
+5. **Time.** Seconds for each step, in its technique's range and on a 5 s grid; no technique
+   takes more than about 40 % of the main work while others can take the time. A plan is
+   shorter than asked, and says why, rather than padded with repeats.
+6. **Order.** Steps in one place together (sitting, at the wall, on the floor), top to bottom.
+7. **Cards,** written under the session's limits (light wording under a pressure cap).
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import count, product
 
-from backcare.catalogue.choices import SIDES, GuidelineSlug, Performer, Phase, Side
+from backcare.catalogue.choices import SIDES, GuidelineSlug, Performer, Phase, Pressure, Side
 from backcare.catalogue.values import (
     NO_LIMITS,
     Allowance,
@@ -40,8 +47,14 @@ TOLERANCE = 5  # seconds the plan may differ from the asked time
 WARM_UP_SHARE, FINISH_SHARE = 0.17, 0.10  # of the session: a therapist's 15–20 % and 10 %
 SHORTEST_WARM_UP = 20  # seconds: even a 3-minute session starts gently
 LINKED_SHARE = 1 / 3  # of an area's main time, for the areas that feed its pain
-MAX_UNITS = 60  # per area: more than an hour's work, however large the catalogue
+TECHNIQUE_SHARE = 0.4  # of the main work, at most, for one technique while others have room
+WORTH_DOING = 0.75  # of a technique's usual time: a piece shorter than that isn't planned
+ROOM_TO_SPARE = 1.25  # an area's next piece may go this far over the time left to it
 HANDS_MINUTES = 12  # when the catalogue has no guideline for it
+# Main work at moderate pressure first, then firm, then light (light is for capped sessions
+# and the gentle strokes): a healthy neck gets kneading, not the weight of your fingers.
+PRESSURE_RANK = {Pressure.MODERATE: 0, Pressure.FIRM: 1, Pressure.LIGHT: 2}
+
 
 # Why a plan is shorter than asked.
 HANDS_TIRE = "hands_tire"
@@ -79,10 +92,19 @@ class PlannedStep:
     card: Card
     props: tuple[str, ...] = ()  # the props this step uses (needed, then helpful)
     setting: str = ""
+    # A warm-up or finish over several areas: their names, top to bottom; `region` is the first.
+    span: tuple[str, ...] = ()
+    one_pass: bool = False  # …in one stroke up the back, not one area after another
 
     @property
     def where(self) -> str:
-        """The area in plain words; main work adds its muscle: "Lower back, erector spinae"."""
+        """The area in plain words; main work adds its muscle: "Lower back, erector spinae";
+        a step over several areas names them in turn ("Mid back, then lower back") or, in one
+        stroke up the back, from the bottom ("Lower back up to the upper back")."""
+        if self.span and self.one_pass:
+            return f"{self.span[-1]} up to the {self.span[0].lower()}"
+        if self.span:
+            return ", then ".join(n if i == 0 else n.lower() for i, n in enumerate(self.span))
         if self.phase != Phase.MAIN:
             return self.region_name
         return f"{self.region_name}, {self.muscle_name[:1].lower()}{self.muscle_name[1:]}"
@@ -153,12 +175,20 @@ class _Unit:
     muscle_name: str
     sides: tuple[str, ...]
     weight: float = 1.0  # the share of time it should get, before clamping
-    seconds: int = 0
+    seconds: int = 0  # a side
     area_target: float = 0.0  # the time its area should get
+    ceiling: int = 0  # seconds a side at most while its technique's share is capped (0: none)
+    span: tuple[str, ...] = ()  # the areas, top to bottom, of a warm-up or finish over several
 
     @property
     def count(self) -> int:
         return len(self.sides)
+
+    @property
+    def hi(self) -> int:
+        """The most seconds a side may get."""
+        top = self.technique.max_seconds
+        return max(self.technique.min_seconds, min(top, self.ceiling)) if self.ceiling else top
 
     @property
     def low(self) -> int:
@@ -169,46 +199,47 @@ class _Unit:
         return self.technique.max_seconds * self.count
 
     @property
-    def ample(self) -> int:
-        """As long as it is worth doing before other work would serve better: about twice
-        its usual time."""
-        return min(self.technique.max_seconds, 2 * self.technique.default_seconds) * self.count
+    def short(self) -> int:
+        """The least time worth planning for it: most of its usual time, never below its
+        shortest (a 20 s piece of kneading is not worth stopping and starting for)."""
+        usual = _round5(self.technique.default_seconds * WORTH_DOING)
+        return max(self.technique.min_seconds, usual) * self.count
 
 
 @dataclass
 class _Area:
     region: str
-    choices: list[TechniqueInfo]
+    choices: list[TechniqueInfo]  # the allowed main work that reaches it
     side: str
     weight: float = 1.0
     muscles: frozenset[str] | None = None  # only these (an area added for the pain it feeds)
     feeds: str = ""
     focus: frozenset[str] = frozenset()  # these first (the muscle a session is for)
-    queue: list[_Unit] = field(default_factory=list)  # its possible units, best first
+    knotty: bool = False  # knots are common here: a hold on a knot first
     chosen: list[_Unit] = field(default_factory=list)
     target: float = 0.0  # seconds of main work it should get
+    planned: int = 0  # what the chosen work is worth (`_Unit.short`)
+    first: _Unit | None = None  # what it would get first, on its own
+    cheapest: int = 0  # the least time worth giving it (`_Unit.short` of its cheapest work)
+
+
+@dataclass
+class _Chosen:
+    """What the whole session has so far: techniques used, muscles named, hand work."""
+
+    used: set[str] = field(default_factory=set)
+    named: list[str] = field(default_factory=list)
+    hands_short: int = 0  # what the hand work chosen is worth (`_Unit.short`)
 
 
 def compose(snapshot: Snapshot, request: Request, allowance: Allowance = NO_LIMITS) -> Plan:
     total = request.minutes * 60
     owned = snapshot.everyday | frozenset(request.props)
     left_out = tuple(slug for slug, _ in snapshot.regions if slug in allowance.excluded_regions)
-    asked = sorted(set(request.regions), key=snapshot.region_order)
     hands_limit = 60 * snapshot.guideline(GuidelineSlug.SOLO_HANDS_MINUTES, HANDS_MINUTES)
 
-    unreachable: list[Unreachable] = []
-    areas: list[_Area] = []
-    for region in asked:
-        if region in allowance.excluded_regions:
-            unreachable.append(Unreachable(region, snapshot.region_name(region), excluded=True))
-            continue
-        found = _main_choices(snapshot, request.performer, owned, allowance, region)
-        if found:
-            focus = frozenset(request.focus)
-            areas.append(_Area(region, found, request.side_of(region), focus=focus))
-        else:
-            unreachable.append(_unlock(snapshot, request, allowance, region))
-    _link(snapshot, request, owned, allowance, areas, asked)
+    # 1. Areas.
+    areas, unreachable = _areas(snapshot, request, owned, allowance)
 
     def plan(steps=(), **more) -> Plan:
         unreachable.sort(key=lambda item: snapshot.region_order(item.region))
@@ -234,27 +265,34 @@ def compose(snapshot: Snapshot, request: Request, allowance: Allowance = NO_LIMI
     if not areas:
         return plan(unused_props=_unused(snapshot, request, owned, allowance, areas, ()))
 
+    everyday = snapshot.everyday
     for area in areas:
-        area.queue = _queue(area)
-    warm, finish = _bookends(snapshot, request, owned, allowance, areas)
+        area.first = _next_unit(area, _Chosen(), everyday)
+        area.cheapest = _next_unit(area, _Chosen(), everyday, room=0).short
     # Your own hands can only do so much: a session of hand work alone stops there.
-    hands_only = all(u.technique.hand_work for a in areas for u in a.queue)
+    hands_only = all(t.hand_work for a in areas for t in a.choices)
     length = min(total, hands_limit) if hands_only else total
-    warm_s, finish_s = _bookend_seconds(length, warm, finish)
 
-    # Too little time: drop the finish, then whole areas (saying so), before the warm-up.
+    # 2. Warm-up and finish.
+    def bookends():
+        return _bookends(snapshot, request.performer, owned, allowance, areas)
+
+    warm, finish = bookends()
+    warm_s, finish_s = _bookend_seconds(length, warm, finish, hands_limit)
+
+    # 3. Fit: too little time drops the finish, then whole areas (saying so), then the warm-up.
     def fits() -> bool:
-        return sum(a.queue[0].low for a in areas) <= length - warm_s - finish_s
+        return sum(a.cheapest for a in areas) <= length - warm_s - finish_s
 
     if not fits() and finish:
         finish, finish_s = None, 0
     while not fits() and len(areas) > 1:
-        dropped = areas.pop(_least_needed(areas))
-        if warm and warm.region == dropped.region:  # warm up where the work still is
-            warm = _bookends(snapshot, request, owned, allowance, areas)[0]
-            warm_s, _ = _bookend_seconds(length, warm, None)
+        dropped = areas.pop(_least_needed(snapshot, request, areas))
+        warm, new_finish = bookends()  # on the areas still worked
+        finish = new_finish if finish else None
+        warm_s, finish_s = _bookend_seconds(length, warm, finish, hands_limit)
         if not dropped.feeds:
-            need = dropped.queue[0].low + sum(a.queue[0].low for a in areas) + warm_s
+            need = sum(a.cheapest for a in (dropped, *areas)) + warm_s + finish_s
             minutes = max(1, math.ceil((need - total) / 60))
             unreachable.append(
                 Unreachable(
@@ -267,20 +305,24 @@ def compose(snapshot: Snapshot, request: Request, allowance: Allowance = NO_LIMI
     if not fits() and warm:
         warm, warm_s = None, 0
 
+    # 4. Choose.
     hand_bookends = sum(
         seconds
         for u, seconds in ((warm, warm_s), (finish, finish_s))
         if u and u.technique.hand_work
     )
     main_hands = max(0, hands_limit - hand_bookends)
-    _choose(areas, length - warm_s - finish_s, main_hands, (warm, finish))
+    _choose(areas, length - warm_s - finish_s, main_hands, everyday, (warm, finish))
+
+    # 5. Time, and 6. order.
     main, warm, finish = _order(areas, warm, finish)
     warm_s, finish_s = (warm_s if warm else 0), (finish_s if finish else 0)
-    shortfall = _spread(main, length - warm_s - finish_s, main_hands)
+    feeds = {a.region: a.feeds for a in areas if a.feeds}
+    shortfall = _spread(main, length - warm_s - finish_s, main_hands, feeds)
     if shortfall:  # nothing more worth doing: a shorter plan, with bookends to match
         done = sum(u.seconds * u.count for u in main)
         warm_s, finish_s = _bookend_seconds(
-            round(done / (1 - WARM_UP_SHARE - FINISH_SHARE)), warm, finish
+            round(done / (1 - WARM_UP_SHARE - FINISH_SHARE)), warm, finish, hands_limit
         )
         if done + warm_s + finish_s >= total - TOLERANCE:
             shortfall = ""  # the warm-up and finish took up the rest
@@ -296,6 +338,8 @@ def compose(snapshot: Snapshot, request: Request, allowance: Allowance = NO_LIMI
         if unit:
             unit.seconds = seconds
     units = ([warm] if warm else []) + main + ([finish] if finish else [])
+
+    # 7. Cards.
     steps = tuple(
         PlannedStep(
             u.phase,
@@ -307,9 +351,19 @@ def compose(snapshot: Snapshot, request: Request, allowance: Allowance = NO_LIMI
             snapshot.region_name(u.region),
             side,
             u.seconds,
-            write_card(u.technique.wording, u.region, side, snapshot.zones),
+            write_card(
+                u.technique.wording,
+                u.region,
+                side,
+                snapshot.zones,
+                family=u.technique.family,
+                cap=allowance.max_pressure,
+                span=u.span,
+            ),
             u.technique.props_for(owned),
             u.technique.setting,
+            tuple(snapshot.region_name(r) for r in u.span),
+            u.technique.spans,
         )
         for u in units
         for side in u.sides
@@ -323,23 +377,36 @@ def compose(snapshot: Snapshot, request: Request, allowance: Allowance = NO_LIMI
     )
 
 
+# ---------- 1. Areas ----------
+def _areas(snapshot, request, owned, allowance) -> tuple[list[_Area], list[Unreachable]]:
+    """The areas asked for that can be worked, top to bottom, and those that feed their pain;
+    what can't be worked, and what would open it."""
+    unreachable: list[Unreachable] = []
+    areas: list[_Area] = []
+    asked = sorted(set(request.regions), key=snapshot.region_order)
+    for region in asked:
+        if region in allowance.excluded_regions:
+            unreachable.append(Unreachable(region, snapshot.region_name(region), excluded=True))
+            continue
+        found = _main_choices(snapshot, request.performer, owned, allowance, region)
+        if found:
+            focus = frozenset(request.focus)
+            areas.append(_Area(region, found, request.side_of(region), focus=focus))
+        else:
+            unreachable.append(_unlock(snapshot, request, allowance, region))
+    _link(snapshot, request, owned, allowance, areas, asked)
+    for area in areas:
+        area.knotty = area.region in snapshot.knotty
+    return areas, unreachable
+
+
 def _main_choices(
     snapshot: Snapshot, performer: str, owned: frozenset[str], allowance: Allowance, region: str
 ) -> list[TechniqueInfo]:
-    """The main work an area can get, best first: what uses a prop the person owns, then work
-    for bare hands that isn't also a warm-up or finish, then gentle before firm."""
+    """The main work an area can get with what the person has and the safety answers allow."""
     props = owned - snapshot.everyday
-    found = [t for t in snapshot.working_with(performer, region, props) if allowance.permits(t)]
-    return sorted(
-        found,
-        key=lambda t: (
-            not any(set(group) - snapshot.everyday for group in t.prop_groups),
-            _is_filler(t),
-            t.family_order,
-            t.pressure,
-            t.slug,
-        ),
-    )
+    found = snapshot.working_with(performer, region, props)
+    return sorted((t for t in found if allowance.permits(t)), key=lambda t: t.slug)
 
 
 def _link(snapshot, request, owned, allowance, areas: list[_Area], asked) -> None:
@@ -374,125 +441,94 @@ def _link(snapshot, request, owned, allowance, areas: list[_Area], asked) -> Non
     areas.sort(key=lambda a: snapshot.region_order(a.region))
 
 
-def _queue(area: _Area) -> list[_Unit]:
-    """Every piece of work the area could get, varied: each technique once on its first
-    muscle there, then one-sided techniques on their next muscles, and so on. Work done on
-    both sides at once covers the area in one step (on a muscle not yet named, if it can).
-    One-sided work does the side that hurts, or both. The gentle stroking that also opens
-    and closes a session comes last (a filler): main work only when nothing else is left.
-    A muscle the session is for comes first: every one-sided technique that reaches it works
-    it, and its work comes before the rest.
-    """
-    one_sided = area.side in SIDES
-    choices = sorted(area.choices, key=lambda t: (_is_filler(t), one_sided and not t.each_side))
-    muscles_of: dict[str, list] = {}  # worked out as needed: the catalogue may be large
-
-    def muscles_for(t: TechniqueInfo) -> list:
-        if t.slug not in muscles_of:
-            found = [
-                m
-                for m in t.muscles_in(area.region)
-                if area.muscles is None or m.slug in area.muscles
-            ]
-            # Work done a side at a time is aimed at one muscle: the focus muscle first.
-            # Work over the whole area keeps naming the muscles in turn (palm circles over
-            # the lower ribs are not "for the rhomboids").
-            if t.each_side:
-                found.sort(key=lambda m: m.slug not in area.focus)
-            muscles_of[t.slug] = found
-        return muscles_of[t.slug]
-
-    queue: list[_Unit] = []
-    named: list[str] = []
-    for round_number in count():
-        more = False
-        for technique in choices:
-            if len(queue) >= MAX_UNITS:
-                break
-            if round_number and not technique.each_side:
-                continue  # one step covers the area
-            muscles = muscles_for(technique)
-            if round_number >= len(muscles):
-                continue
-            more = True
-            muscle = muscles[round_number]
-            if not technique.each_side:  # the muscle named least so far, in turn
-                muscle = min(muscles, key=lambda m: named.count(m.slug))
-            named.append(muscle.slug)
-            if technique.each_side and muscle.bilateral:
-                sides = (area.side,) if one_sided else SIDES
-            else:
-                sides = (Side.BOTH if muscle.bilateral else "",)
-            queue.append(_Unit(technique, area.region, Phase.MAIN, muscle.slug, muscle.name, sides))
-        if not more or len(queue) >= MAX_UNITS:
-            break
-    # Stable: the focus muscle's work first, fillers last.
-    queue.sort(key=lambda u: (_is_filler(u.technique), u.muscle_slug not in area.focus))
-    return queue
-
-
-def _is_filler(technique: TechniqueInfo) -> bool:
-    """Light work that opens or closes a session (palm strokes): main work only when there is
-    nothing else (a gentle session)."""
-    return (technique.warm_up or technique.finish) and technique.pressure == 1
-
-
-def _bookends(snapshot, request, owned, allowance, areas: list[_Area]):
+# ---------- 2. Warm-up and finish ----------
+def _bookends(snapshot, performer, owned, allowance, areas: list[_Area]):
     """The warm-up and the finish: the gentlest allowed technique that suits each, on the
-    first (the finish: last) worked area it can reach where it isn't also that area's first
-    main work, else on the nearest area not worked. None when that technique is the first
-    main work of every area (a gentle session: the stroking is the session, not something
-    before it)."""
+    worked areas it reaches where it isn't that area's first main work (the finish: on the
+    last); a stroke over several areas in one pass first, when all of them are worked.
+    Never on an area not worked. None when that technique is the first main work of every
+    area (a gentle session: the stroking is the session, not something before it)."""
     worked = [a.region for a in areas]
-    elsewhere = sorted(
+    firsts = {a.region: a.first.technique for a in areas}
+    candidates = sorted(
         (
-            slug
-            for slug, _ in snapshot.regions
-            if slug not in worked and slug not in allowance.excluded_regions
+            t
+            for t in snapshot.bookends.get(performer, ())
+            if not t.each_side and allowance.permits(t) and t.usable_with(owned)
         ),
-        key=lambda slug: min(
-            abs(snapshot.region_order(slug) - snapshot.region_order(w)) for w in worked
-        ),
+        key=lambda t: not t.spans,  # stable: the gentlest first otherwise
     )
 
-    def pick(flag: str, phase: str, avoid=None) -> _Unit | None:
-        # The warm-up on the first area worked, the finish on the last asked for (where the
-        # work ends; an area added for the pain it feeds only when no asked area will do).
-        if phase == Phase.FINISH:
-            asked = [a.region for a in areas if not a.feeds]
-            order = asked[::-1] + [r for r in worked if r not in asked] + elsewhere
-        else:
-            order = worked + elsewhere
+    def pick(flag: str, phase: str, order: list[str], avoid=None) -> _Unit | None:
+        # A stroke over the whole back opens a session first; a finish prefers what is only
+        # a finish (the light tapping that closes a partner massage), when it is allowed.
+        ordered = (
+            candidates
+            if phase == Phase.WARM_UP
+            else sorted(candidates, key=lambda t: (t.warm_up, _gentlest(t)))
+        )
         for prefer_other in (True, False):
-            for technique in snapshot.bookends.get(request.performer, ()):
-                if not getattr(technique, flag) or (prefer_other and technique is avoid):
+            for technique in ordered:
+                if not getattr(technique, flag):
                     continue
-                if not (allowance.permits(technique) and technique.usable_with(owned)):
+                if prefer_other and technique is avoid and not technique.spans:
                     continue
-                if all(a.queue[0].technique is technique for a in areas):
-                    continue  # it is the main work everywhere
-                for region in order:
-                    if not snapshot.works(technique, region):
-                        continue
-                    area = next((a for a in areas if a.region == region), None)
-                    if area and area.queue and area.queue[0].technique is technique:
-                        continue  # it would repeat that area's first main step
-                    muscle = technique.muscles_in(region)[0]
-                    side = Side.BOTH if muscle.bilateral else ""
-                    return _Unit(technique, region, phase, muscle.slug, muscle.name, (side,))
+                if technique.spans:
+                    if all(r in worked and snapshot.works(technique, r) for r in technique.regions):
+                        return _span(snapshot, technique, phase, technique.regions)
+                    continue
+                # Not where it is that area's first main work: it would repeat it.
+                regions = [
+                    r for r in order if firsts[r] is not technique and snapshot.works(technique, r)
+                ]
+                if regions:
+                    # A warm-up strokes every area worked that it reaches, one after another.
+                    return _span(
+                        snapshot,
+                        technique,
+                        phase,
+                        regions if phase == Phase.WARM_UP else regions[:1],
+                    )
         return None
 
-    warm = pick("warm_up", Phase.WARM_UP)
-    finish = pick("finish", Phase.FINISH, avoid=warm.technique if warm else None)
+    # The warm-up from the first area worked; the finish on the last (where the work ends).
+    warm = pick("warm_up", Phase.WARM_UP, worked)
+    finish = pick("finish", Phase.FINISH, worked[::-1], avoid=warm.technique if warm else None)
     return warm, finish
 
 
-def _bookend_seconds(total: int, warm: _Unit | None, finish: _Unit | None) -> tuple[int, int]:
+def _gentlest(technique: TechniqueInfo):
+    return technique.pressure, technique.family_order, technique.slug
+
+
+def _span(snapshot: Snapshot, technique: TechniqueInfo, phase: str, regions) -> _Unit:
+    """One step of `technique` over `regions`, top to bottom: one area, several in turn, or all
+    of them in one pass (a stroke up the whole back)."""
+    regions = sorted(regions, key=snapshot.region_order)
+    muscle = technique.muscles_in(regions[0])[0]
+    return _Unit(
+        technique,
+        regions[0],
+        phase,
+        muscle.slug,
+        muscle.name,
+        (Side.BOTH if muscle.bilateral else "",),
+        span=tuple(regions) if len(regions) > 1 else (),
+    )
+
+
+def _bookend_seconds(
+    total: int, warm: _Unit | None, finish: _Unit | None, hands_limit: int
+) -> tuple[int, int]:
+    """The warm-up's and finish's shares of `total`; strokes by your own hands a share of
+    what your hands can do, so they don't take the time the main work needs of them."""
+
     def share(unit: _Unit | None, fraction: float, floor: int) -> int:
         if unit is None:
             return 0
         low = max(unit.technique.min_seconds, floor)
-        return min(max(_round5(total * fraction), low), unit.technique.max_seconds)
+        base = min(total, hands_limit) if unit.technique.hand_work else total
+        return min(max(_round5(base * fraction), low), unit.technique.max_seconds)
 
     return share(warm, WARM_UP_SHARE, SHORTEST_WARM_UP), share(finish, FINISH_SHARE, 0)
 
@@ -523,82 +559,342 @@ def _close_gap(total: int, hands_room: int, *bookends: tuple[_Unit | None, int])
     return seconds[0], seconds[1]
 
 
-def _least_needed(areas: list[_Area]) -> int:
-    """Which area to leave out when time is short: an added linked area first, then the
-    lowest area asked for."""
+# ---------- 3. Fit ----------
+def _least_needed(snapshot: Snapshot, request: Request, areas: list[_Area]) -> int:
+    """Which area to leave out when time is short: an added linked area first; then the area
+    asked for that is needed least — not the one a session is for, nor one that hurts on one
+    side, nor one whose pain is fed by (or feeds) another area being worked — and of those
+    alike, the one whose work would take the most time, then the highest."""
     linked = [i for i, a in enumerate(areas) if a.feeds]
-    return linked[-1] if linked else len(areas) - 1
+    if linked:
+        return linked[-1]
+    sides = dict(request.sides)
+    regions = {a.region for a in areas}
+
+    def need(i: int):
+        area = areas[i]
+        feeders = {r for r, _ in snapshot.feeders.get(area.region, ())}
+        fed = {b for b in regions if area.region in {r for r, _ in snapshot.feeders.get(b, ())}}
+        for_it = area.first.muscle_slug in area.focus
+        return (for_it, area.region in sides, bool((feeders | fed) & regions), -area.cheapest, i)
+
+    return min(range(len(areas)), key=need)
 
 
-def _choose(areas: list[_Area], main_time: int, hands_limit: int, bookends=()) -> None:
-    """Choose each area's work: enough varied units to fill its share of the main time
-    (linked areas a third of the area they feed); then more, from any area, while the chosen
-    work can't fill the time and anything worth doing is left. Your own hands are held to
-    what they can do; the gentle stroking that also opens a session comes last of all, and
-    not where the warm-up or finish already strokes an area that has other work."""
+# ---------- 4. Choose ----------
+def _is_filler(technique: TechniqueInfo) -> bool:
+    """Light work that opens or closes a session (palm strokes): main work only when there is
+    nothing else (a gentle session)."""
+    return (technique.warm_up or technique.finish) and technique.pressure == Pressure.LIGHT
+
+
+def _muscle_for(area: _Area, technique: TechniqueInfo, chosen: _Chosen):
+    """The muscle a piece of work names: for work done a side at a time, the muscle the
+    session is for; then one that hasn't had this kind of work here; then one this area
+    hasn't had; then the one named least so far (work over a whole area names its muscles in
+    turn). None if it reaches none of the area's muscles."""
+    found = [
+        m
+        for m in technique.muscles_in(area.region)
+        if area.muscles is None or m.slug in area.muscles
+    ]
+    in_area = [u.muscle_slug for u in area.chosen]
+    had = {(u.technique.family, u.muscle_slug) for u in area.chosen}
+    return min(
+        found,
+        key=lambda m: (
+            technique.each_side and m.slug not in area.focus,
+            (technique.family, m.slug) in had,  # not this kind of work on it again
+            in_area.count(m.slug),
+            chosen.named.count(m.slug),
+        ),
+        default=None,
+    )
+
+
+def _next_unit(area: _Area, chosen: _Chosen, everyday, room=None, allowed=None, ends=()):
+    """The piece of work that adds most to this area now, or None.
+
+    Never the same technique twice on one area (its card would read the same), nor the same
+    kind of work on a muscle this area has already had it on (two tools pressing one muscle),
+    nor the strokes the warm-up or finish already give an area that has other work. Best
+    first: not the gentle strokes that open a session; work on the muscle the session is for;
+    work done a side at a time where only one side hurts; a hold on a knot where knots are
+    common (between the shoulder blades); what fits in `room` seconds (a first piece may go a
+    little over); a
+    kind of work the area hasn't had; moderate pressure, then firm, then light; a technique
+    not used yet; one that uses a prop the person has; then broad work before focused.
+    """
+    taken = {u.technique.slug for u in area.chosen}
+    kinds = {(u.technique.family, u.muscle_slug) for u in area.chosen}
+    families = {u.technique.family for u in area.chosen}
+    hold_first = area.knotty and not any(u.technique.wording.hold for u in area.chosen)
+    best = None
+    for technique in area.choices:
+        if technique.slug in taken:
+            continue
+        if area.chosen and any(
+            end and end.technique is technique and area.region in (end.span or (end.region,))
+            for end in ends
+        ):
+            continue  # the same strokes again, on an area worked otherwise
+        muscle = _muscle_for(area, technique, chosen)
+        if muscle is None or (technique.family, muscle.slug) in kinds:
+            continue
+        unit = _unit(area, technique, muscle)
+        if allowed is not None and not allowed(unit):
+            continue
+        key = (
+            _is_filler(technique),
+            not (technique.each_side and muscle.slug in area.focus),
+            area.side in SIDES and not technique.each_side,
+            hold_first and not technique.wording.hold,
+            room is not None and unit.short > room * (1 if area.chosen else ROOM_TO_SPARE),
+            technique.family in families,
+            PRESSURE_RANK.get(technique.pressure, len(PRESSURE_RANK)),
+            technique.slug in chosen.used,
+            not any(set(group) - everyday for group in technique.prop_groups),
+            technique.family_order,
+            technique.slug,
+        )
+        if best is None or key < best[0]:
+            best = (key, unit)
+    return best and best[1]
+
+
+def _unit(area: _Area, technique: TechniqueInfo, muscle) -> _Unit:
+    """One technique on one muscle of an area: the side that hurts, or both in turn, for work
+    done a side at a time; otherwise both sides at once."""
+    if technique.each_side and muscle.bilateral:
+        sides = (area.side,) if area.side in SIDES else SIDES
+    else:
+        sides = (Side.BOTH if muscle.bilateral else "",)
+    return _Unit(technique, area.region, Phase.MAIN, muscle.slug, muscle.name, sides)
+
+
+def _choose(areas: list[_Area], main_time: int, hands_limit: int, everyday, ends=()) -> None:
+    """Choose each area's work: piece by piece, the area furthest from its share of the main
+    time first (linked areas a third of the area they feed), each piece what adds most there
+    (`_next_unit`), until every area's share is full; then more, from the areas least served
+    (a kind of work the session hasn't had first), while the chosen work can't fill the time
+    and anything worth doing is left. Your own hands
+    are held to what they can do; the gentle strokes that also open a session come last."""
     weights = sum(a.weight for a in areas)
-    hands_low = hands_high = other_high = 0
-
-    def take(area: _Area, unit: _Unit) -> None:
-        nonlocal hands_low, hands_high, other_high
-        if unit.technique.hand_work:
-            if area.chosen and (hands_low + unit.low > hands_limit or hands_high >= hands_limit):
-                return  # hands would tire, or already have all the work they can do
-            hands_low += unit.low
-            hands_high += unit.high
-        else:
-            other_high += unit.high
-        area.chosen.append(unit)
-        unit.area_target = area.target
-
     for area in areas:
         area.target = main_time * area.weight / weights
-        ample = low = 0
-        while area.queue:
-            unit = area.queue[0]
-            if area.chosen and (
-                ample >= area.target
-                or _is_filler(unit.technique)  # stroking is main work only when nothing else is
-                or low + unit.low > area.target
-            ):
+    chosen = _Chosen()
+
+    def allowed_in(area: _Area):
+        def allowed(unit: _Unit) -> bool:
+            if not unit.technique.hand_work or not area.chosen:
+                return True
+            return chosen.hands_short + unit.short <= hands_limit  # before your hands tire
+
+        return allowed
+
+    def take(area: _Area, unit: _Unit) -> None:
+        if unit.technique.hand_work:
+            chosen.hands_short += unit.short
+        area.chosen.append(unit)
+        area.planned += unit.short
+        unit.area_target = area.target
+        chosen.used.add(unit.technique.slug)
+        chosen.named.append(unit.muscle_slug)
+
+    while True:  # each area up to its share
+        best = None
+        for i, area in enumerate(areas):
+            room = area.target - area.planned
+            unit = _next_unit(area, chosen, everyday, room, allowed_in(area), ends)
+            if unit is None or (area.chosen and (unit.short > room or _is_filler(unit.technique))):
+                continue
+            key = (-room / area.target if area.target else 0, i)
+            if best is None or key < best[0]:
+                best = (key, area, unit)
+        if best is None:
+            break
+        take(best[1], best[2])
+    for fillers in (False, True):  # more, while what is chosen can't fill the time
+        while _capacity(areas, main_time, hands_limit) < main_time:
+            best = None
+            worth = sum(u.short for a in areas for u in a.chosen)
+            for i, area in enumerate(areas):
+                room = main_time - worth  # a piece is added only where it is worth doing
+                unit = _next_unit(area, chosen, everyday, room, allowed_in(area), ends)
+                if unit is None or _is_filler(unit.technique) != fillers or unit.short > room:
+                    continue
+                served = round(area.planned / area.target, 1) if area.target else 0
+                kinds = {u.technique.family for a in areas for u in a.chosen}
+                key = (served, unit.technique.family in kinds, i)  # a new kind of work first
+                if best is None or key < best[0]:
+                    best = (key, area, unit)
+            if best is None:
                 break
-            area.queue.pop(0)
-            ample, low = ample + unit.ample, low + unit.low
-            take(area, unit)
-    for fillers in (False, True):
-        while other_high + min(hands_limit, hands_high) < main_time:
-            waiting = [a for a in areas if a.queue and _is_filler(a.queue[0].technique) == fillers]
-            if not waiting:
-                break
-            for area in waiting:
-                unit = area.queue.pop(0)
-                if area.chosen and any(b and _same(unit, b) for b in bookends):
-                    continue  # the same strokes again, on an area worked otherwise
-                take(area, unit)
+            take(best[1], best[2])
 
 
-def _spread(main: list[_Unit], main_time: int, hands_limit: int) -> str:
+def _capacity(areas: list[_Area], main_time: int, hands_limit: int) -> int:
+    """The most time the chosen work can take: each technique at most its share of the main
+    work (unless that is less than its shortest), your own hands at most their limit."""
+    by_technique: dict[str, list[_Unit]] = {}
+    for unit in (u for a in areas for u in a.chosen):
+        by_technique.setdefault(unit.technique.slug, []).append(unit)
+    hands = other = 0
+    for units in by_technique.values():
+        most = min(
+            sum(u.high for u in units),
+            max(TECHNIQUE_SHARE * main_time, sum(u.low for u in units)),
+        )
+        if units[0].technique.hand_work:
+            hands += most
+        else:
+            other += most
+    return other + min(hands, hands_limit)
+
+
+# ---------- 5. Time ----------
+def _spread(main: list[_Unit], main_time: int, hands_limit: int, feeds: dict[str, str]) -> str:
     """Seconds for the main work: each unit its share of its area's time, the steps adding up
-    to `main_time`, hand work at most `hands_limit`. Returns why it falls short, if it does."""
+    to `main_time`, hand work at most `hands_limit`; while other work can take the time, no
+    technique more than about 40 % of it and no area added for the pain it feeds (`feeds`:
+    that area -> the one asked for) more than the area asked for. Returns why it falls
+    short, if it does."""
     by_area: dict[str, list[_Unit]] = {}
     for unit in main:
         by_area.setdefault(unit.region, []).append(unit)
     for units in by_area.values():
         defaults = sum(u.technique.default_seconds * u.count for u in units)
+        # Work added past an area's share (to fill the time) widens its share.
+        area_time = max(units[0].area_target, sum(u.short for u in units))
         for unit in units:
-            unit.weight = unit.area_target * unit.technique.default_seconds / defaults
+            unit.weight = area_time * unit.technique.default_seconds / defaults
     hands = [u for u in main if u.technique.hand_work]
     others = [u for u in main if not u.technique.hand_work]
-    _share(main, main_time)
-    if hands and sum(u.seconds * u.count for u in hands) > hands_limit:
-        _share(hands, max(hands_limit, sum(u.low for u in hands)))
-        _share(others, main_time - sum(u.seconds * u.count for u in hands))
+
+    def share() -> int:
+        _share(main, main_time)
+        if hands and sum(u.seconds * u.count for u in hands) > hands_limit:
+            _share(hands, max(hands_limit, sum(u.low for u in hands)))
+            _share(others, main_time - sum(u.seconds * u.count for u in hands))
+        return sum(u.seconds * u.count for u in main)
+
+    done = share()
+    for _ in range(2 * len(main)):
+        before = [(u.seconds, u.ceiling) for u in main]
+        if not (_cap_share(main, main_time) or _cap_linked(main, feeds)):
+            break
+        if share() < min(done, main_time) - TOLERANCE:  # left time no other work could take
+            for unit, (seconds, ceiling) in zip(main, before, strict=True):
+                unit.seconds, unit.ceiling = seconds, ceiling
+            break
     if sum(u.seconds * u.count for u in main) >= main_time - TOLERANCE:
         return ""
     hands_done = sum(u.seconds * u.count for u in hands)
     return HANDS_TIRE if hands and hands_done >= hands_limit - TOLERANCE else NOTHING_MORE
 
 
+def _cap_share(main: list[_Unit], main_time: int) -> bool:
+    """Hold the technique with the most time to about 40 % of the main work, or as near as the
+    other work's room (within its own share) and what each piece is worth allow. Returns
+    whether anything changed."""
+    totals: dict[str, int] = {}
+    for unit in main:
+        totals[unit.technique.slug] = totals.get(unit.technique.slug, 0) + unit.seconds * unit.count
+    if len(totals) < 2:
+        return False
+    slug, most = max(totals.items(), key=lambda item: (item[1], item[0]))
+    mine = [u for u in main if u.technique.slug == slug]
+    share = TECHNIQUE_SHARE * min(main_time, sum(totals.values()))  # of what is done
+    # What the other techniques can take without going over their own share.
+    room: dict[str, int] = {}
+    for unit in main:
+        if unit.technique.slug != slug:
+            more = (unit.hi - unit.seconds) * unit.count
+            room[unit.technique.slug] = room.get(unit.technique.slug, 0) + more
+    room_left = sum(max(0, min(more, share - totals[t])) for t, more in room.items())
+    target = max(share, most - room_left, sum(u.short for u in mine))
+    if most - target < 5 * len(mine):
+        return False
+    _lower_ceilings(mine, target / most)
+    return True
+
+
+def _cap_linked(main: list[_Unit], feeds: dict[str, str]) -> bool:
+    """Hold an area added for the pain it feeds to no more time than the area asked for.
+    Returns whether anything changed."""
+    totals: dict[str, int] = {}
+    for unit in main:
+        totals[unit.region] = totals.get(unit.region, 0) + unit.seconds * unit.count
+    for linked, fed in feeds.items():
+        mine = [u for u in main if u.region == linked]
+        if linked not in totals or fed not in totals:
+            continue
+        target = max(totals[fed], sum(u.short for u in mine))
+        if totals[linked] - target >= 5 * len(mine):
+            _lower_ceilings(mine, target / totals[linked])
+            return True
+    return False
+
+
+def _lower_ceilings(units: list[_Unit], scale: float) -> None:
+    """Each unit's ceiling to `scale` of its seconds, never below what it is worth."""
+    for unit in units:
+        limit = max(unit.short // unit.count, 5 * math.floor(unit.seconds * scale / 5))
+        unit.ceiling = min(unit.ceiling or limit, limit)
+
+
+def _share(units: Sequence[_Unit], total: int) -> None:
+    """Seconds per unit: proportional to each unit's weight, clamped to its range, adding up
+    to `total` (or as near as the ranges allow).
+
+    Found by bisection on a common scale factor (water-filling), then rounded to 5 s and the
+    remainder handed out 5 s at a time to units with room, in turn (what a pair of sides
+    can't take, the warm-up or finish takes: `_close_gap`).
+    """
+    if not units:
+        return
+    ranges = [(u.weight, u.technique.min_seconds, u.hi) for u in units]
+    counts = [u.count for u in units]
+
+    def seconds_at(scale: float) -> list[int]:
+        return [min(max(round(weight * scale), lo), hi) for weight, lo, hi in ranges]
+
+    def used(values: list[int]) -> int:
+        return sum(map(operator.mul, values, counts))
+
+    low, high = 0.0, 10_000.0
+    for _ in range(60):
+        middle = (low + high) / 2
+        if used(seconds_at(middle)) < total:
+            low = middle
+        else:
+            high = middle
+    values = [_clamp5(v, u) for v, u in zip(seconds_at(high), units, strict=True)]
+    turn = 0
+    while abs(gap := total - used(values)) >= 5:
+        step = 5 if gap > 0 else -5
+        room = [
+            i
+            for i, u in enumerate(units)
+            if u.count * 5 <= abs(gap) and u.technique.min_seconds <= values[i] + step <= u.hi
+        ]
+        if not room:
+            break
+        values[room[turn % len(room)]] += step
+        turn += 1
+    for value, unit in zip(values, units, strict=True):
+        unit.seconds = value
+
+
+def _round5(value: float) -> int:
+    return 5 * round(value / 5)
+
+
+def _clamp5(value: int, unit: _Unit) -> int:
+    return min(max(_round5(value), unit.technique.min_seconds), unit.hi)
+
+
+# ---------- 6. Order ----------
 def _order(areas: list[_Area], warm, finish):
     """The main work in one place together (places in the order the areas first need them),
     top to bottom within a place, broad work before focused; left then right. A warm-up or
@@ -650,58 +946,7 @@ def _same(a: _Unit, b: _Unit) -> bool:
     return a.technique is b.technique and a.region == b.region
 
 
-def _share(units: Sequence[_Unit], total: int) -> None:
-    """Seconds per unit: proportional to each unit's weight, clamped to its technique's range,
-    adding up to `total` (or as near as the ranges allow).
-
-    Found by bisection on a common scale factor (water-filling), then rounded to 5 s and the
-    remainder handed out 5 s at a time to units with room, in turn (what a pair of sides
-    can't take, the warm-up or finish takes: `_close_gap`).
-    """
-    if not units:
-        return
-    ranges = [(u.weight, u.technique.min_seconds, u.technique.max_seconds) for u in units]
-    counts = [u.count for u in units]
-
-    def seconds_at(scale: float) -> list[int]:
-        return [min(max(round(weight * scale), lo), hi) for weight, lo, hi in ranges]
-
-    def used(values: list[int]) -> int:
-        return sum(map(operator.mul, values, counts))
-
-    low, high = 0.0, 10_000.0
-    for _ in range(60):
-        middle = (low + high) / 2
-        if used(seconds_at(middle)) < total:
-            low = middle
-        else:
-            high = middle
-    values = [_clamp5(v, u) for v, u in zip(seconds_at(high), units, strict=True)]
-    turn = 0
-    while abs(gap := total - used(values)) >= 5:
-        step = 5 if gap > 0 else -5
-        room = [
-            i
-            for i, u in enumerate(units)
-            if u.count * 5 <= abs(gap)
-            and u.technique.min_seconds <= values[i] + step <= u.technique.max_seconds
-        ]
-        if not room:
-            break
-        values[room[turn % len(room)]] += step
-        turn += 1
-    for value, unit in zip(values, units, strict=True):
-        unit.seconds = value
-
-
-def _round5(value: float) -> int:
-    return 5 * round(value / 5)
-
-
-def _clamp5(value: int, unit: _Unit) -> int:
-    return min(max(_round5(value), unit.technique.min_seconds), unit.technique.max_seconds)
-
-
+# ---------- What the plan says besides its steps ----------
 def _unlock(snapshot: Snapshot, request: Request, allowance: Allowance, region: str):
     """What would open an area: the cheapest props (fewest on a tie), else a partner."""
     name = snapshot.region_name(region)

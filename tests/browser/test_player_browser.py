@@ -133,8 +133,9 @@ def test_without_hands_free_the_step_waits_at_the_end(live, session, page: Page,
 
 def test_a_whole_session_hands_free_with_no_touch_after_start(live, page: Page, watched):
     """From the overview's Start to the rating, nothing pressed: counted in, spoken to, moved
-    on. The session: one area, alone, the shortest there is (four steps, one per side)."""
-    session = care_session("self", ["upper-back"], [], 3)
+    on. The session: one area, alone, the shortest there is (four steps: a warm-up, one per
+    side, a finish)."""
+    session = care_session("self", ["neck-shoulders"], [], 3)
     steps = list(session.steps.order_by("number"))
     own_in_browser(page, live.url, session)
     page.add_init_script(SPOKEN)
