@@ -41,12 +41,15 @@ class SlugModel(models.Model):
 
 
 class Source(SlugModel):
-    """Where a statement comes from: one of the seed articles or a clinical anchor."""
+    """Where a statement comes from: one of the seed articles or a clinical anchor, or
+    Backcare itself, for what no source says (shown as "Backcare's advice", never as a
+    citation)."""
 
     class Kind(models.TextChoices):
         ARTICLE = "article", "Source article"
         PROMOTIONAL = "promotional", "Article that sells or mixes in pseudo-medicine"
         CLINICAL = "clinical", "Clinical guidance"
+        BACKCARE = "backcare", "Backcare's advice"
 
     # A promotional article may back how a massage is given (a technique, a prop, a kind of
     # movement, how long a session usually lasts), never a safety rule or a fact about the body.
@@ -70,6 +73,10 @@ class Source(SlugModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_own_advice(self) -> bool:
+        return self.kind == self.Kind.BACKCARE
 
 
 class Region(SlugModel):
