@@ -14,7 +14,9 @@ from backcare.catalogue.models import (
     Technique,
     TechniqueStep,
 )
+from backcare.catalogue.choices import Pressure
 from backcare.catalogue.validation import source_on_its_site
+from tests.factories import TechniqueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +25,14 @@ def run() -> tuple[str, str]:
     out, err = StringIO(), StringIO()
     call_command("validate_catalogue", stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
+
+
+def refused() -> str:
+    """What the command says is wrong (it must refuse the catalogue)."""
+    err = StringIO()
+    with pytest.raises(CommandError, match=r"breaks \d+ rule"):
+        call_command("validate_catalogue", stdout=StringIO(), stderr=err)
+    return err.getvalue()
 
 
 def test_the_shipped_catalogue_keeps_every_rule():
@@ -79,3 +89,18 @@ def test_a_broken_catalogue_is_refused_with_each_problem_named():
     assert "Fever: cites a promotional article." in said
     assert "Fever: a safety rule with no clinical source." in said
     assert "Technique ball-glute-press: no area where it works a muscle" in said
+
+
+def test_a_pressure_tag_and_its_words_must_agree():
+    """1 light, 2 moderate, 3 firm: the note says the tag's word, and no firmer one."""
+    TechniqueFactory(slug="firm-words", pressure=Pressure.MODERATE, pressure_note="Firm, steady.")
+    TechniqueFactory(slug="more-words", pressure=Pressure.LIGHT, pressure_note="Light to moderate.")
+    TechniqueFactory(slug="no-word", pressure=Pressure.MODERATE, pressure_note="Let the head rest.")
+    TechniqueFactory(
+        slug="agrees", pressure=Pressure.MODERATE, pressure_note="Moderate: start light."
+    )
+    said = refused()
+    assert "Technique firm-words: is tagged moderate but its note says firm." in said
+    assert "Technique more-words: is tagged light but its note says moderate." in said
+    assert "Technique no-word: is tagged moderate but its note doesn't say so." in said
+    assert "Technique agrees:" not in said

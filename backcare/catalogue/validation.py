@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from django.apps import apps
 
+from backcare.catalogue.choices import Pressure
 from backcare.catalogue.models import (
     Contraindication,
     NoGoZone,
@@ -79,6 +80,26 @@ BANNED_CLAIMS = re.compile(
 )
 
 
+# How hard, in the words a pressure note uses: a note says its tag's word and no firmer one.
+PRESSURE_WORDS = {
+    Pressure.LIGHT: re.compile(r"\blight\b", re.IGNORECASE),
+    Pressure.MODERATE: re.compile(r"\bmoderate\b", re.IGNORECASE),
+    Pressure.FIRM: re.compile(r"\bfirm(ly)?\b", re.IGNORECASE),
+}
+
+
+def pressure_words_disagree(pressure: int, note: str) -> str:
+    """What is wrong with a pressure note for its tag ("" when it agrees): it must say the
+    tag's word (light, moderate, firm) and no firmer one."""
+    label = Pressure(pressure).label.lower()
+    firmer = [p.label.lower() for p in Pressure if p > pressure and PRESSURE_WORDS[p].search(note)]
+    if firmer:
+        return f"is tagged {label} but its note says {' and '.join(firmer)}"
+    if not PRESSURE_WORDS[pressure].search(note):
+        return f"is tagged {label} but its note doesn't say so"
+    return ""
+
+
 def _is_safety_rule(row) -> bool:
     """Screening questions, no-go zones, and the signals that stop a session."""
     if isinstance(row, StopSignal):
@@ -123,6 +144,8 @@ def _techniques() -> Iterator[str]:
             yield f"Technique {t.slug}: a hold of {t.hold_max_seconds} s is longer than its step."
         if t.each_side and not all(m.bilateral for m in t.muscles.all()):
             yield f"Technique {t.slug}: done a side at a time on a muscle with no sides."
+        if wrong := pressure_words_disagree(t.pressure, t.pressure_note):
+            yield f"Technique {t.slug}: {wrong}."
         applied = {r.slug for r in t.regions.all()}
         allowed = applied if len(applied) == 1 else set()
         for label, text in (
