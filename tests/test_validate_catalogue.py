@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from backcare.catalogue.choices import Pressure
 from backcare.catalogue.models import (
     Contraindication,
     Muscle,
@@ -14,7 +15,6 @@ from backcare.catalogue.models import (
     Technique,
     TechniqueStep,
 )
-from backcare.catalogue.choices import Pressure
 from backcare.catalogue.validation import source_on_its_site
 from tests.factories import TechniqueFactory
 
@@ -104,3 +104,18 @@ def test_a_pressure_tag_and_its_words_must_agree():
     assert "Technique more-words: is tagged light but its note says moderate." in said
     assert "Technique no-word: is tagged moderate but its note doesn't say so." in said
     assert "Technique agrees:" not in said
+
+
+def test_a_step_never_says_both_lift_off_and_keep_a_hand_on():
+    TechniqueFactory(
+        slug="both-ways",
+        steps=[
+            "Glide out to the shoulder tip, then lift off and start again by the neck.",
+            "Keep a hand resting on your partner between strokes.",
+        ],
+    )
+    TechniqueFactory(slug="lifts", steps=["Stroke up, lift your hand off and start again."])
+    said = refused()
+    assert "Technique both-ways on the region" in said
+    assert "says both lift your hands off to start again and keep them on." in said
+    assert "Technique lifts on" not in said

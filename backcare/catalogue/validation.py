@@ -71,6 +71,16 @@ COUNT_WORDS = re.compile(
     re.IGNORECASE,
 )
 
+# A step either lifts the hands off between strokes or keeps them on: never both.
+LIFT_OFF_WORDS = re.compile(
+    r"\blift\w*( (your|their) hands?| them| it)? off (and|to) (start|begin)\b", re.IGNORECASE
+)
+KEEP_ON_WORDS = re.compile(
+    r"\bkeep\w* (a|one|your|both|the) (hands?|palms?) (resting|on|in contact)\b|"
+    r"\bkeep\w* (them|it) in contact\b|\bwithout lifting\b|\bnever lift",
+    re.IGNORECASE,
+)
+
 # Claims the sources make that Backcare never repeats.
 BANNED_CLAIMS = re.compile(
     r"\btoxins?\b|\bdetox|\bimmun(e|ity)\b|\bcures?\b|\bcured\b|\bsalt deposits?\b|"
@@ -163,8 +173,15 @@ def _techniques() -> Iterator[str]:
             if KIDNEY_WORDS.search(text):
                 yield f"Technique {t.slug}: its {label} sends pressure to the kidney area."
         for region in t.regions.all():
-            if not [s for s in t.steps.all() if s.region_id in (None, region.pk)]:
+            lines = [s.text for s in t.steps.all() if s.region_id in (None, region.pk)]
+            if not lines:
                 yield f"Technique {t.slug}: no instructions for the {region.name.lower()}."
+            said = [t.position, t.direction, *lines]
+            if any(map(LIFT_OFF_WORDS.search, said)) and any(map(KEEP_ON_WORDS.search, said)):
+                yield (
+                    f"Technique {t.slug} on the {region.name.lower()}: says both lift your "
+                    "hands off to start again and keep them on."
+                )
 
 
 def _lines() -> Iterator[str]:
