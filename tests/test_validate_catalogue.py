@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from backcare.catalogue.choices import Pressure
+from backcare.catalogue.choices import Pressure, Setting
 from backcare.catalogue.models import (
     Contraindication,
     Muscle,
@@ -119,3 +119,26 @@ def test_a_step_never_says_both_lift_off_and_keep_a_hand_on():
     assert "Technique both-ways on the region" in said
     assert "says both lift your hands off to start again and keep them on." in said
     assert "Technique lifts on" not in said
+
+
+def test_a_setting_and_the_words_that_place_the_person_must_agree():
+    TechniqueFactory(
+        slug="says-lie",
+        setting=Setting.SITTING,
+        position="Sitting or standing, or lie on your side on a mat.",
+    )
+    TechniqueFactory(
+        slug="wall-line-lies",
+        setting=Setting.WALL,
+        position="Stand with your back to a wall.",
+        steps=["Or lie on a mat with the ball under your buttock."],
+    )
+    TechniqueFactory(
+        slug="where-knots-lie",
+        setting=Setting.SITTING,
+        steps=["The knots usually lie between the two."],
+    )
+    said = refused()
+    assert "Technique says-lie: set 'sitting or standing', but its position says 'lie on'." in said
+    assert "Technique wall-line-lies: set 'against a wall', but its line 1 says 'lie on'." in said
+    assert "where-knots-lie: set" not in said

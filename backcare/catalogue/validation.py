@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from django.apps import apps
 
-from backcare.catalogue.choices import Pressure
+from backcare.catalogue.choices import Pressure, Setting
 from backcare.catalogue.models import (
     Contraindication,
     NoGoZone,
@@ -70,6 +70,24 @@ COUNT_WORDS = re.compile(
     r"|a minute or so|for (about )?a minute\b",
     re.IGNORECASE,
 )
+
+_LYING = r"\b(lie|lies|lying) (down|back|on|flat|face)\b"  # not "the knots lie between"
+# Words that put the person (the receiver, for a partner) somewhere other than the setting
+# says: a session keeps steps in one place together, so the words must be in that place.
+SETTING_CLASHES = {
+    Setting.SITTING: re.compile(_LYING + r"|\bface down\b", re.IGNORECASE),
+    Setting.WALL: re.compile(
+        _LYING + r"|\bface down\b|\b(sit|sits|sitting)\b(?! up)|\bchair\b", re.IGNORECASE
+    ),
+    Setting.FLOOR: re.compile(
+        r"\b(stand|stands|standing)\b|\bchair\b|\bwall\b|\bface down\b", re.IGNORECASE
+    ),
+    Setting.FACE_DOWN: re.compile(
+        r"\b(lie|lies|lying) on (your|their) (back|side)\b|\b(sit|sits|sitting)\b|\bwall\b|"
+        r"\bchair\b",
+        re.IGNORECASE,
+    ),
+}
 
 # A step either lifts the hands off between strokes or keeps them on: never both.
 LIFT_OFF_WORDS = re.compile(
@@ -156,6 +174,17 @@ def _techniques() -> Iterator[str]:
             yield f"Technique {t.slug}: done a side at a time on a muscle with no sides."
         if wrong := pressure_words_disagree(t.pressure, t.pressure_note):
             yield f"Technique {t.slug}: {wrong}."
+        setting = Setting(t.setting)
+        for label, text in (
+            ("position", t.position),
+            ("direction", t.direction),
+            *((f"line {s.number}", s.text) for s in t.steps.all()),
+        ):
+            if clash := SETTING_CLASHES[setting].search(text):
+                yield (
+                    f"Technique {t.slug}: set '{setting.label.lower()}', but its {label} says "
+                    f"'{clash.group(0)}'."
+                )
         applied = {r.slug for r in t.regions.all()}
         allowed = applied if len(applied) == 1 else set()
         for label, text in (
