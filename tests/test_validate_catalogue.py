@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from backcare.catalogue.choices import Pressure, Setting
+from backcare.catalogue.choices import Performer, Pressure, Setting
 from backcare.catalogue.models import (
     Contraindication,
     Muscle,
@@ -142,3 +142,25 @@ def test_a_setting_and_the_words_that_place_the_person_must_agree():
     assert "Technique says-lie: set 'sitting or standing', but its position says 'lie on'." in said
     assert "Technique wall-line-lies: set 'against a wall', but its line 1 says 'lie on'." in said
     assert "where-knots-lie: set" not in said
+
+
+def test_a_partner_technique_says_their_about_the_receivers_body():
+    TechniqueFactory(
+        slug="says-your-ribs",
+        performer=Performer.PARTNER,
+        cautions="No pressure on the kidney area just below your lowest ribs.",
+    )
+    TechniqueFactory(
+        slug="says-their-ribs",
+        performer=Performer.PARTNER,
+        cautions="No pressure on the kidney area just below their lowest ribs.",
+        steps=["Warm your hands, then rest them on your partner's back."],
+    )
+    TechniqueFactory(slug="alone", cautions="Nothing just below your lowest ribs.")
+    said = refused()
+    assert (
+        "Technique says-your-ribs, cautions: says 'your lowest ribs' to the giver about the "
+        "receiver's body; say 'their'." in said
+    )
+    assert "says-their-ribs," not in said
+    assert "Technique alone," not in said

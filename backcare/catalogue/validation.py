@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from django.apps import apps
 
-from backcare.catalogue.choices import Pressure, Setting
+from backcare.catalogue.choices import Performer, Pressure, Setting
 from backcare.catalogue.models import (
     Contraindication,
     NoGoZone,
@@ -88,6 +88,13 @@ SETTING_CLASHES = {
         re.IGNORECASE,
     ),
 }
+
+# A partner technique speaks to the giver: "your" is their hands, never the receiver's body.
+RECEIVERS_BODY_AS_YOURS = re.compile(
+    r"\byour (lowest |lower |upper |bottom )?(back|spine|neck|shoulders?|shoulder[ -]blades?|"
+    r"ribs|hips?|buttocks?|pelvis|sacrum|legs?|thighs?|kidneys?|skin|waist|head)\b",
+    re.IGNORECASE,
+)
 
 # A step either lifts the hands off between strokes or keeps them on: never both.
 LIFT_OFF_WORDS = re.compile(
@@ -174,6 +181,20 @@ def _techniques() -> Iterator[str]:
             yield f"Technique {t.slug}: done a side at a time on a muscle with no sides."
         if wrong := pressure_words_disagree(t.pressure, t.pressure_note):
             yield f"Technique {t.slug}: {wrong}."
+        if t.performer == Performer.PARTNER:
+            for label, text in (
+                ("summary", t.summary),
+                ("position", t.position),
+                ("pressure note", t.pressure_note),
+                ("direction", t.direction),
+                ("cautions", t.cautions),
+                *((f"line {s.number}", s.text) for s in t.steps.all()),
+            ):
+                if yours := RECEIVERS_BODY_AS_YOURS.search(text):
+                    yield (
+                        f"Technique {t.slug}, {label}: says '{yours.group(0)}' to the giver "
+                        "about the receiver's body; say 'their'."
+                    )
         setting = Setting(t.setting)
         for label, text in (
             ("position", t.position),
