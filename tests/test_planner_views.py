@@ -310,6 +310,22 @@ def test_hands_that_tire_end_the_session_early_and_say_so(screened):
     html = screened.get("/build/?region=neck-shoulders&minutes=60", **HX).content.decode()
     assert "not the 60 min you asked for" in html
     assert "12 minutes" in html
+    # No source gives the number (seed 000 only says keep it short): it is labelled ours.
+    assert '12 minutes. <span class="own-advice">Backcare\'s advice</span>' in html
+    assert "For more, add a massage cane or hook, or ask a partner." in html
+
+
+def test_hands_that_tire_in_a_gentle_session_never_suggest_a_prop_the_page_calls_too_firm(
+    client,
+):
+    answer_screen(client, "osteoporosis")
+    areas = "region=neck-shoulders&region=lower-back&region=hips-glutes"
+    html = client.get(f"/build/?performer=self&{areas}&minutes=30&prop=tennis-ball", **HX)
+    html = html.content.decode()
+    assert "not the 30 min you asked for" in html and "Backcare's advice" in html
+    assert "Tennis ball:</strong> not used today" in html and "too firm for now" in html
+    assert "For more, ask a partner." in html
+    assert "For more, add" not in html and "add a ball" not in html.lower()
 
 
 def test_a_gentle_session_says_why_it_is_short_without_offering_props(client):

@@ -16,7 +16,7 @@ from backcare.catalogue.models import (
     TechniqueStep,
 )
 from backcare.catalogue.validation import source_on_its_site
-from tests.factories import TechniqueFactory
+from tests.factories import MuscleFactory, TechniqueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +164,11 @@ def test_a_partner_technique_says_their_about_the_receivers_body():
     )
     assert "says-their-ribs," not in said
     assert "Technique alone," not in said
+
+
+def test_a_row_with_no_source_is_reported_unless_marked_as_backcares_advice():
+    MuscleFactory(name="Unsourced")
+    MuscleFactory(name="Ours").sources.set([Source.objects.get(slug="backcare-advice")])
+    said = refused()
+    assert "Muscle Unsourced: cites no source (cite one, or mark it Backcare's advice)." in said
+    assert "Muscle Ours:" not in said

@@ -284,7 +284,7 @@ def _sources() -> Iterator[str]:
             kinds = {s.kind for s in row.sources.all()}
             name = f"{model._meta.verbose_name.capitalize()} {row}"
             if not kinds:
-                yield f"{name}: cites no source."
+                yield f"{name}: cites no source (cite one, or mark it Backcare's advice)."
             if Source.Kind.PROMOTIONAL in kinds and label not in Source.PROMOTIONAL_MAY_BACK:
                 yield f"{name}: cites a promotional article."
             if _is_safety_rule(row) and Source.Kind.CLINICAL not in kinds:
