@@ -10,6 +10,8 @@ from backcare.catalogue.choices import Performer, Pressure, Setting
 from backcare.catalogue.models import (
     Contraindication,
     Muscle,
+    PainCause,
+    PainSpot,
     Region,
     Source,
     Technique,
@@ -172,3 +174,55 @@ def test_a_row_with_no_source_is_reported_unless_marked_as_backcares_advice():
     said = refused()
     assert "Muscle Unsourced: cites no source (cite one, or mark it Backcare's advice)." in said
     assert "Muscle Ours:" not in said
+
+
+def test_a_step_is_never_labelled_with_a_muscle_its_lines_dont_reach():
+    """A step names a muscle in an area when the technique lists it and it lies there; its
+    lines for that area must put the hands where it lies (the latissimus at the sides of the
+    back, not beside the spine; the gluteus medius high on the side of the hip)."""
+    lower_back, hips = Region.objects.get(slug="lower-back"), Region.objects.get(slug="hips-glutes")
+    TechniqueFactory(
+        slug="circles-beside-the-spine",
+        muscles=Muscle.objects.filter(slug__in=["erector-spinae", "latissimus-dorsi"]),
+        regions=[lower_back],
+        steps=["Rest both palms on the muscles either side of the spine.", "Circle slowly."],
+    )
+    TechniqueFactory(
+        slug="lean-mid-buttock",
+        muscles=Muscle.objects.filter(slug__in=["gluteus-maximus", "gluteus-medius"]),
+        regions=[hips],
+        steps=["Place your forearm on the thick muscle in the middle of their buttock."],
+    )
+    TechniqueFactory(
+        slug="sides-in",
+        muscles=Muscle.objects.filter(slug__in=["erector-spinae", "latissimus-dorsi"]),
+        regions=[lower_back],
+        steps=["Palms on the sides of the lower back.", "Rub in towards the spine."],
+    )
+    said = refused()
+    assert (
+        "Technique circles-beside-the-spine on the lower back: labelled latissimus dorsi, but "
+        "its lines don't reach where it lies." in said
+    )
+    assert "circles-beside-the-spine on the lower back: labelled erector spinae" not in said
+    assert "lean-mid-buttock on the hips and glutes: labelled gluteus medius, but" in said
+    assert "lean-mid-buttock on the hips and glutes: labelled gluteus maximus" not in said
+    assert "sides-in on" not in said
+
+
+def test_a_muscle_is_filed_under_the_areas_where_the_pain_finder_says_it_lies():
+    upper, mid = Region.objects.get(slug="upper-back"), Region.objects.get(slug="mid-back")
+    between = PainSpot.objects.get(slug="between-shoulder-blades")  # an upper-back spot
+    too_low = MuscleFactory(name="Filed too low", regions=[upper, mid])
+    PainCause.objects.create(spot=between, muscle=too_low, how="lies_here", rank=9, why="It.")
+    not_filed = MuscleFactory(name="Not filed there", regions=[mid])
+    PainCause.objects.create(spot=between, muscle=not_filed, how="lies_here", rank=9, why="It.")
+    said = refused()
+    assert "Muscle Filed too low: filed under the mid back, where no pain spot says it lies." in (
+        said
+    )
+    assert "Filed too low: filed under the upper back" not in said
+    assert (
+        "Muscle Not filed there: a pain spot in the upper back says it lies there, but it isn't "
+        "filed under it." in said
+    )

@@ -17,7 +17,9 @@ from django.apps import apps
 from backcare.catalogue.choices import Performer, Pressure, Setting
 from backcare.catalogue.models import (
     Contraindication,
+    Muscle,
     NoGoZone,
+    PainCause,
     Source,
     StopSignal,
     Technique,
@@ -96,6 +98,36 @@ RECEIVERS_BODY_AS_YOURS = re.compile(
     re.IGNORECASE,
 )
 
+# Where each muscle lies, as a step's lines put the hands there: a step is labelled with a
+# muscle only if its lines for that area reach where the muscle lies (seed 001 puts the
+# gluteus medius "high on the side of the hip", the piriformis "between" the hip bone and
+# the sacrum; seeds 000 and 001 put the rhomboids "between the shoulder blade and the
+# spine"). A muscle not listed here isn't checked.
+_BLADE = r"shoulder[ -]blades?"
+MUSCLE_PLACES = {
+    "upper-trapezius": r"\btops? of (the|your|their) ([{}\w]+ )?shoulders?\b",
+    "lower-trapezius": rf"\bspine\b|\b{_BLADE}\b|\bacross (the|your|their) (upper |mid )?back\b",
+    "rhomboids": (
+        rf"\bbetween (the|your|their) (spine and (the|your|their) ([{{}}\w]+ )?{_BLADE}|"
+        r"shoulder[ -]blades\b)"
+        rf"|\binner edge of\b|\btops? of (the|your|their) {_BLADE}"
+        rf"|\b(around|over|level with) (the|your|their) {_BLADE}"
+        r"|\bacross (your|the|their) upper back"
+    ),
+    "teres-major": (
+        rf"\bouter edges? of (the|your|their) {_BLADE}"
+        r"|\bsides? of (the|your|their) back at the lower tips?\b"
+    ),
+    "latissimus-dorsi": (
+        r"\bsides? of (the|your|their) (back|ribs|lower back|waist)\b|\balong the sides\b"
+    ),
+    "erector-spinae": r"\bspine\b|\bacross (the|your|their) (upper |mid )?back\b",
+    "gluteus-maximus": r"\bbuttocks?\b",
+    "gluteus-medius": r"\bsides? of (the|your|their) ([{}\w]+ )?hips?\b|\babove the hip bone\b",
+    "piriformis": r"\bbuttocks?\b|\bbetween the two\b|\bbetween the side of (your|the|their)",
+}
+_MUSCLE_PLACES = {slug: re.compile(words, re.IGNORECASE) for slug, words in MUSCLE_PLACES.items()}
+
 # A step either lifts the hands off between strokes or keeps them on: never both.
 LIFT_OFF_WORDS = re.compile(
     r"\blift\w*( (your|their) hands?| them| it)? off (and|to) (start|begin)\b", re.IGNORECASE
@@ -159,11 +191,37 @@ def source_on_its_site(source: Source) -> bool:
 def problems() -> list[str]:
     """Everything in the catalogue as it is now that breaks a rule, in plain words."""
     return [
+        *_muscles(),
         *_techniques(),
         *_lines(),
         *_claims(),
         *_sources(),
     ]
+
+
+def _muscles() -> Iterator[str]:
+    """A muscle is filed under the areas where the pain finder's spots say it lies: the two
+    say where it is independently (the rhomboids, filed under the mid back too, lay only at
+    spots between the shoulder blades)."""
+    for muscle in Muscle.objects.prefetch_related("regions", "pain_causes__spot__region"):
+        spots = {
+            cause.spot.region
+            for cause in muscle.pain_causes.all()
+            if cause.how == PainCause.How.LIES_HERE and cause.spot.region
+        }
+        if not spots:
+            continue  # the finder doesn't place it: nothing to compare with
+        filed = set(muscle.regions.all())
+        for region in sorted(filed - spots, key=lambda r: r.order):
+            yield (
+                f"Muscle {muscle.name}: filed under the {region.name.lower()}, where no pain "
+                "spot says it lies."
+            )
+        for region in sorted(spots - filed, key=lambda r: r.order):
+            yield (
+                f"Muscle {muscle.name}: a pain spot in the {region.name.lower()} says it lies "
+                "there, but it isn't filed under it."
+            )
 
 
 def _techniques() -> Iterator[str]:
@@ -226,6 +284,14 @@ def _techniques() -> Iterator[str]:
             lines = [s.text for s in t.steps.all() if s.region_id in (None, region.pk)]
             if not lines:
                 yield f"Technique {t.slug}: no instructions for the {region.name.lower()}."
+            for muscle in t.muscles.all():
+                place = _MUSCLE_PLACES.get(muscle.slug)
+                in_area = region in muscle.regions.all()
+                if in_area and lines and place and not any(map(place.search, lines)):
+                    yield (
+                        f"Technique {t.slug} on the {region.name.lower()}: labelled "
+                        f"{muscle.name.lower()}, but its lines don't reach where it lies."
+                    )
             said = [t.position, t.direction, *lines]
             if any(map(LIFT_OFF_WORDS.search, said)) and any(map(KEEP_ON_WORDS.search, said)):
                 yield (
