@@ -1,6 +1,8 @@
 """What the content must obey that the database can't check: each technique can be used,
-each instruction line stays in its own area and side, counts fit a timer, no banned claim,
-every row has a source, safety rules rest on clinical sources on their publishers' sites.
+each instruction line stays in its own area and side, counts fit a timer, the words agree
+with the data (pressure tags, settings, the muscles a step names, "their" to a partner), no
+banned claim, every row has a source or says it is Backcare's advice, safety rules rest on
+clinical sources on their publishers' sites.
 
 `manage.py validate_catalogue` prints what `problems()` finds; `make test` runs it on the
 shipped fixtures, and the tests use the same word lists.
