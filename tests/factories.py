@@ -90,7 +90,7 @@ class TechniqueFactory(DjangoModelFactory):
     summary = "A movement."
     position = "Sitting upright."
     pressure = models.Pressure.MODERATE
-    pressure_note = "Firm but comfortable."
+    pressure_note = "Moderate: comfortable, never painful."
     tempo = "Slowly."
     default_seconds = 60
     min_seconds = 30

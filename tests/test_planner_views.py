@@ -311,6 +311,22 @@ def test_hands_that_tire_end_the_session_early_and_say_so(screened):
     html = screened.get("/build/?region=neck-shoulders&minutes=60", **HX).content.decode()
     assert "not the 60 min you asked for" in html
     assert "12 minutes" in html
+    # No source gives the number (seed 000 only says keep it short): it is labelled ours.
+    assert '12 minutes. <span class="own-advice">Backcare\'s advice</span>' in html
+    assert "For more, add a massage cane or hook, or ask a partner." in html
+
+
+def test_hands_that_tire_in_a_gentle_session_never_suggest_a_prop_the_page_calls_too_firm(
+    client,
+):
+    answer_screen(client, "osteoporosis")
+    areas = "region=neck-shoulders&region=lower-back&region=hips-glutes"
+    html = client.get(f"/build/?performer=self&{areas}&minutes=30&prop=tennis-ball", **HX)
+    html = html.content.decode()
+    assert "not the 30 min you asked for" in html and "Backcare's advice" in html
+    assert "Tennis ball:</strong> not used today" in html and "too firm for now" in html
+    assert "For more, ask a partner." in html
+    assert "For more, add" not in html and "add a ball" not in html.lower()
 
 
 def test_a_gentle_session_says_why_it_is_short_without_offering_props(client):
@@ -447,10 +463,10 @@ def test_an_unknown_muscle_is_a_form_error(screened):
 
 
 def test_a_muscle_out_of_reach_with_these_answers_is_said_not_claimed(screened):
-    # On your own with bare hands nothing reaches the latissimus dorsi; a partner can.
-    html = screened.get("/build/?region=mid-back&region=lower-back&muscle=latissimus-dorsi")
-    html = html.content.decode()
-    assert "A session for the latissimus dorsi:" in html
+    # On your own nothing reaches the teres major, at the outer edge of the shoulder blade
+    # (your palm strokes reach the latissimus at the sides of your lower back); a partner can.
+    html = screened.get("/build/?region=upper-back&muscle=teres-major").content.decode()
+    assert "A session for the teres major:" in html
     assert "nothing you can do with what you have ticked reaches it" in html
-    partner = "/build/?performer=partner&region=mid-back&region=lower-back&muscle=latissimus-dorsi"
+    partner = "/build/?performer=partner&region=upper-back&muscle=teres-major"
     assert re.search(r"\d+ of its \d+ steps works? it\.", screened.get(partner).content.decode())

@@ -6,15 +6,19 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from backcare.catalogue.choices import Performer, Pressure, Setting
 from backcare.catalogue.models import (
     Contraindication,
     Muscle,
+    PainCause,
+    PainSpot,
     Region,
     Source,
     Technique,
     TechniqueStep,
 )
 from backcare.catalogue.validation import source_on_its_site
+from tests.factories import MuscleFactory, TechniqueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +27,14 @@ def run() -> tuple[str, str]:
     out, err = StringIO(), StringIO()
     call_command("validate_catalogue", stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
+
+
+def refused() -> str:
+    """What the command says is wrong (it must refuse the catalogue)."""
+    err = StringIO()
+    with pytest.raises(CommandError, match=r"breaks \d+ rule"):
+        call_command("validate_catalogue", stdout=StringIO(), stderr=err)
+    return err.getvalue()
 
 
 def test_the_shipped_catalogue_keeps_every_rule():
@@ -79,3 +91,138 @@ def test_a_broken_catalogue_is_refused_with_each_problem_named():
     assert "Fever: cites a promotional article." in said
     assert "Fever: a safety rule with no clinical source." in said
     assert "Technique ball-glute-press: no area where it works a muscle" in said
+
+
+def test_a_pressure_tag_and_its_words_must_agree():
+    """1 light, 2 moderate, 3 firm: the note says the tag's word, and no firmer one."""
+    TechniqueFactory(slug="firm-words", pressure=Pressure.MODERATE, pressure_note="Firm, steady.")
+    TechniqueFactory(slug="more-words", pressure=Pressure.LIGHT, pressure_note="Light to moderate.")
+    TechniqueFactory(slug="no-word", pressure=Pressure.MODERATE, pressure_note="Let the head rest.")
+    TechniqueFactory(
+        slug="agrees", pressure=Pressure.MODERATE, pressure_note="Moderate: start light."
+    )
+    said = refused()
+    assert "Technique firm-words: is tagged moderate but its note says firm." in said
+    assert "Technique more-words: is tagged light but its note says moderate." in said
+    assert "Technique no-word: is tagged moderate but its note doesn't say so." in said
+    assert "Technique agrees:" not in said
+
+
+def test_a_step_never_says_both_lift_off_and_keep_a_hand_on():
+    TechniqueFactory(
+        slug="both-ways",
+        steps=[
+            "Glide out to the shoulder tip, then lift off and start again by the neck.",
+            "Keep a hand resting on your partner between strokes.",
+        ],
+    )
+    TechniqueFactory(slug="lifts", steps=["Stroke up, lift your hand off and start again."])
+    said = refused()
+    assert "Technique both-ways on the region" in said
+    assert "says both lift your hands off to start again and keep them on." in said
+    assert "Technique lifts on" not in said
+
+
+def test_a_setting_and_the_words_that_place_the_person_must_agree():
+    TechniqueFactory(
+        slug="says-lie",
+        setting=Setting.SITTING,
+        position="Sitting or standing, or lie on your side on a mat.",
+    )
+    TechniqueFactory(
+        slug="wall-line-lies",
+        setting=Setting.WALL,
+        position="Stand with your back to a wall.",
+        steps=["Or lie on a mat with the ball under your buttock."],
+    )
+    TechniqueFactory(
+        slug="where-knots-lie",
+        setting=Setting.SITTING,
+        steps=["The knots usually lie between the two."],
+    )
+    said = refused()
+    assert "Technique says-lie: set 'sitting or standing', but its position says 'lie on'." in said
+    assert "Technique wall-line-lies: set 'against a wall', but its line 1 says 'lie on'." in said
+    assert "where-knots-lie: set" not in said
+
+
+def test_a_partner_technique_says_their_about_the_receivers_body():
+    TechniqueFactory(
+        slug="says-your-ribs",
+        performer=Performer.PARTNER,
+        cautions="No pressure on the kidney area just below your lowest ribs.",
+    )
+    TechniqueFactory(
+        slug="says-their-ribs",
+        performer=Performer.PARTNER,
+        cautions="No pressure on the kidney area just below their lowest ribs.",
+        steps=["Warm your hands, then rest them on your partner's back."],
+    )
+    TechniqueFactory(slug="alone", cautions="Nothing just below your lowest ribs.")
+    said = refused()
+    assert (
+        "Technique says-your-ribs, cautions: says 'your lowest ribs' to the giver about the "
+        "receiver's body; say 'their'." in said
+    )
+    assert "says-their-ribs," not in said
+    assert "Technique alone," not in said
+
+
+def test_a_row_with_no_source_is_reported_unless_marked_as_backcares_advice():
+    MuscleFactory(name="Unsourced")
+    MuscleFactory(name="Ours").sources.set([Source.objects.get(slug="backcare-advice")])
+    said = refused()
+    assert "Muscle Unsourced: cites no source (cite one, or mark it Backcare's advice)." in said
+    assert "Muscle Ours:" not in said
+
+
+def test_a_step_is_never_labelled_with_a_muscle_its_lines_dont_reach():
+    """A step names a muscle in an area when the technique lists it and it lies there; its
+    lines for that area must put the hands where it lies (the latissimus at the sides of the
+    back, not beside the spine; the gluteus medius high on the side of the hip)."""
+    lower_back, hips = Region.objects.get(slug="lower-back"), Region.objects.get(slug="hips-glutes")
+    TechniqueFactory(
+        slug="circles-beside-the-spine",
+        muscles=Muscle.objects.filter(slug__in=["erector-spinae", "latissimus-dorsi"]),
+        regions=[lower_back],
+        steps=["Rest both palms on the muscles either side of the spine.", "Circle slowly."],
+    )
+    TechniqueFactory(
+        slug="lean-mid-buttock",
+        muscles=Muscle.objects.filter(slug__in=["gluteus-maximus", "gluteus-medius"]),
+        regions=[hips],
+        steps=["Place your forearm on the thick muscle in the middle of their buttock."],
+    )
+    TechniqueFactory(
+        slug="sides-in",
+        muscles=Muscle.objects.filter(slug__in=["erector-spinae", "latissimus-dorsi"]),
+        regions=[lower_back],
+        steps=["Palms on the sides of the lower back.", "Rub in towards the spine."],
+    )
+    said = refused()
+    assert (
+        "Technique circles-beside-the-spine on the lower back: labelled latissimus dorsi, but "
+        "its lines don't reach where it lies." in said
+    )
+    assert "circles-beside-the-spine on the lower back: labelled erector spinae" not in said
+    assert "lean-mid-buttock on the hips and glutes: labelled gluteus medius, but" in said
+    assert "lean-mid-buttock on the hips and glutes: labelled gluteus maximus" not in said
+    assert "sides-in on" not in said
+
+
+def test_a_muscle_is_filed_under_the_areas_where_the_pain_finder_says_it_lies():
+    upper, mid = Region.objects.get(slug="upper-back"), Region.objects.get(slug="mid-back")
+    between = PainSpot.objects.get(slug="between-shoulder-blades")  # an upper-back spot
+    too_low = MuscleFactory(name="Filed too low", regions=[upper, mid])
+    PainCause.objects.create(spot=between, muscle=too_low, how="lies_here", rank=9, why="It.")
+    not_filed = MuscleFactory(name="Not filed there", regions=[mid])
+    PainCause.objects.create(spot=between, muscle=not_filed, how="lies_here", rank=9, why="It.")
+    said = refused()
+    assert "Muscle Filed too low: filed under the mid back, where no pain spot says it lies." in (
+        said
+    )
+    assert "Filed too low: filed under the upper back" not in said
+    assert (
+        "Muscle Not filed there: a pain spot in the upper back says it lies there, but it isn't "
+        "filed under it." in said
+    )

@@ -152,8 +152,9 @@ def regions() -> list[Region]:
 
 
 def guidelines() -> dict[str, Guideline]:
-    """The planner's guidelines (how long hands last, usual session lengths) by slug."""
-    return remember("guidelines", lambda: {g.slug: g for g in Guideline.objects.all()})
+    """The planner's guidelines (how long hands last, usual session lengths) by slug, each
+    knowing whether it is Backcare's own advice."""
+    return remember("guidelines", lambda: {g.slug: g for g in Guideline.objects.marked()})
 
 
 def contraindications() -> list[Contraindication]:

@@ -41,12 +41,15 @@ class SlugModel(models.Model):
 
 
 class Source(SlugModel):
-    """Where a statement comes from: one of the seed articles or a clinical anchor."""
+    """Where a statement comes from: one of the seed articles or a clinical anchor, or
+    Backcare itself, for what no source says (shown as "Backcare's advice", never as a
+    citation)."""
 
     class Kind(models.TextChoices):
         ARTICLE = "article", "Source article"
         PROMOTIONAL = "promotional", "Article that sells or mixes in pseudo-medicine"
         CLINICAL = "clinical", "Clinical guidance"
+        BACKCARE = "backcare", "Backcare's advice"
 
     # A promotional article may back how a massage is given (a technique, a prop, a kind of
     # movement, how long a session usually lasts), never a safety rule or a fact about the body.
@@ -70,6 +73,10 @@ class Source(SlugModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_own_advice(self) -> bool:
+        return self.kind == self.Kind.BACKCARE
 
 
 class Region(SlugModel):
@@ -548,9 +555,18 @@ class StopSignal(SlugModel):
         return self.feeling
 
 
+class GuidelineQuerySet(models.QuerySet):
+    def marked(self) -> GuidelineQuerySet:
+        """Each guideline knows, in the same query, whether it is Backcare's own advice."""
+        return self.annotate(
+            own_advice_sources=models.Count("sources", filter=Q(sources__kind=Source.Kind.BACKCARE))
+        )
+
+
 class Guideline(SlugModel):
-    """A number the planner follows that comes from the sources (how long hands last, how long
-    a session usually takes), so editors can change it with its evidence beside it."""
+    """A number the planner follows (how long hands last, how long a session usually takes),
+    so editors can change it with its evidence beside it. One no source gives (the planner
+    needs it anyway) cites Backcare's advice, and the pages say so."""
 
     name = models.CharField(max_length=120)
     value = models.PositiveSmallIntegerField()
@@ -558,11 +574,21 @@ class Guideline(SlugModel):
     note = models.TextField(help_text="What it means, in plain words; shown to people.")
     sources = models.ManyToManyField(Source, related_name="guidelines")
 
+    objects = SlugManager.from_queryset(GuidelineQuerySet)()
+
     class Meta:
         ordering = ["slug"]
 
     def __str__(self) -> str:
         return f"{self.name}: {self.value} {self.unit}"
+
+    @property
+    def is_own_advice(self) -> bool:
+        """Backcare's advice rather than a source's (shown as such beside its note)."""
+        marked = getattr(self, "own_advice_sources", None)
+        if marked is None:
+            return self.sources.filter(kind=Source.Kind.BACKCARE).exists()
+        return marked > 0
 
 
 class CatalogueVersion(models.Model):

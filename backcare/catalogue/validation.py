@@ -1,6 +1,8 @@
 """What the content must obey that the database can't check: each technique can be used,
-each instruction line stays in its own area and side, counts fit a timer, no banned claim,
-every row has a source, safety rules rest on clinical sources on their publishers' sites.
+each instruction line stays in its own area and side, counts fit a timer, the words agree
+with the data (pressure tags, settings, the muscles a step names, "their" to a partner), no
+banned claim, every row has a source or says it is Backcare's advice, safety rules rest on
+clinical sources on their publishers' sites.
 
 `manage.py validate_catalogue` prints what `problems()` finds; `make test` runs it on the
 shipped fixtures, and the tests use the same word lists.
@@ -14,9 +16,12 @@ from urllib.parse import urlsplit
 
 from django.apps import apps
 
+from backcare.catalogue.choices import Performer, Pressure, Setting
 from backcare.catalogue.models import (
     Contraindication,
+    Muscle,
     NoGoZone,
+    PainCause,
     Source,
     StopSignal,
     Technique,
@@ -70,6 +75,71 @@ COUNT_WORDS = re.compile(
     re.IGNORECASE,
 )
 
+_LYING = r"\b(lie|lies|lying) (down|back|on|flat|face)\b"  # not "the knots lie between"
+# Words that put the person (the receiver, for a partner) somewhere other than the setting
+# says: a session keeps steps in one place together, so the words must be in that place.
+SETTING_CLASHES = {
+    Setting.SITTING: re.compile(_LYING + r"|\bface down\b", re.IGNORECASE),
+    Setting.WALL: re.compile(
+        _LYING + r"|\bface down\b|\b(sit|sits|sitting)\b(?! up)|\bchair\b", re.IGNORECASE
+    ),
+    Setting.FLOOR: re.compile(
+        r"\b(stand|stands|standing)\b|\bchair\b|\bwall\b|\bface down\b", re.IGNORECASE
+    ),
+    Setting.FACE_DOWN: re.compile(
+        r"\b(lie|lies|lying) on (your|their) (back|side)\b|\b(sit|sits|sitting)\b|\bwall\b|"
+        r"\bchair\b",
+        re.IGNORECASE,
+    ),
+}
+
+# A partner technique speaks to the giver: "your" is their hands, never the receiver's body.
+RECEIVERS_BODY_AS_YOURS = re.compile(
+    r"\byour (lowest |lower |upper |bottom )?(back|spine|neck|shoulders?|shoulder[ -]blades?|"
+    r"ribs|hips?|buttocks?|pelvis|sacrum|legs?|thighs?|kidneys?|skin|waist|head)\b",
+    re.IGNORECASE,
+)
+
+# Where each muscle lies, as a step's lines put the hands there: a step is labelled with a
+# muscle only if its lines for that area reach where the muscle lies (seed 001 puts the
+# gluteus medius "high on the side of the hip", the piriformis "between" the hip bone and
+# the sacrum; seeds 000 and 001 put the rhomboids "between the shoulder blade and the
+# spine"). A muscle not listed here isn't checked.
+_BLADE = r"shoulder[ -]blades?"
+MUSCLE_PLACES = {
+    "upper-trapezius": r"\btops? of (the|your|their) ([{}\w]+ )?shoulders?\b",
+    "lower-trapezius": rf"\bspine\b|\b{_BLADE}\b|\bacross (the|your|their) (upper |mid )?back\b",
+    "rhomboids": (
+        rf"\bbetween (the|your|their) (spine and (the|your|their) ([{{}}\w]+ )?{_BLADE}|"
+        r"shoulder[ -]blades\b)"
+        rf"|\binner edge of\b|\btops? of (the|your|their) {_BLADE}"
+        rf"|\b(around|over|level with) (the|your|their) {_BLADE}"
+        r"|\bacross (your|the|their) upper back"
+    ),
+    "teres-major": (
+        rf"\bouter edges? of (the|your|their) {_BLADE}"
+        r"|\bsides? of (the|your|their) back at the lower tips?\b"
+    ),
+    "latissimus-dorsi": (
+        r"\bsides? of (the|your|their) (back|ribs|lower back|waist)\b|\balong the sides\b"
+    ),
+    "erector-spinae": r"\bspine\b|\bacross (the|your|their) (upper |mid )?back\b",
+    "gluteus-maximus": r"\bbuttocks?\b",
+    "gluteus-medius": r"\bsides? of (the|your|their) ([{}\w]+ )?hips?\b|\babove the hip bone\b",
+    "piriformis": r"\bbuttocks?\b|\bbetween the two\b|\bbetween the side of (your|the|their)",
+}
+_MUSCLE_PLACES = {slug: re.compile(words, re.IGNORECASE) for slug, words in MUSCLE_PLACES.items()}
+
+# A step either lifts the hands off between strokes or keeps them on: never both.
+LIFT_OFF_WORDS = re.compile(
+    r"\blift\w*( (your|their) hands?| them| it)? off (and|to) (start|begin)\b", re.IGNORECASE
+)
+KEEP_ON_WORDS = re.compile(
+    r"\bkeep\w* (a|one|your|both|the) (hands?|palms?) (resting|on|in contact)\b|"
+    r"\bkeep\w* (them|it) in contact\b|\bwithout lifting\b|\bnever lift",
+    re.IGNORECASE,
+)
+
 # Claims the sources make that Backcare never repeats.
 BANNED_CLAIMS = re.compile(
     r"\btoxins?\b|\bdetox|\bimmun(e|ity)\b|\bcures?\b|\bcured\b|\bsalt deposits?\b|"
@@ -77,6 +147,26 @@ BANNED_CLAIMS = re.compile(
     r"\b(liver|kidney|bladder|stomach) (point|zone)s?\b",
     re.IGNORECASE,
 )
+
+
+# How hard, in the words a pressure note uses: a note says its tag's word and no firmer one.
+PRESSURE_WORDS = {
+    Pressure.LIGHT: re.compile(r"\blight\b", re.IGNORECASE),
+    Pressure.MODERATE: re.compile(r"\bmoderate\b", re.IGNORECASE),
+    Pressure.FIRM: re.compile(r"\bfirm(ly)?\b", re.IGNORECASE),
+}
+
+
+def pressure_words_disagree(pressure: int, note: str) -> str:
+    """What is wrong with a pressure note for its tag ("" when it agrees): it must say the
+    tag's word (light, moderate, firm) and no firmer one."""
+    label = Pressure(pressure).label.lower()
+    firmer = [p.label.lower() for p in Pressure if p > pressure and PRESSURE_WORDS[p].search(note)]
+    if firmer:
+        return f"is tagged {label} but its note says {' and '.join(firmer)}"
+    if not PRESSURE_WORDS[pressure].search(note):
+        return f"is tagged {label} but its note doesn't say so"
+    return ""
 
 
 def _is_safety_rule(row) -> bool:
@@ -103,11 +193,37 @@ def source_on_its_site(source: Source) -> bool:
 def problems() -> list[str]:
     """Everything in the catalogue as it is now that breaks a rule, in plain words."""
     return [
+        *_muscles(),
         *_techniques(),
         *_lines(),
         *_claims(),
         *_sources(),
     ]
+
+
+def _muscles() -> Iterator[str]:
+    """A muscle is filed under the areas where the pain finder's spots say it lies: the two
+    say where it is independently (the rhomboids, filed under the mid back too, lay only at
+    spots between the shoulder blades)."""
+    for muscle in Muscle.objects.prefetch_related("regions", "pain_causes__spot__region"):
+        spots = {
+            cause.spot.region
+            for cause in muscle.pain_causes.all()
+            if cause.how == PainCause.How.LIES_HERE and cause.spot.region
+        }
+        if not spots:
+            continue  # the finder doesn't place it: nothing to compare with
+        filed = set(muscle.regions.all())
+        for region in sorted(filed - spots, key=lambda r: r.order):
+            yield (
+                f"Muscle {muscle.name}: filed under the {region.name.lower()}, where no pain "
+                "spot says it lies."
+            )
+        for region in sorted(spots - filed, key=lambda r: r.order):
+            yield (
+                f"Muscle {muscle.name}: a pain spot in the {region.name.lower()} says it lies "
+                "there, but it isn't filed under it."
+            )
 
 
 def _techniques() -> Iterator[str]:
@@ -123,6 +239,33 @@ def _techniques() -> Iterator[str]:
             yield f"Technique {t.slug}: a hold of {t.hold_max_seconds} s is longer than its step."
         if t.each_side and not all(m.bilateral for m in t.muscles.all()):
             yield f"Technique {t.slug}: done a side at a time on a muscle with no sides."
+        if wrong := pressure_words_disagree(t.pressure, t.pressure_note):
+            yield f"Technique {t.slug}: {wrong}."
+        if t.performer == Performer.PARTNER:
+            for label, text in (
+                ("summary", t.summary),
+                ("position", t.position),
+                ("pressure note", t.pressure_note),
+                ("direction", t.direction),
+                ("cautions", t.cautions),
+                *((f"line {s.number}", s.text) for s in t.steps.all()),
+            ):
+                if yours := RECEIVERS_BODY_AS_YOURS.search(text):
+                    yield (
+                        f"Technique {t.slug}, {label}: says '{yours.group(0)}' to the giver "
+                        "about the receiver's body; say 'their'."
+                    )
+        setting = Setting(t.setting)
+        for label, text in (
+            ("position", t.position),
+            ("direction", t.direction),
+            *((f"line {s.number}", s.text) for s in t.steps.all()),
+        ):
+            if clash := SETTING_CLASHES[setting].search(text):
+                yield (
+                    f"Technique {t.slug}: set '{setting.label.lower()}', but its {label} says "
+                    f"'{clash.group(0)}'."
+                )
         applied = {r.slug for r in t.regions.all()}
         # One pass over several areas (a stroke up the whole back) may name each of them.
         allowed = applied if len(applied) == 1 or t.spans_regions else set()
@@ -141,8 +284,23 @@ def _techniques() -> Iterator[str]:
             if KIDNEY_WORDS.search(text):
                 yield f"Technique {t.slug}: its {label} sends pressure to the kidney area."
         for region in t.regions.all():
-            if not [s for s in t.steps.all() if s.region_id in (None, region.pk)]:
+            lines = [s.text for s in t.steps.all() if s.region_id in (None, region.pk)]
+            if not lines:
                 yield f"Technique {t.slug}: no instructions for the {region.name.lower()}."
+            for muscle in t.muscles.all():
+                place = _MUSCLE_PLACES.get(muscle.slug)
+                in_area = region in muscle.regions.all()
+                if in_area and lines and place and not any(map(place.search, lines)):
+                    yield (
+                        f"Technique {t.slug} on the {region.name.lower()}: labelled "
+                        f"{muscle.name.lower()}, but its lines don't reach where it lies."
+                    )
+            said = [t.position, t.direction, *lines]
+            if any(map(LIFT_OFF_WORDS.search, said)) and any(map(KEEP_ON_WORDS.search, said)):
+                yield (
+                    f"Technique {t.slug} on the {region.name.lower()}: says both lift your "
+                    "hands off to start again and keep them on."
+                )
 
 
 def _lines() -> Iterator[str]:
@@ -200,7 +358,7 @@ def _sources() -> Iterator[str]:
             kinds = {s.kind for s in row.sources.all()}
             name = f"{model._meta.verbose_name.capitalize()} {row}"
             if not kinds:
-                yield f"{name}: cites no source."
+                yield f"{name}: cites no source (cite one, or mark it Backcare's advice)."
             if Source.Kind.PROMOTIONAL in kinds and label not in Source.PROMOTIONAL_MAY_BACK:
                 yield f"{name}: cites a promotional article."
             if _is_safety_rule(row) and Source.Kind.CLINICAL not in kinds:

@@ -17,8 +17,8 @@ from backcare.catalogue.cache import cache_key, contraindications, guidelines, r
 from backcare.catalogue.choices import EVERYDAY, GuidelineSlug, Performer, Phase
 from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.snapshot import catalogue_snapshot
-from backcare.catalogue.values import Snapshot, unlocks
-from backcare.planner.compose import Request, compose
+from backcare.catalogue.values import Snapshot, reachable, unlocks
+from backcare.planner.compose import HANDS_TIRE, Request, compose
 from backcare.planner.forms import FALLBACK_MINUTES, BuildForm, Options, ScreenForm
 from backcare.planner.history import built_sessions, pain_chart, when
 from backcare.planner.memory import (
@@ -196,10 +196,35 @@ def _preview_context(form, plan, verdict, snapshot) -> dict:
         "verdict": verdict,
         "suggestions": suggestions,
         "hands_note": notes.get(GuidelineSlug.SOLO_HANDS_MINUTES),
+        "beyond_hands": _beyond_hands(form, plan, verdict, snapshot)
+        if plan and plan.shortfall == HANDS_TIRE
+        else None,
         "excluded_names": [
             name for slug, name in snapshot.regions if slug in verdict.excluded_regions
         ],
     }
+
+
+def _beyond_hands(form, plan, verdict, snapshot: Snapshot) -> dict:
+    """When your own hands have done all they should, what would add more today: the
+    cheapest props whose techniques the safety answers allow on the session's areas, and a
+    partner. Never a prop the same page calls too firm (a ball with osteoporosis)."""
+    allowance = verdict.allowance()
+    asked = set(form.cleaned_data["region"]) | {step.region for step in plan.steps}
+    areas = asked - allowance.excluded_regions
+    owned = snapshot.everyday | set(form.cleaned_data["prop"])
+
+    def adds_work(prop: str) -> bool:
+        return any(
+            allowance.permits(t) and not t.hand_work
+            for area in areas
+            for t in snapshot.working_with(Performer.SELF, area, owned | {prop})
+        )
+
+    opening = [p for p in snapshot.props if p.slug not in owned and adds_work(p.slug)]
+    cheapest = [p.name.lower() for p in opening if p.cost_rank == opening[0].cost_rank]
+    partner = bool(areas & reachable(snapshot, Performer.PARTNER, owned, allowance))
+    return {"props": cheapest, "partner": partner}
 
 
 def _form_context(form, verdict, snapshot) -> dict:

@@ -101,3 +101,15 @@ def first_sentence(text: str) -> str:
     """Text up to the end of its first sentence: the gist a one-page card has room for."""
     head, stop, _ = str(text).partition(". ")
     return f"{head}." if stop else str(text)
+
+
+@register.filter
+def cited(sources) -> list:
+    """The sources a row cites, leaving out Backcare's own advice (not a citation)."""
+    return [source for source in sources if not source.is_own_advice]
+
+
+@register.filter
+def own_advice(sources) -> bool:
+    """The row says something no source does: Backcare's advice."""
+    return any(source.is_own_advice for source in sources)

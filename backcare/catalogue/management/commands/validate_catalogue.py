@@ -8,8 +8,10 @@ from backcare.catalogue.validation import problems
 class Command(BaseCommand):
     help = (
         "Check the catalogue's content: techniques that can be used, instruction lines in their "
-        "own area and side, counts that fit a timer, no banned claims, a source for every row, "
-        "clinical sources for safety rules, links on their publishers' sites."
+        "own area and side, counts that fit a timer, words that agree with the data (pressure, "
+        "setting, the muscles a step names, 'their' to a partner), no banned claims, a source "
+        "(or Backcare's advice) for every row, clinical sources for safety rules, links on "
+        "their publishers' sites."
     )
 
     def handle(self, *args, **options) -> None:
