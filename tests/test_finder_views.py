@@ -148,14 +148,31 @@ def test_pain_the_screen_stops_a_session_for_leads_to_the_safety_advice(
 
 def test_the_leg_with_numbness_names_it(client):
     html = finding(client, "back-of-thigh:right", numb=True)
-    assert "Pain down the back of the thigh (right), with numbness" in html
+    assert (
+        "Where it hurts: down the back of the thigh (right). You also have numbness, tingling "
+        "or weakness, or pain spreading down an arm or a leg."
+    ) in html
     assert 'href="tel:111"' in html and 'href="tel:999"' not in html  # see a GP: not urgent
 
 
 def test_both_legs_are_said_once_and_urgent_pain_offers_a_call(client):
     html = finding(client, "back-of-thigh:left", "back-of-thigh:right", "lower-back:left")
-    assert "Pain in your lower back (left) and down the back of the thigh (left and right)" in html
+    assert "Where it hurts: lower back (left); down the back of the thigh (left and right)." in html
     assert '<a class="button button--stop" href="tel:999">Call 999</a>' in html
+
+
+@pytest.mark.parametrize("numb", [False, True])
+def test_every_place_reads_as_plain_english_when_the_screen_stops_a_session(client, numb):
+    """Each place's own name, as a list: never "Pain temples" or "in your between the…"."""
+    every = [value for spot in pain_spots() for value in spot.values()]
+    html = finding(client, *every, numb=numb)
+    said = re.search(r"<p>Where it hurts: (.*?)</p>", html, re.S)[1]
+    places = [
+        spot.name.lower() + (" (left and right)" if spot.bilateral else "") for spot in pain_spots()
+    ]
+    assert said.startswith("; ".join(places) + ".")
+    assert "Pain " not in said and "in your" not in said
+    assert ("You also have numbness" in said) is numb
 
 
 @pytest.mark.parametrize(
