@@ -75,14 +75,40 @@ def test_htmx_gets_the_answer_alone_and_the_jump_link_out_of_band(client):
     assert "aria-live" not in html  # the long answer itself isn't read out at each tick
 
 
-def test_between_the_shoulder_blades_ranks_the_rhomboids_and_middle_trapezius_first(client):
+def test_between_the_shoulder_blades_gets_the_screens_own_advice_and_no_session(client):
+    """The screen refuses a session for pain between the shoulder blades (the NHS: urgent GP
+    or 111), so the finder offers none: it says the screen's own words, from the same row."""
+    question = Contraindication.objects.get(slug="pain-between-shoulder-blades")
+    assert question.stops_session
+    for picked in (
+        ["between-shoulder-blades:left"],
+        ["between-shoulder-blades:right", "buttock:left"],
+    ):
+        html = finding(client, *picked)
+        assert "Get this checked before any massage" in html
+        assert ranked(html) == [] and build_links(html) == {} and "/build/?" not in html
+        assert re.findall(r'href="/safety/#([\w-]+)"', html) == [question.slug]
+        assert question.advice in html and question.why in html and question.label in html
+        assert 'href="tel:111"' in html and 'href="tel:999"' not in html
+    question.advice = "Edited advice, said once."
+    question.save()  # one source of words: an edit shows on the finder at once
+    assert "Edited advice, said once." in finding(client, "between-shoulder-blades:left")
+
+
+def test_a_spot_warning_does_what_its_question_does_on_the_screen(client):
+    """A question that allows a session (a limit) is said above the muscles, which keep their
+    build links; switched to a question that stops a session, the links go."""
+    warning = SpotWarning.objects.get(spot__slug="between-shoulder-blades", when="always")
+    warning.contraindication = Contraindication.objects.get(slug="osteoporosis")
+    warning.save()
     html = finding(client, "between-shoulder-blades:left")
     assert ranked(html)[:2] == ["rhomboids", "lower-trapezius"]
-    assert "Middle and lower trapezius" in html
-    assert "lie between" not in html or "rhomboids fill the gap" in html
-    # The screen asks about pain from the top of the back: said before the muscles.
     assert html.index("Check first:") < html.index('class="suspects"')
-    assert Contraindication.objects.get(slug="pain-between-shoulder-blades").advice in html
+    assert "rhomboids" in build_links(html)
+    warning.contraindication = Contraindication.objects.get(slug="fever")
+    warning.save()
+    html = finding(client, "between-shoulder-blades:left")
+    assert "Check first:" not in html and build_links(html) == {}
 
 
 def test_the_temples_bring_the_upper_trapezius(client):
@@ -246,8 +272,8 @@ def test_find_builds_on_the_muscles_own_area_when_the_pain_is_felt_elsewhere():
 
 
 def test_find_warnings_need_their_condition():
-    urgent = Contraindication(slug="u", order=1)
-    refer = Contraindication(slug="r", order=5)
+    urgent = Contraindication(slug="u", order=1, effect=Contraindication.Effect.REFER_URGENTLY)
+    refer = Contraindication(slug="r", order=5, effect=Contraindication.Effect.REFER)
     leg = _spot(
         "leg",
         [_cause("m1", 1)],
@@ -257,9 +283,17 @@ def test_find_warnings_need_their_condition():
     assert find([Pick(leg, "left")], numbness=True).stop == (refer,)
     both = find([Pick(leg, "left"), Pick(leg, "right")], numbness=True)
     assert both.stop == (urgent, refer) and both.suspects == ()
-    check = _spot("c", [_cause("m1", 1)], [(SpotWarning.When.CHECK_FIRST, refer)])
-    found = find([Pick(check, "left")])
-    assert found.check_first == (refer,) and not found.stops and found.suspects
+
+
+def test_find_stops_for_exactly_the_questions_that_stop_a_session_on_the_screen():
+    refer = Contraindication(slug="r", order=5, effect=Contraindication.Effect.REFER)
+    limit = Contraindication(slug="l", order=35, effect=Contraindication.Effect.LIMIT)
+    gentle = _spot("g", [_cause("m1", 1)], [(SpotWarning.When.ALWAYS, limit)])
+    found = find([Pick(gentle, "left")])
+    assert found.check_first == (limit,) and not found.stops and found.suspects
+    stopping = _spot("s", [_cause("m2", 1)], [(SpotWarning.When.ALWAYS, refer)])
+    found = find([Pick(gentle, "left"), Pick(stopping, "left")])
+    assert found.stop == (refer,) and found.suspects == () and found.check_first == ()
 
 
 def test_picks_come_from_known_values_only():

@@ -90,7 +90,7 @@ class SpotWarningInline(admin.TabularInline):
     model = SpotWarning
     autocomplete_fields = ["contraindication"]
     extra = 1
-    verbose_name_plural = "warnings: pain here that the safety screen stops a session for"
+    verbose_name_plural = "warnings: pain here that says yes to a safety-screen question"
 
 
 @admin.register(PainSpot)

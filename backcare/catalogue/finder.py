@@ -90,7 +90,7 @@ class Suspect:
 class Finding:
     picks: tuple[Pick, ...]
     stop: tuple[Contraindication, ...] = ()  # pain the screen stops a session for
-    check_first: tuple[Contraindication, ...] = ()  # shown above the muscles
+    check_first: tuple[Contraindication, ...] = ()  # questions that allow a session: shown first
     suspects: tuple[Suspect, ...] = ()
 
     @property
@@ -185,17 +185,18 @@ def find(picks: Iterable[Pick], numbness: bool = False) -> Finding:
     for pick in picks:
         sides.setdefault(pick.spot.slug, set()).add(pick.side)
     spots = {pick.spot.slug: pick.spot for pick in picks}.values()
-    stop: list[Contraindication] = []
+    answered: list[Contraindication] = []  # the screen's questions this pain says yes to
     for spot in spots:
-        stop += spot.warned(SpotWarning.When.ALWAYS)
+        answered += spot.warned(SpotWarning.When.ALWAYS)
         if set(SIDES) <= sides[spot.slug]:
-            stop += spot.warned(SpotWarning.When.BOTH_SIDES)
+            answered += spot.warned(SpotWarning.When.BOTH_SIDES)
         if numbness:
-            stop += spot.warned(SpotWarning.When.WITH_NUMBNESS)
+            answered += spot.warned(SpotWarning.When.WITH_NUMBNESS)
+    # The screen's own rule, so the finder never offers a session the screen would refuse.
+    stop = [c for c in answered if c.stops_session]
     if stop:
         return Finding(picks, stop=_in_order(stop))
-    check_first = _in_order(c for spot in spots for c in spot.warned(SpotWarning.When.CHECK_FIRST))
-    return Finding(picks, check_first=check_first, suspects=_ranked(picks))
+    return Finding(picks, check_first=_in_order(answered), suspects=_ranked(picks))
 
 
 def _in_order(found: Iterable[Contraindication]) -> tuple[Contraindication, ...]:

@@ -640,14 +640,14 @@ class PainCause(models.Model):
 
 
 class SpotWarning(models.Model):
-    """Pain at a spot that the safety screen treats as a warning: the pain finder shows the
-    screening question's advice instead of muscles (or beside them, for "check first")."""
+    """Pain at a spot that answers "yes" to a safety-screen question. What the pain finder does
+    with it is the question's own effect, as on the screen: a question that stops a session
+    shows its advice instead of muscles; any other is shown beside them."""
 
     class When(models.TextChoices):
         ALWAYS = "always", "Pain here"
         BOTH_SIDES = "both_sides", "Pain here on both sides"
         WITH_NUMBNESS = "with_numbness", "Pain here with numbness, tingling or weakness"
-        CHECK_FIRST = "check_first", "Pain here may need checking first (shown beside muscles)"
 
     spot = models.ForeignKey(PainSpot, on_delete=models.CASCADE, related_name="warnings")
     when = models.CharField(max_length=16, choices=When)
