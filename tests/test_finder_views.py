@@ -155,9 +155,9 @@ def test_a_muscle_explaining_more_of_the_places_comes_first(client):
         (["back-of-thigh:left"], True, ["limb-numbness"]),
         (["back-of-thigh:left"], False, ["limb-numbness"]),
         (["back-of-thigh:left", "back-of-thigh:right"], False, ["both-legs", "limb-numbness"]),
-        (["saddle"], False, ["saddle-numbness"]),
+        (["saddle"], True, ["saddle-numbness"]),
         (["lower-back:left"], True, ["limb-numbness"]),
-        (["buttock:right", "saddle"], False, ["saddle-numbness"]),
+        (["buttock:right", "saddle"], True, ["saddle-numbness", "limb-numbness"]),
     ],
 )
 def test_pain_the_screen_stops_a_session_for_leads_to_the_safety_advice(
@@ -170,6 +170,35 @@ def test_pain_the_screen_stops_a_session_for_leads_to_the_safety_advice(
     assert shown == warnings  # the most urgent first
     for slug in warnings:
         assert Contraindication.objects.get(slug=slug).advice in html
+
+
+def test_groin_pain_is_not_numbness_there_so_it_asks_and_says_when_to_see_a_gp(client):
+    """Pain in the groin or inner thighs is not the 999 red flag (numbness there): the finder
+    says Backcare has nothing for it and when to see a GP, and asks the red-flag question in
+    the screen's own words."""
+    numbness = Contraindication.objects.get(slug="saddle-numbness")
+    spot = PainSpot.objects.get(slug="saddle")
+    html = finding(client, "saddle")
+    text = re.sub(r"\s+", " ", html)
+    assert "Get this checked before any massage" not in html and 'href="tel:999"' not in html
+    assert '<h2 id="finding-title">No massage to suggest for this</h2>' in html
+    assert (
+        "Groin, inner thighs or the saddle area:</strong> none of the back muscles in "
+        "Backcare's sources is known to send pain here, so Backcare has no massage to suggest"
+    ) in text
+    assert spot.note and spot.note in html and "See a GP" in spot.note
+    assert f"Ask yourself:</strong> {numbness.question}" in text
+    assert f"If so: {numbness.advice}" in text
+    assert ranked(html) == [] and build_links(html) == {}
+    assert "No massage to suggest: see why" in html  # the jump link
+    # With a place a muscle explains, its muscles come too, and the groin is still said.
+    both = finding(client, "buttock:right", "saddle")
+    assert ranked(both)[0] == "piriformis" and "piriformis" in build_links(both)
+    assert spot.note in both and numbness.question in re.sub(r"\s+", " ", both)
+    # Numbness or tingling with it is the red flag: 999, with the screen's advice.
+    numb = finding(client, "saddle", numb=True)
+    assert "Get this checked before any massage" in numb and 'href="tel:999"' in numb
+    assert numbness.advice in numb and "Ask yourself" not in numb
 
 
 def test_the_leg_with_numbness_names_it(client):
@@ -296,6 +325,25 @@ def test_find_stops_for_exactly_the_questions_that_stop_a_session_on_the_screen(
     assert found.stop == (refer,) and found.suspects == () and found.check_first == ()
 
 
+def test_find_asks_a_question_pain_brings_to_mind_without_answering_it():
+    urgent = Contraindication(slug="u", order=3, effect=Contraindication.Effect.REFER_URGENTLY)
+    groin = _spot("groin", [], [(SpotWarning.When.ASK, urgent)], region=None, bilateral=False)
+    found = find([Pick(groin)])
+    assert not found.stops and found.ask == (urgent,) and found.suspects == ()
+    assert found.unexplained == (groin,)
+    numb = _spot(
+        "groin",
+        [],
+        [(SpotWarning.When.ASK, urgent), (SpotWarning.When.WITH_NUMBNESS, urgent)],
+        region=None,
+        bilateral=False,
+    )
+    assert find([Pick(numb)]).ask == (urgent,) and not find([Pick(numb)]).stops
+    assert find([Pick(numb)], numbness=True).stop == (urgent,)
+    hip = _spot("hip", [_cause("m1", 1)])
+    assert find([Pick(hip, "left"), Pick(groin)]).unexplained == (groin,)
+
+
 def test_picks_come_from_known_values_only():
     spots = pain_spots()
     picks = picks_from(spots, ["buttock:left", "saddle", "nowhere", "saddle:left"])
@@ -348,8 +396,7 @@ def test_every_spot_is_drawn_and_leads_somewhere():
     for spot in pain_spots():
         for _, side in spot.choices():
             assert f'id="spot-{spot.shape}{f"-{side}" if side else ""}"' in drawing, spot
-        always = spot.warned(SpotWarning.When.ALWAYS)
-        assert spot.causes or always, f"{spot.slug}: no muscle and no warning"
+        assert spot.causes or spot.note, f"{spot.slug}: no muscle and nothing said about it"
         assert [c.rank for c in spot.causes] == sorted(c.rank for c in spot.causes)
 
 

@@ -591,6 +591,11 @@ class PainSpot(SlugModel):
         default=True, help_text="A left and a right spot (drawn on the right and mirrored)."
     )
     shape = models.SlugField(max_length=60, help_text="Id of its shape on the pain diagram.")
+    note = models.TextField(
+        blank=True,
+        help_text="Said when this place is ticked and no muscle is behind pain here: when to see "
+        "a GP about it, from the sources.",
+    )
     sources = models.ManyToManyField(Source, related_name="pain_spots")
 
     class Meta:
@@ -642,12 +647,15 @@ class PainCause(models.Model):
 class SpotWarning(models.Model):
     """Pain at a spot that answers "yes" to a safety-screen question. What the pain finder does
     with it is the question's own effect, as on the screen: a question that stops a session
-    shows its advice instead of muscles; any other is shown beside them."""
+    shows its advice instead of muscles; any other is shown beside them. "Ask" is for a question
+    that pain here does not answer but should bring to mind (pain in the groin is not numbness
+    there): the finder asks it in the screen's words."""
 
     class When(models.TextChoices):
         ALWAYS = "always", "Pain here"
         BOTH_SIDES = "both_sides", "Pain here on both sides"
         WITH_NUMBNESS = "with_numbness", "Pain here with numbness, tingling or weakness"
+        ASK = "ask", "Pain here: ask the question too (pain alone is not a yes)"
 
     spot = models.ForeignKey(PainSpot, on_delete=models.CASCADE, related_name="warnings")
     when = models.CharField(max_length=16, choices=When)

@@ -1,6 +1,7 @@
 """What the content must obey that the database can't check: each technique can be used,
 each instruction line stays in its own area and side, counts fit a timer, no banned claim,
-every row has a source, safety rules rest on clinical sources on their publishers' sites.
+every row has a source, safety rules rest on clinical sources on their publishers' sites, a
+place on the pain finder that no muscle explains says what to do about it.
 
 `manage.py validate_catalogue` prints what `problems()` finds; `make test` runs it on the
 shipped fixtures, and the tests use the same word lists.
@@ -17,6 +18,7 @@ from django.apps import apps
 from backcare.catalogue.models import (
     Contraindication,
     NoGoZone,
+    PainSpot,
     Source,
     StopSignal,
     Technique,
@@ -107,7 +109,13 @@ def problems() -> list[str]:
         *_lines(),
         *_claims(),
         *_sources(),
+        *_spots(),
     ]
+
+
+def _spots() -> Iterator[str]:
+    for spot in PainSpot.objects.filter(causes__isnull=True, note=""):
+        yield f"Pain spot {spot.slug}: no muscle is behind pain here and no note says what to do."
 
 
 def _techniques() -> Iterator[str]:
