@@ -67,6 +67,9 @@ def test_a_broken_catalogue_is_refused_with_each_problem_named():
         *Technique.objects.filter(slug="ball-glute-press")
     )
     PainSpot.objects.filter(slug="saddle").update(note="")
+    seed = Source.objects.get(slug="seed-003")  # an article: beside clinical pages, on a stop
+    Contraindication.objects.get(slug="osteoporosis").sources.add(seed)  # a limit: no
+    Contraindication.objects.get(slug="weight-loss").sources.set([seed])  # alone: no
 
     with pytest.raises(CommandError, match=r"breaks \d+ rule"):
         run()
@@ -81,4 +84,8 @@ def test_a_broken_catalogue_is_refused_with_each_problem_named():
     assert "Fever: cites a promotional article." in said
     assert "Fever: a safety rule with no clinical source." in said
     assert "Technique ball-glute-press: no area where it works a muscle" in said
+    assert "Osteoporosis or thin bones (not severe): a screening question that cites more" in said
+    assert "Weight loss without trying: a safety rule with no clinical source." in said
+    assert "Weight loss without trying: a screening question that cites more" not in said
+    assert "Pain worse at night" not in said  # cites seed 003 beside the NHS: fine
     assert "Pain spot saddle: no muscle is behind pain here and no note says what to do." in said

@@ -207,5 +207,14 @@ def _sources() -> Iterator[str]:
                 yield f"{name}: cites a promotional article."
             if _is_safety_rule(row) and Source.Kind.CLINICAL not in kinds:
                 yield f"{name}: a safety rule with no clinical source."
-            if model is Contraindication and kinds - {Source.Kind.CLINICAL}:
+            if model is Contraindication and kinds - _question_may_cite(row):
                 yield f"{name}: a screening question that cites more than clinical sources."
+
+
+def _question_may_cite(question: Contraindication) -> set[str]:
+    """A screening question rests on clinical pages. One that stops a session may also cite the
+    seed article that asks for that care (seed 003's "see a doctor right away" list): it can
+    only make Backcare more careful, and a clinical source is still needed."""
+    if question.stops_session:
+        return {Source.Kind.CLINICAL, Source.Kind.ARTICLE}
+    return {Source.Kind.CLINICAL}
