@@ -80,3 +80,29 @@ def test_the_fall_questions_agree_a_serious_fall_or_fragile_bones_is_999():
 def test_a_stop_leaves_nothing_else_to_apply():
     found = verdict("night-pain", "osteoporosis", "open-wound")
     assert found.stops_session and found.limits == () and found.local == ()
+
+
+def test_osteochondrosis_keeps_a_session_to_15_minutes_and_nothing_else():
+    """Seed 004: the same reasons not to massage as for anyone, one session 15 minutes at
+    most. A limit on length alone: no pressure cap, no kind of work barred."""
+    osteochondrosis = question("osteochondrosis")
+    assert osteochondrosis.effect == Effect.LIMIT and osteochondrosis.only_shortens
+    assert "wear of the discs and joints" in osteochondrosis.question
+    assert "15 minutes" in osteochondrosis.advice
+    found = verdict("osteochondrosis")
+    assert not found.stops_session and found.max_minutes == 15
+    assert found.shorter == (osteochondrosis,) and found.gentler == ()
+    allowance = found.allowance()
+    assert allowance.max_minutes == 15
+    assert allowance.excluded_families == frozenset() and allowance.max_pressure == 3
+
+
+def test_limits_add_up_the_shortest_length_and_the_lightest_pressure_win():
+    from tests.factories import ContraindicationFactory
+
+    ContraindicationFactory(slug="ten-minutes", effect=Effect.LIMIT, max_minutes=10, order=99)
+    found = verdict("osteochondrosis", "osteoporosis", "ten-minutes")
+    assert found.max_minutes == 10 and [c.slug for c in found.shorter] == ["ten-minutes"]
+    assert [c.slug for c in found.gentler] == ["osteoporosis"] and found.max_pressure == 1
+    assert verdict("osteoporosis").max_minutes is None
+    assert verdict("osteoporosis").allowance().max_minutes is None

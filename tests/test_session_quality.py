@@ -19,7 +19,7 @@ from backcare.planner.compose import (
     compose,
 )
 from backcare.planner.screening import screen
-from tests.shipped import ALL_PROPS, ALL_REGIONS, LIMITS, LOCAL
+from tests.shipped import ALL_PROPS, ALL_REGIONS, LIMITS, LOCAL, PRESSURE_CAPS
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,8 @@ def test_every_plan_keeps_the_therapists_rules(snapshot, ask, left_out, local, l
     techniques = by_slug(snapshot)
     steps = plan.steps
     main = [s for s in steps if s.phase == Phase.MAIN]
-    asked = ask.minutes * 60
+    asked = min(ask.minutes, allowance.max_minutes or ask.minutes) * 60  # a limit may cap it
+    assert plan.asked_seconds == asked
 
     assert plan == compose(snapshot, ask, allowance)  # deterministic
     # Time adds up, or the plan says why it is shorter.
@@ -164,7 +165,7 @@ def test_every_plan_keeps_the_therapists_rules(snapshot, ask, left_out, local, l
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(ask=requests(), limits=st.sets(st.sampled_from(LIMITS), min_size=1))
+@given(ask=requests(), limits=st.sets(st.sampled_from(PRESSURE_CAPS), min_size=1))
 def test_a_pressure_cap_gives_gentle_work_never_an_empty_plan(snapshot, ask, limits):
     allowance = allowance_for(sorted(limits))
     plan = compose(snapshot, ask, allowance)

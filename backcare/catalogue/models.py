@@ -6,11 +6,14 @@ from collections.abc import Iterable
 from string import Formatter
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from backcare.catalogue.choices import (
+    MAX_MINUTES,
+    MIN_MINUTES,
     PARTNER_MAX_PRESSURE,
     Performer,
     Pressure,
@@ -464,7 +467,7 @@ class Contraindication(SlugModel):
         REFER_URGENTLY = "refer_urgently", "Get medical help now"
         REFER = "refer", "No massage today: see a doctor"
         AVOID_REGION = "avoid_region", "Leave out the area"
-        LIMIT = "limit", "Limit pressure and techniques"
+        LIMIT = "limit", "Limit pressure, techniques or length"
 
     STOPPING = (Effect.REFER_URGENTLY, Effect.REFER)
 
@@ -479,6 +482,12 @@ class Contraindication(SlugModel):
     )
     excluded_families = models.ManyToManyField(
         Family, blank=True, related_name="contraindications", help_text="limit: barred families."
+    )
+    max_minutes = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(MIN_MINUTES), MaxValueValidator(MAX_MINUTES)],
+        help_text="limit: the longest session allowed, in minutes (its advice says so).",
     )
     keep_off_because = models.CharField(
         max_length=120,
@@ -497,6 +506,10 @@ class Contraindication(SlugModel):
                 condition=Q(effect="limit") | Q(max_pressure__isnull=True),
                 name="only_limits_cap_pressure",
             ),
+            models.CheckConstraint(
+                condition=Q(effect="limit") | Q(max_minutes__isnull=True),
+                name="only_limits_cap_minutes",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -509,6 +522,18 @@ class Contraindication(SlugModel):
     @property
     def asks_for_area(self) -> bool:
         return self.effect == self.Effect.AVOID_REGION
+
+    @property
+    def gentler(self) -> bool:
+        """A limit on how hard or what kind of work (families prefetched, or one query)."""
+        return self.effect == self.Effect.LIMIT and bool(
+            self.max_pressure or self.excluded_families.all()
+        )
+
+    @property
+    def only_shortens(self) -> bool:
+        """A limit on the session's length alone: how a session is given, like a guideline."""
+        return self.effect == self.Effect.LIMIT and bool(self.max_minutes) and not self.gentler
 
 
 class StopSignal(SlugModel):

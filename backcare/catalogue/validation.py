@@ -1,7 +1,8 @@
 """What the content must obey that the database can't check: each technique can be used,
 each instruction line stays in its own area and side, counts fit a timer, no banned claim,
 every row has a source, safety rules rest on clinical sources on their publishers' sites, a
-place on the pain finder that no muscle explains says what to do about it.
+place on the pain finder that no muscle explains says what to do about it, a limit on a
+session's length says it in its advice.
 
 `manage.py validate_catalogue` prints what `problems()` finds; `make test` runs it on the
 shipped fixtures, and the tests use the same word lists.
@@ -82,10 +83,13 @@ BANNED_CLAIMS = re.compile(
 
 
 def _is_safety_rule(row) -> bool:
-    """Screening questions, no-go zones, and the signals that stop a session."""
+    """Screening questions, no-go zones, and the signals that stop a session. A question that
+    only caps a session's length is about how a session is given, as a guideline is."""
     if isinstance(row, StopSignal):
         return row.action == StopSignal.Action.STOP
-    return isinstance(row, Contraindication | NoGoZone)
+    if isinstance(row, Contraindication):
+        return not row.only_shortens
+    return isinstance(row, NoGoZone)
 
 
 def areas_named(text: str) -> set[str]:
@@ -110,6 +114,7 @@ def problems() -> list[str]:
         *_claims(),
         *_sources(),
         *_spots(),
+        *_limits(),
     ]
 
 
@@ -203,7 +208,8 @@ def _sources() -> Iterator[str]:
             name = f"{model._meta.verbose_name.capitalize()} {row}"
             if not kinds:
                 yield f"{name}: cites no source."
-            if Source.Kind.PROMOTIONAL in kinds and label not in Source.PROMOTIONAL_MAY_BACK:
+            may_back = label in Source.PROMOTIONAL_MAY_BACK or not _is_safety_rule(row)
+            if Source.Kind.PROMOTIONAL in kinds and not may_back:
                 yield f"{name}: cites a promotional article."
             if _is_safety_rule(row) and Source.Kind.CLINICAL not in kinds:
                 yield f"{name}: a safety rule with no clinical source."
@@ -215,6 +221,17 @@ def _question_may_cite(question: Contraindication) -> set[str]:
     """A screening question rests on clinical pages. One that stops a session may also cite the
     seed article that asks for that care (seed 003's "see a doctor right away" list): it can
     only make Backcare more careful, and a clinical source is still needed."""
+    if question.only_shortens:  # how long a session lasts: any source may say
+        return set(Source.Kind)
     if question.stops_session:
         return {Source.Kind.CLINICAL, Source.Kind.ARTICLE}
     return {Source.Kind.CLINICAL}
+
+
+def _limits() -> Iterator[str]:
+    for question in Contraindication.objects.filter(max_minutes__isnull=False):
+        if f"{question.max_minutes} minutes" not in question.advice:
+            yield (
+                f"Screening question {question}: its advice doesn't say the "
+                f"{question.max_minutes} minutes it keeps a session to."
+            )
