@@ -195,6 +195,12 @@ def test_groin_pain_is_not_numbness_there_so_it_asks_and_says_when_to_see_a_gp(c
     both = finding(client, "buttock:right", "saddle")
     assert ranked(both)[0] == "piriformis" and "piriformis" in build_links(both)
     assert spot.note in both and numbness.question in re.sub(r"\s+", " ", both)
+    # Beside a place the screen refuses a session for (a GP or 111), it is still asked: its
+    # answer would mean 999.
+    stopped = re.sub(r"\s+", " ", finding(client, "between-shoulder-blades:left", "saddle"))
+    assert "Get this checked before any massage" in stopped and build_links(stopped) == {}
+    assert f"Ask yourself:</strong> {numbness.question}" in stopped
+    assert stopped.index("Ask yourself") < stopped.index('class="rules rules--single"')
     # Numbness or tingling with it is the red flag: 999, with the screen's advice.
     numb = finding(client, "saddle", numb=True)
     assert "Get this checked before any massage" in numb and 'href="tel:999"' in numb

@@ -201,15 +201,15 @@ def find(picks: Iterable[Pick], numbness: bool = False) -> Finding:
         if numbness:
             answered += spot.warned(SpotWarning.When.WITH_NUMBNESS)
     # The screen's own rule, so the finder never offers a session the screen would refuse.
-    stop = [c for c in answered if c.stops_session]
-    if stop:
-        return Finding(picks, stop=_in_order(stop))
-    return Finding(
-        picks,
-        check_first=_in_order(answered),
-        ask=_in_order(c for spot in spots for c in spot.warned(SpotWarning.When.ASK)),
-        suspects=_ranked(picks),
+    stop = _in_order(c for c in answered if c.stops_session)
+    # Asked even when something else stops a session: its answer may be more urgent.
+    said = {c.slug for c in stop}
+    ask = _in_order(
+        c for spot in spots for c in spot.warned(SpotWarning.When.ASK) if c.slug not in said
     )
+    if stop:
+        return Finding(picks, stop=stop, ask=ask)
+    return Finding(picks, check_first=_in_order(answered), ask=ask, suspects=_ranked(picks))
 
 
 def _in_order(found: Iterable[Contraindication]) -> tuple[Contraindication, ...]:
