@@ -13,6 +13,9 @@ ALL_PROPS = (
     "chair",
     "floor-mat",
 )
-# Safety answers that leave an area out, and those that cap the pressure.
+# Safety answers that leave an area out; that cap the pressure (and bar kinds of work); that cap
+# a session's length; every limit.
 LOCAL = ("open-wound", "burn", "skin-condition", "recent-strain", "lymph-nodes")
-LIMITS = ("osteoporosis", "blood-thinners")
+PRESSURE_CAPS = ("osteoporosis", "blood-thinners")
+LENGTH_CAPS = ("osteochondrosis",)
+LIMITS = PRESSURE_CAPS + LENGTH_CAPS

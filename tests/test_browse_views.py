@@ -132,6 +132,15 @@ def test_safety_page_lists_red_flags_stop_signals_and_no_go_zones(client):
     assert "nice.org.uk" in html or "NICE" in html
 
 
+def test_safety_page_says_what_each_limit_does_in_a_session(client):
+    html = re.sub(r"\s+", " ", client.get("/safety/").content.decode())
+    assert "Go gently, or keep it short" in html
+    osteoporosis = "In a session: no more than light pressure; no rolling, sustained pressure"
+    assert osteoporosis in html
+    assert "In a session: 15 minutes at most." in html  # osteochondrosis: the length alone
+    assert "In a session: ;" not in html and "In a session: ." not in html
+
+
 # Queries per page, pinned by table: on a cold cache (the first request after the catalogue
 # changed) the version, then what the page is built from; once kept, only the version. Each is
 # the same at any catalogue size.

@@ -125,6 +125,13 @@ def test_only_limits_cap_pressure():
         ContraindicationFactory(effect="refer", max_pressure=Pressure.LIGHT)
 
 
+def test_only_limits_cap_a_sessions_length():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ContraindicationFactory(effect="avoid_region", max_minutes=15)
+    shorter = ContraindicationFactory(effect="limit", max_minutes=15)
+    assert shorter.only_shortens and not shorter.gentler and not shorter.stops_session
+
+
 def test_stop_signals_read_as_the_feeling():
     assert str(StopSignalFactory(feeling="Tingling")) == "Tingling"
 

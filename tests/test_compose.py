@@ -28,8 +28,7 @@ def ask(performer="self", regions=ALL_REGIONS, props=(), minutes=15):
 
 
 def allowance_for(*slugs, areas=None):
-    verdict = screen(Contraindication.objects.filter(slug__in=slugs), areas)
-    return Allowance(verdict.excluded_regions, verdict.max_pressure, verdict.excluded_families)
+    return screen(Contraindication.objects.filter(slug__in=slugs), areas).allowance()
 
 
 def test_mid_back_needs_a_prop_when_alone(snapshot):
@@ -76,6 +75,20 @@ def test_osteoporosis_means_no_rolling_no_tapping_no_firm_pressure(snapshot):
         families = {by_slug[s.technique].family for s in plan.steps}
         assert not families & {"rolling", "tapotement"}
         assert all(by_slug[s.technique].pressure <= allowance.max_pressure for s in plan.steps)
+
+
+@pytest.mark.parametrize("performer", ["self", "partner"])
+def test_a_length_cap_keeps_the_session_to_it_whatever_was_asked(snapshot, performer):
+    props = ["tennis-ball", "foam-roller"] if performer == "self" else []
+    capped = Allowance(max_minutes=15)
+    for minutes in (10, 15, 30, 60):
+        plan = compose(snapshot, ask(performer, props=props, minutes=minutes), capped)
+        assert plan.asked_seconds == min(minutes, 15) * 60
+        assert plan.total_seconds <= 15 * 60 + TOLERANCE
+    # The same as asking for 15 minutes with no cap: the cap changes the length, nothing else.
+    asked_long = compose(snapshot, ask(performer, props=props, minutes=45), capped)
+    assert asked_long == compose(snapshot, ask(performer, props=props, minutes=15))
+    assert allowance_for("osteochondrosis") == capped
 
 
 def test_an_open_wound_area_is_left_out_and_said(snapshot):

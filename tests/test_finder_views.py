@@ -75,14 +75,40 @@ def test_htmx_gets_the_answer_alone_and_the_jump_link_out_of_band(client):
     assert "aria-live" not in html  # the long answer itself isn't read out at each tick
 
 
-def test_between_the_shoulder_blades_ranks_the_rhomboids_and_middle_trapezius_first(client):
+def test_between_the_shoulder_blades_gets_the_screens_own_advice_and_no_session(client):
+    """The screen refuses a session for pain between the shoulder blades (the NHS: urgent GP
+    or 111), so the finder offers none: it says the screen's own words, from the same row."""
+    question = Contraindication.objects.get(slug="pain-between-shoulder-blades")
+    assert question.stops_session
+    for picked in (
+        ["between-shoulder-blades:left"],
+        ["between-shoulder-blades:right", "buttock:left"],
+    ):
+        html = finding(client, *picked)
+        assert "Get this checked before any massage" in html
+        assert ranked(html) == [] and build_links(html) == {} and "/build/?" not in html
+        assert re.findall(r'href="/safety/#([\w-]+)"', html) == [question.slug]
+        assert question.advice in html and question.why in html and question.label in html
+        assert 'href="tel:111"' in html and 'href="tel:999"' not in html
+    question.advice = "Edited advice, said once."
+    question.save()  # one source of words: an edit shows on the finder at once
+    assert "Edited advice, said once." in finding(client, "between-shoulder-blades:left")
+
+
+def test_a_spot_warning_does_what_its_question_does_on_the_screen(client):
+    """A question that allows a session (a limit) is said above the muscles, which keep their
+    build links; switched to a question that stops a session, the links go."""
+    warning = SpotWarning.objects.get(spot__slug="between-shoulder-blades", when="always")
+    warning.contraindication = Contraindication.objects.get(slug="osteoporosis")
+    warning.save()
     html = finding(client, "between-shoulder-blades:left")
     assert ranked(html)[:2] == ["rhomboids", "lower-trapezius"]
-    assert "Middle and lower trapezius" in html
-    assert "lie between" not in html or "rhomboids fill the gap" in html
-    # The screen asks about pain from the top of the back: said before the muscles.
     assert html.index("Check first:") < html.index('class="suspects"')
-    assert Contraindication.objects.get(slug="pain-between-shoulder-blades").advice in html
+    assert "rhomboids" in build_links(html)
+    warning.contraindication = Contraindication.objects.get(slug="fever")
+    warning.save()
+    html = finding(client, "between-shoulder-blades:left")
+    assert "Check first:" not in html and build_links(html) == {}
 
 
 def test_the_temples_bring_the_upper_trapezius(client):
@@ -129,9 +155,9 @@ def test_a_muscle_explaining_more_of_the_places_comes_first(client):
         (["back-of-thigh:left"], True, ["limb-numbness"]),
         (["back-of-thigh:left"], False, ["limb-numbness"]),
         (["back-of-thigh:left", "back-of-thigh:right"], False, ["both-legs", "limb-numbness"]),
-        (["saddle"], False, ["saddle-numbness"]),
+        (["saddle"], True, ["saddle-numbness"]),
         (["lower-back:left"], True, ["limb-numbness"]),
-        (["buttock:right", "saddle"], False, ["saddle-numbness"]),
+        (["buttock:right", "saddle"], True, ["saddle-numbness", "limb-numbness"]),
     ],
 )
 def test_pain_the_screen_stops_a_session_for_leads_to_the_safety_advice(
@@ -146,16 +172,68 @@ def test_pain_the_screen_stops_a_session_for_leads_to_the_safety_advice(
         assert Contraindication.objects.get(slug=slug).advice in html
 
 
+def test_groin_pain_is_not_numbness_there_so_it_asks_and_says_when_to_see_a_gp(client):
+    """Pain in the groin or inner thighs is not the 999 red flag (numbness there): the finder
+    says Backcare has nothing for it and when to see a GP, and asks the red-flag question in
+    the screen's own words."""
+    numbness = Contraindication.objects.get(slug="saddle-numbness")
+    spot = PainSpot.objects.get(slug="saddle")
+    html = finding(client, "saddle")
+    text = re.sub(r"\s+", " ", html)
+    assert "Get this checked before any massage" not in html and 'href="tel:999"' not in html
+    assert '<h2 id="finding-title">No massage to suggest for this</h2>' in html
+    assert (
+        "Groin, inner thighs or the saddle area:</strong> none of the back muscles in "
+        "Backcare's sources is known to send pain here, so Backcare has no massage to suggest"
+    ) in text
+    assert spot.note and spot.note in html and "See a GP" in spot.note
+    assert f"Ask yourself:</strong> {numbness.question}" in text
+    assert f"If so: {numbness.advice}" in text
+    assert ranked(html) == [] and build_links(html) == {}
+    assert "No massage to suggest: see why" in html  # the jump link
+    # With a place a muscle explains, its muscles come too, and the groin is still said.
+    both = finding(client, "buttock:right", "saddle")
+    assert ranked(both)[0] == "piriformis" and "piriformis" in build_links(both)
+    assert spot.note in both and numbness.question in re.sub(r"\s+", " ", both)
+    # Beside a place the screen refuses a session for (a GP or 111), it is still asked: its
+    # answer would mean 999.
+    stopped = re.sub(r"\s+", " ", finding(client, "between-shoulder-blades:left", "saddle"))
+    assert "Get this checked before any massage" in stopped and build_links(stopped) == {}
+    assert f"Ask yourself:</strong> {numbness.question}" in stopped
+    assert stopped.index("Ask yourself") < stopped.index('class="rules rules--single"')
+    # Numbness or tingling with it is the red flag: 999, with the screen's advice.
+    numb = finding(client, "saddle", numb=True)
+    assert "Get this checked before any massage" in numb and 'href="tel:999"' in numb
+    assert numbness.advice in numb and "Ask yourself" not in numb
+
+
 def test_the_leg_with_numbness_names_it(client):
     html = finding(client, "back-of-thigh:right", numb=True)
-    assert "Pain down the back of the thigh (right), with numbness" in html
+    assert (
+        "Where it hurts: down the back of the thigh (right). You also have numbness, tingling "
+        "or weakness, or pain spreading down an arm or a leg."
+    ) in html
     assert 'href="tel:111"' in html and 'href="tel:999"' not in html  # see a GP: not urgent
 
 
 def test_both_legs_are_said_once_and_urgent_pain_offers_a_call(client):
     html = finding(client, "back-of-thigh:left", "back-of-thigh:right", "lower-back:left")
-    assert "Pain in your lower back (left) and down the back of the thigh (left and right)" in html
+    assert "Where it hurts: lower back (left); down the back of the thigh (left and right)." in html
     assert '<a class="button button--stop" href="tel:999">Call 999</a>' in html
+
+
+@pytest.mark.parametrize("numb", [False, True])
+def test_every_place_reads_as_plain_english_when_the_screen_stops_a_session(client, numb):
+    """Each place's own name, as a list: never "Pain temples" or "in your between the…"."""
+    every = [value for spot in pain_spots() for value in spot.values()]
+    html = finding(client, *every, numb=numb)
+    said = re.search(r"<p>Where it hurts: (.*?)</p>", html, re.S)[1]
+    places = [
+        spot.name.lower() + (" (left and right)" if spot.bilateral else "") for spot in pain_spots()
+    ]
+    assert said.startswith("; ".join(places) + ".")
+    assert "Pain " not in said and "in your" not in said
+    assert ("You also have numbness" in said) is numb
 
 
 @pytest.mark.parametrize(
@@ -229,8 +307,8 @@ def test_find_builds_on_the_muscles_own_area_when_the_pain_is_felt_elsewhere():
 
 
 def test_find_warnings_need_their_condition():
-    urgent = Contraindication(slug="u", order=1)
-    refer = Contraindication(slug="r", order=5)
+    urgent = Contraindication(slug="u", order=1, effect=Contraindication.Effect.REFER_URGENTLY)
+    refer = Contraindication(slug="r", order=5, effect=Contraindication.Effect.REFER)
     leg = _spot(
         "leg",
         [_cause("m1", 1)],
@@ -240,9 +318,36 @@ def test_find_warnings_need_their_condition():
     assert find([Pick(leg, "left")], numbness=True).stop == (refer,)
     both = find([Pick(leg, "left"), Pick(leg, "right")], numbness=True)
     assert both.stop == (urgent, refer) and both.suspects == ()
-    check = _spot("c", [_cause("m1", 1)], [(SpotWarning.When.CHECK_FIRST, refer)])
-    found = find([Pick(check, "left")])
-    assert found.check_first == (refer,) and not found.stops and found.suspects
+
+
+def test_find_stops_for_exactly_the_questions_that_stop_a_session_on_the_screen():
+    refer = Contraindication(slug="r", order=5, effect=Contraindication.Effect.REFER)
+    limit = Contraindication(slug="l", order=35, effect=Contraindication.Effect.LIMIT)
+    gentle = _spot("g", [_cause("m1", 1)], [(SpotWarning.When.ALWAYS, limit)])
+    found = find([Pick(gentle, "left")])
+    assert found.check_first == (limit,) and not found.stops and found.suspects
+    stopping = _spot("s", [_cause("m2", 1)], [(SpotWarning.When.ALWAYS, refer)])
+    found = find([Pick(gentle, "left"), Pick(stopping, "left")])
+    assert found.stop == (refer,) and found.suspects == () and found.check_first == ()
+
+
+def test_find_asks_a_question_pain_brings_to_mind_without_answering_it():
+    urgent = Contraindication(slug="u", order=3, effect=Contraindication.Effect.REFER_URGENTLY)
+    groin = _spot("groin", [], [(SpotWarning.When.ASK, urgent)], region=None, bilateral=False)
+    found = find([Pick(groin)])
+    assert not found.stops and found.ask == (urgent,) and found.suspects == ()
+    assert found.unexplained == (groin,)
+    numb = _spot(
+        "groin",
+        [],
+        [(SpotWarning.When.ASK, urgent), (SpotWarning.When.WITH_NUMBNESS, urgent)],
+        region=None,
+        bilateral=False,
+    )
+    assert find([Pick(numb)]).ask == (urgent,) and not find([Pick(numb)]).stops
+    assert find([Pick(numb)], numbness=True).stop == (urgent,)
+    hip = _spot("hip", [_cause("m1", 1)])
+    assert find([Pick(hip, "left"), Pick(groin)]).unexplained == (groin,)
 
 
 def test_picks_come_from_known_values_only():
@@ -297,8 +402,7 @@ def test_every_spot_is_drawn_and_leads_somewhere():
     for spot in pain_spots():
         for _, side in spot.choices():
             assert f'id="spot-{spot.shape}{f"-{side}" if side else ""}"' in drawing, spot
-        always = spot.warned(SpotWarning.When.ALWAYS)
-        assert spot.causes or always, f"{spot.slug}: no muscle and no warning"
+        assert spot.causes or spot.note, f"{spot.slug}: no muscle and nothing said about it"
         assert [c.rank for c in spot.causes] == sorted(c.rank for c in spot.causes)
 
 

@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from backcare.catalogue.templatetags.backcare import about_minutes, spoken_duration
 from backcare.planner.memory import SCREEN_COOKIE
 from backcare.planner.models import CareSession
-from tests.factories import grow_catalogue
+from tests.factories import ContraindicationFactory, grow_catalogue
 from tests.queries import VERSION, by_table, cold_and_warm
+from tests.shipped import ALL_REGIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -432,10 +433,20 @@ def test_every_screen_question_leads_to_its_effect(client):
             assert response.status_code == 303, question.slug
             preview = client.get("/build/?region=hips-glutes&region=neck-shoulders", **HX)
             text = re.sub(r"\s+", " ", preview.content.decode())
+            page = re.sub(r"\s+", " ", client.get("/build/?region=hips-glutes").content.decode())
             if question.effect == effect.AVOID_REGION:
                 assert "Hips and glutes:</strong> left out" in text, question.slug
-            else:
+            if question.gentler:
                 assert f"Kept gentle because of: {question.label.lower()}" in text, question.slug
+            else:
+                assert "Kept gentle" not in text, question.slug
+            if question.max_minutes:
+                assert (
+                    f"Your answers keep a session to {question.max_minutes} minutes at most "
+                    f"({question.label.lower()})."
+                ) in page, question.slug
+            else:
+                assert "Your answers keep a session to" not in page, question.slug
         if question.stops_session:
             assert escape(question.label) in html, question.slug
 
@@ -470,3 +481,53 @@ def test_a_muscle_out_of_reach_with_these_answers_is_said_not_claimed(screened):
     assert "nothing you can do with what you have ticked reaches it" in html
     partner = "/build/?performer=partner&region=upper-back&muscle=teres-major"
     assert re.search(r"\d+ of its \d+ steps works? it\.", screened.get(partner).content.decode())
+
+
+# ---------- A limit on a session's length ----------
+def test_osteochondrosis_keeps_the_session_to_15_minutes_and_says_so_plainly(client):
+    answer_screen(client, "osteochondrosis")
+    page = client.get("/build/?region=upper-back&prop=tennis-ball&minutes=30")
+    assert page.status_code == 200
+    html = re.sub(r"\s+", " ", page.content.decode())
+    assert "Your answers keep a session to 15 minutes at most (osteochondrosis)." in html
+    assert "Kept gentle" not in html  # it limits the length, not the pressure
+    # Only lengths the answers allow are offered, and the 30 asked for comes down to 15.
+    offered = [int(m) for m in re.findall(r'type="radio" name="minutes" value="(\d+)"', html)]
+    assert offered == [5, 10, 15]
+    assert 'value="15" id="id_minutes_15" checked' in html
+    assert "Your 15 min session" in html and "you asked for" not in html
+    assert '<input type="hidden" name="minutes" value="15">' in html  # what Start saves
+    # A partner's usual half hour comes down too.
+    partner = client.get("/build/?performer=partner&region=upper-back", **HX).content.decode()
+    assert "Your 15 min session" in partner
+    # Started with 30 minutes asked for (an old link, a hand-made form): saved at 15.
+    started = client.post("/build/", {"region": "upper-back", "prop": "tennis-ball", "minutes": 30})
+    assert started.status_code == 303
+    session = CareSession.objects.get()
+    assert session.minutes == 15
+    assert sum(step.seconds for step in session.steps.all()) <= 15 * 60 + 5
+
+
+def test_a_length_cap_never_asks_for_more_minutes_than_it_allows(client):
+    """Every area doesn't fit in three minutes alone: without a cap the preview says how many
+    more minutes would fit one; with a cap at three, more minutes is no answer: it says so."""
+    ContraindicationFactory(
+        slug="three-minutes", effect="limit", max_minutes=3, order=99, label="A short one"
+    )
+    regions = "".join(f"&region={slug}" for slug in ALL_REGIONS)
+    url = f"/build/?performer=self&minutes=3{regions}"
+    answer_screen(client)
+    html = re.sub(r"\s+", " ", client.get(url, **HX).content.decode())
+    assert "more minute" in html and "your answers allow" not in html
+    answer_screen(client, "three-minutes")
+    html = re.sub(r"\s+", " ", client.get(url, **HX).content.decode())
+    assert "no time for it as well in the 3 minutes your answers allow" in html
+    assert "more minute" not in html
+
+
+@pytest.mark.parametrize("minutes", ["999", "2", "abc", "-5"])
+def test_a_length_cap_still_refuses_lengths_the_builder_never_allows(client, minutes):
+    answer_screen(client, "osteochondrosis")
+    response = client.get(f"/build/?region=upper-back&minutes={minutes}", **HX)
+    assert response.status_code == 400
+    assert "minutes won" in response.content.decode()

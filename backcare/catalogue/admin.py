@@ -90,7 +90,7 @@ class SpotWarningInline(admin.TabularInline):
     model = SpotWarning
     autocomplete_fields = ["contraindication"]
     extra = 1
-    verbose_name_plural = "warnings: pain here that the safety screen stops a session for"
+    verbose_name_plural = "warnings: pain here that says yes to a safety-screen question"
 
 
 @admin.register(PainSpot)
@@ -192,14 +192,17 @@ class NoGoZoneAdmin(admin.ModelAdmin):
 
 @admin.register(Contraindication)
 class ContraindicationAdmin(admin.ModelAdmin):
-    list_display = ["label", "slug", "effect", "order", "max_pressure"]
+    list_display = ["label", "slug", "effect", "order", "max_pressure", "max_minutes"]
     list_filter = ["effect"]
     list_editable = ["order"]
     search_fields = ["label", "slug", "question", "advice"]
     autocomplete_fields = ["excluded_families", "sources"]
     fieldsets = [
         (None, {"fields": ["label", "slug", "order", "question"]}),
-        ("What a yes does", {"fields": ["effect", "max_pressure", "excluded_families"]}),
+        (
+            "What a yes does",
+            {"fields": ["effect", "max_pressure", "excluded_families", "max_minutes"]},
+        ),
         ("What people read", {"fields": ["advice", "why", "keep_off_because"]}),
         ("Evidence", {"fields": ["sources"]}),
     ]

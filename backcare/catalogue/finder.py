@@ -49,6 +49,7 @@ class Spot:
     shape: str
     causes: tuple[Cause, ...]
     warnings: tuple[tuple[str, Contraindication], ...]  # (SpotWarning.When, the question)
+    note: str = ""  # when to see a GP about pain here, for a place no muscle explains
 
     def choices(self) -> tuple[tuple[str, str], ...]:
         """(value, side) the finder's form offers: one per side, or the spot on the midline."""
@@ -90,7 +91,8 @@ class Suspect:
 class Finding:
     picks: tuple[Pick, ...]
     stop: tuple[Contraindication, ...] = ()  # pain the screen stops a session for
-    check_first: tuple[Contraindication, ...] = ()  # shown above the muscles
+    check_first: tuple[Contraindication, ...] = ()  # questions that allow a session: shown first
+    ask: tuple[Contraindication, ...] = ()  # questions this pain brings to mind but doesn't answer
     suspects: tuple[Suspect, ...] = ()
 
     @property
@@ -100,6 +102,11 @@ class Finding:
     @property
     def urgent(self) -> bool:
         return any(c.effect == Contraindication.Effect.REFER_URGENTLY for c in self.stop)
+
+    @property
+    def unexplained(self) -> tuple[Spot, ...]:
+        """The places picked that no muscle in the catalogue is behind: nothing to build."""
+        return tuple({p.spot.slug: p.spot for p in self.picks if not p.spot.causes}.values())
 
     @property
     def places(self) -> list[tuple[Spot, str]]:
@@ -162,6 +169,7 @@ def _read_spots() -> tuple[Spot, ...]:
                 for c in spot.causes.all()
             ),
             warnings=tuple((w.when, w.contraindication) for w in spot.warnings.all()),
+            note=spot.note,
         )
         for spot in spots
     )
@@ -185,17 +193,23 @@ def find(picks: Iterable[Pick], numbness: bool = False) -> Finding:
     for pick in picks:
         sides.setdefault(pick.spot.slug, set()).add(pick.side)
     spots = {pick.spot.slug: pick.spot for pick in picks}.values()
-    stop: list[Contraindication] = []
+    answered: list[Contraindication] = []  # the screen's questions this pain says yes to
     for spot in spots:
-        stop += spot.warned(SpotWarning.When.ALWAYS)
+        answered += spot.warned(SpotWarning.When.ALWAYS)
         if set(SIDES) <= sides[spot.slug]:
-            stop += spot.warned(SpotWarning.When.BOTH_SIDES)
+            answered += spot.warned(SpotWarning.When.BOTH_SIDES)
         if numbness:
-            stop += spot.warned(SpotWarning.When.WITH_NUMBNESS)
+            answered += spot.warned(SpotWarning.When.WITH_NUMBNESS)
+    # The screen's own rule, so the finder never offers a session the screen would refuse.
+    stop = _in_order(c for c in answered if c.stops_session)
+    # Asked even when something else stops a session: its answer may be more urgent.
+    said = {c.slug for c in stop}
+    ask = _in_order(
+        c for spot in spots for c in spot.warned(SpotWarning.When.ASK) if c.slug not in said
+    )
     if stop:
-        return Finding(picks, stop=_in_order(stop))
-    check_first = _in_order(c for spot in spots for c in spot.warned(SpotWarning.When.CHECK_FIRST))
-    return Finding(picks, check_first=check_first, suspects=_ranked(picks))
+        return Finding(picks, stop=stop, ask=ask)
+    return Finding(picks, check_first=_in_order(answered), ask=ask, suspects=_ranked(picks))
 
 
 def _in_order(found: Iterable[Contraindication]) -> tuple[Contraindication, ...]:

@@ -6,11 +6,14 @@ from collections.abc import Iterable
 from string import Formatter
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from backcare.catalogue.choices import (
+    MAX_MINUTES,
+    MIN_MINUTES,
     PARTNER_MAX_PRESSURE,
     Performer,
     Pressure,
@@ -487,7 +490,7 @@ class Contraindication(SlugModel):
         REFER_URGENTLY = "refer_urgently", "Get medical help now"
         REFER = "refer", "No massage today: see a doctor"
         AVOID_REGION = "avoid_region", "Leave out the area"
-        LIMIT = "limit", "Limit pressure and techniques"
+        LIMIT = "limit", "Limit pressure, techniques or length"
 
     STOPPING = (Effect.REFER_URGENTLY, Effect.REFER)
 
@@ -502,6 +505,12 @@ class Contraindication(SlugModel):
     )
     excluded_families = models.ManyToManyField(
         Family, blank=True, related_name="contraindications", help_text="limit: barred families."
+    )
+    max_minutes = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(MIN_MINUTES), MaxValueValidator(MAX_MINUTES)],
+        help_text="limit: the longest session allowed, in minutes (its advice says so).",
     )
     keep_off_because = models.CharField(
         max_length=120,
@@ -520,6 +529,10 @@ class Contraindication(SlugModel):
                 condition=Q(effect="limit") | Q(max_pressure__isnull=True),
                 name="only_limits_cap_pressure",
             ),
+            models.CheckConstraint(
+                condition=Q(effect="limit") | Q(max_minutes__isnull=True),
+                name="only_limits_cap_minutes",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -532,6 +545,18 @@ class Contraindication(SlugModel):
     @property
     def asks_for_area(self) -> bool:
         return self.effect == self.Effect.AVOID_REGION
+
+    @property
+    def gentler(self) -> bool:
+        """A limit on how hard or what kind of work (families prefetched, or one query)."""
+        return self.effect == self.Effect.LIMIT and bool(
+            self.max_pressure or self.excluded_families.all()
+        )
+
+    @property
+    def only_shortens(self) -> bool:
+        """A limit on the session's length alone: how a session is given, like a guideline."""
+        return self.effect == self.Effect.LIMIT and bool(self.max_minutes) and not self.gentler
 
 
 class StopSignal(SlugModel):
@@ -633,6 +658,11 @@ class PainSpot(SlugModel):
         default=True, help_text="A left and a right spot (drawn on the right and mirrored)."
     )
     shape = models.SlugField(max_length=60, help_text="Id of its shape on the pain diagram.")
+    note = models.TextField(
+        blank=True,
+        help_text="Said when this place is ticked and no muscle is behind pain here: when to see "
+        "a GP about it, from the sources.",
+    )
     sources = models.ManyToManyField(Source, related_name="pain_spots")
 
     class Meta:
@@ -682,14 +712,17 @@ class PainCause(models.Model):
 
 
 class SpotWarning(models.Model):
-    """Pain at a spot that the safety screen treats as a warning: the pain finder shows the
-    screening question's advice instead of muscles (or beside them, for "check first")."""
+    """Pain at a spot that answers "yes" to a safety-screen question. What the pain finder does
+    with it is the question's own effect, as on the screen: a question that stops a session
+    shows its advice instead of muscles; any other is shown beside them. "Ask" is for a question
+    that pain here does not answer but should bring to mind (pain in the groin is not numbness
+    there): the finder asks it in the screen's words."""
 
     class When(models.TextChoices):
         ALWAYS = "always", "Pain here"
         BOTH_SIDES = "both_sides", "Pain here on both sides"
         WITH_NUMBNESS = "with_numbness", "Pain here with numbness, tingling or weakness"
-        CHECK_FIRST = "check_first", "Pain here may need checking first (shown beside muscles)"
+        ASK = "ask", "Pain here: ask the question too (pain alone is not a yes)"
 
     spot = models.ForeignKey(PainSpot, on_delete=models.CASCADE, related_name="warnings")
     when = models.CharField(max_length=16, choices=When)

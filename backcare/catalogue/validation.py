@@ -2,7 +2,8 @@
 each instruction line stays in its own area and side, counts fit a timer, the words agree
 with the data (pressure tags, settings, the muscles a step names, "their" to a partner), no
 banned claim, every row has a source or says it is Backcare's advice, safety rules rest on
-clinical sources on their publishers' sites.
+clinical sources on their publishers' sites, a place on the pain finder that no muscle
+explains says what to do about it, a limit on a session's length says it in its advice.
 
 `manage.py validate_catalogue` prints what `problems()` finds; `make test` runs it on the
 shipped fixtures, and the tests use the same word lists.
@@ -22,6 +23,7 @@ from backcare.catalogue.models import (
     Muscle,
     NoGoZone,
     PainCause,
+    PainSpot,
     Source,
     StopSignal,
     Technique,
@@ -170,10 +172,13 @@ def pressure_words_disagree(pressure: int, note: str) -> str:
 
 
 def _is_safety_rule(row) -> bool:
-    """Screening questions, no-go zones, and the signals that stop a session."""
+    """Screening questions, no-go zones, and the signals that stop a session. A question that
+    only caps a session's length is about how a session is given, as a guideline is."""
     if isinstance(row, StopSignal):
         return row.action == StopSignal.Action.STOP
-    return isinstance(row, Contraindication | NoGoZone)
+    if isinstance(row, Contraindication):
+        return not row.only_shortens
+    return isinstance(row, NoGoZone)
 
 
 def areas_named(text: str) -> set[str]:
@@ -198,6 +203,8 @@ def problems() -> list[str]:
         *_lines(),
         *_claims(),
         *_sources(),
+        *_spots(),
+        *_limits(),
     ]
 
 
@@ -224,6 +231,11 @@ def _muscles() -> Iterator[str]:
                 f"Muscle {muscle.name}: a pain spot in the {region.name.lower()} says it lies "
                 "there, but it isn't filed under it."
             )
+
+
+def _spots() -> Iterator[str]:
+    for spot in PainSpot.objects.filter(causes__isnull=True, note=""):
+        yield f"Pain spot {spot.slug}: no muscle is behind pain here and no note says what to do."
 
 
 def _techniques() -> Iterator[str]:
@@ -359,9 +371,30 @@ def _sources() -> Iterator[str]:
             name = f"{model._meta.verbose_name.capitalize()} {row}"
             if not kinds:
                 yield f"{name}: cites no source (cite one, or mark it Backcare's advice)."
-            if Source.Kind.PROMOTIONAL in kinds and label not in Source.PROMOTIONAL_MAY_BACK:
+            may_back = label in Source.PROMOTIONAL_MAY_BACK or not _is_safety_rule(row)
+            if Source.Kind.PROMOTIONAL in kinds and not may_back:
                 yield f"{name}: cites a promotional article."
             if _is_safety_rule(row) and Source.Kind.CLINICAL not in kinds:
                 yield f"{name}: a safety rule with no clinical source."
-            if model is Contraindication and kinds - {Source.Kind.CLINICAL}:
+            if model is Contraindication and kinds - _question_may_cite(row):
                 yield f"{name}: a screening question that cites more than clinical sources."
+
+
+def _question_may_cite(question: Contraindication) -> set[str]:
+    """A screening question rests on clinical pages. One that stops a session may also cite the
+    seed article that asks for that care (seed 003's "see a doctor right away" list): it can
+    only make Backcare more careful, and a clinical source is still needed."""
+    if question.only_shortens:  # how long a session lasts: any source may say
+        return set(Source.Kind)
+    if question.stops_session:
+        return {Source.Kind.CLINICAL, Source.Kind.ARTICLE}
+    return {Source.Kind.CLINICAL}
+
+
+def _limits() -> Iterator[str]:
+    for question in Contraindication.objects.filter(max_minutes__isnull=False):
+        if f"{question.max_minutes} minutes" not in question.advice:
+            yield (
+                f"Screening question {question}: its advice doesn't say the "
+                f"{question.max_minutes} minutes it keeps a session to."
+            )

@@ -125,6 +125,7 @@ class Allowance:
     excluded_regions: frozenset[str] = frozenset()
     max_pressure: int = Pressure.FIRM
     excluded_families: frozenset[str] = frozenset()
+    max_minutes: int | None = None  # the longest session allowed (None: any length)
 
     def permits(self, technique: TechniqueInfo) -> bool:
         """The technique's kind and pressure are allowed (where it goes is checked apart)."""

@@ -233,7 +233,7 @@ class _Chosen:
 
 
 def compose(snapshot: Snapshot, request: Request, allowance: Allowance = NO_LIMITS) -> Plan:
-    total = request.minutes * 60
+    total = min(request.minutes, allowance.max_minutes or request.minutes) * 60  # a limit caps it
     owned = snapshot.everyday | frozenset(request.props)
     left_out = tuple(slug for slug, _ in snapshot.regions if slug in allowance.excluded_regions)
     hands_limit = 60 * snapshot.guideline(GuidelineSlug.SOLO_HANDS_MINUTES, HANDS_MINUTES)

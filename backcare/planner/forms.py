@@ -121,15 +121,19 @@ class BuildForm(forms.Form):
         props: Options,
         muscles: Options | None = None,
         default_minutes: dict[str, int] | None = None,
+        max_minutes: int | None = None,
         **kwargs,
     ):
         self.default_minutes = default_minutes or FALLBACK_MINUTES
+        self.max_minutes = max_minutes  # the safety answers' longest session, if any
         # Until someone picks a length, the usual one for who's doing it applies.
         self.minutes_chosen = bool(data and data.get("minutes"))
         if data is not None:
-            data = _with_defaults(data, self.default_minutes)
+            data = _with_defaults(data, self.default_minutes, max_minutes)
         super().__init__(data, **kwargs)
-        self.fields["minutes"].initial = self.default_minutes[Performer.SELF]
+        self.fields["minutes"].initial = min(
+            self.default_minutes[Performer.SELF], max_minutes or MAX_MINUTES
+        )
         self.fields["region"].offer(regions)
         self.fields["prop"].offer(props)
         self.fields["muscle"].offer(muscles or Options.of(()))
@@ -186,18 +190,30 @@ class BuildForm(forms.Form):
             current = int(value)
         except (TypeError, ValueError):
             current = self.default_minutes[Performer.SELF]
-        choices = set(MINUTE_CHOICES)
-        if MIN_MINUTES <= current <= MAX_MINUTES:
+        longest = self.max_minutes or MAX_MINUTES
+        choices = {m for m in MINUTE_CHOICES if m <= longest} | {longest}
+        if MIN_MINUTES <= current <= longest:
             choices.add(current)
         return sorted(choices)
 
 
-def _with_defaults(data: MultiValueDict, default_minutes: dict[str, int]) -> MultiValueDict:
+def _with_defaults(
+    data: MultiValueDict, default_minutes: dict[str, int], max_minutes: int | None = None
+) -> MultiValueDict:
     """A builder URL may leave out the performer or the minutes: on your own, a short session;
-    with a partner, about half an hour (the sources' usual lengths)."""
+    with a partner, about half an hour (the sources' usual lengths). A length the safety
+    answers don't allow comes down to the longest they do (a length outside the builder's
+    bounds stays, to be refused)."""
     data = data.copy()
     if not data.get("performer"):
         data["performer"] = Performer.SELF
     if not data.get("minutes"):
         data["minutes"] = str(default_minutes.get(data["performer"], MIN_MINUTES))
+    if max_minutes:
+        try:
+            asked = int(data["minutes"])
+        except ValueError:
+            return data
+        if max_minutes < asked <= MAX_MINUTES:
+            data["minutes"] = str(max_minutes)
     return data

@@ -23,6 +23,7 @@ class Verdict:
     excluded_regions: frozenset[str] = frozenset()
     max_pressure: int = Pressure.FIRM
     excluded_families: frozenset[str] = frozenset()
+    max_minutes: int | None = None  # the longest session the answers allow
     limits: tuple[Contraindication, ...] = ()
     local: tuple[tuple[Contraindication, tuple[str, ...]], ...] = field(default=())
 
@@ -30,8 +31,22 @@ class Verdict:
     def stops_session(self) -> bool:
         return bool(self.stop)
 
+    @property
+    def gentler(self) -> tuple[Contraindication, ...]:
+        """The limits on how hard, or on what kind of work."""
+        return tuple(c for c in self.limits if c.gentler)
+
+    @property
+    def shorter(self) -> tuple[Contraindication, ...]:
+        """The limits that set the longest session allowed (the shortest of them wins)."""
+        if self.max_minutes is None:
+            return ()
+        return tuple(c for c in self.limits if c.max_minutes == self.max_minutes)
+
     def allowance(self) -> Allowance:
-        return Allowance(self.excluded_regions, self.max_pressure, self.excluded_families)
+        return Allowance(
+            self.excluded_regions, self.max_pressure, self.excluded_families, self.max_minutes
+        )
 
 
 def screen(
@@ -57,6 +72,7 @@ def screen(
         excluded_families=frozenset(
             family.slug for c in limits for family in c.excluded_families.all()
         ),
+        max_minutes=min((c.max_minutes for c in limits if c.max_minutes), default=None),
         limits=limits,
         local=local,
     )

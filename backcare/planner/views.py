@@ -101,7 +101,7 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
     if verdict.stops_session:  # the catalogue changed since: a remembered answer now stops
         return SeeOther(reverse("planner:screen"))
     snapshot = catalogue_snapshot()
-    form = _build_form(request, snapshot)
+    form = _build_form(request, snapshot, verdict.max_minutes)
     plan = ask = plan_key = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -131,9 +131,12 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
     return response
 
 
-def _build_form(request: HtmxHttpRequest, snapshot: Snapshot) -> BuildForm:
-    """Bound to the POST or the query string; unbound (with the props remembered) when empty."""
-    offered = _build_options(snapshot)
+def _build_form(
+    request: HtmxHttpRequest, snapshot: Snapshot, max_minutes: int | None = None
+) -> BuildForm:
+    """Bound to the POST or the query string; unbound (with the props remembered) when empty.
+    No longer than the safety answers allow."""
+    offered = _build_options(snapshot) | {"max_minutes": max_minutes}
     if request.method == "POST":
         return BuildForm(request.POST, **offered)
     if any(key in request.GET for key in BUILD_KEYS):
@@ -180,6 +183,9 @@ def _preview_context(form, plan, verdict, snapshot) -> dict:
                     "item": item,
                     "props": [snapshot.prop(slug).name for slug in item.props],
                     "add_url": _with_query(reverse("planner:build"), add.urlencode()),
+                    # More minutes would fit it, but the safety answers allow no more.
+                    "over_cap": bool(verdict.max_minutes)
+                    and plan.asked_seconds // 60 + item.minutes_needed > verdict.max_minutes,
                 }
             )
     notes = guidelines()

@@ -72,7 +72,7 @@ def test_a_red_flag_stops_everything_and_a_mistake_can_be_undone(live, page: Pag
     expect(page.get_by_label("Have you lost control of your bladder", exact=False)).to_be_hidden()
     open_group(page, "Warning signs")
     page.get_by_label("Have you lost control of your bladder", exact=False).check()
-    open_group(page, "Conditions that call for a gentler session")
+    open_group(page, "Conditions that call for a gentler or shorter session")
     page.get_by_label("blood thinners", exact=False).check()
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Get medical help now")
