@@ -178,6 +178,8 @@ class CareSessionFactory(DjangoModelFactory):
                 number=number,
                 phase=Phase.MAIN,
                 technique=technique,
+                family=technique.family.slug,
+                pressure=technique.pressure,
                 muscle=muscle,
                 region=muscle.regions.first(),
                 side=Side.BOTH,
