@@ -1,6 +1,8 @@
 """Browser-test helpers: a page that records console errors and CSP violations, and axe."""
 
+import os
 import threading
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -104,6 +106,13 @@ def assert_accessible(axe: Axe, page: Page) -> None:
     assert results.violations_count == 0, results.generate_report()
 
 
+def screenshot(page: Page, name: str) -> None:
+    """Kept where SCREENSHOT_DIR points (to look at them), else not written."""
+    if folder := os.environ.get("SCREENSHOT_DIR"):
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
 def own_in_browser(page: Page, base_url: str, session) -> None:
     """This browser built `session`: it holds the owner cookie, scoped to the session's pages."""
     from backcare.planner.memory import OWNER_COOKIE, owner_key
@@ -130,6 +139,30 @@ def keep_in_browser(page: Page, base_url: str, codes: list[str]) -> None:
 
     response = HttpResponse()
     remember_built(response, codes)
+    page.context.add_cookies(
+        [
+            {
+                "name": name,
+                "value": morsel.value,
+                "url": f"{base_url}{morsel['path']}",
+                "httpOnly": True,
+                "sameSite": "Lax",
+            }
+            for name, morsel in response.cookies.items()
+        ]
+    )
+
+
+def answer_in_browser(page: Page, base_url: str, flags=(), areas=()) -> None:
+    """This browser answered today's safety questions (nothing applies, unless `flags` say
+    what, with `areas` for a problem in one area): each copy at its path, as the screen sets
+    them."""
+    from django.http import HttpResponse
+
+    from backcare.planner.memory import ScreenAnswers, remember_screen
+
+    response = HttpResponse()
+    remember_screen(response, ScreenAnswers(tuple(flags), tuple(areas)))
     page.context.add_cookies(
         [
             {
