@@ -110,7 +110,8 @@ def screenshot(page: Page, name: str) -> None:
     """Kept where SCREENSHOT_DIR points (to look at them), else not written."""
     if folder := os.environ.get("SCREENSHOT_DIR"):
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+        # caret="initial": hiding the caret adds a style the page's CSP refuses (a console error)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True, caret="initial")
 
 
 def own_in_browser(page: Page, base_url: str, session) -> None:
