@@ -134,36 +134,27 @@ def own_in_browser(page: Page, base_url: str, session) -> None:
 def keep_in_browser(page: Page, base_url: str, codes: list[str]) -> None:
     """This browser built the sessions `codes` (newest first): its list of them, in each copy
     the builder would have written, at each copy's path."""
-    from django.http import HttpResponse
-
     from backcare.planner.memory import remember_built
 
-    response = HttpResponse()
-    remember_built(response, codes)
-    page.context.add_cookies(
-        [
-            {
-                "name": name,
-                "value": morsel.value,
-                "url": f"{base_url}{morsel['path']}",
-                "httpOnly": True,
-                "sameSite": "Lax",
-            }
-            for name, morsel in response.cookies.items()
-        ]
-    )
+    _as_set_by(page, base_url, lambda response: remember_built(response, codes))
 
 
 def answer_in_browser(page: Page, base_url: str, flags=(), areas=()) -> None:
     """This browser answered today's safety questions (nothing applies, unless `flags` say
     what, with `areas` for a problem in one area): each copy at its path, as the screen sets
     them."""
-    from django.http import HttpResponse
-
     from backcare.planner.memory import ScreenAnswers, remember_screen
 
+    answers = ScreenAnswers(tuple(flags), tuple(areas))
+    _as_set_by(page, base_url, lambda response: remember_screen(response, answers))
+
+
+def _as_set_by(page: Page, base_url: str, remember) -> None:
+    """The cookies `remember(response)` sets, put in the browser as the response would."""
+    from django.http import HttpResponse
+
     response = HttpResponse()
-    remember_screen(response, ScreenAnswers(tuple(flags), tuple(areas)))
+    remember(response)
     page.context.add_cookies(
         [
             {
