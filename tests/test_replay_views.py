@@ -99,6 +99,7 @@ def test_a_replay_with_nothing_left_says_so_and_offers_only_the_rebuild(client):
     assert all(why for _, why in plan_rows(html))
     assert "Nothing in this session suits today's answers." in html
     assert "Start the session" not in html and step_links(html, session.code) == []
+    assert "Just your partner's hands" not in html and "Have these to hand" not in html
     assert "Build a fresh session with today's answers" in html
     assert "data-offline-pages" not in html  # nothing to play, nothing to keep
     start = client.post(f"/s/{session.code}/")
