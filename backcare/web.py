@@ -251,9 +251,17 @@ def manifest(request: HttpRequest) -> HttpResponse:
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, at the site's root so that it may keep the session pages; its
     cache is named after the app shell's files (their names change with their content)."""
-    from backcare.planner.models import CODE_PATTERN  # the planner's views import this module
+    # The planner's views import this module.
+    from backcare.planner.memory import SCREEN_AGE
+    from backcare.planner.models import CODE_PATTERN
 
     shell = [static(path) for path in SHELL]
     version = hashlib.sha256("\n".join(shell).encode()).hexdigest()[:12]
-    context = {"shell": json.dumps(shell), "version": version, "code": CODE_PATTERN}
+    context = {
+        "shell": json.dumps(shell),
+        "version": version,
+        "code": CODE_PATTERN,
+        "screen": reverse("planner:screen"),
+        "answers_age": SCREEN_AGE,
+    }
     return render(request, "pwa/sw.js", context, content_type="text/javascript")

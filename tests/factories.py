@@ -178,6 +178,8 @@ class CareSessionFactory(DjangoModelFactory):
                 number=number,
                 phase=Phase.MAIN,
                 technique=technique,
+                family=technique.family.slug,
+                pressure=technique.pressure,
                 muscle=muscle,
                 region=muscle.regions.first(),
                 side=Side.BOTH,
@@ -308,4 +310,19 @@ def as_owner(client, session):
     from backcare.planner.memory import OWNER_COOKIE, owner_key
 
     client.cookies[OWNER_COOKIE] = owner_key(session.code)
+    return client
+
+
+def screened(client, flags=(), areas=()):
+    """`client` answered today's safety screen: nothing applies, or the answers `flags` (with
+    the `areas` an area's problem is in). Both copies, as the screen sets them."""
+    from django.http import HttpResponse
+
+    from backcare.planner.memory import ScreenAnswers, remember_screen
+
+    response = HttpResponse()
+    remember_screen(response, ScreenAnswers(tuple(flags), tuple(areas)))
+    for name, morsel in response.cookies.items():
+        client.cookies[name] = morsel.value
+        client.cookies[name]["path"] = morsel["path"]
     return client

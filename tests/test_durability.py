@@ -45,6 +45,7 @@ def test_every_acknowledged_save_survives_a_crash(production_server):
 
     server.start()
     reader = Browser(server.url)
+    reader.answer_screen()  # a step plays only after the safety questions
     lost = [code for code in acknowledged if reader.request("GET", f"/s/{code}/")[0] != 200]
     assert lost == [], f"{len(lost)} of {len(acknowledged)} acknowledged saves were lost"
     status, _, body = reader.request("GET", f"/s/{acknowledged[-1]}/step/1/")

@@ -9,7 +9,7 @@ from django.utils.html import escape
 
 from backcare.catalogue.models import StopSignal
 from backcare.planner.models import CODE_PATTERN, CareSession
-from tests.factories import as_owner, care_session, grow_catalogue
+from tests.factories import as_owner, care_session, grow_catalogue, screened
 from tests.queries import VERSION, cold_and_warm
 
 pytestmark = pytest.mark.django_db
@@ -19,11 +19,12 @@ HX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "player"}  # the player's own
 
 @pytest.fixture
 def session(client):
-    """A session built by `client` (the browser that may rate it)."""
+    """A session built by `client` (the browser that may rate it), which answered today's
+    safety screen: nothing applies."""
     built = care_session(
         "self", ["neck-shoulders", "upper-back", "mid-back"], ["tennis-ball", "wall"], 10
     )
-    as_owner(client, built)
+    as_owner(screened(client), built)
     return built
 
 
@@ -111,19 +112,48 @@ def test_the_stop_page_says_what_to_do_now(client, session):
     assert f'href="/s/{session.code}/"' in html
 
 
-def test_stopping_at_a_step_offers_to_resume_there_or_end(client, session):
+def test_stopping_at_a_step_goes_on_without_the_step_that_hurt(client, session):
+    """The stop page says not to go back to the spot that hurt: going on skips that step."""
     step = client.get(f"/s/{session.code}/step/2/").content.decode()
     assert f'href="/s/{session.code}/stop/?step=2"' in step
     html = client.get(f"/s/{session.code}/stop/?step=2").content.decode()
-    assert f'href="/s/{session.code}/step/2/">Resume at step 2</a>' in html
+    assert f'href="/s/{session.code}/step/3/">Skip it: go on to step 3</a>' in html
+    assert "Going on skips step 2, the\n      step that hurt" in html
+    assert f'href="/s/{session.code}/step/2/"' not in html
     assert f'href="/s/{session.code}/done/">End the session</a>' in html
 
 
-@pytest.mark.parametrize("step", ["", "0", "999", "two", "-1", "2.0"])
-def test_a_stop_without_a_real_step_offers_no_resume(client, session, step):
+def test_both_sides_in_a_row_skip_only_the_side_that_hurt(client):
+    built = care_session("partner", ["lower-back"], [], 30)
+    steps = list(built.steps.all())
+    left = next(s for s in steps if s.side == "left" and steps[s.number].side == "right")
+    right = steps[left.number]
+    assert right.technique_id == left.technique_id  # the same kneading, the other side next
+    html = screened(client).get(f"/s/{built.code}/stop/?step={left.number}").content.decode()
+    assert f'href="/s/{built.code}/step/{right.number}/">Skip it: go on to step' in html
+
+
+def test_stopping_at_the_last_step_offers_to_finish(client, session):
+    last = session.steps.count()
+    html = client.get(f"/s/{session.code}/stop/?step={last}").content.decode()
+    assert f"Step {last} was the last step: finish here" in html
+    assert f'href="/s/{session.code}/done/">Finish the session</a>' in html
+    assert "Skip it" not in html
+
+
+def test_a_stop_without_a_step_offers_no_way_on(client, session):
+    for query in ({}, {"step": ""}):
+        response = client.get(f"/s/{session.code}/stop/", query)
+        assert response.status_code == 200
+        assert "Skip it" not in response.content.decode()
+
+
+@pytest.mark.parametrize("step", ["0", "999", "two", "-1", "2.0", "²", "٣", " 2", "2 ", "+2"])
+def test_a_stop_at_a_step_that_isnt_one_is_a_bad_request(client, session, step):
+    """Never a 500: "²".isdigit() is true, but int("²") fails."""
     response = client.get(f"/s/{session.code}/stop/", {"step": step})
-    assert response.status_code == 200
-    assert "Resume at step" not in response.content.decode()
+    assert response.status_code == 400
+    assert escape("That isn't a step of this session") in response.content.decode()
 
 
 def test_the_overview_opens_each_step(client, session):
@@ -176,21 +206,24 @@ def test_player_query_counts_do_not_grow_with_the_catalogue(client, session):
     def counts():
         return [cold_and_warm(lambda u=url, h=headers: client.get(u, **h)) for url, headers in urls]
 
-    # overview: the session, its steps (+ technique, family, muscle, region), its props, the
-    # areas left out, the version (first after a change also the stop signals). step: the
-    # steps with their session, the version, the areas left out (the card itself is on the
-    # step); first after a change also the technique, muscle and region rows, the diagram's
-    # muscles and zones. stop: the session, the version, the red flags
-    # (first after a change also the stop signals). done: the session.
-    overview = ["planner_caresession", "planner_carestep", "prop", "region", VERSION]
-    first_overview = [*overview, "stopsignal"]
-    step = ["planner_carestep", VERSION, "planner_caresession_left_out"]
-    # (first after a change: the step's technique, muscle and region rows; the step before's
-    # technique, whether the place changes; the diagram's muscles and zones)
-    first_step = [*step[:2], "technique", "muscle", "region", step[2], "technique", "muscle"]
-    first_step.append("nogozone")
-    stop = ["planner_caresession", VERSION, "contraindication"]
-    first_stop = [*stop[:2], "stopsignal", stop[2]]
+    # overview: the session, its steps (+ muscle, region), its props, the version, the areas
+    # the session left out (first after a change also the screen's questions with the
+    # families they bar, for the verdict on this device's answers, and the stop signals).
+    overview = ["planner_caresession", "planner_carestep", "prop", VERSION]
+    left_out = "planner_caresession_left_out"
+    first_overview = [*overview, "contraindication", "family", "stopsignal", left_out]
+    overview.append(left_out)
+    # step: the steps with their session and area, the version, the areas left out (the card
+    # itself is on the step); first after a change also the verdict's questions and families,
+    # the step's technique and muscle rows, the step before's technique (whether the place
+    # changes), the diagram's muscles and zones.
+    step = ["planner_carestep", VERSION, left_out]
+    first_step = [*step[:2], "contraindication", "family", "technique", "muscle", left_out]
+    first_step += ["technique", "muscle", "nogozone"]
+    # stop: the steps, the version, the red flags (first after a change also the verdict's
+    # questions and families, and the stop signals).
+    stop = ["planner_carestep", VERSION, "contraindication"]
+    first_stop = [*stop[:2], "contraindication", "family", "stopsignal", stop[2]]
     done = ["planner_caresession"]
     expected = [
         (first_overview, overview),
@@ -218,7 +251,7 @@ def test_a_step_fragment_stays_small_and_draws_each_shape_once_at_any_size(clien
 
 
 def test_another_browser_can_follow_a_shared_session_but_not_rate_it(session):
-    stranger = Client()
+    stranger = screened(Client())  # it answered the safety questions
     overview = stranger.get(f"/s/{session.code}/")
     assert overview.status_code == 200
     assert "how much does your back hurt" not in overview.content.decode().lower()
@@ -329,6 +362,7 @@ def test_a_step_aimed_at_one_muscle_says_where_that_muscle_lies(client, session)
 
 def test_a_partner_is_told_where_the_muscle_lies_on_their_partner(client):
     built = care_session("partner", ["hips-glutes"], [], 15)
+    screened(client)
     kneading = built.steps.filter(phase="main", technique__each_side=True)
     step = kneading.filter(muscle__slug="gluteus-medius").first()
     html = client.get(f"/s/{built.code}/step/{step.number}/", **HX).content.decode()

@@ -22,6 +22,7 @@ from backcare.catalogue.validation import COUNT_WORDS, KIDNEY_WORDS, OTHER_SIDE_
 from backcare.catalogue.values import Line, Wording, Zone
 from backcare.planner.cards import UNTIL_THE_TIMER_ENDS, write_card
 from backcare.planner.models import CareSession
+from tests.factories import screened
 from tests.shipped import ALL_PROPS, ALL_REGIONS, LIMITS, LOCAL
 
 pytestmark = pytest.mark.django_db
@@ -276,6 +277,7 @@ def test_a_saved_session_reads_the_same_after_the_technique_is_edited(client):
     from tests.factories import care_session
 
     session = care_session("self", ["neck-shoulders"], [], 10)
+    screened(client)
     step = session.steps.get(technique__slug="shoulder-kneading", side="right")
     url = f"/s/{session.code}/step/{step.number}/"
     before = client.get(url).content.decode()
@@ -301,7 +303,8 @@ def test_the_reason_is_named_only_while_this_device_holds_the_answers(client):
     assert "Keep off your hips and glutes today — you told us about a burn there." in (
         client.get(url).content.decode()
     )
-    elsewhere = Client().get(url).content.decode()  # the shared link, on another device
+    # The shared link, on another device (which answered the screen with nothing to report).
+    elsewhere = screened(Client()).get(url).content.decode()
     assert "Keep off your hips and glutes today — you left it out in the safety questions." in (
         elsewhere
     )

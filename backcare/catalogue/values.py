@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Protocol
 
 from backcare.catalogue.choices import EVERYDAY, Performer, Pressure
 
@@ -118,6 +119,16 @@ class PropInfo:
     cost_rank: int
 
 
+class Kind(Protocol):
+    """What the screen judges of a piece of work: a catalogue technique, or a saved step."""
+
+    family: str  # a Family slug
+    pressure: int  # a Pressure
+
+
+BARRED_FAMILY, TOO_FIRM = "family", "pressure"  # why an allowance refuses a kind of work
+
+
 @dataclass(frozen=True)
 class Allowance:
     """What the safety screen allows, reduced to what choosing techniques needs."""
@@ -127,12 +138,18 @@ class Allowance:
     excluded_families: frozenset[str] = frozenset()
     max_minutes: int | None = None  # the longest session allowed (None: any length)
 
-    def permits(self, technique: TechniqueInfo) -> bool:
-        """The technique's kind and pressure are allowed (where it goes is checked apart)."""
-        return (
-            technique.family not in self.excluded_families
-            and technique.pressure <= self.max_pressure
-        )
+    def objection(self, work: Kind) -> str:
+        """Why the work's kind is not allowed (BARRED_FAMILY, TOO_FIRM), or "" when it is.
+        Where it goes is checked apart (`excluded_regions`)."""
+        if work.family in self.excluded_families:
+            return BARRED_FAMILY
+        if work.pressure > self.max_pressure:
+            return TOO_FIRM
+        return ""
+
+    def permits(self, work: Kind) -> bool:
+        """The work's kind and pressure are allowed (where it goes is checked apart)."""
+        return not self.objection(work)
 
 
 NO_LIMITS = Allowance()

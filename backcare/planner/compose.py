@@ -95,6 +95,7 @@ class PlannedStep:
     # A warm-up or finish over several areas: their names, top to bottom; `region` is the first.
     span: tuple[str, ...] = ()
     one_pass: bool = False  # …in one stroke up the back, not one area after another
+    areas: tuple[str, ...] = ()  # the slugs of the areas of `span`
 
     @property
     def where(self) -> str:
@@ -364,6 +365,7 @@ def compose(snapshot: Snapshot, request: Request, allowance: Allowance = NO_LIMI
             u.technique.setting,
             tuple(snapshot.region_name(r) for r in u.span),
             u.technique.spans,
+            u.span,
         )
         for u in units
         for side in u.sides

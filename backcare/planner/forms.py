@@ -16,6 +16,11 @@ MINUTE_CHOICES = (5, 10, 15, 20, 30, 45, 60)
 FALLBACK_MINUTES = {Performer.SELF: 5, Performer.PARTNER: 30}
 
 
+# The screen's `next` names a saved session to go back to (session=<code>), or holds the
+# builder's answers to go on with.
+REPLAY_KEY = "session"
+
+
 class ScreenForm(forms.Form):
     """Yes-answers as `flag` (contraindication slugs); local problems' areas as `area`."""
 
@@ -44,6 +49,11 @@ class ScreenForm(forms.Form):
                 "area", "You ticked a problem in one area of your back: tick where it is."
             )
         return data
+
+    @property
+    def before_replay(self) -> bool:
+        """Asked before a saved session plays again (not before building one)."""
+        return str(self["next"].value() or "").startswith(f"{REPLAY_KEY}=")
 
     def answers(self) -> list[Contraindication]:
         ticked = set(self.cleaned_data.get("flag", ()))

@@ -3,7 +3,7 @@ plain values and coordinates, drawn as SVG by the template (no script, no chart 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Value
@@ -53,14 +53,7 @@ def built_sessions(codes: Sequence[str]) -> list[Listed]:
     listed = []
     for session in sessions:
         worked = sorted(areas[session.pk])  # top of the back first
-        answers = (
-            ("performer", session.performer),
-            *(("region", slug) for _, slug, _ in worked),
-            *(("prop", slug) for slug in sorted(owned[session.pk])),
-            ("minutes", str(session.minutes)),
-            *(("side", f"{area}:{side}") for area, side in session.sides),
-            *(("muscle", slug) for slug in session.focus),
-        )
+        answers = builder_answers(session, [slug for _, slug, _ in worked], owned[session.pk])
         focus = tuple(names[slug] for slug in session.focus if slug in names)
         sides = dict(session.sides)
         named = tuple(
@@ -68,6 +61,22 @@ def built_sessions(codes: Sequence[str]) -> list[Listed]:
         )
         listed.append(Listed(session, when(session), named, answers, focus))
     return listed
+
+
+def builder_answers(
+    session: CareSession, areas: Sequence[str], props: Iterable[str]
+) -> tuple[tuple[str, str], ...]:
+    """The builder's answers that made `session` (`areas`: its areas' slugs, top of the back
+    first; `props`: its props' slugs), to post to the builder again: My sessions' "Do it
+    again", and a replay's "Build a fresh session with today's answers"."""
+    return (
+        ("performer", session.performer),
+        *(("region", slug) for slug in areas),
+        *(("prop", slug) for slug in sorted(props)),
+        ("minutes", str(session.minutes)),
+        *(("side", f"{area}:{side}") for area, side in session.sides),
+        *(("muscle", slug) for slug in session.focus),
+    )
 
 
 def _links(session_ids: list[int]):

@@ -12,7 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.urls import reverse
 
-from backcare.catalogue.choices import MAX_MINUTES, MIN_MINUTES, Performer, Phase, Side
+from backcare.catalogue.choices import MAX_MINUTES, MIN_MINUTES, Performer, Phase, Pressure, Side
 from backcare.catalogue.models import Muscle, Prop, Region, Technique
 from backcare.catalogue.values import Snapshot
 from backcare.planner.compose import Plan, PlannedStep, Request
@@ -77,14 +77,18 @@ class CareSessionManager(models.Manager):
             for slug in sorted(ask.props)
             if slug in ids[Prop]
         )
+        kinds = {t.slug: t for t in snapshot.techniques if t.slug in ids[Technique]}
         CareStep.objects.bulk_create(
             CareStep(
                 session=session,
                 number=number,
                 phase=step.phase,
                 technique_id=ids[Technique][step.technique],
+                family=kinds[step.technique].family,
+                pressure=kinds[step.technique].pressure,
                 muscle_id=ids[Muscle][step.muscle],
                 region_id=ids[Region][step.region],
+                areas=list(step.areas),
                 side=step.side,
                 seconds=step.seconds,
                 title=step_title(step),
@@ -176,8 +180,18 @@ class CareStep(models.Model):
     number = models.PositiveSmallIntegerField()
     phase = models.CharField(max_length=10, choices=Phase)
     technique = models.ForeignKey(Technique, on_delete=models.PROTECT, related_name="+")
+    # What the safety screen judges, as the technique was when the step was saved: a replay
+    # under new answers reads them here, not from today's catalogue.
+    family = models.SlugField(max_length=60, help_text="The technique's family (its slug).")
+    pressure = models.PositiveSmallIntegerField(choices=Pressure)
     muscle = models.ForeignKey(Muscle, on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    areas = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Every area a warm-up or finish over several goes over (slugs, top to "
+        "bottom); empty: only its region.",
+    )
     side = models.CharField(max_length=5, choices=[*Side.choices, ("", "—")], blank=True)
     seconds = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200, help_text="As shown in lists: what, where, side.")

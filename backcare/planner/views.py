@@ -4,6 +4,7 @@ this browser built (/mine/)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpResponse, QueryDict
@@ -19,7 +20,13 @@ from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.catalogue.values import Snapshot, reachable, unlocks
 from backcare.planner.compose import HANDS_TIRE, Request, compose
-from backcare.planner.forms import FALLBACK_MINUTES, BuildForm, Options, ScreenForm
+from backcare.planner.forms import (
+    FALLBACK_MINUTES,
+    REPLAY_KEY,
+    BuildForm,
+    Options,
+    ScreenForm,
+)
 from backcare.planner.history import built_sessions, pain_chart, when
 from backcare.planner.memory import (
     ScreenAnswers,
@@ -54,12 +61,33 @@ def _with_query(path: str, query: str) -> str:
     return f"{path}?{query}" if query else path
 
 
+# ---------- After the screen: the builder with its answers, or back to a saved session ----------
+def screen_url(code: str) -> str:
+    """The safety screen, asked before a saved session plays; it comes back to its overview."""
+    return _with_query(reverse("planner:screen"), urlencode({REPLAY_KEY: code}))
+
+
+def _screen_next(source: QueryDict) -> str:
+    """What the screen carries (its `next`): a saved session's code, or the builder's answers."""
+    code = source.get(REPLAY_KEY, "")
+    return urlencode({REPLAY_KEY: code}) if is_code(code) else builder_query(source)
+
+
+def _after_screen(next_query: str) -> str:
+    """Where the answers go: back to the saved session, or on to the builder (never elsewhere)."""
+    query = QueryDict(next_query.lstrip("?"))
+    code = query.get(REPLAY_KEY, "")
+    if is_code(code):
+        return reverse("player:overview", args=[code])
+    return _with_query(reverse("planner:build"), builder_query(query))
+
+
 @require_http_methods(["GET", "POST"])
 def screen_view(request: HtmxHttpRequest) -> HttpResponse:
     questions, known_regions = contraindications(), regions()
     if request.method == "GET":
         remembered = recall_screen(request)
-        initial = {"next": builder_query(request.GET)}
+        initial = {"next": _screen_next(request.GET)}
         if remembered:
             initial |= {"flag": remembered.flags, "area": remembered.areas}
         form = ScreenForm(initial=initial, contraindications=questions, regions=known_regions)
@@ -83,8 +111,7 @@ def screen_view(request: HtmxHttpRequest) -> HttpResponse:
         response = render(request, "planner/stop.html", context)
         forget_screen(response)
         return response
-    query = builder_query(form.cleaned_data["next"])
-    response = SeeOther(_with_query(reverse("planner:build"), query))
+    response = SeeOther(_after_screen(form.cleaned_data["next"]))
     local_areas = areas if verdict.local else ()
     remember_screen(response, ScreenAnswers(tuple(c.slug for c in answers), local_areas))
     return response

@@ -2,40 +2,38 @@
 
 import json
 import re
+from collections.abc import Iterable
 
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from backcare.catalogue.cache import row, stop_signals
 from backcare.catalogue.choices import Performer, Phase
 from backcare.catalogue.diagram import back_diagram
-from backcare.catalogue.models import (
-    Contraindication,
-    Muscle,
-    Region,
-    StopSignal,
-    Technique,
-)
+from backcare.catalogue.models import Contraindication, Muscle, StopSignal, Technique
 from backcare.catalogue.templatetags.backcare import first_sentence
-from backcare.planner.memory import is_owner, recall_screen
+from backcare.planner.history import builder_answers
+from backcare.planner.memory import is_owner
 from backcare.planner.models import CareSession, CareStep
-from backcare.planner.screening import verdict_for
+from backcare.planner.views import screen_url
 from backcare.player.calendar import SessionEvent, reminder_calendar, whole_minutes
 from backcare.player.forms import PainForm, ReminderForm
+from backcare.player.today import Today, answers_today, go, not_today, stop_advice
 from backcare.web import HtmxHttpRequest, SeeOther, page_or_fragment, refuse
+
+STEP_NUMBER = re.compile(r"[0-9]{1,4}")  # ASCII digits only: "²".isdigit() is true
 
 
 def _session(code: str) -> CareSession:
     steps = CareStep.objects.select_related("muscle", "region")
     return get_object_or_404(
-        CareSession.objects.prefetch_related(
-            Prefetch("steps", queryset=steps), "props", "left_out"
-        ),
+        CareSession.objects.prefetch_related(Prefetch("steps", queryset=steps), "props"),
         code=code,
     )
 
@@ -62,31 +60,59 @@ def _cannot_rate(request: HtmxHttpRequest, session: CareSession, field: str) -> 
 
 
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("Cookie")  # what it shows depends on this device's answers and owner key
+@cache_control(private=True, no_cache=True)
 def overview(request: HtmxHttpRequest, code: str) -> HttpResponse:
     session = _session(code)
+    verdict = answers_today(request)
+    if verdict and verdict.stops_session:
+        return stop_advice(request, code, verdict)
+    now = Today(session, list(session.steps.all()), verdict)
     form = PainForm(request.POST if request.method == "POST" else None, required=False)
     if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["pain"] is not None:
-            if refusal := _cannot_rate(request, session, "pain_before"):
-                return refusal
-            session.pain_before = form.cleaned_data["pain"]
-            session.save(update_fields=["pain_before"])
-        first = reverse("player:step", args=[code, 1])
-        if request.htmx:  # step 1 swapped into this page: the tap that started it unlocks sound
-            return HttpResponse(
-                headers={"HX-Location": json.dumps({"path": first, "target": "body"})}
-            )
-        return SeeOther(first)
+        return _start(request, now, form.cleaned_data["pain"])
     context = {
         "session": session,
+        "today": now,
         "form": form,
-        "to_hand": _to_hand(session),
-        "keep_off": _keep_off(session),
+        "to_hand": _to_hand(now.played),
+        "keep_off": _keep_off(now.played),
         "stop_now": _stop_now(),
         "can_rate": is_owner(request, code) and session.pain_before is None,
-        "offline_pages": _offline_pages(code, len(session.steps.all())),
+        "screen_url": screen_url(code),
+        "again": _again(now),
     }
+    if verdict and now.first:  # pages a device may play from: kept for offline use
+        context["offline_pages"] = _offline_pages(code, len(now.steps))
     return render(request, "player/overview.html", context, status=400 if form.errors else 200)
+
+
+def _start(request: HtmxHttpRequest, now: Today, pain: int | None) -> HttpResponse:
+    """Start: the before rating saved, on to the first step done today. A device with no
+    answers goes through the screen first (and comes back here)."""
+    code = now.session.code
+    if refusal := not_today(request, code, now.verdict):
+        return refusal
+    if now.first is None:  # nothing in it suits today's answers: the overview says so
+        return go(request, reverse("player:overview", args=[code]))
+    if pain is not None:
+        if refusal := _cannot_rate(request, now.session, "pain_before"):
+            return refusal
+        now.session.pain_before = pain
+        now.session.save(update_fields=["pain_before"])
+    first = reverse("player:step", args=[code, now.first])
+    if request.htmx:  # step 1 swapped into this page: the tap that started it unlocks sound
+        return HttpResponse(headers={"HX-Location": json.dumps({"path": first, "target": "body"})})
+    return SeeOther(first)
+
+
+def _again(now: Today) -> tuple[tuple[str, str], ...]:
+    """The session's own answers, to build it afresh with today's: offered when today's answers
+    skip some of it (one query for its areas, then)."""
+    if not now.replay.skipped:
+        return ()
+    areas = now.session.regions.order_by("order", "slug").values_list("slug", flat=True)
+    return builder_answers(now.session, list(areas), [p.slug for p in now.session.props.all()])
 
 
 def _offline_pages(code: str, count: int) -> str:
@@ -112,9 +138,9 @@ def _aim(step: CareStep, performer: str) -> str:
     return where
 
 
-def _keep_off(session: CareSession) -> list[str]:
+def _keep_off(steps: Iterable[CareStep]) -> list[str]:
     """The no-go zones of the areas the steps work, each said once (every step says its own)."""
-    return list(dict.fromkeys(line for step in session.steps.all() for line in step.keep_off))
+    return list(dict.fromkeys(line for step in steps for line in step.keep_off))
 
 
 def _stop_now() -> list[StopSignal]:
@@ -122,77 +148,23 @@ def _stop_now() -> list[StopSignal]:
     return [s for s in stop_signals() if s.action == StopSignal.Action.STOP]
 
 
-def _to_hand(session: CareSession) -> list[str]:
+def _to_hand(steps: Iterable[CareStep]) -> list[str]:
     """The props the steps use, in the order they first need them."""
-    return list(dict.fromkeys(name for step in session.steps.all() for name in step.props))
-
-
-def _left_out(request: HtmxHttpRequest, session: CareSession) -> list[tuple[Region, str]]:
-    """Each area the safety answers left out, with the line every step says about it. The
-    session keeps which areas, never why: the reason comes from the answers this device
-    still holds, when it holds them."""
-    through = CareSession.left_out.through.objects.filter(caresession=session)
-    region_ids = list(through.order_by("region__order").values_list("region_id", flat=True))
-    if not region_ids:  # most sessions: nothing to say, and no answers to look at
-        return []
-    remembered = recall_screen(request)
-    local = verdict_for(remembered.flags, remembered.areas).local if remembered else ()
-    found = []
-    for region_id in region_ids:
-        region = row(Region, region_id)
-        reasons = [c.keep_off_because for c, areas in local if region.slug in areas]
-        reason = next((r for r in reasons if r), "you left it out in the safety questions")
-        found.append((region, f"Keep off your {region.name.lower()} today — {reason}."))
-    return found
+    return list(dict.fromkeys(name for step in steps for name in step.props))
 
 
 @require_safe
-@vary_on_headers("HX-Request", "HX-Target")
+@vary_on_headers("HX-Request", "HX-Target", "Cookie")
+@cache_control(private=True, no_cache=True)
 def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
-    # One query (the steps, each with its session); the catalogue rows come from the cache.
-    steps = list(CareStep.objects.filter(session__code=code).select_related("session"))
-    if not steps:
-        raise Http404("No such session.")
+    steps = _steps(code)
     if not 1 <= number <= len(steps):
         raise Http404("No such step in this session.")
-    session, current = steps[0].session, steps[number - 1]
-    current.technique = row(Technique, current.technique_id)
-    current.muscle = row(Muscle, current.muscle_id)
-    current.region = row(Region, current.region_id)
-    lit_side = current.side if current.side in ("left", "right") else ""
-    left_out = _left_out(request, session)
-    before = steps[number - 2] if number > 1 else None
-    after = steps[number] if number < len(steps) else None
-    context = {
-        "session": session,
-        "step": current,
-        "number": number,
-        "count": len(steps),
-        "keep_off_today": [line for _, line in left_out],
-        "seconds_left": sum(s.seconds for s in steps[number - 1 :]),
-        "seconds_after": sum(s.seconds for s in steps[number:]),
-        "percent": round(100 * (number - 1) / len(steps)),
-        "previous": number - 1 if number > 1 else None,
-        "next": number + 1 if number < len(steps) else None,
-        "next_step": after,
-        # The same technique on the other side comes next: the cue is "switch sides".
-        "switch_to": after.side
-        if after and after.technique_id == current.technique_id and after.side != current.side
-        else "",
-        # A new place (the wall, the floor) takes longer to get into.
-        "moves": before is None
-        or row(Technique, before.technique_id).setting != current.technique.setting,
-        "aim": _aim(current, session.performer),
-        "diagram": back_diagram(
-            selected=[current.muscle.slug],
-            side=lit_side,
-            size="mini",
-            linked=False,
-            labels=False,
-            region=current.region.slug,
-            kept_off=tuple(region for region, _ in left_out),
-        ),
-    }
+    verdict = answers_today(request)
+    if refusal := not_today(request, code, verdict):
+        return refusal
+    now = Today(steps[0].session, steps, verdict)
+    context = _step_context(now, number)
     # The fragment for the player's own swaps (hx-target="#player"); the whole page otherwise,
     # also when the overview's Start swaps step 1 into the page.
     template = "player/step.html"
@@ -203,18 +175,87 @@ def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
     return render(request, template, context)
 
 
+def _steps(code: str) -> list[CareStep]:
+    """A session's steps, each with its session and area: one query (the catalogue rows a
+    step shows come from the cache)."""
+    steps = list(CareStep.objects.filter(session__code=code).select_related("session", "region"))
+    if not steps:
+        raise Http404("No such session.")
+    return steps
+
+
+def _step_context(now: Today, number: int) -> dict:
+    """What a step's page shows: the step, and where it stands among the steps done today."""
+    replay, current = now.replay, now.steps[number - 1]
+    current.technique = row(Technique, current.technique_id)
+    current.muscle = row(Muscle, current.muscle_id)
+    before, after = replay.before(number), replay.after(number)
+    next_step = now.steps[after - 1] if after else None
+    # Where it stands: a skipped step (opened from its address) stands before the next one.
+    position = replay.position(number) or replay.position(after or 0) or replay.count + 1
+    return {
+        "session": now.session,
+        "step": current,
+        "today": now,
+        "number": number,
+        "position": position,
+        "count": replay.count,
+        "skipped": now.skipped.get(number, ""),
+        "keep_off_today": [line for _, line in now.keep_off],
+        "seconds_left": replay.seconds_from(number),
+        "seconds_after": replay.seconds_from(after) if after else 0,
+        "percent": round(100 * (position - 1) / max(replay.count, 1)),
+        "previous": before,
+        "next": after,
+        "next_step": next_step,
+        # The same technique on the other side comes next: the cue is "switch sides".
+        "switch_to": next_step.side
+        if next_step
+        and next_step.technique_id == current.technique_id
+        and next_step.side != current.side
+        else "",
+        # A new place (the wall, the floor) takes longer to get into.
+        "moves": before is None
+        or row(Technique, now.steps[before - 1].technique_id).setting != current.technique.setting,
+        "aim": _aim(current, now.session.performer),
+        "again": _again(now) if not replay.played else (),
+        "diagram": back_diagram(
+            selected=[current.muscle.slug],
+            side=current.side if current.side in ("left", "right") else "",
+            size="mini",
+            linked=False,
+            labels=False,
+            region=current.region.slug,
+            kept_off=tuple(region for region, _ in now.keep_off),
+        ),
+    }
+
+
 @require_safe
+@vary_on_headers("Cookie")
+@cache_control(private=True, no_cache=True)
 def stop(request: HtmxHttpRequest, code: str) -> HttpResponse:
-    """What to do now; and, when the person stopped at a step (?step=N), the way back to it."""
-    session = get_object_or_404(CareSession.objects.annotate(step_count=Count("steps")), code=code)
+    """What to do now; and, when the person stopped at a step (?step=N), the way on without it."""
+    steps = _steps(code)
     at = request.GET.get("step", "")
-    resume_at = int(at) if at.isdigit() and 1 <= int(at) <= session.step_count else None
-    red_flags = Contraindication.objects.by_effect(Contraindication.Effect.REFER_URGENTLY)
+    if at and not (STEP_NUMBER.fullmatch(at) and 1 <= int(at) <= len(steps)):
+        return refuse(
+            request,
+            400,
+            "That isn't a step of this session",
+            "Go back to the session: each of its steps has a Stop button of its own.",
+        )
+    verdict = answers_today(request)
+    now = Today(steps[0].session, steps, verdict)
+    hurt = int(at) if at and not (verdict and verdict.stops_session) else None
+    resume_at = now.replay.after(hurt) if hurt else None
     context = {
-        "session": session,
+        "session": now.session,
         "signals": stop_signals(),
-        "red_flags": red_flags,
+        "red_flags": Contraindication.objects.by_effect(Contraindication.Effect.REFER_URGENTLY),
+        "hurt": now.replay.position(hurt) if hurt else None,
         "resume_at": resume_at,
+        "resume_position": now.replay.position(resume_at) if resume_at else None,
     }
     return render(request, "player/stop.html", context)
 
@@ -248,14 +289,14 @@ def _card(
         CareSession.objects.prefetch_related(Prefetch("steps", queryset=steps), "regions"),
         code=code,
     )
-    left_out = _left_out(request, session)
+    left_out = Today(session, (), answers_today(request)).keep_off
     context = {
         "session": session,
         "minutes": whole_minutes(session.total_seconds),
         "session_url": request.build_absolute_uri(session.get_absolute_url()),
-        "to_hand": _to_hand(session),
+        "to_hand": _to_hand(session.steps.all()),
         "keep_off_today": [line for _, line in left_out],
-        "keep_off": _keep_off(session),
+        "keep_off": _keep_off(session.steps.all()),
         "signals": stop_signals(),
         "form": form,
         "diagram": back_diagram(

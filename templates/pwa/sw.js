@@ -3,6 +3,8 @@
 // the pages of sessions a person opened (each step, as a page and as the player's fragment,
 // and the stop page). Always asked of the network first, so nothing is shown from the cache
 // while the network answers; nothing else is kept, so no other page can show stale advice.
+// A session's pages are made with this device's safety answers of the time: new answers
+// empty the kept pages, and a page older than the answers last is not shown.
 "use strict";
 
 const SHELL = {{ shell|safe }};
@@ -12,6 +14,8 @@ const CODE = "{{ code|escapejs }}"; // a session's code, as the server makes the
 const SESSION_PATH = new RegExp(`^/s/${CODE}/`);
 const SESSION_OVERVIEW = new RegExp(`^/s/${CODE}/$`);
 const FRAGMENT = "__fragment";
+const SCREEN = "{{ screen|escapejs }}"; // the safety questions: new answers, new pages
+const ANSWERS_AGE_MS = {{ answers_age }} * 1000; // how long the answers a page was made with last
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
@@ -39,7 +43,8 @@ function keyFor(request) {
 }
 
 async function keep(key, response) {
-  if (response.ok && response.type === "basic") {
+  // Not a page the server sent on to (the safety questions, when this device has no answers).
+  if (response.ok && response.type === "basic" && !response.redirected) {
     const cache = await caches.open(SESSIONS_CACHE);
     await cache.put(key, response.clone());
   }
@@ -52,7 +57,7 @@ async function networkFirst(request) {
     return await keep(key, await fetch(request));
   } catch (offline) {
     const kept = await caches.match(key, { ignoreVary: true });
-    if (kept) return kept;
+    if (kept && Date.now() - Date.parse(kept.headers.get("Date")) < ANSWERS_AGE_MS) return kept;
     throw offline;
   }
 }
@@ -73,6 +78,11 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.method === "POST" && SESSION_OVERVIEW.test(url.pathname) && request.headers.get("HX-Request")) {
     event.respondWith(startOffline(request));
+    return;
+  }
+  if (request.method === "POST" && url.pathname === SCREEN) {
+    // New answers: the pages kept with the old ones go (the network answers the post itself).
+    event.waitUntil(caches.delete(SESSIONS_CACHE));
     return;
   }
   if (request.method !== "GET") return;

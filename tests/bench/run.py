@@ -210,9 +210,9 @@ def http_throughput(backend: str, **extra: str) -> None:
                 "/build/?" + next(iter(PREVIEWS.values())),
                 ["-H", "HX-Request: true", "-H", f"Cookie: {cookie}"],
             ),
-            "player step": (
+            "player step": (  # on a device that answered the safety questions
                 f"/s/{code}/step/2/",
-                ["-H", "HX-Request: true", "-H", "HX-Target: player"],
+                ["-H", "HX-Request: true", "-H", "HX-Target: player", "-H", f"Cookie: {cookie}"],
             ),
         }
         rates = {}

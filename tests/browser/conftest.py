@@ -1,6 +1,8 @@
 """Browser-test helpers: a page that records console errors and CSP violations, and axe."""
 
+import os
 import threading
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -104,6 +106,14 @@ def assert_accessible(axe: Axe, page: Page) -> None:
     assert results.violations_count == 0, results.generate_report()
 
 
+def screenshot(page: Page, name: str) -> None:
+    """Kept where SCREENSHOT_DIR points (to look at them), else not written."""
+    if folder := os.environ.get("SCREENSHOT_DIR"):
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        # caret="initial": hiding the caret adds a style the page's CSP refuses (a console error)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True, caret="initial")
+
+
 def own_in_browser(page: Page, base_url: str, session) -> None:
     """This browser built `session`: it holds the owner cookie, scoped to the session's pages."""
     from backcare.planner.memory import OWNER_COOKIE, owner_key
@@ -124,12 +134,27 @@ def own_in_browser(page: Page, base_url: str, session) -> None:
 def keep_in_browser(page: Page, base_url: str, codes: list[str]) -> None:
     """This browser built the sessions `codes` (newest first): its list of them, in each copy
     the builder would have written, at each copy's path."""
-    from django.http import HttpResponse
-
     from backcare.planner.memory import remember_built
 
+    _as_set_by(page, base_url, lambda response: remember_built(response, codes))
+
+
+def answer_in_browser(page: Page, base_url: str, flags=(), areas=()) -> None:
+    """This browser answered today's safety questions (nothing applies, unless `flags` say
+    what, with `areas` for a problem in one area): each copy at its path, as the screen sets
+    them."""
+    from backcare.planner.memory import ScreenAnswers, remember_screen
+
+    answers = ScreenAnswers(tuple(flags), tuple(areas))
+    _as_set_by(page, base_url, lambda response: remember_screen(response, answers))
+
+
+def _as_set_by(page: Page, base_url: str, remember) -> None:
+    """The cookies `remember(response)` sets, put in the browser as the response would."""
+    from django.http import HttpResponse
+
     response = HttpResponse()
-    remember_built(response, codes)
+    remember(response)
     page.context.add_cookies(
         [
             {

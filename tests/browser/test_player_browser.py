@@ -6,10 +6,23 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from backcare.planner.models import CareSession
-from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, own_in_browser
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    answer_in_browser,
+    assert_accessible,
+    own_in_browser,
+)
 from tests.factories import care_session
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def answered(live, page: Page):
+    """This browser answered today's safety questions: nothing applies (a step plays only
+    after them)."""
+    answer_in_browser(page, live.url)
 
 
 @pytest.fixture
@@ -206,16 +219,17 @@ def test_stop_button_and_escape_lead_to_the_stop_page(live, session, page: Page,
     assert watched.problems == []
 
 
-def test_stop_then_resume_at_the_same_step(live, session, page: Page, watched):
+def test_stop_then_go_on_without_the_step_that_hurt(live, session, page: Page, watched):
     page.set_viewport_size(PHONE)
     page.goto(f"{live.url}/s/{session.code}/step/1/")
     page.get_by_role("link", name="Next ▶").click()  # an htmx swap to step 2
     expect(page).to_have_url(re.compile(r"/step/2/$"))
     page.get_by_role("link", name="Stop — this hurts").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Stop, and let your back rest")
-    page.get_by_role("link", name="Resume at step 2").click()
-    expect(page).to_have_url(re.compile(r"/step/2/$"))
-    expect(page.get_by_text(re.compile(r"^Step 2 of \d+$"))).to_be_visible()
+    expect(page.get_by_text("Going on skips step 2, the step that hurt")).to_be_visible()
+    page.get_by_role("link", name="Skip it: go on to step 3").click()
+    expect(page).to_have_url(re.compile(r"/step/3/$"))
+    expect(page.get_by_text(re.compile(r"^Step 3 of \d+$"))).to_be_visible()
     page.get_by_role("link", name="Stop — this hurts").click()
     page.get_by_role("link", name="End the session").click()
     expect(page).to_have_url(re.compile(r"/done/$"))
@@ -286,6 +300,7 @@ def test_the_time_the_side_next_and_stop_stay_in_view(live, session, browser, la
     sided = session.steps.exclude(side__in=["", "both"]).first()
     context = browser.new_context(viewport=viewport, bypass_csp=bool(style))
     page = context.new_page()
+    answer_in_browser(page, live.url)  # a context of its own: answered too
     try:
         page.goto(f"{live.url}/s/{session.code}/step/{sided.number}/")
         if style:  # larger text, as a phone's text-size setting gives

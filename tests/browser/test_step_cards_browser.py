@@ -1,26 +1,17 @@
 """A partner session with a wound on the lower back, followed step by step in Chromium: every
 card keeps off the lower back, visibly, and reads right on a phone and on a desktop."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from backcare.catalogue.validation import areas_named
-from tests.browser.conftest import DESKTOP, PHONE, assert_accessible
+from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, screenshot
 
 pytestmark = pytest.mark.browser
 
 KEEP_OFF = "Keep off your lower back today — you told us about a wound there."
-
-
-def _screenshot(page: Page, name: str) -> None:
-    """Kept where SCREENSHOT_DIR points (to look at them), else not written."""
-    if folder := os.environ.get("SCREENSHOT_DIR"):
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
@@ -63,7 +54,7 @@ def test_a_wound_on_the_lower_back_is_kept_off_on_every_step(
         ]
         assert all("lower-back" not in areas_named(text) for text in said), said
         if number in (1, 2):
-            _screenshot(page, f"wound-lower-back-{tag}-step-{number}")
+            screenshot(page, f"wound-lower-back-{tag}-step-{number}")
         if number == 1:
             assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
             assert_accessible(axe, page)
