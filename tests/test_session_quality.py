@@ -557,3 +557,36 @@ def test_the_last_seconds_never_take_your_hands_past_their_limit(snapshot):
     limit = 60 * snapshot.guideline("solo-hands-minutes", 12)
     assert hand_seconds(snapshot, plan) <= limit + TOLERANCE
     assert all(step.seconds % 5 == 0 for step in plan.steps)
+
+
+def test_a_prop_left_unused_says_why_truly(snapshot):
+    """Alone, lower back and the left of the mid back, with two balls, a ball sock and a
+    massager: the lacrosse ball and the sock were said to want a longer session. The tennis
+    ball does the lacrosse ball's work; the sock would only roll muscles already rolled."""
+    props = frozenset({"tennis-ball", "lacrosse-ball", "ball-sock", "handheld-massager"})
+    ask = Request("self", ("lower-back", "mid-back"), props, 33, (("mid-back", "left"),))
+    why = {prop.slug: prop.why for prop in compose(snapshot, ask).unused_props}
+    assert why["lacrosse-ball"] == "Your tennis ball does the same work in this session."
+    assert why["ball-sock"].startswith("It would only repeat work")
+
+
+def test_a_long_session_is_a_few_longer_pieces_not_many_short_ones(snapshot):
+    """Alone, every area, every prop, 30 minutes: 28 steps of 45 s to a minute read as
+    padding. An area's share is filled with pieces at their usual length."""
+    props = frozenset(ALL_PROPS)
+    plan = compose(snapshot, Request("self", ALL_REGIONS, props, 30))
+    main = [s for s in plan.steps if s.phase == Phase.MAIN]
+    assert len(main) <= 22 and sum(s.seconds for s in main) / len(main) >= 70, titles(plan)
+
+
+def test_the_hips_never_get_more_than_the_lower_back_they_were_added_for(snapshot):
+    """Alone, the left of the lower back and the mid back, a ball and a roller, 22 minutes:
+    the hips, added because they feed lower back pain, got twice the lower back's time."""
+    props = frozenset({"tennis-ball", "foam-roller"})
+    ask = Request("self", ("lower-back", "mid-back"), props, 22, (("lower-back", "left"),))
+    plan = compose(snapshot, ask)
+    seconds = {}
+    for step in plan.steps:
+        if step.phase == Phase.MAIN:
+            seconds[step.region] = seconds.get(step.region, 0) + step.seconds
+    assert plan.linked and seconds["hips-glutes"] <= seconds["lower-back"], titles(plan)

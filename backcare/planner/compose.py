@@ -206,6 +206,11 @@ class _Unit:
         usual = _round5(self.technique.default_seconds * WORTH_DOING)
         return max(self.technique.min_seconds, usual) * self.count
 
+    @property
+    def usual(self) -> int:
+        """Its usual time: what an area's share is filled with, piece by piece."""
+        return self.technique.default_seconds * self.count
+
 
 @dataclass
 class _Area:
@@ -614,7 +619,17 @@ def _muscle_for(area: _Area, technique: TechniqueInfo, chosen: _Chosen):
     )
 
 
-def _next_unit(area: _Area, chosen: _Chosen, everyday, room=None, allowed=None, ends=()):
+def _needs(unit: _Unit, area: _Area, usual: bool) -> float:
+    """The time a piece needs to be worth adding to an area: its usual time (or, `usual`
+    False, the least worth doing); an area's first piece may go a little over its room."""
+    if not area.chosen:
+        return unit.short / ROOM_TO_SPARE
+    return unit.usual if usual else unit.short
+
+
+def _next_unit(
+    area: _Area, chosen: _Chosen, everyday, room=None, allowed=None, ends=(), usual=False
+):
     """The piece of work that adds most to this area now, or None.
 
     Never the same technique twice on one area (its card would read the same), nor the same
@@ -651,7 +666,7 @@ def _next_unit(area: _Area, chosen: _Chosen, everyday, room=None, allowed=None, 
             not (technique.each_side and muscle.slug in area.focus),
             area.side in SIDES and not technique.each_side,
             hold_first and not technique.wording.hold,
-            room is not None and unit.short > room * (1 if area.chosen else ROOM_TO_SPARE),
+            room is not None and _needs(unit, area, usual) > room,
             technique.family in families,
             PRESSURE_RANK.get(technique.pressure, len(PRESSURE_RANK)),
             technique.slug in chosen.used,
@@ -698,7 +713,7 @@ def _choose(areas: list[_Area], main_time: int, hands_limit: int, everyday, ends
         if unit.technique.hand_work:
             chosen.hands_short += unit.short
         area.chosen.append(unit)
-        area.planned += unit.short
+        area.planned += unit.usual
         unit.area_target = area.target
         chosen.used.add(unit.technique.slug)
         chosen.named.append(unit.muscle_slug)
@@ -707,8 +722,8 @@ def _choose(areas: list[_Area], main_time: int, hands_limit: int, everyday, ends
         best = None
         for i, area in enumerate(areas):
             room = area.target - area.planned
-            unit = _next_unit(area, chosen, everyday, room, allowed_in(area), ends)
-            if unit is None or (area.chosen and (unit.short > room or _is_filler(unit.technique))):
+            unit = _next_unit(area, chosen, everyday, room, allowed_in(area), ends, usual=True)
+            if unit is None or (area.chosen and (unit.usual > room or _is_filler(unit.technique))):
                 continue
             key = (-room / area.target if area.target else 0, i)
             if best is None or key < best[0]:
@@ -996,8 +1011,40 @@ def _unused(snapshot, request, owned, allowance, areas: list[_Area], used) -> tu
             why = f"It works the {names}, not the areas in this session."
         elif not any(allowance.permits(t) and t.usable_with(owned) for t in reaching):
             why = "Not with today's safety answers: what it does is too firm for now."
+        elif instead := _used_instead(snapshot, slug, reaching, used):
+            why = f"Your {instead.lower()} does the same work in this session."
+        elif all(_repeats(t, areas) for t in reaching if allowance.permits(t)):
+            why = "It would only repeat work this session already does on the same muscles."
         else:
             why = "There wasn't time for it: a longer session would use it."
         found.append(UnusedProp(slug, snapshot.prop(slug).name, why))
     reasons = list(dict.fromkeys(prop.why for prop in found))
     return tuple(sorted(found, key=lambda prop: reasons.index(prop.why)))  # alike together
+
+
+def _used_instead(snapshot, slug: str, techniques, used) -> str:
+    """The name of a prop in the plan that can stand in for `slug` in all its work there (a
+    tennis ball for a lacrosse ball), or ""."""
+    for technique in techniques:
+        for group in technique.prop_groups:
+            if slug in group:
+                other = next((p for p in group if p in used and p != slug), None)
+                if other:
+                    return snapshot.prop(other).name
+    return ""
+
+
+def _repeats(technique: TechniqueInfo, areas: list[_Area]) -> bool:
+    """On every area worked that it reaches, the plan already gives each muscle it could work
+    there the same kind of work."""
+    reached = [a for a in areas if technique.muscles_in(a.region)]
+    return all(
+        all(
+            any(
+                u.technique.family == technique.family and u.muscle_slug == m.slug for u in a.chosen
+            )
+            for m in technique.muscles_in(a.region)
+            if a.muscles is None or m.slug in a.muscles
+        )
+        for a in reached
+    )
