@@ -9,7 +9,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backcare.catalogue.choices import PARTNER_MAX_PRESSURE, Performer
+from backcare.catalogue.choices import PARTNER_MAX_PRESSURE, Performer, Pressure
 from backcare.catalogue.models import (
     SIDE_PLACEHOLDERS,
     Contraindication,
@@ -20,7 +20,7 @@ from backcare.catalogue.models import (
 )
 from backcare.catalogue.validation import COUNT_WORDS, KIDNEY_WORDS, OTHER_SIDE_WORDS, areas_named
 from backcare.catalogue.values import Line, Wording, Zone
-from backcare.planner.cards import UNTIL_THE_TIMER_ENDS, write_card
+from backcare.planner.cards import UNDER_A_CAP, UNTIL_THE_TIMER_ENDS, write_card
 from backcare.planner.models import CareSession
 from tests.factories import screened
 from tests.shipped import ALL_PROPS, ALL_REGIONS, LIMITS, LOCAL
@@ -40,6 +40,34 @@ WORDING = Wording(
     tempo="About one squeeze a second",
     hold=(10, 30),
 )
+
+
+def test_under_a_light_cap_how_hard_says_the_limit_first_and_once():
+    light = Wording(pressure_note="Light: the weight of your hands, gliding.")
+    card = write_card(light, "lower-back", "both", cap=Pressure.LIGHT)
+    assert card.how_hard == f"{UNDER_A_CAP[Pressure.LIGHT]} The weight of your hands, gliding."
+    assert write_card(light, "lower-back", "both").how_hard == light.pressure_note  # no cap
+
+
+def test_a_zone_for_one_kind_of_work_is_said_only_on_steps_of_that_kind():
+    """Rolling's no-go zone on the lower back says nothing to a partner's kneading hands."""
+    zones = (
+        Zone(None, "Never on the spine."),
+        Zone("lower-back", "Never roll the lower back.", frozenset({"rolling"})),
+    )
+    kneading = write_card(WORDING, "lower-back", "", zones, family="petrissage")
+    rolling = write_card(WORDING, "lower-back", "", zones, family="rolling")
+    assert kneading.keep_off == ("Never on the spine.",)
+    assert rolling.keep_off == ("Never on the spine.", "Never roll the lower back.")
+
+
+def test_a_step_over_several_areas_has_the_lines_and_zones_of_each():
+    zones = (Zone("lower-back", "No pressure on the kidneys."),)
+    card = write_card(
+        WORDING, "neck-shoulders", "both", zones, span=("neck-shoulders", "lower-back")
+    )
+    assert "Put your thumbs on your lower back." in card.instructions
+    assert card.keep_off == ("No pressure on the kidneys.",)
 
 
 def test_a_card_shows_the_lines_for_its_area_and_every_area_only():

@@ -64,7 +64,7 @@ def write_card(
             for line in wording.lines
             if line.region is None or line.region in areas
         ),
-        how_hard=" ".join(part for part in (UNDER_A_CAP.get(cap), wording.pressure_note) if part),
+        how_hard=_how_hard(wording.pressure_note, cap),
         pace=" ".join(_sentence(part) for part in pace if part),
         direction=with_side(wording.direction, side),
         cautions=wording.cautions,
@@ -77,3 +77,18 @@ def write_card(
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def _how_hard(note: str, cap: int) -> str:
+    """The technique's pressure note, led by the session's limit under a cap. The note's own
+    opening word for that limit ("Light:") is then not said twice."""
+    limit = UNDER_A_CAP.get(cap)
+    if not limit:
+        return note
+    word = Pressure(cap).label
+    for mark in (":", "."):
+        if note.startswith(word + mark):
+            rest = note[len(word) + 1 :].strip()
+            note = rest[:1].upper() + rest[1:]
+            break
+    return f"{limit} {note}".strip()
