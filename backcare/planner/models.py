@@ -89,6 +89,7 @@ class CareSessionManager(models.Manager):
                 muscle_id=ids[Muscle][step.muscle],
                 region_id=ids[Region][step.region],
                 areas=list(step.areas),
+                over=step.where if step.span else "",
                 side=step.side,
                 seconds=step.seconds,
                 title=step_title(step),
@@ -191,6 +192,11 @@ class CareStep(models.Model):
         blank=True,
         help_text="Every area a warm-up or finish over several goes over (slugs, top to "
         "bottom); empty: only its region.",
+    )
+    over = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Those areas in words ('Lower back up to the upper back'); empty: one area.",
     )
     side = models.CharField(max_length=5, choices=[*Side.choices, ("", "—")], blank=True)
     seconds = models.PositiveSmallIntegerField()
