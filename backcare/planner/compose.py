@@ -50,6 +50,7 @@ LINKED_SHARE = 1 / 3  # of an area's main time, for the areas that feed its pain
 TECHNIQUE_SHARE = 0.4  # of the main work, at most, for one technique while others have room
 WORTH_DOING = 0.75  # of a technique's usual time: a piece shorter than that isn't planned
 ROOM_TO_SPARE = 1.25  # an area's next piece may go this far over the time left to it
+SPARE_CAPACITY = 1.1  # the work chosen can take this much more than the time, for the shares
 HANDS_MINUTES = 12  # when the catalogue has no guideline for it
 # Main work at moderate pressure first, then firm, then light (light is for capped sessions
 # and the gentle strokes): a healthy neck gets kneading, not the weight of your fingers.
@@ -732,7 +733,7 @@ def _choose(areas: list[_Area], main_time: int, hands_limit: int, everyday, ends
             break
         take(best[1], best[2])
     for fillers in (False, True):  # more, while what is chosen can't fill the time
-        while _capacity(areas, main_time, hands_limit) < main_time:
+        while _capacity(areas, main_time, hands_limit) < main_time * SPARE_CAPACITY:
             best = None
             worth = sum(u.short for a in areas for u in a.chosen)
             for i, area in enumerate(areas):
@@ -753,13 +754,16 @@ def _choose(areas: list[_Area], main_time: int, hands_limit: int, everyday, ends
 def _capacity(areas: list[_Area], main_time: int, hands_limit: int) -> int:
     """The most time the chosen work can take: each technique at most its share of the main
     work (unless that is less than its shortest), your own hands at most their limit."""
-    by_technique: dict[str, list[_Unit]] = {}
-    for unit in (u for a in areas for u in a.chosen):
-        by_technique.setdefault(unit.technique.slug, []).append(unit)
+    by_technique: dict[str, list[tuple[_Unit, bool]]] = {}
+    for area in areas:
+        for unit in area.chosen:
+            by_technique.setdefault(unit.technique.slug, []).append((unit, bool(area.feeds)))
     hands = other = 0
-    for units in by_technique.values():
+    for pairs in by_technique.values():
+        units = [u for u, _ in pairs]
+        # An area added for the pain it feeds takes its usual time, not more.
         most = min(
-            sum(u.high for u in units),
+            sum(min(u.high, u.usual) if linked else u.high for u, linked in pairs),
             max(TECHNIQUE_SHARE * main_time, sum(u.low for u in units)),
         )
         if units[0].technique.hand_work:
@@ -811,29 +815,29 @@ def _spread(main: list[_Unit], main_time: int, hands_limit: int, feeds: dict[str
 
 
 def _cap_share(main: list[_Unit], main_time: int) -> bool:
-    """Hold the technique with the most time to about 40 % of the main work, or as near as the
-    other work's room (within its own share) and what each piece is worth allow. Returns
-    whether anything changed."""
+    """Hold a technique over about 40 % of the main work (the one with the most time first) to
+    that share, or as near as the other work's room (within its own share) and what each
+    piece is worth allow. Returns whether anything changed."""
     totals: dict[str, int] = {}
     for unit in main:
         totals[unit.technique.slug] = totals.get(unit.technique.slug, 0) + unit.seconds * unit.count
-    if len(totals) < 2:
-        return False
-    slug, most = max(totals.items(), key=lambda item: (item[1], item[0]))
-    mine = [u for u in main if u.technique.slug == slug]
     share = TECHNIQUE_SHARE * min(main_time, sum(totals.values()))  # of what is done
-    # What the other techniques can take without going over their own share.
-    room: dict[str, int] = {}
-    for unit in main:
-        if unit.technique.slug != slug:
-            more = (unit.hi - unit.seconds) * unit.count
-            room[unit.technique.slug] = room.get(unit.technique.slug, 0) + more
-    room_left = sum(max(0, min(more, share - totals[t])) for t, more in room.items())
-    target = max(share, most - room_left, sum(u.short for u in mine))
-    if most - target < 5 * len(mine):
-        return False
-    _lower_ceilings(mine, target / most)
-    return True
+    for slug, most in sorted(totals.items(), key=lambda item: (-item[1], item[0])):
+        if len(totals) < 2 or most <= share:
+            return False
+        mine = [u for u in main if u.technique.slug == slug]
+        # What the other techniques can take without going over their own share.
+        room: dict[str, int] = {}
+        for unit in main:
+            if unit.technique.slug != slug:
+                more = (unit.hi - unit.seconds) * unit.count
+                room[unit.technique.slug] = room.get(unit.technique.slug, 0) + more
+        room_left = sum(max(0, min(more, share - totals[t])) for t, more in room.items())
+        target = max(share, most - room_left, sum(u.short for u in mine))
+        if most - target >= 5 * len(mine):
+            _lower_ceilings(mine, target / most)
+            return True
+    return False
 
 
 def _cap_linked(main: list[_Unit], feeds: dict[str, str]) -> bool:
