@@ -51,6 +51,7 @@ TECHNIQUE_SHARE = 0.4  # of the main work, at most, for one technique while othe
 WORTH_DOING = 0.75  # of a technique's usual time: a piece shorter than that isn't planned
 ROOM_TO_SPARE = 1.25  # an area's next piece may go this far over the time left to it
 SPARE_CAPACITY = 1.1  # the work chosen can take this much more than the time, for the shares
+PER_KIND = 3  # techniques of one kind of work an area chooses among (the likeliest)
 HANDS_MINUTES = 12  # when the catalogue has no guideline for it
 # Main work at moderate pressure first, then firm, then light (light is for capped sessions
 # and the gentle strokes): a healthy neck gets kneading, not the weight of your fingers.
@@ -405,7 +406,36 @@ def _areas(snapshot, request, owned, allowance) -> tuple[list[_Area], list[Unrea
     _link(snapshot, request, owned, allowance, areas, asked)
     for area in areas:
         area.knotty = area.region in snapshot.knotty
+        area.choices = _shortlist(area, snapshot.everyday)
     return areas, unreachable
+
+
+def _shortlist(area: _Area, everyday) -> list[TechniqueInfo]:
+    """The few techniques of each kind of work an area could ever get, the likeliest first,
+    so choosing among them costs the same however large the catalogue grows: an area takes
+    at most one piece per muscle of each kind."""
+
+    def for_focus(t: TechniqueInfo) -> bool:
+        return bool(area.focus) and t.each_side and any(m.slug in area.focus for m in t.muscles)
+
+    ranked = sorted(
+        area.choices,
+        key=lambda t: (
+            _is_filler(t),
+            not for_focus(t),
+            area.side in SIDES and not t.each_side,
+            not any(set(group) - everyday for group in t.prop_groups),
+            PRESSURE_RANK.get(t.pressure, len(PRESSURE_RANK)),
+            t.slug,
+        ),
+    )
+    kept: dict[str, int] = {}
+    shortlist = []
+    for technique in ranked:
+        if kept.get(technique.family, 0) < PER_KIND:
+            kept[technique.family] = kept.get(technique.family, 0) + 1
+            shortlist.append(technique)
+    return shortlist
 
 
 def _main_choices(
@@ -413,8 +443,7 @@ def _main_choices(
 ) -> list[TechniqueInfo]:
     """The main work an area can get with what the person has and the safety answers allow."""
     props = owned - snapshot.everyday
-    found = snapshot.working_with(performer, region, props)
-    return sorted((t for t in found if allowance.permits(t)), key=lambda t: t.slug)
+    return [t for t in snapshot.working_with(performer, region, props) if allowance.permits(t)]
 
 
 def _link(snapshot, request, owned, allowance, areas: list[_Area], asked) -> None:
