@@ -326,3 +326,10 @@ def screened(client, flags=(), areas=()):
         client.cookies[name] = morsel.value
         client.cookies[name]["path"] = morsel["path"]
     return client
+
+
+def leave_out(session, *slugs: str) -> None:
+    """The safety answers had left these areas out when `session` was built."""
+    session.left_out.add(*models.Region.objects.filter(slug__in=slugs))
+    session.leaves_out = True
+    session.save(update_fields=["leaves_out"])

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.html import escape
 
-from backcare.catalogue.models import Region, StopSignal
+from backcare.catalogue.models import StopSignal
 from backcare.catalogue.templatetags.backcare import clock, first_sentence
-from tests.factories import as_owner, care_session, grow_catalogue
+from tests.factories import as_owner, care_session, grow_catalogue, leave_out
 from tests.queries import VERSION, cold_and_warm
 from tests.test_calendar import properties, unfold
 
@@ -57,7 +57,7 @@ def test_a_card_line_keeps_to_its_first_sentence():
 
 
 def test_the_card_says_when_to_stop_and_what_to_keep_off(client, session):
-    session.left_out.add(Region.objects.get(slug="lower-back"))
+    leave_out(session, "lower-back")
     html = client.get(f"/s/{session.code}/card/").content.decode()
     for signal in StopSignal.objects.all():
         shown = escape(signal.feeling) in html
@@ -192,25 +192,27 @@ def _trimmed(steps: int):
 
 def test_card_and_reminder_query_counts_do_not_grow_with_steps_or_catalogue(client):
     small, large = _trimmed(3), _trimmed(20)
-    large.left_out.add(Region.objects.get(slug="lower-back"))
+    leave_out(large, "lower-back")
 
     def counts(session):
         card = f"/s/{session.code}/card/"
         ics = f"/s/{session.code}/reminder.ics?repeat=weekly&day=MO&day=FR&time=07:30"
         return [cold_and_warm(lambda u=url: client.get(u)) for url in (card, ics)]
 
-    # card: the session, its steps (each with its muscle), its areas, the areas left out, the
-    # version; first after a change also the stop signals, the diagram's muscles and zones
-    # (the left-out area's row is one more, only for a session that has one).
+    # card: the session, its steps (each with its muscle), its areas, the version; first after
+    # a change also the stop signals, the diagram's muscles and zones. A session that left an
+    # area out also reads which (and, first after a change, that area's row).
     # reminder: the steps' titles and times.
-    card = ["planner_caresession", "planner_carestep", "region", "planner_caresession_left_out"]
+    card = ["planner_caresession", "planner_carestep", "region"]
     warm = [*card, VERSION]
     cold = [*warm, "stopsignal", "muscle", "nogozone"]
     reminder = ["planner_carestep"]
     expected = [(cold, warm), (reminder, reminder)]
     assert counts(small) == expected
-    cold_left_out = [*card, VERSION, "region", "stopsignal", "muscle", "nogozone"]
-    assert counts(large) == [(cold_left_out, warm), (reminder, reminder)]
+    left_out = [*card, "planner_caresession_left_out"]
+    cold_left_out = [*left_out, VERSION, "region", "stopsignal", "muscle", "nogozone"]
+    with_left_out = [(cold_left_out, [*left_out, VERSION]), (reminder, reminder)]
+    assert counts(large) == with_left_out
     grow_catalogue(10)
     assert counts(small) == expected
-    assert counts(large) == [(cold_left_out, warm), (reminder, reminder)]
+    assert counts(large) == with_left_out

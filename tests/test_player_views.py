@@ -206,19 +206,17 @@ def test_player_query_counts_do_not_grow_with_the_catalogue(client, session):
     def counts():
         return [cold_and_warm(lambda u=url, h=headers: client.get(u, **h)) for url, headers in urls]
 
-    # overview: the session, its steps (+ muscle, region), its props, the version, the areas
-    # the session left out (first after a change also the screen's questions with the
-    # families they bar, for the verdict on this device's answers, and the stop signals).
+    # overview: the session, its steps (+ muscle, region), its props, the version (first after
+    # a change also the screen's questions with the families they bar, for the verdict on
+    # this device's answers, and the stop signals). It left no area out: no need to ask which.
     overview = ["planner_caresession", "planner_carestep", "prop", VERSION]
-    left_out = "planner_caresession_left_out"
-    first_overview = [*overview, "contraindication", "family", "stopsignal", left_out]
-    overview.append(left_out)
-    # step: the steps with their session and area, the version, the areas left out (the card
-    # itself is on the step); first after a change also the verdict's questions and families,
-    # the step's technique and muscle rows, the step before's technique (whether the place
-    # changes), the diagram's muscles and zones.
-    step = ["planner_carestep", VERSION, left_out]
-    first_step = [*step[:2], "contraindication", "family", "technique", "muscle", left_out]
+    first_overview = [*overview, "contraindication", "family", "stopsignal"]
+    # step: the steps with their session and area, the version (the card itself is on the
+    # step); first after a change also the verdict's questions and families, the step's
+    # technique and muscle rows, the step before's technique (whether the place changes),
+    # the diagram's muscles and zones.
+    step = ["planner_carestep", VERSION]
+    first_step = [*step, "contraindication", "family", "technique", "muscle"]
     first_step += ["technique", "muscle", "nogozone"]
     # stop: the steps, the version, the red flags (first after a change also the verdict's
     # questions and families, and the stop signals).

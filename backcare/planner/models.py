@@ -58,6 +58,7 @@ class CareSessionManager(models.Manager):
             total_seconds=plan.total_seconds,
             sides=[list(pair) for pair in ask.sides],
             focus=list(ask.focus),
+            leaves_out=bool(plan.left_out),
         )
         # A new session links to nothing yet: insert the links without .add()'s look-up.
         regions, props = CareSession.regions.through, CareSession.props.through
@@ -136,6 +137,12 @@ class CareSession(models.Model):
         blank=True,
         related_name="+",
         help_text="Areas the safety answers left out (never why): every step says to keep off.",
+    )
+    leaves_out = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Whether `left_out` names any area: most sessions don't, and their player "
+        "pages then needn't ask.",
     )
     total_seconds = models.PositiveIntegerField()
     pain_before = models.PositiveSmallIntegerField(

@@ -123,9 +123,11 @@ class Today:
         """Each area to keep off today, top of the back first, with the line every step says
         of it: those the session was built without, and those today's answers leave out. The
         session keeps which areas, never why: the reason comes from today's answers."""
-        through = CareSession.left_out.through.objects.filter(caresession=self.session)
-        saved = set(through.values_list("region_id", flat=True))
         today = self.verdict.excluded_regions if self.verdict else frozenset()
+        saved = set()
+        if self.session.leaves_out:  # most sessions left nothing out: no need to ask
+            through = CareSession.left_out.through.objects.filter(caresession=self.session)
+            saved = set(through.values_list("region_id", flat=True))
         if not (saved or today):  # most sessions: nothing to say
             return []
         local = self.verdict.local if self.verdict else ()

@@ -6,9 +6,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from backcare.catalogue.models import Region
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible
-from tests.factories import care_session
+from tests.factories import care_session, leave_out
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +44,7 @@ def test_the_card_is_accessible_and_prints_from_its_button(
 @pytest.mark.parametrize("who", LONGEST)
 def test_the_longest_session_prints_on_one_page(live, page: Page, watched, who, paper):
     session = care_session(*LONGEST[who])
-    session.left_out.add(Region.objects.get(slug="lower-back"))  # a "Keep off" line more
+    leave_out(session, "lower-back")  # a "Keep off" line more
     assert session.steps.count() >= 24
     page.goto(f"{live.url}/s/{session.code}/card/")
     page.emulate_media(media="print")
