@@ -25,7 +25,7 @@ from backcare.planner.views import screen_url
 from backcare.player.calendar import SessionEvent, reminder_calendar, whole_minutes
 from backcare.player.forms import PainForm, ReminderForm
 from backcare.player.today import Today, answers_today, go, not_today, stop_advice
-from backcare.web import HtmxHttpRequest, SeeOther, page_or_fragment, refuse
+from backcare.web import HtmxHttpRequest, SeeOther, page_or_fragment, path_to, refuse
 
 STEP_NUMBER = re.compile(r"[0-9]{1,4}")  # ASCII digits only: "²".isdigit() is true
 
@@ -193,8 +193,17 @@ def _step_context(now: Today, number: int) -> dict:
     next_step = now.steps[after - 1] if after else None
     # Where it stands: a skipped step (opened from its address) stands before the next one.
     position = replay.position(number) or replay.position(after or 0) or replay.count + 1
+    code = now.session.code
     return {
         "session": now.session,
+        "links": {
+            "back": path_to("player:step", code, before) if before else "",
+            "next": path_to("player:step", code, after) if after else "",
+            "overview": path_to("player:overview", code),
+            "stop": path_to("player:stop", code),
+            "done": path_to("player:done", code),
+            "muscle": path_to("catalogue:muscle", current.muscle.slug),
+        },
         "step": current,
         "today": now,
         "number": number,
