@@ -230,6 +230,19 @@ class _Area:
     first: _Unit | None = None  # what it would get first, on its own
     cheapest: int = 0  # the least time worth giving it (`_Unit.short` of its cheapest work)
 
+    def reaches(self, technique: TechniqueInfo) -> list:
+        """The muscles of this area `technique` can work (of those it is for, if any)."""
+        return [
+            m
+            for m in technique.muscles_in(self.region)
+            if self.muscles is None or m.slug in self.muscles
+        ]
+
+    @property
+    def kinds(self) -> set[tuple[str, str]]:
+        """(family, muscle) of the work chosen here: a muscle gets each kind of work once."""
+        return {(u.technique.family, u.muscle_slug) for u in self.chosen}
+
 
 @dataclass
 class _Chosen:
@@ -630,15 +643,10 @@ def _muscle_for(area: _Area, technique: TechniqueInfo, chosen: _Chosen):
     session is for; then one that hasn't had this kind of work here; then one this area
     hasn't had; then the one named least so far (work over a whole area names its muscles in
     turn). None if it reaches none of the area's muscles."""
-    found = [
-        m
-        for m in technique.muscles_in(area.region)
-        if area.muscles is None or m.slug in area.muscles
-    ]
     in_area = [u.muscle_slug for u in area.chosen]
-    had = {(u.technique.family, u.muscle_slug) for u in area.chosen}
+    had = area.kinds
     return min(
-        found,
+        area.reaches(technique),
         key=lambda m: (
             technique.each_side and m.slug not in area.focus,
             (technique.family, m.slug) in had,  # not this kind of work on it again
@@ -668,12 +676,12 @@ def _next_unit(
     first: not the gentle strokes that open a session; work on the muscle the session is for;
     work done a side at a time where only one side hurts; a hold on a knot where knots are
     common (between the shoulder blades); what fits in `room` seconds (a first piece may go a
-    little over); a
-    kind of work the area hasn't had; moderate pressure, then firm, then light; a technique
-    not used yet; one that uses a prop the person has; then broad work before focused.
+    little over); a kind of work the area hasn't had; moderate pressure, then firm, then
+    light; a technique not used yet; one that uses a prop the person has; then broad work
+    before focused.
     """
     taken = {u.technique.slug for u in area.chosen}
-    kinds = {(u.technique.family, u.muscle_slug) for u in area.chosen}
+    kinds = area.kinds
     families = {u.technique.family for u in area.chosen}
     hold_first = area.knotty and not any(u.technique.wording.hold for u in area.chosen)
     best = None
@@ -764,14 +772,13 @@ def _choose(areas: list[_Area], main_time: int, hands_limit: int, everyday, ends
     for fillers in (False, True):  # more, while what is chosen can't fill the time
         while _capacity(areas, main_time, hands_limit) < main_time * SPARE_CAPACITY:
             best = None
-            worth = sum(u.short for a in areas for u in a.chosen)
+            room = main_time - sum(u.short for a in areas for u in a.chosen)  # worth doing
+            kinds = {u.technique.family for a in areas for u in a.chosen}
             for i, area in enumerate(areas):
-                room = main_time - worth  # a piece is added only where it is worth doing
                 unit = _next_unit(area, chosen, everyday, room, allowed_in(area), ends)
                 if unit is None or _is_filler(unit.technique) != fillers or unit.short > room:
                     continue
                 served = round(area.planned / area.target, 1) if area.target else 0
-                kinds = {u.technique.family for a in areas for u in a.chosen}
                 key = (served, unit.technique.family in kinds, i)  # a new kind of work first
                 if best is None or key < best[0]:
                     best = (key, area, unit)
@@ -1070,14 +1077,8 @@ def _used_instead(snapshot, slug: str, techniques, used) -> str:
 def _repeats(technique: TechniqueInfo, areas: list[_Area]) -> bool:
     """On every area worked that it reaches, the plan already gives each muscle it could work
     there the same kind of work."""
-    reached = [a for a in areas if technique.muscles_in(a.region)]
     return all(
-        all(
-            any(
-                u.technique.family == technique.family and u.muscle_slug == m.slug for u in a.chosen
-            )
-            for m in technique.muscles_in(a.region)
-            if a.muscles is None or m.slug in a.muscles
-        )
-        for a in reached
+        all((technique.family, m.slug) in a.kinds for m in a.reaches(technique))
+        for a in areas
+        if technique.muscles_in(a.region)
     )
