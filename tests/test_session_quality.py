@@ -594,3 +594,20 @@ def test_the_hips_never_get_more_than_the_lower_back_they_were_added_for(snapsho
         if step.phase == Phase.MAIN:
             seconds[step.region] = seconds.get(step.region, 0) + step.seconds
     assert plan.linked and seconds["hips-glutes"] <= seconds["lower-back"], titles(plan)
+
+
+def test_hands_that_tire_share_their_time_without_cutting_a_piece_short(snapshot):
+    """Alone, neck, upper and lower back, a ball and a roller, 60 minutes (mid back left
+    out): with the hands' 12 minutes shared out, the fingertip search and the hip press got
+    30 s a side. Each hand piece keeps at least most of its usual time."""
+    props = frozenset({"tennis-ball", "foam-roller"})
+    areas = ("neck-shoulders", "upper-back", "lower-back")
+    plan = compose(
+        snapshot,
+        Request("self", areas, props, 60),
+        allowance_for(["skin-condition"], ["mid-back"]),
+    )
+    techniques = by_slug(snapshot)
+    for step in plan.steps:
+        if step.phase == Phase.MAIN:
+            assert step.seconds >= worth(techniques[step.technique]), titles(plan)

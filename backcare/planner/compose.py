@@ -906,11 +906,14 @@ def _share(units: Sequence[_Unit], total: int) -> None:
 
     Found by bisection on a common scale factor (water-filling), then rounded to 5 s and the
     remainder handed out 5 s at a time to units with room, in turn (what a pair of sides
-    can't take, the warm-up or finish takes: `_close_gap`).
+    can't take, the warm-up or finish takes: `_close_gap`). When the time allows, no unit
+    gets less than it is worth (`_Unit.short`), only its technique's shortest when it doesn't.
     """
     if not units:
         return
-    ranges = [(u.weight, u.technique.min_seconds, u.hi) for u in units]
+    worth = sum(u.short for u in units) <= total
+    floors = [max(u.short // u.count, 5) if worth else u.technique.min_seconds for u in units]
+    ranges = [(u.weight, lo, u.hi) for u, lo in zip(units, floors, strict=True)]
     counts = [u.count for u in units]
 
     def seconds_at(scale: float) -> list[int]:
@@ -926,14 +929,17 @@ def _share(units: Sequence[_Unit], total: int) -> None:
             low = middle
         else:
             high = middle
-    values = [_clamp5(v, u) for v, u in zip(seconds_at(high), units, strict=True)]
+    values = [
+        min(max(_round5(v), lo), u.hi)
+        for v, u, lo in zip(seconds_at(high), units, floors, strict=True)
+    ]
     turn = 0
     while abs(gap := total - used(values)) >= 5:
         step = 5 if gap > 0 else -5
         room = [
             i
             for i, u in enumerate(units)
-            if u.count * 5 <= abs(gap) and u.technique.min_seconds <= values[i] + step <= u.hi
+            if u.count * 5 <= abs(gap) and floors[i] <= values[i] + step <= u.hi
         ]
         if not room:
             break
@@ -945,10 +951,6 @@ def _share(units: Sequence[_Unit], total: int) -> None:
 
 def _round5(value: float) -> int:
     return 5 * round(value / 5)
-
-
-def _clamp5(value: int, unit: _Unit) -> int:
-    return min(max(_round5(value), unit.technique.min_seconds), unit.hi)
 
 
 # ---------- 6. Order ----------
