@@ -1,0 +1,112 @@
+"""Admin sign-in, guessed from many addresses: limited per username and for the whole site,
+while an editor's own browser still gets in; a username too long is a form error."""
+
+import pytest
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import User
+from django.test import Client
+
+from backcare.signin import DEVICE_COOKIE
+
+PASSWORD = "right-password-123"
+
+
+@pytest.fixture
+def editor(db):
+    return User.objects.create_user("editor", password=PASSWORD, is_staff=True)
+
+
+def sign_in(client: Client, username: str, password: str = "wrong", address: str = "192.0.2.1"):
+    data = {"username": username, "password": password}
+    return client.post("/admin/login/", data, REMOTE_ADDR=address)
+
+
+def guesses(username: str, count: int, first: int = 1) -> list[int]:
+    """`count` wrong passwords, each from a fresh browser on a fresh address (so the per
+    address lock-out never sees more than one)."""
+    return [
+        sign_in(Client(), username, address=f"198.51.100.{n}").status_code
+        for n in range(first, first + count)
+    ]
+
+
+def assert_refused(response) -> None:
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Too many sign-in attempts" in html and "Go to the home page" in html
+    assert 0 < int(response["Retry-After"]) <= 60 * 60
+
+
+def test_a_username_guessed_from_many_addresses_is_refused_after_ten_failures(editor, monkeypatch):
+    assert guesses("editor", 10) == [200] * 10
+    checked = []
+    original = ModelBackend.authenticate
+    monkeypatch.setattr(
+        ModelBackend, "authenticate", lambda *a, **k: checked.append(1) or original(*a, **k)
+    )
+    refused = sign_in(Client(), "editor", PASSWORD, address="203.0.113.50")
+    assert_refused(refused)
+    assert "paused for up to an hour" in refused.content.decode()
+    assert checked == []  # refused before any password was hashed
+    # Another account is not held up by it.
+    User.objects.create_user("other", password=PASSWORD, is_staff=True)
+    assert sign_in(Client(), "other", PASSWORD, address="203.0.113.51").status_code == 302
+
+
+def test_an_editor_who_signed_in_from_this_browser_before_still_gets_in(editor):
+    mine = Client()
+    assert sign_in(mine, "editor", PASSWORD).status_code == 302
+    assert DEVICE_COOKIE in mine.cookies
+    mine.post("/admin/logout/")
+    assert guesses("editor", 11)[-1] == 429  # a stranger keeps the name busy
+    assert sign_in(mine, "editor", PASSWORD).status_code == 302
+    assert_refused(sign_in(Client(), "editor", PASSWORD, address="192.0.2.77"))
+
+
+def test_a_browser_cookie_for_another_name_or_forged_exempts_nothing(editor):
+    User.objects.create_user("other", password=PASSWORD, is_staff=True)
+    browser = Client()
+    assert sign_in(browser, "other", PASSWORD).status_code == 302
+    assert guesses("editor", 10) == [200] * 10
+    assert_refused(sign_in(browser, "editor", PASSWORD))
+    forged = Client()
+    forged.cookies[DEVICE_COOKIE] = "editor"
+    assert_refused(sign_in(forged, "editor", PASSWORD, address="192.0.2.78"))
+
+
+def test_signing_in_is_not_counted_as_a_failure(editor):
+    assert guesses("editor", 9) == [200] * 9
+    assert sign_in(Client(), "editor", PASSWORD, address="192.0.2.79").status_code == 302
+    assert guesses("editor", 2, first=20) == [200, 429]  # the 10th failure, then the 11th
+
+
+def test_the_whole_site_is_refused_after_twenty_failures_a_minute(editor, settings):
+    settings.SIGN_IN_FAILURES_PER_USERNAME = 1000
+    trusted = Client()
+    assert sign_in(trusted, "editor", PASSWORD).status_code == 302
+    trusted.post("/admin/logout/")
+    answers = [
+        sign_in(Client(), f"guess-{n}", address=f"198.51.100.{n}").status_code for n in range(1, 22)
+    ]
+    assert answers == [200] * 20 + [429]
+    refused = sign_in(Client(), "editor", PASSWORD, address="192.0.2.80")
+    assert_refused(refused)
+    assert int(refused["Retry-After"]) <= 60
+    assert "paused for a minute" in refused.content.decode()
+    assert sign_in(trusted, "editor", PASSWORD).status_code == 302
+
+
+def test_the_limits_come_from_the_settings(editor, settings):
+    settings.SIGN_IN_FAILURES_PER_USERNAME = 2
+    assert guesses("editor", 3) == [200, 200, 429]
+
+
+@pytest.mark.django_db
+def test_a_username_over_255_characters_is_a_form_error_never_a_500():
+    """Axes records each failure with its username in 255 characters: on PostgreSQL a longer
+    one failed to save, and the sign-in was a 500."""
+    client = Client(raise_request_exception=False)
+    for length in (151, 256, 5000):
+        response = sign_in(client, "a" * length, address=f"192.0.2.{length % 200}")
+        assert response.status_code == 200, length
+        assert "at most 150 characters" in response.content.decode()
