@@ -99,7 +99,7 @@ AXES_COOLOFF_TIME = 1  # hour
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_CLIENT_IP_CALLABLE = "backcare.web.client_address"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "403_locked.html"
+AXES_LOCKOUT_CALLABLE = "backcare.signin.locked_out"  # 403_locked.html, with a Retry-After
 AXES_VERBOSE = False
 # Beyond one address (backcare.signin): failures per username an hour, and for the whole site a
 # minute. A browser that signed in as that editor before is exempt from both.

@@ -111,6 +111,19 @@ def _refuse(request: HttpRequest, retry_after: int, limit: Limit) -> HttpRespons
     )
 
 
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """AXES_LOCKOUT_CALLABLE: an address's lock-out is the same page, with its Retry-After."""
+    hours = settings.AXES_COOLOFF_TIME
+    return too_many(
+        request,
+        int(hours * 60 * 60),
+        "Too many attempts",
+        "",
+        why="sign-in address lock-out",
+        template="403_locked.html",
+    )
+
+
 class PBKDF2InThreadHasher(PBKDF2PasswordHasher):
     """Django's default hasher (same algorithm name: every stored password still works), with
     the deliberately slow key derivation run in one of gevent's native threads when gevent

@@ -110,3 +110,12 @@ def test_a_username_over_255_characters_is_a_form_error_never_a_500():
         response = sign_in(client, "a" * length, address=f"192.0.2.{length % 200}")
         assert response.status_code == 200, length
         assert "at most 150 characters" in response.content.decode()
+
+
+def test_an_address_locked_out_gets_the_same_page_with_a_retry_after(editor):
+    client = Client()
+    assert [sign_in(client, f"guess-{n}").status_code for n in range(5)] == [200] * 4 + [429]
+    locked = sign_in(client, "editor", PASSWORD)
+    assert_refused(locked)
+    assert "paused for an hour" in locked.content.decode()
+    assert int(locked["Retry-After"]) == 60 * 60
