@@ -4,12 +4,12 @@ both see "9" and both let the tenth in."""
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import time
 from dataclasses import dataclass
 
 from django.db import connection
+from django.utils.crypto import salted_hmac
 
 from backcare.planner.models import RateCount
 
@@ -51,8 +51,9 @@ def client_key(address: str) -> str:
 
 
 def _key(limit: Limit, who: str) -> str:
-    # Hashed: bounded in length whatever is sent, and no address or username kept in clear.
-    return f"{limit.name}:{hashlib.sha256(who.encode()).hexdigest()[:40]}"
+    # A keyed hash (every host shares SECRET_KEY): bounded in length whatever is sent, and no
+    # address or username kept in clear, nor found again by hashing all of IPv4.
+    return f"{limit.name}:{salted_hmac('backcare.limits', who).hexdigest()[:40]}"
 
 
 def _window(limit: Limit, now: float | None) -> tuple[int, int]:
