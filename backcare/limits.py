@@ -53,7 +53,9 @@ def client_key(address: str) -> str:
 def _key(limit: Limit, who: str) -> str:
     # A keyed hash (every host shares SECRET_KEY): bounded in length whatever is sent, and no
     # address or username kept in clear, nor found again by hashing all of IPv4.
-    return f"{limit.name}:{salted_hmac('backcare.limits', who).hexdigest()[:40]}"
+    return (
+        f"{limit.name}:{salted_hmac('backcare.limits', who, algorithm='sha256').hexdigest()[:40]}"
+    )
 
 
 def _window(limit: Limit, now: float | None) -> tuple[int, int]:
