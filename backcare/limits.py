@@ -86,13 +86,6 @@ def hit(limit: Limit, who: str, by: int = 1, now: float | None = None) -> Tally:
     return Tally(total, limit, left)
 
 
-def peek(limit: Limit, who: str, now: float | None = None) -> Tally:
-    """The count so far in this window, without adding to it."""
-    start, left = _window(limit, now)
-    found = RateCount.objects.filter(key=_key(limit, who), window=start).values_list("count")
-    return Tally(next(iter(found), (0,))[0], limit, left)
-
-
 def prune(now: float | None = None, dry_run: bool = False) -> int:
     """Removes counters whose window is over; returns how many."""
     old = RateCount.objects.filter(expires__lt=int(time.time() if now is None else now))

@@ -201,9 +201,9 @@ def _too_many_sessions(request: HtmxHttpRequest) -> HttpResponse | None:
     """A person saves a few sessions a day; a script saving thousands would fill the database.
     Counted per client address (IPv6: per /64), in every process at once (backcare.limits)."""
     who = client_key(client_address(request))
-    for limit in (
-        Limit("sessions-minute", settings.SESSIONS_PER_MINUTE, 60),
-        Limit("sessions-day", settings.SESSIONS_PER_DAY, 24 * 60 * 60),
+    for limit, again in (
+        (Limit("sessions-minute", settings.SESSIONS_PER_MINUTE, 60), "in a minute"),
+        (Limit("sessions-day", settings.SESSIONS_PER_DAY, 24 * 60 * 60), "tomorrow"),
     ):
         tally = hit(limit, who)
         if tally.over:
@@ -211,9 +211,8 @@ def _too_many_sessions(request: HtmxHttpRequest) -> HttpResponse | None:
                 request,
                 tally.retry_after,
                 "That's a lot of sessions at once",
-                "Backcare saves a limited number of new sessions from one place in a while, so "
-                "that nobody can fill it up. Your sessions so far are safe in My sessions; "
-                "try again a little later.",
+                "Backcare saves a limited number of new sessions from one place, so that nobody "
+                f"can fill it up. Your sessions so far are safe in My sessions; try again {again}.",
                 why=f"session limit ({limit.name})",
             )
     return None
