@@ -119,3 +119,59 @@ def test_an_address_locked_out_gets_the_same_page_with_a_retry_after(editor):
     assert_refused(locked)
     assert "paused for an hour" in locked.content.decode()
     assert int(locked["Retry-After"]) == 60 * 60
+
+
+STALL = """
+from gevent import monkey
+
+monkey.patch_all()
+import time
+
+import django
+import gevent
+
+django.setup()
+from django.contrib.auth.hashers import check_password, make_password
+
+stored = make_password("a-long-right-password")
+assert stored.startswith("pbkdf2_sha256$"), stored  # Django's own format: old hashes still work
+ticks = []
+
+
+def tick():
+    while True:
+        ticks.append(time.monotonic())
+        gevent.sleep(0.01)
+
+
+ticker = gevent.spawn(tick)
+gevent.sleep(0.05)
+began = time.monotonic()
+assert check_password("a-long-right-password", stored)
+assert not check_password("wrong", stored)
+took = time.monotonic() - began
+during = [t for t in ticks if t > began]
+gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+ticker.kill()
+print(f"{took:.3f} {len(during)} {max(gaps):.3f}")
+"""
+
+
+@pytest.mark.slow
+def test_checking_a_password_leaves_a_gevent_worker_free_for_other_requests():
+    """Two real PBKDF2 checks (as a gevent worker runs them) while another greenlet ticks every
+    10 ms: it goes on ticking, instead of waiting for the hashing to finish."""
+    import subprocess
+    import sys
+
+    from tests.serving import ROOT, production_env
+
+    env = production_env("sqlite:///:memory:", DJANGO_SETTINGS_MODULE="backcare.settings")
+    done = subprocess.run(
+        [sys.executable, "-c", STALL], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    took, ticked, longest_gap = done.stdout.split()
+    assert float(took) > 0.1  # real hashing, not a test hasher
+    assert float(longest_gap) < float(took) / 2
+    assert int(ticked) >= float(took) / 0.01 / 4
