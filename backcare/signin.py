@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.conf import settings
 from django.contrib import admin
@@ -74,6 +75,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return admin.site.login(request)
     username = _username(request)
+    if not AxesProxyHandler.is_allowed(request, {"username": username}):
+        return locked_out(request)  # already locked: not counted again, for anyone's limit
     counted: list[tuple[Limit, str]] = []
     if not _trusted(request, username):
         for limit, who in zip(_limits(), (username, SITE), strict=True):

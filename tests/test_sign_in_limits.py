@@ -121,6 +121,15 @@ def test_an_address_locked_out_gets_the_same_page_with_a_retry_after(editor):
     assert int(locked["Retry-After"]) == 60 * 60
 
 
+def test_an_address_already_locked_out_uses_up_nobody_elses_attempts(editor):
+    """One client hammering on after its address is locked must not fill the site-wide count
+    (20 a minute) and so keep everyone else out too."""
+    client = Client()
+    answers = [sign_in(client, f"guess-{n}").status_code for n in range(30)]
+    assert answers == [200] * 4 + [429] * 26
+    assert guesses("editor", 9) == [200] * 9  # the site has counted 5 + 9, not 30 + 9
+
+
 STALL = """
 from gevent import monkey
 
