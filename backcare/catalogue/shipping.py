@@ -101,11 +101,13 @@ def read_fixture(path: Path = FIXTURE) -> list[dict]:
         return yaml.safe_load(stream) or []
 
 
+@transaction.atomic
 def seed(path: Path = FIXTURE, using: str = DEFAULT_DB_ALIAS) -> int | None:
     """Load the fixture into an empty catalogue (rows remembered as shipped): the number of
     rows loaded, or None when the catalogue holds anything (then nothing is written)."""
     if any(model.objects.using(using).exists() for model in content_models()):
         return None
+    ShippedRow.objects.using(using).delete()  # what an emptied catalogue once shipped is moot
     plan = compare(read_fixture(path), using)
     apply(plan, using)
     return len(plan.of(Kind.ADD))
