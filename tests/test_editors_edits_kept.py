@@ -10,7 +10,7 @@ import pytest
 import yaml
 from django.conf import settings
 from django.contrib.auth.models import Permission
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.forms import CheckboxInput
 
 from backcare.catalogue import version
@@ -154,6 +154,25 @@ def test_a_content_update_never_overwrites_an_admin_edit(editor, tmp_path):
     # Shipping the unchanged fixture again keeps it too.
     run("update_catalogue", "--apply")
     assert EDITED in technique_page(editor, "shoulder-kneading")
+
+
+def test_the_fixtures_version_replaces_an_edit_only_when_asked_for_by_name(editor, tmp_path):
+    edit_in_the_admin(editor, Technique.objects.get(slug="shoulder-kneading"), summary=EDITED)
+    fixture = changed_fixture(tmp_path, **{"shoulder-kneading": "New words from the fixture."})
+    with pytest.raises(CommandError, match="technique self-palm-stroking"):
+        run("update_catalogue", "--fixture", str(fixture), "--take", "technique self-palm-stroking")
+
+    said = run(
+        "update_catalogue",
+        "--fixture",
+        str(fixture),
+        "--apply",
+        "--take",
+        "technique shoulder-kneading",
+    )
+
+    assert "update: technique shoulder-kneading" in said
+    assert "New words from the fixture." in technique_page(editor, "shoulder-kneading")
 
 
 def test_a_content_update_reaches_a_row_no_editor_touched(client, tmp_path):

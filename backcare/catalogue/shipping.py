@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,8 +114,10 @@ def seed(path: Path = FIXTURE, using: str = DEFAULT_DB_ALIAS) -> int | None:
     return len(plan.of(Kind.ADD))
 
 
-def compare(entries: list[dict], using: str = DEFAULT_DB_ALIAS) -> Plan:
-    """What loading `entries` (a fixture's rows) would do to the database, row by row."""
+def compare(entries: list[dict], using: str = DEFAULT_DB_ALIAS, take: Iterable[str] = ()) -> Plan:
+    """What loading `entries` (a fixture's rows) would do to the database, row by row. `take`:
+    rows (as `Row.named` says them) an editor changed or deleted that get the fixture's version
+    all the same, when someone decided so."""
     models_by_label = {m._meta.label_lower: m for m in content_models()}
     plan = Plan()
     wanted: dict[tuple[str, str], Row] = {}
@@ -140,6 +143,8 @@ def compare(entries: list[dict], using: str = DEFAULT_DB_ALIAS) -> Plan:
             kind = Kind.EDITED if then == row.digest else Kind.KEPT
         else:
             kind = Kind.UPDATE
+        if row.named in take and kind in (Kind.KEPT, Kind.DELETED):
+            kind = Kind.UPDATE if kind == Kind.KEPT else Kind.ADD
         plan.rows.setdefault(kind, []).append(row)
     for where, row in held.items():
         if where not in wanted:

@@ -3,9 +3,9 @@ what would be added, updated, or left as an editor left it; `--apply` does it.""
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from backcare.catalogue.shipping import FIXTURE, apply, compare, read_fixture
+from backcare.catalogue.shipping import FIXTURE, Kind, apply, compare, read_fixture
 
 
 class Command(BaseCommand):
@@ -18,9 +18,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--fixture", type=Path, default=FIXTURE, help="default: %(default)s")
         parser.add_argument("--apply", action="store_true", dest="write", help="write the changes")
+        parser.add_argument(
+            "--take",
+            action="append",
+            default=[],
+            metavar="ROW",
+            help="give a row an editor changed or deleted the fixture's version all the same, "
+            'named as the list says it ("technique shoulder-kneading"); repeatable',
+        )
 
-    def handle(self, *args, fixture: Path, write: bool, verbosity: int, **options):
-        plan = compare(read_fixture(fixture))
+    def handle(self, *args, fixture: Path, write: bool, take: list[str], verbosity: int, **options):
+        plan = compare(read_fixture(fixture), take=take)
+        taken = {row.named for row in plan.of(Kind.UPDATE) + plan.of(Kind.ADD)}
+        if unknown := [name for name in take if name not in taken]:
+            raise CommandError(f"Not a row an editor changed or deleted: {', '.join(unknown)}")
         if verbosity >= 1:
             for line in plan.lines():
                 self.stdout.write(line)
