@@ -77,7 +77,12 @@ def serve_prepare_commands() -> list[list[str]]:
             break
         words = shlex.split(line)
         if "manage.py" in words:
-            commands.append(words[words.index("manage.py") + 1 :])
+            command = []
+            for word in words[words.index("manage.py") + 1 :]:
+                if word in ("|", "||", "&&", ";") or word.startswith(("<", ">", "2>")):
+                    break  # the shell's, not the command's
+                command.append(word)
+            commands.append(command)
     return commands
 
 
