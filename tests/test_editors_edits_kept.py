@@ -157,7 +157,8 @@ def test_a_content_update_never_overwrites_an_admin_edit(editor, tmp_path):
     assert EDITED in technique_page(editor, "shoulder-kneading")
     assert "New words from the fixture." not in technique_page(editor, "shoulder-kneading")
     # Shipping the unchanged fixture again keeps it too.
-    run("update_catalogue", "--apply")
+    said = run("update_catalogue", "--apply")
+    assert "leave (changed in the admin; the fixture's row is as shipped): technique " in said
     assert EDITED in technique_page(editor, "shoulder-kneading")
 
 
@@ -212,7 +213,8 @@ def test_a_dry_run_lists_every_change_and_changes_nothing(editor, tmp_path):
         "update: technique self-palm-stroking",
         "keep (changed in the admin since shipped): technique shoulder-kneading",
         "leave (no longer in the fixture): stop signal sharp-pain",
-        "1 to add, 1 to update, 1 kept as edited, 0 left deleted, 1 gone from the fixture, "
+        "1 to add, 1 to update, 1 kept as edited, 0 edited in the admin only, 0 left deleted, "
+        "1 gone from the fixture, "
         f"0 added in the admin, {len(entries) - 3} unchanged. "
         "Dry run: nothing was changed (--apply writes the changes).",
     ]

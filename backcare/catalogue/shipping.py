@@ -42,6 +42,7 @@ class Kind:
         ADD: "add",
         UPDATE: "update",
         KEPT: "keep (changed in the admin since shipped)",
+        EDITED: "leave (changed in the admin; the fixture's row is as shipped)",
         DELETED: "leave out (deleted in the admin since shipped)",
         REMOVED: "leave (no longer in the fixture)",
         LOCAL: "leave (added in the admin)",
@@ -50,6 +51,7 @@ class Kind:
         ADD: "to add",
         UPDATE: "to update",
         KEPT: "kept as edited",
+        EDITED: "edited in the admin only",
         DELETED: "left deleted",
         REMOVED: "gone from the fixture",
         LOCAL: "added in the admin",
@@ -91,9 +93,9 @@ class Plan:
         ]
 
     def summary(self) -> str:
-        """`2 to add, 1 to update, 1 kept as edited, …, 320 unchanged`."""
+        """`2 to add, 1 to update, 1 kept as edited, …, 318 unchanged`."""
         counts = [(len(self.of(kind)), Kind.COUNTED[kind]) for kind in Kind.COUNTED]
-        counts.append((len(self.of(Kind.SAME)) + len(self.of(Kind.EDITED)), "unchanged"))
+        counts.append((len(self.of(Kind.SAME)), "unchanged"))
         return ", ".join(f"{n} {said}" for n, said in counts)
 
 
