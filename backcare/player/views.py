@@ -59,7 +59,7 @@ def _cannot_rate(request: HtmxHttpRequest, session: CareSession, field: str) -> 
     return None
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("Cookie")  # what it shows depends on this device's answers and owner key
 @cache_control(private=True, no_cache=True)
 def overview(request: HtmxHttpRequest, code: str) -> HttpResponse:
@@ -269,7 +269,7 @@ def stop(request: HtmxHttpRequest, code: str) -> HttpResponse:
     return render(request, "player/stop.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def done(request: HtmxHttpRequest, code: str) -> HttpResponse:
     session = get_object_or_404(CareSession, code=code)
     form = PainForm(request.POST if request.method == "POST" else None, required=True)
