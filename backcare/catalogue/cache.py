@@ -36,6 +36,7 @@ from backcare.catalogue.models import (
     Technique,
 )
 from backcare.catalogue.version import current
+from backcare.web import wants_fragment
 
 CACHE = "catalogue"  # settings.CACHES
 _MISSING = object()
@@ -219,8 +220,7 @@ def catalogue_page(
 
 
 def _page_key(view: Callable, request: HttpRequest, reads: tuple[str, ...]) -> str:
-    htmx = getattr(request, "htmx", None)
-    fragment = bool(htmx) and not htmx.history_restore_request
+    fragment = wants_fragment(request)
     params = tuple((name, tuple(request.GET.getlist(name))) for name in reads)
     return cache_key(("page", view.__module__, view.__qualname__, request.path, params, fragment))
 

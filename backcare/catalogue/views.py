@@ -27,7 +27,7 @@ from backcare.catalogue.models import (
 )
 from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.catalogue.values import unlocks
-from backcare.web import HtmxHttpRequest, page_or_fragment
+from backcare.web import FRAGMENT_HEADERS, HtmxHttpRequest, page_or_fragment
 
 
 @require_safe
@@ -69,14 +69,14 @@ def _muscle_page(request: HtmxHttpRequest, muscle: Muscle | None) -> HttpRespons
 
 
 @require_safe
-@vary_on_headers("HX-Request")
+@vary_on_headers(*FRAGMENT_HEADERS)
 @catalogue_page
 def muscle_list(request: HtmxHttpRequest) -> HttpResponse:
     return _muscle_page(request, None)
 
 
 @require_safe
-@vary_on_headers("HX-Request")
+@vary_on_headers(*FRAGMENT_HEADERS)
 @catalogue_page
 def muscle_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     techniques = Technique.objects.with_details().prefetch_related("muscles__regions")
@@ -90,7 +90,7 @@ def muscle_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@vary_on_headers("HX-Request")
+@vary_on_headers(*FRAGMENT_HEADERS)
 @catalogue_page(reads=("performer",))
 def technique_list(request: HtmxHttpRequest) -> HttpResponse:
     performer = request.GET.get("performer", "")
@@ -111,7 +111,7 @@ def technique_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_safe
-@vary_on_headers("HX-Request")
+@vary_on_headers(*FRAGMENT_HEADERS)
 @catalogue_page
 def technique_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     technique = get_object_or_404(
@@ -185,7 +185,7 @@ def safety(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_safe
-@vary_on_headers("HX-Request")
+@vary_on_headers(*FRAGMENT_HEADERS)
 @catalogue_page(reads=("spot", "numb"))
 def where_it_hurts(request: HtmxHttpRequest) -> HttpResponse:
     """The pain finder: the places that hurt -> the muscles most likely behind them, or the

@@ -41,7 +41,7 @@ from backcare.planner.memory import (
 )
 from backcare.planner.models import CareSession, is_code
 from backcare.planner.screening import screen, verdict_for
-from backcare.web import HtmxHttpRequest, SeeOther, page_or_fragment, refuse
+from backcare.web import FRAGMENT_HEADERS, HtmxHttpRequest, SeeOther, page_or_fragment, refuse
 
 BUILD_KEYS = ("performer", "region", "prop", "minutes", "side", "muscle")
 
@@ -118,7 +118,7 @@ def screen_view(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@vary_on_headers("HX-Request", "Cookie")
+@vary_on_headers(*FRAGMENT_HEADERS, "Cookie")
 def build(request: HtmxHttpRequest) -> HttpResponse:
     remembered = recall_screen(request)
     if remembered is None:

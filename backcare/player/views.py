@@ -25,7 +25,14 @@ from backcare.planner.views import screen_url
 from backcare.player.calendar import SessionEvent, reminder_calendar, whole_minutes
 from backcare.player.forms import PainForm, ReminderForm
 from backcare.player.today import Today, answers_today, go, not_today, stop_advice
-from backcare.web import HtmxHttpRequest, SeeOther, page_or_fragment, path_to, refuse
+from backcare.web import (
+    FRAGMENT_HEADERS,
+    HtmxHttpRequest,
+    SeeOther,
+    page_or_fragment,
+    path_to,
+    refuse,
+)
 
 STEP_NUMBER = re.compile(r"[0-9]{1,4}")  # ASCII digits only: "²".isdigit() is true
 
@@ -154,7 +161,7 @@ def _to_hand(steps: Iterable[CareStep]) -> list[str]:
 
 
 @require_safe
-@vary_on_headers("HX-Request", "HX-Target", "Cookie")
+@vary_on_headers(*FRAGMENT_HEADERS, "HX-Target", "Cookie")
 @cache_control(private=True, no_cache=True)
 def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
     steps = _steps(code)
