@@ -45,9 +45,12 @@ def _session(code: str) -> CareSession:
     )
 
 
-def _cannot_rate(request: HtmxHttpRequest, session: CareSession, field: str) -> HttpResponse | None:
-    """A rating is set once, by the browser that built the session (its owner cookie): a
-    shared link lets anyone follow the session, not rewrite how it went."""
+def _rate(
+    request: HtmxHttpRequest, session: CareSession, field: str, pain: int, **also
+) -> HttpResponse | None:
+    """Save a rating: once, by the browser that built the session (its owner cookie). A
+    shared link lets anyone follow the session, not rewrite how it went. None when saved,
+    else the refusal (409 when it was saved already, even by a request a moment ago)."""
     if not is_owner(request, session.code):
         return refuse(
             request,
@@ -56,7 +59,7 @@ def _cannot_rate(request: HtmxHttpRequest, session: CareSession, field: str) -> 
             "You can follow this session from a shared link, but its pain ratings belong to "
             "the person who built it, on the device they built it on.",
         )
-    if getattr(session, field) is not None:
+    if not CareSession.objects.rate(session, field, pain, **also):
         return refuse(
             request,
             409,
@@ -102,11 +105,8 @@ def _start(request: HtmxHttpRequest, now: Today, pain: int | None) -> HttpRespon
         return refusal
     if now.first is None:  # nothing in it suits today's answers: the overview says so
         return go(request, reverse("player:overview", args=[code]))
-    if pain is not None:
-        if refusal := _cannot_rate(request, now.session, "pain_before"):
-            return refusal
-        now.session.pain_before = pain
-        now.session.save(update_fields=["pain_before"])
+    if pain is not None and (refusal := _rate(request, now.session, "pain_before", pain)):
+        return refusal
     first = reverse("player:step", args=[code, now.first])
     if request.htmx:  # step 1 swapped into this page: the tap that started it unlocks sound
         return HttpResponse(headers={"HX-Location": json.dumps({"path": first, "target": "body"})})
@@ -281,11 +281,9 @@ def done(request: HtmxHttpRequest, code: str) -> HttpResponse:
     session = get_object_or_404(CareSession, code=code)
     form = PainForm(request.POST if request.method == "POST" else None, required=True)
     if request.method == "POST" and form.is_valid():
-        if refusal := _cannot_rate(request, session, "pain_after"):
+        pain, now = form.cleaned_data["pain"], timezone.now()
+        if refusal := _rate(request, session, "pain_after", pain, finished_at=now):
             return refusal
-        session.pain_after = form.cleaned_data["pain"]
-        session.finished_at = timezone.now()
-        session.save(update_fields=["pain_after", "finished_at"])
         return SeeOther(reverse("player:done", args=[code]))
     context = {
         "session": session,
