@@ -53,6 +53,12 @@ def page_or_fragment(request: HtmxHttpRequest, template: str, fragment: str) -> 
     return f"{template}#{fragment}" if wants_fragment(request) else template
 
 
+def site_url(path: str) -> str:
+    """The absolute URL of a path on this site, from settings.SITE_ORIGIN (BACKCARE_ORIGIN):
+    never from the request's Host header, which the client chooses."""
+    return f"{settings.SITE_ORIGIN}{path}"
+
+
 def path_section(path: str) -> str:
     """The first part of a path, where a cookie for that part of the site goes:
     "/mine/forget/" -> "/mine/", "/s/AbCd/step/2/" -> "/s/", "/" -> "/"."""

@@ -126,7 +126,7 @@ def test_a_daily_reminder_downloads_as_a_calendar_file(client, session):
     assert props["DURATION"] == [f"PT{minutes}M"]
     assert props["SUMMARY"] == [f"Back-care session ({minutes} min)"]
     assert props["UID"] == [f"{session.code}-daily@backcare"]
-    assert props["URL"] == [f"http://testserver/s/{session.code}/"]
+    assert props["URL"] == [f"{settings.SITE_ORIGIN}/s/{session.code}/"]
     description = "".join(unfold(ics))
     for step in session.steps.all():
         escaped = step.title.replace(",", "\\,").replace(";", "\\;")

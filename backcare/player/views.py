@@ -32,6 +32,7 @@ from backcare.web import (
     page_or_fragment,
     path_to,
     refuse,
+    site_url,
 )
 
 STEP_NUMBER = re.compile(r"[0-9]{1,4}")  # ASCII digits only: "²".isdigit() is true
@@ -307,7 +308,7 @@ def _card(
     context = {
         "session": session,
         "minutes": whole_minutes(session.total_seconds),
-        "session_url": request.build_absolute_uri(session.get_absolute_url()),
+        "session_url": site_url(session.get_absolute_url()),
         "to_hand": _to_hand(session.steps.all()),
         "keep_off_today": [line for _, line in left_out],
         "keep_off": _keep_off(session.steps.all()),
@@ -343,7 +344,7 @@ def reminder(request: HtmxHttpRequest, code: str) -> HttpResponse:
         code=code,
         seconds=sum(step.seconds for step in steps),
         steps=[(step.title, step.seconds) for step in steps],
-        url=request.build_absolute_uri(overview),
+        url=site_url(overview),
     )
     ics = reminder_calendar(event, form.reminder(), timezone.localdate(), timezone.now())
     response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
