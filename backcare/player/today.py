@@ -82,11 +82,14 @@ def _either(words: Sequence[str]) -> str:
 @dataclass
 class Today:
     """A saved session on this device today. `verdict` None: the device has no answers (the
-    session is shown as saved, and the screen comes before step 1)."""
+    session is shown as saved, and the screen comes before step 1). `owner`: this is the
+    browser that built it, the only one shown what the session keeps of its builder's answers
+    (the areas they left out)."""
 
     session: CareSession
     steps: Sequence[CareStep]  # all of them, in order, each with its region
     verdict: Verdict | None
+    owner: bool = False
 
     @cached_property
     def replay(self) -> Replay:
@@ -121,11 +124,12 @@ class Today:
     @cached_property
     def keep_off(self) -> list[tuple[Region, str]]:
         """Each area to keep off today, top of the back first, with the line every step says
-        of it: those the session was built without, and those today's answers leave out. The
+        of it: those the session was built without (said only to the browser that built it:
+        they come from its builder's health answers), and those today's answers leave out. The
         session keeps which areas, never why: the reason comes from today's answers."""
         today = self.verdict.excluded_regions if self.verdict else frozenset()
         saved = set()
-        if self.session.leaves_out:  # most sessions left nothing out: no need to ask
+        if self.owner and self.session.leaves_out:  # most sessions left nothing out
             through = CareSession.left_out.through.objects.filter(caresession=self.session)
             saved = set(through.values_list("region_id", flat=True))
         if not (saved or today):  # most sessions: nothing to say

@@ -78,18 +78,20 @@ def overview(request: HtmxHttpRequest, code: str) -> HttpResponse:
     verdict = answers_today(request)
     if verdict and verdict.stops_session:
         return stop_advice(request, code, verdict)
-    now = Today(session, list(session.steps.all()), verdict)
+    owner = is_owner(request, code)
+    now = Today(session, list(session.steps.all()), verdict, owner)
     form = PainForm(request.POST if request.method == "POST" else None, required=False)
     if request.method == "POST" and form.is_valid():
         return _start(request, now, form.cleaned_data["pain"])
     context = {
         "session": session,
+        "owner": owner,  # only the browser that built it sees its ratings
         "today": now,
         "form": form,
         "to_hand": _to_hand(now.played),
         "keep_off": _keep_off(now.played),
         "stop_now": _stop_now(),
-        "can_rate": is_owner(request, code) and session.pain_before is None,
+        "can_rate": owner and session.pain_before is None,
         "screen_url": screen_url(code),
         "again": _again(now),
     }
@@ -171,7 +173,7 @@ def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
     verdict = answers_today(request)
     if refusal := not_today(request, code, verdict):
         return refusal
-    now = Today(steps[0].session, steps, verdict)
+    now = Today(steps[0].session, steps, verdict, is_owner(request, code))
     context = _step_context(now, number)
     # The fragment for the player's own swaps (hx-target="#player"); the whole page otherwise,
     # also when the overview's Start swaps step 1 into the page.
@@ -278,6 +280,8 @@ def stop(request: HtmxHttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@vary_on_headers("Cookie")  # its ratings are shown only to the browser that built it
+@cache_control(private=True, no_cache=True)
 def done(request: HtmxHttpRequest, code: str) -> HttpResponse:
     session = get_object_or_404(CareSession, code=code)
     form = PainForm(request.POST if request.method == "POST" else None, required=True)
@@ -286,10 +290,12 @@ def done(request: HtmxHttpRequest, code: str) -> HttpResponse:
         if refusal := _rate(request, session, "pain_after", pain, finished_at=now):
             return refusal
         return SeeOther(reverse("player:done", args=[code]))
+    owner = is_owner(request, code)
     context = {
         "session": session,
         "form": form,
-        "can_rate": is_owner(request, code) and session.pain_after is None,
+        "owner": owner,
+        "can_rate": owner and session.pain_after is None,
     }
     return render(request, "player/done.html", context, status=400 if form.errors else 200)
 
@@ -304,7 +310,7 @@ def _card(
         CareSession.objects.prefetch_related(Prefetch("steps", queryset=steps), "regions"),
         code=code,
     )
-    left_out = Today(session, (), answers_today(request)).keep_off
+    left_out = Today(session, (), answers_today(request), is_owner(request, code)).keep_off
     context = {
         "session": session,
         "minutes": whole_minutes(session.total_seconds),
@@ -326,11 +332,15 @@ def _card(
 
 
 @require_safe
+@vary_on_headers("Cookie")  # it says this device's answers, and the owner's left-out areas
+@cache_control(private=True, no_cache=True)
 def card(request: HtmxHttpRequest, code: str) -> HttpResponse:
     return _card(request, code, ReminderForm())
 
 
 @require_safe
+@vary_on_headers("Cookie")  # a wrong choice shows the card again
+@cache_control(private=True, no_cache=True)
 def reminder(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """The reminder as an .ics file; a wrong choice shows the card's form again, with why."""
     form = ReminderForm(request.GET)
