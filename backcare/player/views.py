@@ -129,7 +129,7 @@ def _offline_pages(code: str, count: int) -> str:
     """The pages a session plays from (each step, and stop at each step), for the service
     worker to keep while the network is there. Not the pages with a form (the overview, the
     rating): fetched in the background they could replace this browser's CSRF cookie while
-    the person fills a form in; the overview is kept when it is opened."""
+    the person fills a form in. The service worker keeps these and nothing else."""
     stop = reverse("player:stop", args=[code])
     pages = []
     for number in range(1, count + 1):
