@@ -3,7 +3,7 @@ the whole page, as it was first shown — and the page kept for the next visitor
 
 import pytest
 
-from tests.factories import screened
+from tests.factories import care_session, screened
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +33,14 @@ def test_a_swap_still_gets_the_fragment_with_its_jump_link(client, url):
     screened(client)
     html = client.get(url, **HX).content.decode()
     assert "<html" not in html and 'hx-swap-oob="true"' in html
+
+
+def test_a_history_restore_of_a_step_without_answers_is_sent_on_as_a_visit(client):
+    """htmx follows no HX-Redirect when it restores history: it needs a redirect it can
+    follow, to a whole page (the safety questions)."""
+    session = care_session()
+    restored = client.get(f"/s/{session.code}/step/1/", **RESTORE)
+    assert restored.status_code == 303 and "HX-Redirect" not in restored
+    assert restored["Location"].startswith("/build/screen/")
+    swapped = client.get(f"/s/{session.code}/step/1/", **HX)
+    assert swapped["HX-Redirect"].startswith("/build/screen/")

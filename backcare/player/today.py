@@ -24,7 +24,7 @@ from backcare.planner.models import CareSession, CareStep
 from backcare.planner.screening import Verdict, verdict_for
 from backcare.planner.views import screen_url
 from backcare.player.replay import LEFT_OUT_AREA, Replay, SavedStep
-from backcare.web import HtmxHttpRequest, SeeOther
+from backcare.web import HtmxHttpRequest, SeeOther, wants_fragment
 
 # What a pressure cap allows, in the words the screen's advice uses.
 CAPPED = {Pressure.LIGHT: "light pressure only", Pressure.MODERATE: "moderate pressure at most"}
@@ -38,8 +38,9 @@ def answers_today(request: HtmxHttpRequest) -> Verdict | None:
 
 
 def go(request: HtmxHttpRequest, url: str) -> HttpResponse:
-    """To another page: a whole-page visit, also from an htmx swap."""
-    return HttpResponseClientRedirect(url) if request.htmx else SeeOther(url)
+    """To another page: a whole-page visit, also from an htmx swap (a history restore follows
+    a redirect like any visit)."""
+    return HttpResponseClientRedirect(url) if wants_fragment(request) else SeeOther(url)
 
 
 def not_today(request: HtmxHttpRequest, code: str, verdict: Verdict | None) -> HttpResponse | None:
@@ -48,7 +49,7 @@ def not_today(request: HtmxHttpRequest, code: str, verdict: Verdict | None) -> H
     if verdict is None:
         return go(request, screen_url(code))
     if verdict.stops_session:
-        if request.htmx:  # the advice is a whole page, not a step
+        if wants_fragment(request):  # the advice is a whole page, not a step
             return go(request, reverse("player:overview", args=[code]))
         return stop_advice(request, code, verdict)
     return None
