@@ -141,6 +141,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Each process keeps its own, bounded in bytes; with REDIS_URL, every process and host shares
 # one build per edit (the way to run more than one host). Old versions are never read again
 # and go first (least recently used), or expire after a day in Redis.
+# How long a process trusts the catalogue version it last read (backcare.catalogue.version): a
+# kept page costs no query; an edit shows in other processes and hosts within this many seconds.
+CATALOGUE_RECHECK_SECONDS = envint("BACKCARE_CATALOGUE_RECHECK_SECONDS", "2")
 CATALOGUE_CACHE_BYTES = envint("BACKCARE_CATALOGUE_CACHE_MB", "32") * 2**20
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
