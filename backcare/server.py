@@ -48,6 +48,12 @@ control_socket_disable = True  # no admin socket in the home directory
 forwarded_allow_ips = os.environ.get("BACKCARE_TRUSTED_PROXIES", "").replace(" ", "")
 
 
+def on_starting(server):
+    """Tell each worker how many there are, before they fork: a worker's share of the host's
+    database connections is BACKCARE_DB_CONNECTIONS / workers (backcare.settings)."""
+    os.environ["BACKCARE_WORKERS"] = str(server.cfg.workers)
+
+
 class Worker(GeventWorker):
     """gevent's worker, with a time limit on every read and write of a connection."""
 
