@@ -103,6 +103,10 @@ load: serve-prepare $(VENV)/.installed-load
 # throwaway database and servers, so it needs nothing from make serve).
 attack: install
 	$(PY) -m tests.attack.run --workers $(WORKERS)
+	@status=0; tests/with_postgres.sh $(PY) -m tests.attack.burst --workers $(WORKERS) \
+	  || status=$$?; \
+	if [ $$status = 75 ]; then echo "PostgreSQL burst skipped: no server could be started."; \
+	elif [ $$status != 0 ]; then exit $$status; fi
 
 # Performance figures with PASS/FAIL targets (not part of make test: it takes minutes).
 bench: install-test
