@@ -93,8 +93,13 @@ serve-prepare: install .serve-secret
 	$(SERVE_ENV) $(PY) manage.py migrate --noinput -v0
 	$(SERVE_ENV) $(PY) manage.py loaddata catalogue -v0
 
-serve: serve-prepare
-	$(SERVE_ENV) $(GUNICORN)
+.PHONY: serve-prepare serve-fresh test-cluster
+# Every line it writes is one JSON object (log collectors read the stream): make echoes
+# nothing, and what installing and preparing print becomes JSON records (backcare.logs).
+serve:
+	@$(or $(PYTHON),python3) -m backcare.logs --name backcare.serve.prepare -- \
+	  $(MAKE) --no-print-directory -s serve-prepare
+	@$(SERVE_ENV) exec $(GUNICORN)
 
 load: serve-prepare $(VENV)/.installed-load
 	$(SERVE_ENV) $(PY) -m tests.load.run --host $(HOST) --port $(PORT) -- $(GUNICORN)

@@ -54,6 +54,16 @@ def on_starting(server):
     os.environ["BACKCARE_WORKERS"] = str(server.cfg.workers)
 
 
+def worker_int(worker):
+    """Ctrl-C (SIGINT, and the SIGQUIT the master then sends): gunicorn would `sys.exit(0)`
+    inside a greenlet, and gevent prints that SystemExit as a traceback, the one non-JSON
+    thing in the log. The worker is already marked not alive: ending this greenlet quietly
+    lets it stop as on SIGTERM, after the requests in flight (within graceful_timeout)."""
+    import gevent
+
+    raise gevent.GreenletExit
+
+
 class Worker(GeventWorker):
     """gevent's worker, with a time limit on every read and write of a connection."""
 
