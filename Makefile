@@ -29,6 +29,8 @@ help:
 	@echo "make attack - make serve's setup attacked (slow clients, big bodies, floods…): PASS/FAIL"
 	@echo "make bench - performance figures with PASS/FAIL targets"
 	@echo "make test-sqlite - only the SQLite pass of the test suite"
+	@echo "make serve-fresh - make serve on a fresh clone (SQLite, PostgreSQL): starts, stops, JSON"
+	@echo "make test-cluster - 3 app processes, one PostgreSQL, one Redis, behind a proxy"
 	@echo "make validate - check the shipped catalogue against the content rules"
 	@echo "make fmt   - format and fix with ruff"
 
@@ -133,7 +135,14 @@ fmt: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: test-sqlite test-postgres test-redis
+test: test-sqlite test-postgres test-redis serve-fresh test-cluster
+
+# make serve on a fresh clone of HEAD, on SQLite and on an empty PostgreSQL: /healthz answers,
+# it stops on Ctrl-C and SIGTERM, and every line it writes is JSON (about a minute).
+serve-fresh:
+	@status=0; tests/with_postgres.sh $(or $(PYTHON),python3) tests/fresh_serve.py || status=$$?; \
+	if [ $$status = 75 ]; then $(or $(PYTHON),python3) tests/fresh_serve.py; \
+	elif [ $$status != 0 ]; then exit $$status; fi
 
 test-sqlite: install-test lint validate
 	$(PY) manage.py check --fail-level WARNING
