@@ -137,6 +137,15 @@ fmt: $(VENV)/.installed-test
 
 test: test-sqlite test-postgres test-redis serve-fresh test-cluster
 
+# Three app processes sharing one PostgreSQL and one Redis behind a round-robin proxy: nothing
+# one keeps is needed by another (tests/test_cluster.py; both servers started and removed).
+test-cluster: install-test
+	@status=0; tests/with_postgres.sh tests/with_redis.sh \
+	  $(PY) -m pytest -p no:cacheprovider -n 0 tests/test_cluster.py $(PYTEST_ARGS) \
+	  || status=$$?; \
+	if [ $$status = 75 ]; then echo "Cluster test skipped: no PostgreSQL or Redis server here."; \
+	elif [ $$status != 0 ]; then exit $$status; fi
+
 # make serve on a fresh clone of HEAD, on SQLite and on an empty PostgreSQL: /healthz answers,
 # it stops on Ctrl-C and SIGTERM, and every line it writes is JSON (about a minute).
 serve-fresh:
