@@ -71,7 +71,7 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 load-catalogue: migrate
-	$(PY) manage.py loaddata catalogue
+	$(PY) manage.py seed_catalogue
 
 run: load-catalogue
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -93,7 +93,7 @@ GUNICORN = $(VENV)/bin/gunicorn --config python:backcare.server backcare.wsgi \
 serve-prepare: install .serve-secret
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(SERVE_ENV) $(PY) manage.py migrate --noinput -v0
-	$(SERVE_ENV) $(PY) manage.py loaddata catalogue -v0
+	$(SERVE_ENV) $(PY) manage.py seed_catalogue --format json
 
 .PHONY: serve-prepare serve-fresh test-cluster
 # Every line it writes is one JSON object (log collectors read the stream): make echoes
@@ -179,7 +179,7 @@ test-redis: install-test
 # The shipped catalogue, loaded into a throwaway database, against the content rules.
 validate: install
 	@d=$$(mktemp -d); export DATABASE_URL="sqlite:///$$d/validate.sqlite3"; \
-	$(PY) manage.py migrate --noinput -v0 && $(PY) manage.py loaddata catalogue -v0 && \
+	$(PY) manage.py migrate --noinput -v0 && $(PY) manage.py seed_catalogue -v0 && \
 	$(PY) manage.py validate_catalogue; status=$$?; rm -rf "$$d"; exit $$status
 
 clean:

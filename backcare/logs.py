@@ -43,8 +43,9 @@ class JsonFormatter(logging.Formatter):
 
 def run_logged(command: list[str], name: str) -> int:
     """Run `command`, writing each line it prints as a JSON record on stdout (its stdout at
-    INFO, its stderr at WARNING): `make serve` wraps pip, collectstatic and migrate in it, so
-    the stream a log collector reads holds nothing else. Returns the command's exit status."""
+    INFO, its stderr at WARNING), or as it is when it already is a JSON object (a command that
+    logs JSON itself): `make serve` wraps pip, collectstatic and migrate in it, so the stream a
+    log collector reads holds nothing else. Returns the command's exit status."""
     import signal
     import subprocess
     import sys
@@ -66,7 +67,17 @@ def run_logged(command: list[str], name: str) -> int:
 
     def forward(stream, level: int) -> None:
         for line in stream:
-            if line.strip():
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError:
+                record = None
+            if isinstance(record, dict):
+                with handler.lock:  # whole lines, never interleaved with the other stream's
+                    sys.stdout.write(json.dumps(record) + "\n")
+                    sys.stdout.flush()
+            else:
                 log.log(level, "%s", line.rstrip())
 
     readers = [

@@ -1,6 +1,7 @@
 """Backcare's one settings file, read from the environment (fails loudly on bad values)."""
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +44,15 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if not DEBUG else "*")
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# Where the site is, for the links a printed card or a calendar file carries away from it:
+# configured, never read from a request's Host header (which any client may set).
+SITE_ORIGIN = os.environ.get("BACKCARE_ORIGIN", "http://127.0.0.1:8000").rstrip("/")
+if not re.fullmatch(r"https?://[^/?#@\s]+", SITE_ORIGIN):
+    raise ImproperlyConfigured(
+        f"BACKCARE_ORIGIN must be a scheme and a host, like https://backcare.example, "
+        f"not {SITE_ORIGIN!r}"
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",

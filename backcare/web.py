@@ -36,14 +36,27 @@ def path_to(name: str, *args) -> str:
     return _path_to(get_script_prefix(), name, args)
 
 
-def page_or_fragment(request: HtmxHttpRequest, template: str, fragment: str) -> str:
-    """The template to render: its `{% partialdef fragment %}` for htmx swaps, else the page.
+# The headers that choose between a page and its fragment: every response that may be either
+# varies on them (a history restore is an htmx request that needs the whole page).
+FRAGMENT_HEADERS = ("HX-Request", "HX-History-Restore-Request")
 
-    A history-restore request (the back button after the cache was emptied) needs the page.
-    """
-    if request.htmx and not request.htmx.history_restore_request:
-        return f"{template}#{fragment}"
-    return template
+
+def wants_fragment(request: HttpRequest) -> bool:
+    """Whether htmx asked for a fragment to swap in. A history-restore request (the back button
+    after htmx's history cache was emptied) is sent by htmx too, but needs the whole page."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request
+
+
+def page_or_fragment(request: HtmxHttpRequest, template: str, fragment: str) -> str:
+    """The template to render: its `{% partialdef fragment %}` for htmx swaps, else the page."""
+    return f"{template}#{fragment}" if wants_fragment(request) else template
+
+
+def site_url(path: str) -> str:
+    """The absolute URL of a path on this site, from settings.SITE_ORIGIN (BACKCARE_ORIGIN):
+    never from the request's Host header, which the client chooses."""
+    return f"{settings.SITE_ORIGIN}{path}"
 
 
 def path_section(path: str) -> str:

@@ -11,9 +11,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the shipped catalogue once, exactly as `make run` does; each test rolls back."""
+    """Seed the shipped catalogue once, exactly as `make run` does; each test rolls back."""
     with django_db_blocker.unblock():
-        call_command("loaddata", "catalogue", verbosity=0)
+        call_command("seed_catalogue", verbosity=0)
 
 
 @pytest.fixture(autouse=True)

@@ -317,7 +317,8 @@ def test_the_service_worker_keeps_the_shell_and_only_session_pages(client, sessi
     assert "no-cache" in response["Cache-Control"]  # a new version is picked up at once
     script = response.content.decode()
     assert '"/static/css/backcare.css"' in script and '"/static/js/player.js"' in script
-    assert "SESSION_PATH = new RegExp(`^/s/${CODE}/`)" in script  # only session pages are kept
+    # Only the pages a session plays from are kept: its steps and its stop page.
+    assert "KEPT_PAGE = new RegExp(`^/s/${CODE}/(step/[0-9]+/|stop/)$`)" in script
     # The code's format comes from the server: the worker's pattern is the one codes are made to.
     code = re.search(r'const CODE = "(.*)";', script)[1].encode().decode("unicode_escape")
     assert code == CODE_PATTERN and re.fullmatch(code, session.code)

@@ -14,6 +14,7 @@ from tests.serving import ROOT, serve_in
 
 def test_what_a_setup_command_prints_becomes_json_records_and_its_status_is_kept():
     script = "echo 'Collecting packaging'; echo 'WARNING: a location is ignored' >&2; exit 3"
+    script = """echo '{"message": "seeded", "level": "INFO"}'; """ + script
     wrapper = [sys.executable, "-m", "backcare.logs", "--name", "backcare.serve.prepare"]
     result = subprocess.run(
         [*wrapper, "--", "sh", "-c", script],
@@ -24,12 +25,13 @@ def test_what_a_setup_command_prints_becomes_json_records_and_its_status_is_kept
     assert result.returncode == 3
     assert result.stderr == ""
     records = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [(r["level"], r["message"]) for r in records] == [
+    assert records[0] == {"message": "seeded", "level": "INFO"}  # JSON already: as it is
+    assert [(r["level"], r["message"]) for r in records[1:]] == [
         ("INFO", "Collecting packaging"),
         ("WARNING", "WARNING: a location is ignored"),
         ("ERROR", "sh exited with status 3"),
     ]
-    assert {r["logger"] for r in records} == {"backcare.serve.prepare"}
+    assert {r["logger"] for r in records[1:]} == {"backcare.serve.prepare"}
 
 
 @pytest.mark.slow

@@ -1,10 +1,10 @@
 """The catalogue's version: a random token, replaced in the writer's transaction.
 
-Between deploys the catalogue changes only through saves (the admin, `loaddata`), and every
-save gives `CatalogueVersion` a new random token in the same transaction (`catalogue_changed`,
-connected to every catalogue model's signals). A request uses one token throughout
-(`CatalogueVersionMiddleware`); whatever is built from the catalogue is kept under it
-(`backcare.catalogue.cache`).
+Between deploys the catalogue changes only through saves (the admin, `seed_catalogue`,
+`update_catalogue`, `loaddata`), and every save gives `CatalogueVersion` a new random token in
+the same transaction (`catalogue_changed`, connected to every catalogue model's signals). A
+request uses one token throughout (`CatalogueVersionMiddleware`); whatever is built from the
+catalogue is kept under it (`backcare.catalogue.cache`).
 
 Each process remembers the token it last read for `CATALOGUE_RECHECK_SECONDS` (2 s by
 default), so a kept page costs no query at all: under a burst, most requests never touch the
@@ -15,7 +15,8 @@ The token is random, not a counter: a rolled-back change (a failed admin save, a
 never bring back a token that another state of the catalogue was kept under.
 
 Writes that send no signals (`QuerySet.update()`, `bulk_create()`, raw SQL) must call `bump()`.
-`loaddata` bumps once for the whole load (our `loaddata` command), not once per row.
+A load bumps once for the whole load (our `loaddata` command, `shipping.apply`), not once per
+row.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, HttpResponse
 
-from backcare.catalogue.models import CatalogueVersion
+from backcare.catalogue.models import CatalogueVersion, ShippedRow
 
 ROW = 1  # the one CatalogueVersion row
 
@@ -106,7 +107,8 @@ def loading(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
 
 def catalogue_changed(sender, using: str = DEFAULT_DB_ALIAS, action: str = "", **kwargs) -> None:
     """Receiver for post_save, post_delete and m2m_changed of every catalogue model."""
-    if sender._meta.app_label != "catalogue" or sender is CatalogueVersion or _loading.get():
+    bookkeeping = sender in (CatalogueVersion, ShippedRow)
+    if sender._meta.app_label != "catalogue" or bookkeeping or _loading.get():
         return
     if action and not action.startswith("post_"):
         return  # m2m_changed also fires before each change
