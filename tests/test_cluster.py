@@ -28,6 +28,7 @@ from tests.serving import ROOT, Browser, Server, free_port, prepare, production_
 
 pytestmark = pytest.mark.slow
 RECHECK_SECONDS = 1
+SESSIONS_A_DAY = 6  # per client; the module's other tests save two
 EDITOR, PASSWORD = "editor", "a long editor password 7"
 
 
@@ -86,6 +87,7 @@ def cluster():
         DJANGO_STATIC_ROOT=str(folder / "static"),
         BACKCARE_CATALOGUE_RECHECK_SECONDS=str(RECHECK_SECONDS),
         DJANGO_SUPERUSER_PASSWORD=PASSWORD,
+        BACKCARE_SESSIONS_PER_DAY=str(SESSIONS_A_DAY),
     )
     prepare(env)
     editor = ["--username", EDITOR, "--email", "editor@example.org"]
@@ -211,3 +213,24 @@ def test_a_visitor_behind_the_round_robin_proxy_meets_every_process_and_sees_no_
     pages = [visitor.request("GET", f"/s/{code}/step/{n}/")[0] for n in (1, 2, 3)]
     assert pages == [200, 200, 200]
     assert set(proxy.served) == {server.port for server in servers}
+
+
+def test_the_limit_on_new_sessions_counts_a_clients_saves_on_every_process(cluster):
+    """Counted per process, SESSIONS_A_DAY + 1 saves spread over three processes (with the
+    module's other two) would never reach any one process's limit; counted in the shared
+    database, the client is refused at the limit, whichever process it reaches."""
+    servers, _ = cluster
+    client = Browser(servers[0].url)
+    client.answer_screen()
+    answers = []
+    for server in itertools.islice(itertools.cycle(servers), SESSIONS_A_DAY + 1):
+        data = {"csrfmiddlewaretoken": client.csrf(), "performer": "self"}
+        status, headers, _ = via(client, server).request(
+            "POST", "/build/", data | {"region": ["upper-back"], "minutes": "5"}
+        )
+        answers.append(status)
+        if status == 429:
+            assert int(headers["Retry-After"]) > 0
+            break
+    assert answers[-1] == 429, answers
+    assert set(answers[:-1]) <= {303} and len(answers) > 1, answers
