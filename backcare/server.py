@@ -78,7 +78,7 @@ control_socket_disable = True  # no admin socket in the home directory
 forwarded_allow_ips = os.environ.get("BACKCARE_TRUSTED_PROXIES", "").replace(" ", "")
 
 
-def _raise_open_files_limit() -> None:
+def raise_open_files_limit() -> None:
     """Each connection is a file descriptor: let this process (and the workers it forks) have
     as many as the system allows it, not the usual soft limit of 1,024."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -89,7 +89,7 @@ def _raise_open_files_limit() -> None:
             resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
-_raise_open_files_limit()  # in the master, as gunicorn reads this module; workers inherit it
+raise_open_files_limit()  # in the master, as gunicorn reads this module; workers inherit it
 
 
 class Worker(GeventWorker):
@@ -98,6 +98,7 @@ class Worker(GeventWorker):
     def init_process(self):
         self.trusted = trusted_proxies()
         self.clients: Counter[str] = Counter()
+        self.over_cap: set[str] = set()  # clients refused since they were last under the cap
         super().init_process()
 
     def _capped(self, host: str) -> bool:
@@ -111,7 +112,9 @@ class Worker(GeventWorker):
         host = addr[0] if isinstance(addr, tuple) else ""
         capped = self._capped(host)
         if capped and self.clients[host] >= CONNECTIONS_PER_CLIENT:
-            self.log.warning("Too many connections from %s: refused (429)", host)
+            if host not in self.over_cap:  # one line a flood, not one a connection
+                self.over_cap.add(host)
+                self.log.warning("Too many connections from %s: refused with 429", host)
             _refuse_and_close(client, 429, [("Retry-After", str(RETRY_AFTER_SECONDS))])
             return
         if capped:
@@ -125,6 +128,7 @@ class Worker(GeventWorker):
                 self.clients[host] -= 1
                 if not self.clients[host]:
                     del self.clients[host]
+                    self.over_cap.discard(host)
 
     def handle_request(self, listener_name, req, sock, addr):
         """Read the body whole, within its total deadline, before the application runs."""
@@ -134,14 +138,18 @@ class Worker(GeventWorker):
             if req._expected_100_continue:
                 sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
                 req._expected_100_continue = False
-            body = None
+            body, too_slow = b"", True  # unless the read ends before the deadline
             with gevent.Timeout(body_seconds(length), False):
                 try:
                     body = req.body.read()
+                    too_slow = False
+                except TimeoutError:
+                    pass  # one read waited READ_SECONDS
                 except (OSError, NoMoreData):
-                    body = None
-            if body is None or len(body) < length:
+                    too_slow = False  # the client has gone: nobody to answer
+            if too_slow:
                 self._too_slow(req, sock, addr, datetime.now() - started)
+            if too_slow or len(body) < length:
                 raise StopIteration()  # AsyncWorker.handle closes the connection
             req.body = io.BytesIO(body)
         return super().handle_request(listener_name, req, sock, addr)
