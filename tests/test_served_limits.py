@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from backcare.policy import CONNECTIONS_PER_CLIENT, body_seconds
+from backcare.policy import CONNECTIONS_PER_CLIENT, body_seconds, hsts_header
 from tests.serving import Browser, raw_request, serve_in
 
 pytestmark = pytest.mark.slow
@@ -140,3 +140,11 @@ def test_the_servers_own_pages_carry_the_same_hsts_as_django(server):
         refusal = raw_request(server.port, request)
         assert refusal.status in {400, 414}
         assert refusal.headers["strict-transport-security"] == hsts
+
+
+def test_hsts_on_the_servers_own_pages_follows_the_same_variables_as_the_settings():
+    assert hsts_header({"DJANGO_DEBUG": "1"}) is None
+    assert hsts_header({"DJANGO_DEBUG": "0", "DJANGO_HSTS_SECONDS": "0"}) is None
+    assert hsts_header({"DJANGO_DEBUG": "0"}) == "max-age=31536000; includeSubDomains; preload"
+    only_here = {"DJANGO_DEBUG": "off", "DJANGO_HSTS_SECONDS": "60", "DJANGO_HSTS_PRELOAD": "0"}
+    assert hsts_header(only_here) == "max-age=60; includeSubDomains"
