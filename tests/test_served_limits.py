@@ -2,6 +2,7 @@
 body, a cap on one client's connections, and the pages it draws for them (reason phrase, HSTS
 and the security headers). One worker, so every connection meets the same counts."""
 
+import http.client
 import socket
 import time
 
@@ -148,3 +149,38 @@ def test_hsts_on_the_servers_own_pages_follows_the_same_variables_as_the_setting
     assert hsts_header({"DJANGO_DEBUG": "0"}) == "max-age=31536000; includeSubDomains; preload"
     only_here = {"DJANGO_DEBUG": "off", "DJANGO_HSTS_SECONDS": "60", "DJANGO_HSTS_PRELOAD": "0"}
     assert hsts_header(only_here) == "max-age=60; includeSubDomains"
+
+
+def test_two_forms_on_one_kept_alive_connection_are_both_answered(server):
+    """The body is read before Django: the next request on the connection still starts where
+    that body ended."""
+    browser = Browser(server.url)
+    browser.request("GET", "/build/screen/")
+    token = browser.csrf()
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    statuses = []
+    for _ in range(2):
+        connection.request(
+            "POST",
+            "/build/screen/",
+            body=f"csrfmiddlewaretoken={token}",
+            headers={
+                "Cookie": f"csrftoken={token}",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        response = connection.getresponse()
+        response.read()
+        statuses.append((response.status, response.getheader("Connection")))
+    connection.close()
+    assert [status for status, _ in statuses] == [303, 303]
+
+
+def test_a_percent_encoded_path_puts_no_session_code_in_the_log(server):
+    browser = Browser(server.url)
+    browser.answer_screen()
+    code = browser.save_session()
+    for path in (f"/%73/{code}/", f"/%2573/{code}/", f"/s/%{ord(code[0]):02X}{code[1:]}/"):
+        raw_request(server.port, get(path))
+    time.sleep(0.5)  # the access log is written after the answer
+    assert code not in (server.output / "stdout.log").read_text()

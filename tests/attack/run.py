@@ -540,7 +540,7 @@ def one_client_many_connections(port: int, count: int = 5000, seconds: float = 1
         f"{held['most_open']} connections opened from 127.0.0.2 and kept for "
         f"{seconds:.0f} s: answers {dict(answered)} (at most {cap} held: "
         f"{CONNECTIONS_PER_CLIENT} a worker × {workers}); {held['failed_connects']} "
-        f"connections refused; left open at the end: {sum(answered.values()) < count}"
+        f"connections refused; still open at the end: {count - sum(answered.values())}"
     )
 
 
