@@ -29,6 +29,8 @@ help:
 	@echo "make attack - make serve's setup attacked (slow clients, big bodies, floods…): PASS/FAIL"
 	@echo "make bench - performance figures with PASS/FAIL targets"
 	@echo "make test-sqlite - only the SQLite pass of the test suite"
+	@echo "make serve-fresh - make serve on a fresh clone (SQLite, PostgreSQL): starts, stops, JSON"
+	@echo "make test-cluster - 3 app processes, one PostgreSQL, one Redis, behind a proxy"
 	@echo "make validate - check the shipped catalogue against the content rules"
 	@echo "make fmt   - format and fix with ruff"
 
@@ -42,7 +44,7 @@ $(VENV)/.created:
 	@touch $@
 
 $(VENV)/.installed: $(VENV)/.created pyproject.toml
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -e '.[prod]'
 	@touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
@@ -69,7 +71,7 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 load-catalogue: migrate
-	$(PY) manage.py loaddata catalogue
+	$(PY) manage.py seed_catalogue
 
 run: load-catalogue
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -91,19 +93,28 @@ GUNICORN = $(VENV)/bin/gunicorn --config python:backcare.server backcare.wsgi \
 serve-prepare: install .serve-secret
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(SERVE_ENV) $(PY) manage.py migrate --noinput -v0
-	$(SERVE_ENV) $(PY) manage.py loaddata catalogue -v0
+	$(SERVE_ENV) $(PY) manage.py seed_catalogue --format json
 
-serve: serve-prepare
-	$(SERVE_ENV) $(GUNICORN)
+.PHONY: serve-prepare serve-fresh test-cluster
+# Every line it writes is one JSON object (log collectors read the stream): make echoes
+# nothing, and what installing and preparing print becomes JSON records (backcare.logs).
+serve:
+	@$(or $(PYTHON),python3) -m backcare.logs --name backcare.serve.prepare -- \
+	  $(MAKE) --no-print-directory -s serve-prepare
+	@$(SERVE_ENV) exec $(GUNICORN)
 
 load: serve-prepare $(VENV)/.installed-load
 	$(SERVE_ENV) $(PY) -m tests.load.run --host $(HOST) --port $(PORT) -- $(GUNICORN)
 
 # The production setup attacked over loopback, each case PASS/FAIL, /healthz timed throughout
-# (about 90 s, 5,000 connections at once at its peak; its own throwaway database and servers, so it
-# needs nothing from make serve).
+# (about 90 s, 5,000 connections at once at its peak; its own throwaway database and servers,
+# so it needs nothing from make serve), then a burst on PostgreSQL.
 attack: install
 	$(PY) -m tests.attack.run --workers $(WORKERS)
+	@status=0; tests/with_postgres.sh $(PY) -m tests.attack.burst --workers $(WORKERS) \
+	  || status=$$?; \
+	if [ $$status = 75 ]; then echo "PostgreSQL burst skipped: no server could be started."; \
+	elif [ $$status != 0 ]; then exit $$status; fi
 
 # Performance figures with PASS/FAIL targets (not part of make test: it takes minutes).
 bench: install-test
@@ -125,7 +136,23 @@ fmt: $(VENV)/.installed-test
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: test-sqlite test-postgres test-redis
+test: test-sqlite test-postgres test-redis serve-fresh test-cluster
+
+# Three app processes sharing one PostgreSQL and one Redis behind a round-robin proxy: nothing
+# one keeps is needed by another (tests/test_cluster.py; both servers started and removed).
+test-cluster: install-test
+	@status=0; tests/with_postgres.sh tests/with_redis.sh \
+	  $(PY) -m pytest -p no:cacheprovider -n 0 tests/test_cluster.py $(PYTEST_ARGS) \
+	  || status=$$?; \
+	if [ $$status = 75 ]; then echo "Cluster test skipped: no PostgreSQL or Redis server here."; \
+	elif [ $$status != 0 ]; then exit $$status; fi
+
+# make serve on a fresh clone of HEAD, on SQLite and on an empty PostgreSQL: /healthz answers,
+# it stops on Ctrl-C and SIGTERM, and every line it writes is JSON (about a minute).
+serve-fresh:
+	@status=0; tests/with_postgres.sh $(or $(PYTHON),python3) tests/fresh_serve.py || status=$$?; \
+	if [ $$status = 75 ]; then $(or $(PYTHON),python3) tests/fresh_serve.py; \
+	elif [ $$status != 0 ]; then exit $$status; fi
 
 test-sqlite: install-test lint validate
 	$(PY) manage.py check --fail-level WARNING
@@ -153,7 +180,7 @@ test-redis: install-test
 # The shipped catalogue, loaded into a throwaway database, against the content rules.
 validate: install
 	@d=$$(mktemp -d); export DATABASE_URL="sqlite:///$$d/validate.sqlite3"; \
-	$(PY) manage.py migrate --noinput -v0 && $(PY) manage.py loaddata catalogue -v0 && \
+	$(PY) manage.py migrate --noinput -v0 && $(PY) manage.py seed_catalogue -v0 && \
 	$(PY) manage.py validate_catalogue; status=$$?; rm -rf "$$d"; exit $$status
 
 clean:

@@ -49,3 +49,70 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info and server_error:
             entry["error"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry, default=str)
+
+
+def run_logged(command: list[str], name: str) -> int:
+    """Run `command`, writing each line it prints as a JSON record on stdout (its stdout at
+    INFO, its stderr at WARNING), or as it is when it already is a JSON object (a command that
+    logs JSON itself): `make serve` wraps pip, collectstatic and migrate in it, so the stream a
+    log collector reads holds nothing else. Returns the command's exit status."""
+    import signal
+    import subprocess
+    import sys
+    import threading
+
+    # Ctrl-C reaches the command too (same process group): let it stop, then report. (A
+    # handler, not SIG_IGN: the command would inherit an ignored signal.)
+    signal.signal(signal.SIGINT, lambda *_: None)
+
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(JsonFormatter())
+    log = logging.getLogger(name)
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace"
+    )
+
+    def forward(stream, level: int) -> None:
+        for line in stream:
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError:
+                record = None
+            if isinstance(record, dict):
+                with handler.lock:  # whole lines, never interleaved with the other stream's
+                    sys.stdout.write(json.dumps(record) + "\n")
+                    sys.stdout.flush()
+            else:
+                log.log(level, "%s", line.rstrip())
+
+    readers = [
+        threading.Thread(target=forward, args=(process.stdout, logging.INFO)),
+        threading.Thread(target=forward, args=(process.stderr, logging.WARNING)),
+    ]
+    for reader in readers:
+        reader.start()
+    status = process.wait()
+    for reader in readers:
+        reader.join()
+    if status:
+        log.error("%s exited with status %s", command[0], status)
+    return status
+
+
+if __name__ == "__main__":
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m backcare.logs", description=run_logged.__doc__)
+    parser.add_argument("--name", default="backcare.setup", help="the records' logger name")
+    parser.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND ARGS…")
+    args = parser.parse_args()
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        parser.error("no command to run")
+    sys.exit(run_logged(command, args.name))

@@ -92,6 +92,20 @@ def raise_open_files_limit() -> None:
 raise_open_files_limit()  # in the master, as gunicorn reads this module; workers inherit it
 
 
+def on_starting(server):
+    """Tell each worker how many there are, before they fork: a worker's share of the host's
+    database connections is BACKCARE_DB_CONNECTIONS / workers (backcare.settings)."""
+    os.environ["BACKCARE_WORKERS"] = str(server.cfg.workers)
+
+
+def worker_int(worker):
+    """Ctrl-C (SIGINT, and the SIGQUIT the master then sends): gunicorn would `sys.exit(0)`
+    inside a greenlet, and gevent prints that SystemExit as a traceback, the one non-JSON
+    thing in the log. The worker is already marked not alive: ending this greenlet quietly
+    lets it stop as on SIGTERM, after the requests in flight (within graceful_timeout)."""
+    raise gevent.GreenletExit
+
+
 class Worker(GeventWorker):
     """gevent's worker, with total deadlines and a cap on each client's connections."""
 

@@ -1,6 +1,7 @@
 """Backcare's one settings file, read from the environment (fails loudly on bad values)."""
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -44,6 +45,15 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if not DEBUG else "*")
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# Where the site is, for the links a printed card or a calendar file carries away from it:
+# configured, never read from a request's Host header (which any client may set).
+SITE_ORIGIN = os.environ.get("BACKCARE_ORIGIN", "http://127.0.0.1:8000").rstrip("/")
+if not re.fullmatch(r"https?://[^/?#@\s]+", SITE_ORIGIN):
+    raise ImproperlyConfigured(
+        f"BACKCARE_ORIGIN must be a scheme and a host, like https://backcare.example, "
+        f"not {SITE_ORIGIN!r}"
+    )
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -69,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "backcare.web.ProxyMiddleware",
     "backcare.web.RequestLimitsMiddleware",
+    "backcare.web.DatabaseBusyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -137,10 +148,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# PostgreSQL: each gunicorn worker (a gevent loop serving up to 1,000 connections) borrows
+# from its own pool of at most BACKCARE_DB_CONNECTIONS / workers connections (2 at least),
+# so this host never opens more than BACKCARE_DB_CONNECTIONS however many requests are in
+# flight; a request waits BACKCARE_DB_WAIT_SECONDS for one, then gets a designed 503 with
+# Retry-After (web.DatabaseBusyMiddleware). backcare.server tells each worker how many there are.
+DB_CONNECTIONS = envint("BACKCARE_DB_CONNECTIONS", "40")
+DB_WAIT_SECONDS = envint("BACKCARE_DB_WAIT_SECONDS", "20")
+WORKERS = envint("BACKCARE_WORKERS", os.environ.get("WEB_CONCURRENCY", "1"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them (Django refuses both)
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {
+            "min_size": 1,
+            "max_size": max(2, DB_CONNECTIONS // max(1, WORKERS)),
+            "timeout": DB_WAIT_SECONDS,
+        }
+    }
 # What is built from the catalogue (backcare.catalogue.cache), keyed by the catalogue's version.
 # Each process keeps its own, bounded in bytes; with REDIS_URL, every process and host shares
 # one build per edit (the way to run more than one host). Old versions are never read again
 # and go first (least recently used), or expire after a day in Redis.
+# How long a process trusts the catalogue version it last read (backcare.catalogue.version): a
+# kept page costs no query; an edit shows in other processes and hosts within this many seconds.
+CATALOGUE_RECHECK_SECONDS = envint("BACKCARE_CATALOGUE_RECHECK_SECONDS", "2")
 CATALOGUE_CACHE_BYTES = envint("BACKCARE_CATALOGUE_CACHE_MB", "32") * 2**20
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -36,14 +36,27 @@ def path_to(name: str, *args) -> str:
     return _path_to(get_script_prefix(), name, args)
 
 
-def page_or_fragment(request: HtmxHttpRequest, template: str, fragment: str) -> str:
-    """The template to render: its `{% partialdef fragment %}` for htmx swaps, else the page.
+# The headers that choose between a page and its fragment: every response that may be either
+# varies on them (a history restore is an htmx request that needs the whole page).
+FRAGMENT_HEADERS = ("HX-Request", "HX-History-Restore-Request")
 
-    A history-restore request (the back button after the cache was emptied) needs the page.
-    """
-    if request.htmx and not request.htmx.history_restore_request:
-        return f"{template}#{fragment}"
-    return template
+
+def wants_fragment(request: HttpRequest) -> bool:
+    """Whether htmx asked for a fragment to swap in. A history-restore request (the back button
+    after htmx's history cache was emptied) is sent by htmx too, but needs the whole page."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request
+
+
+def page_or_fragment(request: HtmxHttpRequest, template: str, fragment: str) -> str:
+    """The template to render: its `{% partialdef fragment %}` for htmx swaps, else the page."""
+    return f"{template}#{fragment}" if wants_fragment(request) else template
+
+
+def site_url(path: str) -> str:
+    """The absolute URL of a path on this site, from settings.SITE_ORIGIN (BACKCARE_ORIGIN):
+    never from the request's Host header, which the client chooses."""
+    return f"{settings.SITE_ORIGIN}{path}"
 
 
 def path_section(path: str) -> str:
@@ -209,15 +222,59 @@ class PermissionsPolicyMiddleware:
         return response
 
 
+def database_busy(error: BaseException) -> bool:
+    """Whether `error` is a wait for a pooled database connection that ran out of time."""
+    while error is not None:
+        if type(error).__name__ == "PoolTimeout":  # psycopg_pool's; installed with PostgreSQL
+            return True
+        error = error.__cause__
+    return False
+
+
+class DatabaseBusyMiddleware:
+    """A burst that has every pooled database connection in use, and a request that waited
+    DB_WAIT_SECONDS for one: a designed 503 with Retry-After, not a server error."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not database_busy(exception):
+            return None
+        response = refuse(
+            request,
+            503,
+            "Backcare is very busy just now",
+            "Many people are using Backcare at once. Wait a few seconds and try again: "
+            "nothing you saved is lost.",
+            why="no database connection free in time",
+        )
+        response["Retry-After"] = "5"
+        return response
+
+
 @require_safe
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers: 200 "ok" once the database answers a trivial query, else 503."""
+    """For load balancers: 200 "ok" once the database answers a trivial query; 200 "busy" when
+    every pooled connection is in use for longer than the wait (the server is up and working
+    through a burst: taking it out of rotation would only push the burst onto the others);
+    503 when the database is unreachable. A probe never queues behind the burst it reports."""
+    pool = getattr(connection, "pool", None)  # PostgreSQL's, when pooled
+    if pool is not None and connection.connection is None:
+        stats = pool.get_stats()
+        if stats.get("requests_waiting") and not stats.get("pool_available"):
+            return HttpResponse("busy", content_type="text/plain")
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except DatabaseError:
+    except DatabaseError as error:
+        if database_busy(error):
+            return HttpResponse("busy", content_type="text/plain")
         logging.getLogger("backcare.health").exception("health check: database unreachable")
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")

@@ -11,18 +11,28 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the shipped catalogue once, exactly as `make run` does; each test rolls back."""
+    """Seed the shipped catalogue once, exactly as `make run` does; each test rolls back."""
     with django_db_blocker.unblock():
-        call_command("loaddata", "catalogue", verbosity=0)
+        call_command("seed_catalogue", verbosity=0)
 
 
 @pytest.fixture(autouse=True)
 def empty_catalogue_memory():
     """No test sees what an earlier one in the same process left kept: each passes or fails
     on its own, in any order."""
+    from backcare.catalogue import version
     from backcare.catalogue.cache import forget_all
 
     forget_all()
+    version.forget()
+
+
+@pytest.fixture(autouse=True)
+def catalogue_version_remembered(settings):
+    """A process trusts the version it read for a while (2 s when served); in tests, for the
+    whole test, so query counts never depend on how fast a test runs: a page's first request
+    reads the version, later ones don't until a catalogue save (which forgets it)."""
+    settings.CATALOGUE_RECHECK_SECONDS = 3600
 
 
 @pytest.fixture(autouse=True)

@@ -42,11 +42,11 @@ def production_env(database_url: str, **extra: str) -> dict[str, str]:
 
 
 def prepare(env: dict[str, str]) -> None:
-    """Migrate, load the catalogue and collect static files, as `make serve` does."""
+    """Migrate, seed the catalogue and collect static files, as `make serve` does."""
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (
         ["migrate", "--noinput"],
-        ["loaddata", "catalogue"],
+        ["seed_catalogue"],
         ["collectstatic", "--noinput"],
     ):
         subprocess.run([*manage, *command, "-v0"], env=env, cwd=ROOT, check=True)

@@ -2,6 +2,7 @@
 
 import copy
 from collections.abc import Callable
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import caches
@@ -52,12 +53,12 @@ def test_a_rolled_back_change_leaves_the_version_as_it_was():
     assert version.current() == before
 
 
-def test_kept_pages_need_one_query_and_pages_and_fragments_are_kept_apart(client):
+def test_kept_pages_need_no_query_and_pages_and_fragments_are_kept_apart(client):
     url = "/muscles/rhomboids/"
     version.bump()
     client.get(url)
     client.get(url, **HX)
-    assert queries(lambda: client.get(url)) == 1  # the catalogue's version
+    assert queries(lambda: client.get(url)) == 0  # not even the version: it is remembered
     page, fragment = client.get(url).content.decode(), client.get(url, **HX).content.decode()
     assert "<html" in page and "<html" not in fragment
 
@@ -194,7 +195,32 @@ def test_unknown_query_parameters_never_keep_pages_of_their_own(client):
     for n in range(300):
         assert client.get(f"/safety/?utm={n}").status_code == 200
     assert len(kept_keys(":page:")) == 2  # the muscle page and the safety page, once
-    assert queries(lambda: client.get("/muscles/rhomboids/")) == 1
+    assert queries(lambda: client.get("/muscles/rhomboids/")) == 0
+
+
+def test_another_process_edit_shows_here_once_the_version_is_rechecked(
+    client, settings, monkeypatch
+):
+    """A kept page costs no query for CATALOGUE_RECHECK_SECONDS; then the version is read
+    again, and an edit saved by another process or host shows."""
+    settings.CATALOGUE_RECHECK_SECONDS = 2
+    now = [1000.0]
+    monkeypatch.setattr(version, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    assert "Rhomboids" in client.get("/muscles/").content.decode()
+    # Another process's save: new rows and a new token, and nothing in this process hears it.
+    Muscle.objects.filter(slug="rhomboids").update(name="Rhomboid pair")
+    CatalogueVersion.objects.filter(pk=version.ROW).update(token="another-process")
+    now[0] += 1.9
+    assert queries(lambda: client.get("/muscles/")) == 0
+    assert "Rhomboid pair" not in client.get("/muscles/").content.decode()
+    now[0] += 0.1
+    assert "Rhomboid pair" in client.get("/muscles/").content.decode()
+
+
+def test_a_save_in_this_process_shows_at_once_whatever_the_recheck_interval(client):
+    client.get("/muscles/")
+    Muscle.objects.filter(slug="rhomboids").get().save()  # bumps the version, forgets it
+    assert queries(lambda: client.get("/muscles/")) > 1  # the version, then the page again
 
 
 def test_the_parameters_a_view_reads_key_its_pages(client):

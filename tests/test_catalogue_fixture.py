@@ -3,12 +3,10 @@
 import re
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 
 from backcare.catalogue.choices import Performer
 from backcare.catalogue.models import (
-    CatalogueVersion,
     Contraindication,
     Family,
     Muscle,
@@ -18,15 +16,14 @@ from backcare.catalogue.models import (
     Region,
     Source,
     Technique,
+    content_models,
 )
 from backcare.catalogue.snapshot import read_snapshot
 from backcare.catalogue.values import reachable
 
 pytestmark = pytest.mark.django_db
 
-CATALOGUE_MODELS = [
-    m for m in apps.get_app_config("catalogue").get_models() if m is not CatalogueVersion
-]
+CATALOGUE_MODELS = content_models()
 
 REQUIRED = {
     PainSpot: ["temples", "between-shoulder-blades", "lower-back", "buttock", "back-of-thigh"],

@@ -206,22 +206,24 @@ def test_player_query_counts_do_not_grow_with_the_catalogue(client, session):
     def counts():
         return [cold_and_warm(lambda u=url, h=headers: client.get(u, **h)) for url, headers in urls]
 
-    # overview: the session, its steps (+ muscle, region), its props, the version (first after
-    # a change also the screen's questions with the families they bar, for the verdict on
+    # Once kept, the process remembers the catalogue's version: only the first request after
+    # a change reads it.
+    # overview: the session, its steps (+ muscle, region), its props (first after a change
+    # also the version, the screen's questions with the families they bar, for the verdict on
     # this device's answers, and the stop signals). It left no area out: no need to ask which.
-    overview = ["planner_caresession", "planner_carestep", "prop", VERSION]
-    first_overview = [*overview, "contraindication", "family", "stopsignal"]
-    # step: the steps with their session and area, the version (the card itself is on the
-    # step); first after a change also the verdict's questions and families, the step's
+    overview = ["planner_caresession", "planner_carestep", "prop"]
+    first_overview = [*overview, VERSION, "contraindication", "family", "stopsignal"]
+    # step: the steps with their session and area (the card itself is on the step); first
+    # after a change also the version, the verdict's questions and families, the step's
     # technique and muscle rows, the step before's technique (whether the place changes),
     # the diagram's muscles and zones.
-    step = ["planner_carestep", VERSION]
-    first_step = [*step, "contraindication", "family", "technique", "muscle"]
+    step = ["planner_carestep"]
+    first_step = [*step, VERSION, "contraindication", "family", "technique", "muscle"]
     first_step += ["technique", "muscle", "nogozone"]
-    # stop: the steps, the version, the red flags (first after a change also the verdict's
+    # stop: the steps, the red flags (first after a change also the version, the verdict's
     # questions and families, and the stop signals).
-    stop = ["planner_carestep", VERSION, "contraindication"]
-    first_stop = [*stop[:2], "contraindication", "family", "stopsignal", stop[2]]
+    stop = ["planner_carestep", "contraindication"]
+    first_stop = [stop[0], VERSION, "contraindication", "family", "stopsignal", stop[1]]
     done = ["planner_caresession"]
     expected = [
         (first_overview, overview),
@@ -315,7 +317,8 @@ def test_the_service_worker_keeps_the_shell_and_only_session_pages(client, sessi
     assert "no-cache" in response["Cache-Control"]  # a new version is picked up at once
     script = response.content.decode()
     assert '"/static/css/backcare.css"' in script and '"/static/js/player.js"' in script
-    assert "SESSION_PATH = new RegExp(`^/s/${CODE}/`)" in script  # only session pages are kept
+    # Only the pages a session plays from are kept: its steps and its stop page.
+    assert "KEPT_PAGE = new RegExp(`^/s/${CODE}/(step/[0-9]+/|stop/)$`)" in script
     # The code's format comes from the server: the worker's pattern is the one codes are made to.
     code = re.search(r'const CODE = "(.*)";', script)[1].encode().decode("unicode_escape")
     assert code == CODE_PATTERN and re.fullmatch(code, session.code)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import wraps
 
 from django.conf import settings
@@ -24,7 +24,7 @@ from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 
 from backcare.catalogue.models import (
     Contraindication,
@@ -36,6 +36,7 @@ from backcare.catalogue.models import (
     Technique,
 )
 from backcare.catalogue.version import current
+from backcare.web import wants_fragment
 
 CACHE = "catalogue"  # settings.CACHES
 _MISSING = object()
@@ -187,15 +188,19 @@ def row[M: Technique | Muscle | Region | Prop](model: type[M], pk: int) -> M:
 
 
 def catalogue_page(
-    view: Callable[..., HttpResponse] | None = None, *, reads: tuple[str, ...] = ()
+    view: Callable[..., HttpResponse] | None = None,
+    *,
+    reads: Callable[[QueryDict], Hashable | None] | None = None,
 ) -> Callable[..., HttpResponse]:
     """Keep the pages of a view made from the catalogue alone, for this catalogue version.
 
-    Kept per path, the query parameters the view `reads` (the only ones it may read: others
-    can't change the page, so they are answered from the same kept page and never keep one
-    of their own), and page-or-fragment. Only a GET or HEAD answered 200 is kept, headers and
-    all; never a response that sets a cookie, varies on Cookie or used the CSRF token; and
-    nothing under DEBUG, so a template edit shows on the next request.
+    Kept per path, page-or-fragment, and what the view `reads` of the query string:
+    `reads(request.GET)` gives the values as the view understands them (so a junk value, or
+    one sent twice, is answered from the page it makes, never keeps one of its own), or None
+    for a query the view refuses (answered, never kept). Other parameters can't change the
+    page. Only a GET or HEAD answered 200 is kept, headers and all; never a response that sets
+    a cookie, varies on Cookie or used the CSRF token; and nothing under DEBUG, so a template
+    edit shows on the next request.
     """
     if view is None:
         return lambda view: catalogue_page(view, reads=reads)
@@ -205,7 +210,10 @@ def catalogue_page(
         token = current()
         if request.method not in ("GET", "HEAD") or token is None or settings.DEBUG:
             return view(request, *args, **kwargs)
-        store, key = caches[CACHE], _page_key(view, request, reads)
+        read = reads(request.GET) if reads else ()
+        if read is None:
+            return view(request, *args, **kwargs)
+        store, key = caches[CACHE], _page_key(view, request, read)
         kept = store.get(key, _MISSING, version=token)
         if kept is not _MISSING:
             content, headers = kept
@@ -218,11 +226,9 @@ def catalogue_page(
     return keeping
 
 
-def _page_key(view: Callable, request: HttpRequest, reads: tuple[str, ...]) -> str:
-    htmx = getattr(request, "htmx", None)
-    fragment = bool(htmx) and not htmx.history_restore_request
-    params = tuple((name, tuple(request.GET.getlist(name))) for name in reads)
-    return cache_key(("page", view.__module__, view.__qualname__, request.path, params, fragment))
+def _page_key(view: Callable, request: HttpRequest, read: Hashable) -> str:
+    fragment = wants_fragment(request)
+    return cache_key(("page", view.__module__, view.__qualname__, request.path, read, fragment))
 
 
 def _may_keep(request: HttpRequest, response: HttpResponse) -> bool:

@@ -748,3 +748,30 @@ class SpotWarning(models.Model):
         return (self.spot.slug, self.when)
 
     natural_key.dependencies = ["catalogue.painspot", "catalogue.contraindication"]
+
+
+class ShippedRow(models.Model):
+    """A catalogue row as the fixture last shipped it: its model, its natural key and a digest
+    of its fields. A row whose fields no longer match the digest was changed in the admin since,
+    so a content update never overwrites it (`manage.py update_catalogue`)."""
+
+    model = models.CharField(max_length=60, help_text="The row's model: catalogue.technique.")
+    key = models.CharField(max_length=200, help_text="Its natural key, as JSON.")
+    digest = models.CharField(max_length=64, help_text="SHA-256 of its fields as shipped.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["model", "key"], name="shipped_row_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.key}"
+
+
+def content_models() -> list[type[models.Model]]:
+    """The catalogue's content: every model of the app but its bookkeeping (the version token
+    and the rows as shipped), in the order the app defines them."""
+    from django.apps import apps
+
+    bookkeeping = (CatalogueVersion, ShippedRow)
+    return [m for m in apps.get_app_config("catalogue").get_models() if m not in bookkeeping]

@@ -15,8 +15,6 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from django.apps import apps
-
 from backcare.catalogue.choices import Performer, Pressure, Setting
 from backcare.catalogue.models import (
     Contraindication,
@@ -28,6 +26,7 @@ from backcare.catalogue.models import (
     StopSignal,
     Technique,
     TechniqueStep,
+    content_models,
     placeholders,
 )
 from backcare.catalogue.snapshot import read_snapshot
@@ -342,7 +341,7 @@ def _lines() -> Iterator[str]:
 
 
 def _claims() -> Iterator[str]:
-    for model in apps.get_app_config("catalogue").get_models():
+    for model in content_models():
         text_fields = [
             f.name
             for f in model._meta.concrete_fields
@@ -362,7 +361,7 @@ def _sources() -> Iterator[str]:
         if not source_on_its_site(source):
             domain = source.domain or "no domain given"
             yield f"Source {source.slug}: its link is not on its publisher's site ({domain})."
-    for model in apps.get_app_config("catalogue").get_models():
+    for model in content_models():
         if not any(f.name == "sources" for f in model._meta.many_to_many):
             continue
         label = model._meta.model_name

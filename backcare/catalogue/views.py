@@ -4,7 +4,7 @@ They are made from the catalogue alone, so each process keeps them until it chan
 (`catalogue_page`)."""
 
 from django.db.models import F, Prefetch
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -27,7 +27,7 @@ from backcare.catalogue.models import (
 )
 from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.catalogue.values import unlocks
-from backcare.web import HtmxHttpRequest, page_or_fragment
+from backcare.web import FRAGMENT_HEADERS, HtmxHttpRequest, page_or_fragment
 
 
 @require_safe
@@ -69,14 +69,14 @@ def _muscle_page(request: HtmxHttpRequest, muscle: Muscle | None) -> HttpRespons
 
 
 @require_safe
-@vary_on_headers("HX-Request")
+@vary_on_headers(*FRAGMENT_HEADERS)
 @catalogue_page
 def muscle_list(request: HtmxHttpRequest) -> HttpResponse:
     return _muscle_page(request, None)
 
 
 @require_safe
-@vary_on_headers("HX-Request")
+@vary_on_headers(*FRAGMENT_HEADERS)
 @catalogue_page
 def muscle_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     techniques = Technique.objects.with_details().prefetch_related("muscles__regions")
@@ -89,16 +89,20 @@ def muscle_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return _muscle_page(request, muscle)
 
 
+def _performer(query: QueryDict) -> str:
+    """Whose techniques the list shows: a performer, or "" for all (also for a junk value)."""
+    performer = query.get("performer", "")
+    return performer if performer in Performer.values else ""
+
+
 @require_safe
-@vary_on_headers("HX-Request")
-@catalogue_page(reads=("performer",))
+@vary_on_headers(*FRAGMENT_HEADERS)
+@catalogue_page(reads=_performer)
 def technique_list(request: HtmxHttpRequest) -> HttpResponse:
-    performer = request.GET.get("performer", "")
+    performer = _performer(request.GET)
     techniques = Technique.objects.with_details()
-    if performer in Performer.values:
+    if performer:
         techniques = techniques.for_performer(performer)
-    else:
-        performer = ""
     families = Family.objects.prefetch_related(Prefetch("techniques", queryset=techniques))
     context = {
         "families": families,
@@ -111,7 +115,7 @@ def technique_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_safe
-@vary_on_headers("HX-Request")
+@vary_on_headers(*FRAGMENT_HEADERS)
 @catalogue_page
 def technique_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     technique = get_object_or_404(
@@ -184,14 +188,30 @@ def safety(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "catalogue/safety.html", context)
 
 
+def _finder_form(query: QueryDict) -> FinderForm:
+    """The finder's form, bound when the query has its answers (other parameters aside)."""
+    asked = any(name in query for name in FinderForm.base_fields)
+    return FinderForm(query if asked else None, spots=pain_spots())
+
+
+def _finder_answers(query: QueryDict) -> tuple | None:
+    """What the finder reads: the places ticked (in any order, each once) and numbness, as
+    its form understands them; None when the form refuses them."""
+    form = _finder_form(query)
+    if not form.is_bound:
+        return ()
+    if not form.is_valid():
+        return None
+    return tuple(sorted(set(form.cleaned_data["spot"]))), form.cleaned_data["numb"]
+
+
 @require_safe
-@vary_on_headers("HX-Request")
-@catalogue_page(reads=("spot", "numb"))
+@vary_on_headers(*FRAGMENT_HEADERS)
+@catalogue_page(reads=_finder_answers)
 def where_it_hurts(request: HtmxHttpRequest) -> HttpResponse:
     """The pain finder: the places that hurt -> the muscles most likely behind them, or the
     safety advice when the pain is one the screen stops a session for."""
-    spots = pain_spots()
-    form = FinderForm(request.GET or None, spots=spots)
+    spots, form = pain_spots(), _finder_form(request.GET)
     finding = None
     if form.is_bound and form.is_valid():
         picks = picks_from(spots, form.cleaned_data["spot"])

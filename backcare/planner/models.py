@@ -38,6 +38,19 @@ def _ids(snapshot: Snapshot, kind: str, slugs: set[str]) -> dict[str, int]:
 
 
 class CareSessionManager(models.Manager):
+    def rate(self, session: CareSession, field: str, pain: int, **also) -> bool:
+        """Save a rating (`field`: pain_before or pain_after) once, with `also` (other
+        fields saved with it). One conditional UPDATE, so the database decides which of
+        several requests at once saves it: True for that one, False for every other (the
+        rating was already saved), whatever each had read before."""
+        rated = self.filter(pk=session.pk, **{f"{field}__isnull": True}).update(
+            **{field: pain}, **also
+        )
+        if rated:
+            for name, value in {field: pain, **also}.items():
+                setattr(session, name, value)
+        return bool(rated)
+
     @transaction.atomic
     def create_from_plan(self, plan: Plan, ask: Request, snapshot: Snapshot) -> CareSession:
         """Save a composed plan and the inputs that shaped it (never the screen's answers).

@@ -41,7 +41,7 @@ from backcare.planner.memory import (
 )
 from backcare.planner.models import CareSession, is_code
 from backcare.planner.screening import screen, verdict_for
-from backcare.web import HtmxHttpRequest, SeeOther, page_or_fragment, refuse
+from backcare.web import FRAGMENT_HEADERS, HtmxHttpRequest, SeeOther, page_or_fragment, refuse
 
 BUILD_KEYS = ("performer", "region", "prop", "minutes", "side", "muscle")
 
@@ -82,10 +82,10 @@ def _after_screen(next_query: str) -> str:
     return _with_query(reverse("planner:build"), builder_query(query))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def screen_view(request: HtmxHttpRequest) -> HttpResponse:
     questions, known_regions = contraindications(), regions()
-    if request.method == "GET":
+    if request.method != "POST":
         remembered = recall_screen(request)
         initial = {"next": _screen_next(request.GET)}
         if remembered:
@@ -117,8 +117,8 @@ def screen_view(request: HtmxHttpRequest) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET", "POST"])
-@vary_on_headers("HX-Request", "Cookie")
+@require_http_methods(["GET", "HEAD", "POST"])
+@vary_on_headers(*FRAGMENT_HEADERS, "Cookie")
 def build(request: HtmxHttpRequest) -> HttpResponse:
     remembered = recall_screen(request)
     if remembered is None:
@@ -312,7 +312,7 @@ def mine(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "planner/mine.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def forget(request: HtmxHttpRequest) -> HttpResponse:
     """Takes one session off this browser's list (the session itself stays, for its link)."""
     if request.method != "POST":

@@ -24,7 +24,7 @@ from backcare.planner.models import CareSession, CareStep
 from backcare.planner.screening import Verdict, verdict_for
 from backcare.planner.views import screen_url
 from backcare.player.replay import LEFT_OUT_AREA, Replay, SavedStep
-from backcare.web import HtmxHttpRequest, SeeOther
+from backcare.web import HtmxHttpRequest, SeeOther, wants_fragment
 
 # What a pressure cap allows, in the words the screen's advice uses.
 CAPPED = {Pressure.LIGHT: "light pressure only", Pressure.MODERATE: "moderate pressure at most"}
@@ -38,8 +38,9 @@ def answers_today(request: HtmxHttpRequest) -> Verdict | None:
 
 
 def go(request: HtmxHttpRequest, url: str) -> HttpResponse:
-    """To another page: a whole-page visit, also from an htmx swap."""
-    return HttpResponseClientRedirect(url) if request.htmx else SeeOther(url)
+    """To another page: a whole-page visit, also from an htmx swap (a history restore follows
+    a redirect like any visit)."""
+    return HttpResponseClientRedirect(url) if wants_fragment(request) else SeeOther(url)
 
 
 def not_today(request: HtmxHttpRequest, code: str, verdict: Verdict | None) -> HttpResponse | None:
@@ -48,7 +49,7 @@ def not_today(request: HtmxHttpRequest, code: str, verdict: Verdict | None) -> H
     if verdict is None:
         return go(request, screen_url(code))
     if verdict.stops_session:
-        if request.htmx:  # the advice is a whole page, not a step
+        if wants_fragment(request):  # the advice is a whole page, not a step
             return go(request, reverse("player:overview", args=[code]))
         return stop_advice(request, code, verdict)
     return None
@@ -82,11 +83,14 @@ def _either(words: Sequence[str]) -> str:
 @dataclass
 class Today:
     """A saved session on this device today. `verdict` None: the device has no answers (the
-    session is shown as saved, and the screen comes before step 1)."""
+    session is shown as saved, and the screen comes before step 1). `owner`: this is the
+    browser that built it, the only one shown what the session keeps of its builder's answers
+    (the areas they left out)."""
 
     session: CareSession
     steps: Sequence[CareStep]  # all of them, in order, each with its region
     verdict: Verdict | None
+    owner: bool = False
 
     @cached_property
     def replay(self) -> Replay:
@@ -121,11 +125,12 @@ class Today:
     @cached_property
     def keep_off(self) -> list[tuple[Region, str]]:
         """Each area to keep off today, top of the back first, with the line every step says
-        of it: those the session was built without, and those today's answers leave out. The
+        of it: those the session was built without (said only to the browser that built it:
+        they come from its builder's health answers), and those today's answers leave out. The
         session keeps which areas, never why: the reason comes from today's answers."""
         today = self.verdict.excluded_regions if self.verdict else frozenset()
         saved = set()
-        if self.session.leaves_out:  # most sessions left nothing out: no need to ask
+        if self.owner and self.session.leaves_out:  # most sessions left nothing out
             through = CareSession.left_out.through.objects.filter(caresession=self.session)
             saved = set(through.values_list("region_id", flat=True))
         if not (saved or today):  # most sessions: nothing to say

@@ -25,7 +25,15 @@ from backcare.planner.views import screen_url
 from backcare.player.calendar import SessionEvent, reminder_calendar, whole_minutes
 from backcare.player.forms import PainForm, ReminderForm
 from backcare.player.today import Today, answers_today, go, not_today, stop_advice
-from backcare.web import HtmxHttpRequest, SeeOther, page_or_fragment, path_to, refuse
+from backcare.web import (
+    FRAGMENT_HEADERS,
+    HtmxHttpRequest,
+    SeeOther,
+    page_or_fragment,
+    path_to,
+    refuse,
+    site_url,
+)
 
 STEP_NUMBER = re.compile(r"[0-9]{1,4}")  # ASCII digits only: "²".isdigit() is true
 
@@ -38,9 +46,12 @@ def _session(code: str) -> CareSession:
     )
 
 
-def _cannot_rate(request: HtmxHttpRequest, session: CareSession, field: str) -> HttpResponse | None:
-    """A rating is set once, by the browser that built the session (its owner cookie): a
-    shared link lets anyone follow the session, not rewrite how it went."""
+def _rate(
+    request: HtmxHttpRequest, session: CareSession, field: str, pain: int, **also
+) -> HttpResponse | None:
+    """Save a rating: once, by the browser that built the session (its owner cookie). A
+    shared link lets anyone follow the session, not rewrite how it went. None when saved,
+    else the refusal (409 when it was saved already, even by a request a moment ago)."""
     if not is_owner(request, session.code):
         return refuse(
             request,
@@ -49,7 +60,7 @@ def _cannot_rate(request: HtmxHttpRequest, session: CareSession, field: str) -> 
             "You can follow this session from a shared link, but its pain ratings belong to "
             "the person who built it, on the device they built it on.",
         )
-    if getattr(session, field) is not None:
+    if not CareSession.objects.rate(session, field, pain, **also):
         return refuse(
             request,
             409,
@@ -59,7 +70,7 @@ def _cannot_rate(request: HtmxHttpRequest, session: CareSession, field: str) -> 
     return None
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("Cookie")  # what it shows depends on this device's answers and owner key
 @cache_control(private=True, no_cache=True)
 def overview(request: HtmxHttpRequest, code: str) -> HttpResponse:
@@ -67,18 +78,20 @@ def overview(request: HtmxHttpRequest, code: str) -> HttpResponse:
     verdict = answers_today(request)
     if verdict and verdict.stops_session:
         return stop_advice(request, code, verdict)
-    now = Today(session, list(session.steps.all()), verdict)
+    owner = is_owner(request, code)
+    now = Today(session, list(session.steps.all()), verdict, owner)
     form = PainForm(request.POST if request.method == "POST" else None, required=False)
     if request.method == "POST" and form.is_valid():
         return _start(request, now, form.cleaned_data["pain"])
     context = {
         "session": session,
+        "owner": owner,  # only the browser that built it sees its ratings
         "today": now,
         "form": form,
         "to_hand": _to_hand(now.played),
         "keep_off": _keep_off(now.played),
         "stop_now": _stop_now(),
-        "can_rate": is_owner(request, code) and session.pain_before is None,
+        "can_rate": owner and session.pain_before is None,
         "screen_url": screen_url(code),
         "again": _again(now),
     }
@@ -95,11 +108,8 @@ def _start(request: HtmxHttpRequest, now: Today, pain: int | None) -> HttpRespon
         return refusal
     if now.first is None:  # nothing in it suits today's answers: the overview says so
         return go(request, reverse("player:overview", args=[code]))
-    if pain is not None:
-        if refusal := _cannot_rate(request, now.session, "pain_before"):
-            return refusal
-        now.session.pain_before = pain
-        now.session.save(update_fields=["pain_before"])
+    if pain is not None and (refusal := _rate(request, now.session, "pain_before", pain)):
+        return refusal
     first = reverse("player:step", args=[code, now.first])
     if request.htmx:  # step 1 swapped into this page: the tap that started it unlocks sound
         return HttpResponse(headers={"HX-Location": json.dumps({"path": first, "target": "body"})})
@@ -119,7 +129,7 @@ def _offline_pages(code: str, count: int) -> str:
     """The pages a session plays from (each step, and stop at each step), for the service
     worker to keep while the network is there. Not the pages with a form (the overview, the
     rating): fetched in the background they could replace this browser's CSRF cookie while
-    the person fills a form in; the overview is kept when it is opened."""
+    the person fills a form in. The service worker keeps these and nothing else."""
     stop = reverse("player:stop", args=[code])
     pages = []
     for number in range(1, count + 1):
@@ -154,7 +164,7 @@ def _to_hand(steps: Iterable[CareStep]) -> list[str]:
 
 
 @require_safe
-@vary_on_headers("HX-Request", "HX-Target", "Cookie")
+@vary_on_headers(*FRAGMENT_HEADERS, "HX-Target", "Cookie")
 @cache_control(private=True, no_cache=True)
 def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
     steps = _steps(code)
@@ -163,7 +173,7 @@ def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
     verdict = answers_today(request)
     if refusal := not_today(request, code, verdict):
         return refusal
-    now = Today(steps[0].session, steps, verdict)
+    now = Today(steps[0].session, steps, verdict, is_owner(request, code))
     context = _step_context(now, number)
     # The fragment for the player's own swaps (hx-target="#player"); the whole page otherwise,
     # also when the overview's Start swaps step 1 into the page.
@@ -269,21 +279,23 @@ def stop(request: HtmxHttpRequest, code: str) -> HttpResponse:
     return render(request, "player/stop.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
+@vary_on_headers("Cookie")  # its ratings are shown only to the browser that built it
+@cache_control(private=True, no_cache=True)
 def done(request: HtmxHttpRequest, code: str) -> HttpResponse:
     session = get_object_or_404(CareSession, code=code)
     form = PainForm(request.POST if request.method == "POST" else None, required=True)
     if request.method == "POST" and form.is_valid():
-        if refusal := _cannot_rate(request, session, "pain_after"):
+        pain, now = form.cleaned_data["pain"], timezone.now()
+        if refusal := _rate(request, session, "pain_after", pain, finished_at=now):
             return refusal
-        session.pain_after = form.cleaned_data["pain"]
-        session.finished_at = timezone.now()
-        session.save(update_fields=["pain_after", "finished_at"])
         return SeeOther(reverse("player:done", args=[code]))
+    owner = is_owner(request, code)
     context = {
         "session": session,
         "form": form,
-        "can_rate": is_owner(request, code) and session.pain_after is None,
+        "owner": owner,
+        "can_rate": owner and session.pain_after is None,
     }
     return render(request, "player/done.html", context, status=400 if form.errors else 200)
 
@@ -298,11 +310,11 @@ def _card(
         CareSession.objects.prefetch_related(Prefetch("steps", queryset=steps), "regions"),
         code=code,
     )
-    left_out = Today(session, (), answers_today(request)).keep_off
+    left_out = Today(session, (), answers_today(request), is_owner(request, code)).keep_off
     context = {
         "session": session,
         "minutes": whole_minutes(session.total_seconds),
-        "session_url": request.build_absolute_uri(session.get_absolute_url()),
+        "session_url": site_url(session.get_absolute_url()),
         "to_hand": _to_hand(session.steps.all()),
         "keep_off_today": [line for _, line in left_out],
         "keep_off": _keep_off(session.steps.all()),
@@ -320,11 +332,15 @@ def _card(
 
 
 @require_safe
+@vary_on_headers("Cookie")  # it says this device's answers, and the owner's left-out areas
+@cache_control(private=True, no_cache=True)
 def card(request: HtmxHttpRequest, code: str) -> HttpResponse:
     return _card(request, code, ReminderForm())
 
 
 @require_safe
+@vary_on_headers("Cookie")  # a wrong choice shows the card again
+@cache_control(private=True, no_cache=True)
 def reminder(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """The reminder as an .ics file; a wrong choice shows the card's form again, with why."""
     form = ReminderForm(request.GET)
@@ -338,7 +354,7 @@ def reminder(request: HtmxHttpRequest, code: str) -> HttpResponse:
         code=code,
         seconds=sum(step.seconds for step in steps),
         steps=[(step.title, step.seconds) for step in steps],
-        url=request.build_absolute_uri(overview),
+        url=site_url(overview),
     )
     ics = reminder_calendar(event, form.reminder(), timezone.localdate(), timezone.now())
     response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")

@@ -28,6 +28,18 @@
       .catch(function () { /* not here (a private window, an old browser): online only */ });
   }
 
+  // A designed refusal (a rating already saved, 403, 429…) answering an htmx request is a
+  // whole page: show it as one, instead of leaving the tap without an answer. (A 400 is a form
+  // with its errors, swapped in as usual.)
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    if (detail.xhr.status <= 400 || !/class="error-page"/.test(detail.serverResponse || "")) return;
+    detail.shouldSwap = true;
+    detail.isError = false;
+    detail.target = document.body;
+    detail.swapOverride = "innerHTML";
+  });
+
   // After htmx swaps content in, move focus to its heading so keyboard and screen-reader
   // users land on what changed.
   document.addEventListener("htmx:afterSettle", function (event) {

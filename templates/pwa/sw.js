@@ -1,17 +1,20 @@
 // Backcare's service worker: the app works offline for a session opened once.
 // Kept: the app shell (its CSS, scripts and icons, whose names change with their content) and
-// the pages of sessions a person opened (each step, as a page and as the player's fragment,
-// and the stop page). Always asked of the network first, so nothing is shown from the cache
-// while the network answers; nothing else is kept, so no other page can show stale advice.
+// the pages a session plays from (each step, as a page and as the player's fragment, and the
+// stop page). Always asked of the network first, so nothing is shown from the cache while the
+// network answers. Nothing else is kept — not a session's overview, card or rating pages — so
+// no other page can show stale advice, and a shared device keeps no one's ratings.
 // A session's pages are made with this device's safety answers of the time: new answers
 // empty the kept pages, and a page older than the answers last is not shown.
 "use strict";
 
 const SHELL = {{ shell|safe }};
 const SHELL_CACHE = "backcare-shell-{{ version }}";
-const SESSIONS_CACHE = "backcare-sessions";
+// Renamed when what is kept changed: an older worker's cache (which kept every page under
+// /s/) is removed when this one takes over.
+const SESSIONS_CACHE = "backcare-session-pages";
 const CODE = "{{ code|escapejs }}"; // a session's code, as the server makes them
-const SESSION_PATH = new RegExp(`^/s/${CODE}/`);
+const KEPT_PAGE = new RegExp(`^/s/${CODE}/(step/[0-9]+/|stop/)$`); // steps and the stop page
 const SESSION_OVERVIEW = new RegExp(`^/s/${CODE}/$`);
 const FRAGMENT = "__fragment";
 const SCREEN = "{{ screen|escapejs }}"; // the safety questions: new answers, new pages
@@ -25,7 +28,7 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
       .then((names) => Promise.all(
-        names.filter((name) => name.startsWith("backcare-shell-") && name !== SHELL_CACHE)
+        names.filter((name) => name !== SHELL_CACHE && name !== SESSIONS_CACHE)
           .map((name) => caches.delete(name))
       ))
       .then(() => self.clients.claim())
@@ -88,7 +91,7 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   if (SHELL.includes(url.pathname)) {
     event.respondWith(caches.match(url.pathname).then((kept) => kept || fetch(request)));
-  } else if (SESSION_PATH.test(url.pathname)) {
+  } else if (KEPT_PAGE.test(url.pathname)) {
     event.respondWith(networkFirst(request));
   }
 });
@@ -98,7 +101,7 @@ self.addEventListener("fetch", (event) => {
 async function keepSession(pages) {
   let kept = 0;
   for (const path of pages) {
-    if (!SESSION_PATH.test(path)) continue;
+    if (!KEPT_PAGE.test(new URL(path, self.location.origin).pathname)) continue;
     const variants = [new Request(path, { credentials: "same-origin" })];
     if (/\/step\/\d+\/$/.test(path)) {
       variants.push(new Request(path, { headers: { "HX-Request": "true", "HX-Target": "player" }, credentials: "same-origin" }));

@@ -1,0 +1,29 @@
+"""A rating saved a moment ago by another tab or tap: the Start button's htmx request shows
+the designed "already saved" page, as a visit without JavaScript would."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from backcare.planner.models import CareSession
+from tests.browser.conftest import answer_in_browser, own_in_browser
+from tests.factories import care_session
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_rating_saved_meanwhile_shows_the_already_saved_page(live, page: Page, watched):
+    session = care_session("self", ["upper-back"], [], 5)
+    answer_in_browser(page, live.url)
+    own_in_browser(page, live.url, session)
+    page.goto(f"{live.url}/s/{session.code}/")
+    page.get_by_role("radio", name="4", exact=True).check()
+    CareSession.objects.filter(pk=session.pk).update(pain_before=7)  # another tab, meanwhile
+    page.get_by_role("button", name="Start the session").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("This rating is already saved")
+    expect(page).to_have_title(re.compile("This rating is already saved"))
+    session.refresh_from_db()
+    assert session.pain_before == 7
+    # Chromium notes any 4xx answer in the console itself; nothing else may be there.
+    assert [p for p in watched.problems if "status of 409" not in p] == []
