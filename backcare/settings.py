@@ -110,8 +110,20 @@ AXES_COOLOFF_TIME = 1  # hour
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_CLIENT_IP_CALLABLE = "backcare.web.client_address"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "403_locked.html"
+AXES_LOCKOUT_CALLABLE = "backcare.signin.locked_out"  # 403_locked.html, with a Retry-After
 AXES_VERBOSE = False
+# Beyond one address (backcare.signin): failures per username an hour, and for the whole site a
+# minute. A browser that signed in as that editor before is exempt from both.
+SIGN_IN_FAILURES_PER_USERNAME = envint("BACKCARE_SIGN_IN_FAILURES_PER_USERNAME", "10")
+SIGN_IN_FAILURES_PER_MINUTE = envint("BACKCARE_SIGN_IN_FAILURES_PER_MINUTE", "20")
+# Sign-in logs (axes' records of who signed in, and failed) are kept this long (manage.py prune).
+SIGN_IN_LOG_DAYS = envint("BACKCARE_SIGN_IN_LOG_DAYS", "90")
+
+# New sessions one client may save (by address; IPv6 by /64): a person saves a few a day.
+SESSIONS_PER_MINUTE = envint("BACKCARE_SESSIONS_PER_MINUTE", "10")
+SESSIONS_PER_DAY = envint("BACKCARE_SESSIONS_PER_DAY", "100")
+# Sessions never started nor rated are removed after this many days (manage.py prune).
+UNOPENED_SESSION_DAYS = envint("BACKCARE_UNOPENED_SESSION_DAYS", "30")
 
 ROOT_URLCONF = "backcare.urls"
 WSGI_APPLICATION = "backcare.wsgi.application"
@@ -195,6 +207,14 @@ CACHES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# Django's own hashers, the first with its slow work off the gevent loop (backcare.signin).
+PASSWORD_HASHERS = [
+    "backcare.signin.PBKDF2InThreadHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -3,12 +3,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from backcare.signin import SignInForm, sign_in
 from backcare.web import healthz, manifest, service_worker
+
+admin.site.login_form = SignInForm
 
 urlpatterns = [
     path("", include("backcare.catalogue.urls")),
     path("", include("backcare.planner.urls")),
     path("s/", include("backcare.player.urls")),
+    path("admin/login/", sign_in, name="sign-in"),  # the admin's, after backcare.signin's limits
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("manifest.webmanifest", manifest, name="manifest"),

@@ -73,13 +73,18 @@ class SeeOther(HttpResponseRedirect):
 
 
 def refuse(
-    request: HttpRequest, status: int, heading: str, explanation: str, why: str = ""
+    request: HttpRequest,
+    status: int,
+    heading: str,
+    explanation: str,
+    why: str = "",
+    template: str = "error.html",
 ) -> HttpResponse:
-    """A designed error page (templates/error.html) with one log line that says why (`why`,
-    for the log only, when the heading isn't enough)."""
+    """A designed error page (templates/error.html, or one that extends it) with one log line
+    that says why (`why`, for the log only, when the heading isn't enough)."""
     response = render(
         request,
-        "error.html",
+        template,
         {"status": status, "heading": heading, "explanation": explanation},
         status=status,
     )
@@ -92,6 +97,24 @@ def refuse(
         extra={"status_code": status},
     )
     response._has_been_logged = True  # Django's own "Bad Request: /path" line would repeat it
+    return response
+
+
+def too_many(
+    request: HttpRequest,
+    retry_after: int,
+    heading: str,
+    explanation: str,
+    why: str = "",
+    template: str = "error.html",
+) -> HttpResponse:
+    """429 with a Retry-After (seconds). An htmx request gets the whole page swapped in, the
+    way a link would show it (base.html's htmx config lets a 429 swap)."""
+    response = refuse(request, 429, heading, explanation, why=why, template=template)
+    response["Retry-After"] = str(max(1, retry_after))
+    if request.headers.get("HX-Request") == "true":
+        response["HX-Retarget"] = "body"
+        response["HX-Reswap"] = "innerHTML"
     return response
 
 

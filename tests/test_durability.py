@@ -11,6 +11,17 @@ from tests.serving import Browser
 pytestmark = pytest.mark.slow
 
 
+@pytest.fixture
+def production_server(tmp_path):
+    """conftest's server, with the per-client session limit lifted: eight browsers on one
+    address save as fast as they can."""
+    from tests.serving import serve_in
+
+    server = serve_in(tmp_path, workers=3, BACKCARE_SESSIONS_PER_MINUTE="1000000")
+    yield server
+    server.stop()
+
+
 def test_every_acknowledged_save_survives_a_crash(production_server):
     server = production_server
     acknowledged: list[str] = []

@@ -242,12 +242,14 @@ def test_saving_a_session_takes_the_same_queries_at_any_catalogue_size(screened)
     def save():
         assert screened.post("/build/", data).status_code == 303
 
-    # Kept (the version remembered): the session, its areas, its steps (no props), in a transaction
+    # Kept (the version remembered): this client's two session counters (a minute's, a day's:
+    # one upsert each), then the session, its areas, its steps (no props), in a transaction
     # (savepoint and release): the ids they link to come with the catalogue's snapshot. The
     # first time also reads what the builder keeps.
     small = cold_and_warm(save)
     saved = ["planner_caresession", "planner_caresession_regions", "planner_carestep"]
-    assert small[1] == ["savepoint", *saved, "savepoint"]
+    counted = ["planner_ratecount", "planner_ratecount"]
+    assert small[1] == [*counted, "savepoint", *saved, "savepoint"]
     grow_catalogue(10)
     assert cold_and_warm(save) == small
     assert {s.regions.count() for s in CareSession.objects.all()} == {2}

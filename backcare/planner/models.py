@@ -38,6 +38,17 @@ def _ids(snapshot: Snapshot, kind: str, slugs: set[str]) -> dict[str, int]:
 
 
 class CareSessionManager(models.Manager):
+    def unopened_before(self, moment) -> models.QuerySet:
+        """Saved before `moment` and never started nor rated since: what `manage.py prune`
+        removes (a script saving sessions nobody plays would otherwise fill the database)."""
+        return self.filter(
+            created_at__lt=moment,
+            started_at=None,
+            pain_before=None,
+            pain_after=None,
+            finished_at=None,
+        )
+
     def rate(self, session: CareSession, field: str, pain: int, **also) -> bool:
         """Save a rating (`field`: pain_before or pain_after) once, with `also` (other
         fields saved with it). One conditional UPDATE, so the database decides which of
@@ -165,6 +176,13 @@ class CareSession(models.Model):
         null=True, blank=True, validators=[MaxValueValidator(10)]
     )
     finished_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When it was first started from its overview: sessions never started, nor "
+        "rated, are pruned after BACKCARE_UNOPENED_SESSION_DAYS (manage.py prune).",
+    )
 
     objects = CareSessionManager()
 
@@ -240,3 +258,20 @@ class CareStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.technique} · {self.muscle}"
+
+
+class RateCount(models.Model):
+    """One counter of backcare.limits: how often `key` happened in the window that starts at
+    `window` (seconds since the epoch). In the database, so every process and host shares it;
+    pruned once `expires` has passed."""
+
+    key = models.CharField(max_length=80)
+    window = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+    expires = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="rate_count_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} × {self.count}"

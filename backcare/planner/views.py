@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
@@ -19,6 +20,7 @@ from backcare.catalogue.choices import EVERYDAY, GuidelineSlug, Performer, Phase
 from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.catalogue.values import Snapshot, reachable, unlocks
+from backcare.limits import Limit, client_key, hit
 from backcare.planner.compose import HANDS_TIRE, Request, compose
 from backcare.planner.forms import (
     FALLBACK_MINUTES,
@@ -41,7 +43,15 @@ from backcare.planner.memory import (
 )
 from backcare.planner.models import CareSession, is_code
 from backcare.planner.screening import screen, verdict_for
-from backcare.web import FRAGMENT_HEADERS, HtmxHttpRequest, SeeOther, page_or_fragment, refuse
+from backcare.web import (
+    FRAGMENT_HEADERS,
+    HtmxHttpRequest,
+    SeeOther,
+    client_address,
+    page_or_fragment,
+    refuse,
+    too_many,
+)
 
 BUILD_KEYS = ("performer", "region", "prop", "minutes", "side", "muscle")
 
@@ -188,7 +198,30 @@ def _build_options(snapshot: Snapshot) -> dict:
     }
 
 
+def _too_many_sessions(request: HtmxHttpRequest) -> HttpResponse | None:
+    """A person saves a few sessions a day; a script saving thousands would fill the database.
+    Counted per client address (IPv6: per /64), in every process at once (backcare.limits)."""
+    who = client_key(client_address(request))
+    for limit, again in (
+        (Limit("sessions-minute", settings.SESSIONS_PER_MINUTE, 60), "in a minute"),
+        (Limit("sessions-day", settings.SESSIONS_PER_DAY, 24 * 60 * 60), "tomorrow"),
+    ):
+        tally = hit(limit, who)
+        if tally.over:
+            return too_many(
+                request,
+                tally.retry_after,
+                "That's a lot of sessions at once",
+                "Backcare saves a limited number of new sessions from one place, so that nobody "
+                f"can fill it up. Your sessions so far are safe in My sessions; try again {again}.",
+                why=f"session limit ({limit.name})",
+            )
+    return None
+
+
 def _start(request: HtmxHttpRequest, plan, ask: Request, snapshot: Snapshot) -> HttpResponse:
+    if refusal := _too_many_sessions(request):
+        return refusal
     session = CareSession.objects.create_from_plan(plan, ask, snapshot)
     response = SeeOther(session.get_absolute_url())
     remember_props(response, sorted(ask.props))

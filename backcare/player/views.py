@@ -110,6 +110,11 @@ def _start(request: HtmxHttpRequest, now: Today, pain: int | None) -> HttpRespon
         return go(request, reverse("player:overview", args=[code]))
     if pain is not None and (refusal := _rate(request, now.session, "pain_before", pain)):
         return refusal
+    # Opened: no longer one `manage.py prune` may remove (set once, by whoever starts it first).
+    if now.session.started_at is None:
+        CareSession.objects.filter(pk=now.session.pk, started_at=None).update(
+            started_at=timezone.now()
+        )
     first = reverse("player:step", args=[code, now.first])
     if request.htmx:  # step 1 swapped into this page: the tap that started it unlocks sound
         return HttpResponse(headers={"HX-Location": json.dumps({"path": first, "target": "body"})})
