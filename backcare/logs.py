@@ -9,12 +9,22 @@ four characters. Tracebacks are written for real server errors only: a client's 
 import json
 import logging
 import re
+from urllib.parse import unquote
 
 _CODE = re.compile(r"(/s/[A-Za-z0-9_-]{4})[A-Za-z0-9_-]{4,}")
 
 
 def redact(text: str) -> str:
-    """`/s/AbCdEfGhIjKl/step/2/` → `/s/AbCd…/step/2/`."""
+    """`/s/AbCdEfGhIjKl/step/2/` → `/s/AbCd…/step/2/`, also when the path is percent-encoded
+    (`/%73/AbCd…`, or encoded twice, `/%2573/…`): a text with a code is logged decoded."""
+    decoded = text
+    for _ in range(4):  # each round undoes one layer of encoding
+        once = unquote(decoded)
+        if once == decoded:
+            break
+        decoded = once
+    if decoded != text and _CODE.search(decoded):
+        return _CODE.sub(r"\1…", decoded)
     return _CODE.sub(r"\1…", text)
 
 

@@ -181,6 +181,7 @@ class RawResponse:
     def __init__(self, raw: bytes):
         head, _, self.body = raw.partition(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")
+        self.status_line = lines[0]
         self.status = int(lines[0].split()[1]) if lines[0].startswith("HTTP/") else 0
         self.headers = {}
         for line in lines[1:]:

@@ -5,15 +5,20 @@ database, and a second one as it runs behind an HTTPS proxy (HTTPS redirect on, 
 trusted proxy), then attacks both over loopback: slow clients, big and endless bodies, forms
 in other charsets, malformed requests and a wrong Host, forwarded headers from an unknown
 hop, a sign-in flood, and ratings from a stranger. Over every answer: no 5xx, the security
-headers on each, no temporary file left, every log line one JSON object on stdout. Bounded:
-about a minute. Exits non-zero on any FAIL.
+headers on each, no temporary file left, every log line one JSON object on stdout. Then
+thousands of connections: 5,000 slow bodies (a CSRF cookie and token, a byte every 3 s) from
+100 client addresses, and 5,000 connections from one address. `/healthz` is timed four times
+a second through every case and must answer within 1 s. Bounded: about a minute and a half.
+Exits non-zero on any FAIL.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
+import selectors
 import shutil
 import socket
 import statistics
@@ -21,9 +26,12 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from backcare.policy import CONNECTIONS_PER_CLIENT, body_seconds
+from backcare.server import raise_open_files_limit
 from tests.serving import (
     Browser,
     RawResponse,
@@ -345,6 +353,7 @@ def ratings(port: int) -> tuple[bool, str]:
     first = owner.request("POST", f"/s/{code}/done/", {"csrfmiddlewaretoken": token, "pain": "3"})
     again = owner.request("POST", f"/s/{code}/done/", {"csrfmiddlewaretoken": token, "pain": "0"})
     stranger = Browser(f"http://127.0.0.1:{port}")
+    stranger.request("GET", "/build/screen/")  # a page with a form: the CSRF cookie
     stranger.request("GET", f"/s/{code}/")
     forged = stranger.request(
         "POST", f"/s/{code}/done/", {"csrfmiddlewaretoken": stranger.csrf(), "pain": "9"}
@@ -370,6 +379,223 @@ def static_files(port: int) -> tuple[bool, str]:
     statuses = [request(port, f"static: {p}", http("GET", f"/static/{p}")).status for p in paths]
     passed = bool(paths) and set(statuses) == {200}
     return passed, f"{len(paths)} static files from the home page → {sorted(set(statuses))}"
+
+
+# ---- many connections at once (issue 23: 5,200 slow bodies took /healthz down) ----
+
+SLOW_BODY_LENGTH = 4096  # a form's size: the body's total deadline is body_seconds(4096)
+
+
+def _sources(count: int) -> list[str]:
+    """`count` client addresses on loopback (127.0.0.2, 127.0.0.3…), if this machine lets a
+    socket bind to them; else none."""
+    addresses = [f"127.0.0.{n}" for n in range(2, 2 + count)]
+    try:
+        with socket.socket() as sock:
+            sock.bind((addresses[-1], 0))
+    except OSError:
+        return []
+    return addresses
+
+
+def _slow_body_head(port: int) -> bytes:
+    """A POST that Django would read: the CSRF cookie and token of a real form, the headers
+    whole, the body (`SLOW_BODY_LENGTH` bytes) only begun."""
+    browser = Browser(f"http://127.0.0.1:{port}")
+    browser.request("GET", "/build/screen/")
+    token = browser.csrf()
+    return (
+        "POST /build/screen/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Cookie: csrftoken={token}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {SLOW_BODY_LENGTH}\r\n\r\ncsrfmiddlewaretoken={token}&a="
+    ).encode()
+
+
+def _hold_connections(
+    port: int,
+    sources: list[str],
+    count: int,
+    seconds: float,
+    head: bytes,
+    every: float = 3,
+    reopen: bool = True,
+) -> dict:
+    """Open `count` connections (each from the next of `sources`, in turn), each sending
+    `head` and then a body byte every `every` seconds, for `seconds`; with `reopen`, one the
+    server closes is replaced at once. Returns what the server did with them."""
+    selector = selectors.DefaultSelector()
+    opened: dict[socket.socket, float] = {}
+    answers: Counter[int] = Counter()
+    firsts: dict[int, bytes] = {}  # the first answer of each status, whole head
+    ages: dict[int, list[float]] = defaultdict(list)
+    failed_connects = [0]
+    turn = [0]
+
+    def open_one() -> None:
+        source = sources[turn[0] % len(sources)]
+        turn[0] += 1
+        try:
+            sock = socket.create_connection(
+                ("127.0.0.1", port), timeout=2, source_address=(source, 0)
+            )
+            sock.sendall(head)
+        except OSError:
+            failed_connects[0] += 1
+            return
+        sock.setblocking(False)
+        opened[sock] = time.monotonic()
+        selector.register(sock, selectors.EVENT_READ)
+
+    def close(sock: socket.socket, status: int) -> None:
+        answers[status] += 1
+        ages[status].append(time.monotonic() - opened.pop(sock))
+        selector.unregister(sock)
+        sock.close()
+
+    started = time.monotonic()
+    while len(opened) < count and time.monotonic() - started < seconds:
+        open_one()
+    most_open = len(opened)
+    next_byte = time.monotonic() + every
+    while time.monotonic() - started < seconds:
+        for key, _ in selector.select(timeout=0.2):
+            try:
+                data = key.fileobj.recv(4096)
+            except OSError:
+                data = b""
+            status = int(data.split()[1]) if data.startswith(b"HTTP/1.1 ") else 0
+            firsts.setdefault(status, data)
+            close(key.fileobj, status)
+        while reopen and len(opened) < count and time.monotonic() - started < seconds:
+            open_one()
+        most_open = max(most_open, len(opened))
+        if time.monotonic() >= next_byte:
+            for sock in list(opened):
+                try:
+                    sock.send(b"a")
+                except OSError as error:
+                    if error.errno != errno.EAGAIN:
+                        close(sock, 0)
+            next_byte += every
+    oldest = max((time.monotonic() - t for t in opened.values()), default=0)
+    for sock in list(opened):
+        selector.unregister(sock)
+        sock.close()
+    selector.close()
+    for status, data in firsts.items():
+        if status:
+            SEEN.add(f"held connections: {status}", RawResponse(data))
+    return {
+        "answers": answers,
+        "ages": ages,
+        "most_open": most_open,
+        "failed_connects": failed_connects[0],
+        "oldest": oldest,
+    }
+
+
+def slow_bodies(port: int, count: int = 5000, seconds: float = 30) -> tuple[bool, str]:
+    """`count` connections spread over 100 client addresses, each with a CSRF cookie and its
+    token, sending a body byte every 3 s: each must get a 408 within the body's deadline."""
+    sources = _sources(100) or ["127.0.0.1"]
+    held = _hold_connections(port, sources, count, seconds, _slow_body_head(port))
+    deadline = body_seconds(SLOW_BODY_LENGTH)
+    answered = held["answers"]
+    # As this client sees it: up to a second or two after the server's deadline when busy.
+    late = [age for age in held["ages"][408] if age > deadline + 3]
+    passed = (
+        set(answered) == {408}
+        and answered[408] >= count
+        and not late
+        and held["oldest"] < deadline + 3
+        and not held["failed_connects"]
+        and held["most_open"] == count
+    )
+    return passed, (
+        f"{held['most_open']} slow-body connections at once from {len(sources)} addresses "
+        f"(kept at {count} for {seconds:.0f} s, {sum(answered.values())} answered in all): "
+        f"answers {dict(answered)}, each after {_range(held['ages'][408])} (deadline "
+        f"{deadline:.1f} s); {held['failed_connects']} connections refused; oldest still "
+        f"open at the end {held['oldest']:.1f} s"
+    )
+
+
+def one_client_many_connections(port: int, count: int = 5000, seconds: float = 15):
+    """`count` slow-body connections from one client address, opened once: each worker holds
+    CONNECTIONS_PER_CLIENT of them (answered 408 at their deadline), the rest get a 429."""
+    workers = WORKERS[0]
+    head = _slow_body_head(port)
+    held = _hold_connections(port, ["127.0.0.2"], count, seconds, head, reopen=False)
+    answered = held["answers"]
+    cap = CONNECTIONS_PER_CLIENT * workers
+    passed = (
+        set(answered) <= {408, 429}
+        and answered[429] >= count - cap
+        and answered[408] <= cap
+        and held["oldest"] < body_seconds(SLOW_BODY_LENGTH) + 3
+        and not held["failed_connects"]
+    )
+    return passed, (
+        f"{held['most_open']} connections opened from 127.0.0.2 and kept for "
+        f"{seconds:.0f} s: answers {dict(answered)} (at most {cap} held: "
+        f"{CONNECTIONS_PER_CLIENT} a worker × {workers}); {held['failed_connects']} "
+        f"connections refused; still open at the end: {count - sum(answered.values())}"
+    )
+
+
+def _range(ages: list[float]) -> str:
+    if not ages:
+        return "-"
+    return f"{min(ages):.1f}–{max(ages):.1f} s (median {statistics.median(ages):.1f} s)"
+
+
+WORKERS = [1]
+
+
+class HealthProber:
+    """`/healthz` on every server, four times a second, through every case: its latency as
+    a load balancer sees it (from 127.0.0.1, not one of the attackers' addresses)."""
+
+    def __init__(self, ports: list[int]):
+        self.ports, self.case = ports, "start"
+        self.finished = 0.0  # when the last probe to finish began
+        self.samples: dict[str, list[float | None]] = defaultdict(list)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def run(self) -> None:
+        health = http("GET", "/healthz", "X-Forwarded-Proto: https")
+        while not self.stop.is_set():
+            for port in self.ports:
+                case, started = self.case, time.monotonic()
+                try:
+                    ok = raw_request(port, health, timeout=5).status == 200
+                except OSError:
+                    ok = False
+                self.samples[case].append(time.monotonic() - started if ok else None)
+                self.finished = started
+            self.stop.wait(0.25)
+
+    def sampled(self, case: str) -> None:
+        """Wait for a probe of every server during `case`, however short it was, and for
+        every probe begun during it to end (those that end late are the slow ones)."""
+        deadline = time.monotonic() + 6
+        while len(self.samples[case]) < len(self.ports) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.case, ended = "between cases", time.monotonic()
+        while self.finished < ended and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def verdict(self, case: str) -> tuple[bool, str]:
+        samples = self.samples[case]
+        times = [t for t in samples if t is not None]
+        failed = len(samples) - len(times)
+        passed = bool(times) and not failed and max(times) < 1.0
+        return passed, (
+            f"/healthz {len(times)}/{len(samples)} answered, median "
+            f"{ms(statistics.median(times or [0]))}, max {ms(max(times or [0]))}"
+        )
 
 
 # ---- checks over everything ----
@@ -444,6 +670,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     args = parser.parse_args()
+    WORKERS[0] = args.workers
+    raise_open_files_limit()  # thousands of connections of our own
     folder = Path(tempfile.mkdtemp(prefix="backcare-attack-"))
     tmpdir = folder / "tmp"
     tmpdir.mkdir()
@@ -468,6 +696,11 @@ def main() -> int:
     ]
     try:
         plain, proxied = (server.start() for server in servers)
+        # Below the servers' CPU priority: on one machine, the attacker's own work (thousands of
+        # sockets in Python) would otherwise take the CPU the servers need, which a real attacker,
+        # elsewhere, does not. The prober is in this process too, so its figures are if anything
+        # slower than a load balancer's.
+        os.nice(10)
         print(
             f"make attack: gunicorn with backcare/server.py, {args.workers} workers each, "
             f"DEBUG off, SQLite; plain on :{plain.port}, behind a trusted proxy on "
@@ -483,12 +716,37 @@ def main() -> int:
             ("unknown proxy", lambda: unknown_proxy(proxied.port)),
             ("login flood", lambda: login_flood(proxied.port)),
             ("ratings", lambda: ratings(plain.port)),
+            ("slow bodies", lambda: slow_bodies(plain.port)),
+            ("one client, 5,000", lambda: one_client_many_connections(plain.port)),
         ]
         results = []
+        prober = HealthProber([plain.port, proxied.port])
+        prober.thread.start()
+        started = time.monotonic()
         for name, case in cases:
+            prober.case = name
             passed, said = case()
-            results.append(passed)
-            print(f"{'PASS' if passed else 'FAIL'}  {name:18} {said}", flush=True)
+            prober.sampled(name)
+            healthy, health = prober.verdict(name)
+            results.append(passed and healthy)
+            print(
+                f"{'PASS' if passed and healthy else 'FAIL'}  {name:18} {said} | {health}",
+                flush=True,
+            )
+        prober.stop.set()
+        prober.thread.join()
+        every = [t for samples in prober.samples.values() for t in samples]
+        times = [t for t in every if t is not None]
+        healthy = bool(times) and len(times) == len(every) and max(times) < 1.0
+        results.append(healthy)
+        worst = max(prober.samples, key=lambda c: max(t or 9 for t in prober.samples[c]))
+        print(
+            f"{'PASS' if healthy else 'FAIL'}  {'healthz throughout':18} {len(times)}/"
+            f"{len(every)} answered over {time.monotonic() - started:.0f} s of attack, median "
+            f"{ms(statistics.median(times or [0]))}, max {ms(max(times or [0]))} (in "
+            f"{worst!r}; target < 1 s)",
+            flush=True,
+        )
         for server in servers:
             server.stop()
         codes += _codes_in(folder / "attack.sqlite3")
