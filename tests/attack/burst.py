@@ -4,7 +4,10 @@ Run under tests/with_postgres.sh (DATABASE_URL names a throwaway server with Pos
 default max_connections, 100). Starts gunicorn as `make serve` does (backcare/server.py,
 DEBUG off), saves a few sessions, then sends 600 GETs of mixed pages (kept catalogue pages,
 the builder, saved sessions' pages, which always query) all at once, then 250 simultaneous
-`/healthz`. Each case PASS/FAIL on 0 × 5xx; prints the figures. Exits non-zero on any FAIL.
+`/healthz`. The burst comes from many loopback addresses (127.0.0.2 onwards, as many people
+would), so the per-client connection cap of backcare/server.py lets every request through to
+Django and the database. Each case PASS only if every request is answered 200; prints the
+figures. Exits non-zero on any FAIL.
 """
 
 from __future__ import annotations
@@ -37,20 +40,24 @@ PAGES = [
 ]
 
 
+CLIENTS = 20  # source addresses: 600 requests are 30 from each, under the cap of 50
+
+
 def burst(port: int, paths: list[str], cookie: str = "") -> tuple[Counter, list[float]]:
     """Every path requested at the same moment, one connection each (all opened first, then
-    every request sent at once): statuses and seconds."""
+    every request sent at once) from CLIENTS addresses in turn: statuses and seconds."""
     cookie = f"Cookie: {cookie}\r\n" if cookie else ""
     statuses: Counter = Counter()
     seconds: list[float] = []
     lock = threading.Lock()
     start = threading.Barrier(len(paths))
 
-    def one(path: str) -> None:
+    def one(n: int, path: str) -> None:
         data = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{cookie}Connection: close\r\n\r\n"
         status = 0  # refused or timed out: counted, never hidden
         try:
-            sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+            source = (f"127.0.0.{2 + n % CLIENTS}", 0)
+            sock = socket.create_connection(("127.0.0.1", port), 60, source)
         except OSError:
             sock = None
         start.wait()
@@ -66,7 +73,7 @@ def burst(port: int, paths: list[str], cookie: str = "") -> tuple[Counter, list[
             statuses[status] += 1
             seconds.append(time.monotonic() - began)
 
-    threads = [threading.Thread(target=one, args=(path,)) for path in paths]
+    threads = [threading.Thread(target=one, args=item) for item in enumerate(paths)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -75,7 +82,7 @@ def burst(port: int, paths: list[str], cookie: str = "") -> tuple[Counter, list[
 
 
 def report(name: str, statuses: Counter, seconds: list[float]) -> bool:
-    failed = sum(n for status, n in statuses.items() if status >= 500 or status == 0)
+    failed = sum(n for status, n in statuses.items() if status != 200)
     ordered = sorted(seconds)
     figures = (
         f"{sum(statuses.values())} at once: "
