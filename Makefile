@@ -108,8 +108,8 @@ load: serve-prepare $(VENV)/.installed-load
 	$(SERVE_ENV) BACKCARE_SESSIONS_PER_MINUTE=1000000 BACKCARE_SESSIONS_PER_DAY=1000000 $(PY) -m tests.load.run --host $(HOST) --port $(PORT) -- $(GUNICORN)
 
 # The production setup attacked over loopback, each case PASS/FAIL, /healthz timed throughout
-# (about 90 s, 5,000 connections at once at its peak; its own throwaway database and servers,
-# so it needs nothing from make serve), then a burst on PostgreSQL.
+# (about two minutes, 5,000 connections at once at its peak; its own throwaway database and
+# servers, so it needs nothing from make serve), then a burst of 600 requests on PostgreSQL.
 attack: install
 	$(PY) -m tests.attack.run --workers $(WORKERS)
 	@status=0; tests/with_postgres.sh $(PY) -m tests.attack.burst --workers $(WORKERS) \

@@ -176,7 +176,8 @@ class Browser:
 
 
 class RawResponse:
-    """An HTTP/1.1 answer read off a socket: status, headers (lower-case names), body."""
+    """An HTTP/1.1 answer read off a socket: status, headers (lower-case names; the last of a
+    repeated one), every cookie it sets (`cookies`: name → value), body."""
 
     def __init__(self, raw: bytes):
         head, _, self.body = raw.partition(b"\r\n\r\n")
@@ -184,9 +185,13 @@ class RawResponse:
         self.status_line = lines[0]
         self.status = int(lines[0].split()[1]) if lines[0].startswith("HTTP/") else 0
         self.headers = {}
+        self.cookies = {}
         for line in lines[1:]:
             name, _, value = line.partition(":")
             self.headers[name.strip().lower()] = value.strip()
+            if name.strip().lower() == "set-cookie":
+                cookie, _, _ = value.strip().partition(";")
+                self.cookies.update([cookie.split("=", 1)] if "=" in cookie else [])
 
     def __repr__(self) -> str:
         return f"<RawResponse {self.status}>"

@@ -4,7 +4,8 @@ Starts gunicorn as `make serve` does (backcare/server.py, DEBUG off) on a throwa
 database, and a second one as it runs behind an HTTPS proxy (HTTPS redirect on, 127.0.0.1 the
 trusted proxy), then attacks both over loopback: slow clients, big and endless bodies, forms
 in other charsets, malformed requests and a wrong Host, forwarded headers from an unknown
-hop, a sign-in flood, and ratings from a stranger. Over every answer: no 5xx, the security
+hop, a sign-in flood from one address and guesses at one editor's password from many, a
+flood of new sessions, and ratings from a stranger. Over every answer: no 5xx, the security
 headers on each, no temporary file left, every log line one JSON object on stdout. Then
 thousands of connections: 5,000 slow bodies (a CSRF cookie and token, a byte every 3 s) from
 100 client addresses, and 5,000 connections from one address. `/healthz` is timed four times
@@ -22,10 +23,12 @@ import selectors
 import shutil
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +36,7 @@ from pathlib import Path
 from backcare.policy import CONNECTIONS_PER_CLIENT, body_seconds
 from backcare.server import raise_open_files_limit
 from tests.serving import (
+    ROOT,
     Browser,
     RawResponse,
     Server,
@@ -50,6 +54,7 @@ SECURITY_HEADERS = (
     "permissions-policy",
 )
 FORM = "application/x-www-form-urlencoded"
+EDITOR, EDITOR_PASSWORD = "editor", "a long editor password 7"
 MULTIPART_FILE = (
     b'--xyz\r\nContent-Disposition: form-data; name="f"; filename="a.bin"\r\n\r\n'
     + b"x" * 200 * 1024
@@ -342,6 +347,121 @@ def login_flood(port: int, attempts: int = 30) -> tuple[bool, str]:
         f"{ms(statistics.median(refused or [0]))} each (refused before hashing); another client "
         f"behind the same proxy → {other.status} (not locked); home page meanwhile: median "
         f"{ms(statistics.median(home))}, max {ms(max(home))} over {len(home)} requests"
+    )
+
+
+class RawClient:
+    """A browser reduced to its cookies, sending raw requests from one address (`source`, on
+    loopback) or as one address behind the trusted proxy (`forwarded`)."""
+
+    def __init__(self, port: int, source: str | None = None, forwarded: str | None = None):
+        self.port, self.source, self.cookies = port, source, {}
+        self.headers = [f"X-Forwarded-For: {forwarded}", "X-Forwarded-Proto: https"]
+        if forwarded is None:
+            self.headers = []
+
+    def send(self, label: str, method: str, path: str, form: dict | None = None) -> RawResponse:
+        headers = [*self.headers]
+        if self.cookies:
+            headers.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        body = b""
+        if form is not None:
+            body = urllib.parse.urlencode(form, doseq=True).encode()
+            headers.append(f"Content-Type: {FORM}")
+            if self.headers:  # behind the HTTPS proxy: a browser's Origin
+                headers.append("Origin: https://127.0.0.1")
+        data = http(method, path, *headers, body=body)
+        response = request(self.port, label, data, source=self.source)
+        self.cookies.update(response.cookies)
+        return response
+
+    def token(self, page: RawResponse) -> str:
+        return page.body.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+
+
+def rotating_sign_in(port: int, guesses: int = 100) -> tuple[bool, str]:
+    """Guesses at the editor's password from a new address behind the proxy every 4 guesses
+    (under the per-address lock-out), as a botnet would: the per-username limit stops them
+    after a few password checks, and the editor's own browser still signs in."""
+    editor = RawClient(port, forwarded="192.0.2.50")
+    form = editor.token(editor.send("rotating: form", "GET", "/admin/login/"))
+    mine = {"username": EDITOR, "password": EDITOR_PASSWORD, "next": "/admin/"}
+    before = editor.send(
+        "rotating: editor", "POST", "/admin/login/", mine | {"csrfmiddlewaretoken": form}
+    )
+    answers: list[tuple[RawResponse, float]] = []  # each guess and its seconds
+    for n in range(guesses):
+        if n % 4 == 0:  # a new address, with the form as it would fetch it
+            guesser = RawClient(port, forwarded=f"198.18.{n // 1000}.{1 + n // 4 % 250}")
+            token = guesser.token(guesser.send("rotating: form", "GET", "/admin/login/"))
+        guess = {"username": EDITOR, "password": f"guess {n}", "csrfmiddlewaretoken": token}
+        started = time.monotonic()
+        response = guesser.send("rotating: guess", "POST", "/admin/login/", guess)
+        answers.append((response, time.monotonic() - started))
+    editor.cookies.pop("sessionid", None)  # signed out, the device cookie kept
+    form = editor.token(editor.send("rotating: form", "GET", "/admin/login/"))
+    after = editor.send(
+        "rotating: editor", "POST", "/admin/login/", mine | {"csrfmiddlewaretoken": form}
+    )
+    checked = [took for response, took in answers if response.status == 200]
+    refused = [(r, took) for r, took in answers if r.status == 429]
+    refused_ms = ms(statistics.median([took for _, took in refused] or [0]))
+    passed = (
+        before.status == 302
+        and len(checked) <= 10
+        and len(checked) + len(refused) == guesses
+        and all(int(r.headers.get("retry-after", "0")) > 0 for r, _ in refused)
+        and statistics.median([took for _, took in refused] or [1]) < 0.05  # no hashing
+        and after.status == 302
+    )
+    return passed, (
+        f"{guesses} guesses at the editor's password from {guesses // 4} addresses behind the "
+        f"proxy: {len(checked)} checked ({ms(statistics.median(checked or [0]))} each), "
+        f"{len(refused)} × 429 with Retry-After ({refused_ms} each, no hashing); the editor's "
+        f"own browser → {before.status} before, {after.status} after"
+    )
+
+
+def session_flood(port: int, saves: int = 25) -> tuple[bool, str]:
+    """One client saves sessions as fast as it can: refused with a 429 and Retry-After at the
+    limit (10 a minute), while another client still saves."""
+
+    def ready(address: str) -> RawClient:
+        client = RawClient(port, source=address)
+        page = client.send("sessions: screen", "GET", "/build/screen/")
+        answered = client.send(
+            "sessions: screen",
+            "POST",
+            "/build/screen/",
+            {"csrfmiddlewaretoken": client.token(page)},
+        )
+        assert answered.status == 303, answered.status
+        return client
+
+    def save(client: RawClient) -> RawResponse:
+        form = {
+            "csrfmiddlewaretoken": client.cookies["csrftoken"],
+            "performer": "self",
+            "region": "upper-back",
+            "minutes": "5",
+        }
+        return client.send("sessions: save", "POST", "/build/", form)
+
+    flooder = ready("127.0.0.250")
+    statuses = [save(flooder) for _ in range(saves)]
+    other = save(ready("127.0.0.251"))
+    saved = sum(r.status == 303 for r in statuses)
+    refused = [r for r in statuses if r.status == 429]
+    passed = (
+        10 <= saved <= 20  # 10 a minute; up to twice that where two minutes meet
+        and saved + len(refused) == saves
+        and all(int(r.headers.get("retry-after", "0")) > 0 for r in refused)
+        and all(b"a lot of sessions at once" in r.body for r in refused)
+        and other.status == 303
+    )
+    return passed, (
+        f"{saves} saves from one client: {saved} × 303, {len(refused)} × 429 with Retry-After; "
+        f"another client meanwhile → {other.status}"
     )
 
 
@@ -655,11 +775,13 @@ def over_everything(
             and not errors
             and not stderr
             and not leaked
-            and flood_clients == {"203.0.113.7", "198.51.100.9"},
+            and {"203.0.113.7", "198.51.100.9", "192.0.2.50"} <= flood_clients
+            and not any(client.startswith("127.") for client in flood_clients),
             "logs",
             f"{lines} lines on stdout, {len(bad_lines)} not JSON, {len(errors)} with a "
             f"traceback, {len(stderr)} bytes on stderr, {len(leaked)} full session codes; "
-            f"sign-ins behind the proxy logged from {sorted(flood_clients)}"
+            f"sign-ins behind the proxy logged from {len(flood_clients)} forwarded client "
+            f"addresses, none the proxy's own"
             + (f"; first bad: {bad_lines[0]!r}" if bad_lines else "")
             + (f"; traceback: {errors[0]!r}" if errors else ""),
         ),
@@ -690,6 +812,22 @@ def main() -> int:
     for output in outputs:
         output.mkdir()
     prepare(env)
+    subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "createsuperuser",
+            "--noinput",
+            "--username",
+            EDITOR,
+            "--email",
+            "editor@example.org",
+        ],
+        env=env | {"DJANGO_SUPERUSER_PASSWORD": EDITOR_PASSWORD},
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     servers = [
         Server(env, free_port(), workers=args.workers, output=outputs[0]),
         Server(proxied_env, free_port(), workers=args.workers, output=outputs[1]),
@@ -715,6 +853,8 @@ def main() -> int:
             ("static files", lambda: static_files(plain.port)),
             ("unknown proxy", lambda: unknown_proxy(proxied.port)),
             ("login flood", lambda: login_flood(proxied.port)),
+            ("rotating sign-in", lambda: rotating_sign_in(proxied.port)),
+            ("session flood", lambda: session_flood(plain.port)),
             ("ratings", lambda: ratings(plain.port)),
             ("slow bodies", lambda: slow_bodies(plain.port)),
             ("one client, 5,000", lambda: one_client_many_connections(plain.port)),
