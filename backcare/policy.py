@@ -4,7 +4,7 @@ the settings read the same numbers."""
 
 import ipaddress
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 # No form of Backcare takes more than a few kilobytes; the admin's technique page with all its
 # step lines is the largest, at about 20 KB. Anything over this is refused unread (413).
@@ -41,10 +41,15 @@ WORKER_CONNECTIONS = 4000
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-def trusted_proxies(environ: Mapping[str, str] = os.environ) -> list[Network]:
-    """BACKCARE_TRUSTED_PROXIES (addresses or networks, comma-separated) as networks."""
-    addresses = environ.get("BACKCARE_TRUSTED_PROXIES", "").split(",")
+def networks(addresses: Iterable[str]) -> list[Network]:
+    """Addresses or networks ("10.0.0.1", "10.0.0.0/8") as networks; blanks skipped."""
     return [ipaddress.ip_network(a.strip(), strict=False) for a in addresses if a.strip()]
+
+
+def trusted_proxies(environ: Mapping[str, str] = os.environ) -> list[Network]:
+    """BACKCARE_TRUSTED_PROXIES (addresses or networks, comma-separated) as networks: the same
+    list settings.TRUSTED_PROXIES reads for Django (web.ProxyMiddleware)."""
+    return networks(environ.get("BACKCARE_TRUSTED_PROXIES", "").split(","))
 
 
 def _flag(environ: Mapping[str, str], name: str, default: str) -> bool:

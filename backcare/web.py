@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django_htmx.middleware import HtmxDetails
 
-from backcare.policy import PERMISSIONS_POLICY
+from backcare.policy import PERMISSIONS_POLICY, networks
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -131,10 +131,6 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     )
 
 
-def _networks(addresses: list[str]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-    return [ipaddress.ip_network(address, strict=False) for address in addresses]
-
-
 def _is_address(text: str) -> bool:
     try:
         ipaddress.ip_address(text)
@@ -157,7 +153,7 @@ class ProxyMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
-        self.trusted = _networks(settings.TRUSTED_PROXIES)
+        self.trusted = networks(settings.TRUSTED_PROXIES)
 
     def _trusts(self, address: str) -> bool:
         return _is_address(address) and any(

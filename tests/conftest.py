@@ -36,6 +36,14 @@ def catalogue_version_remembered(settings):
 
 
 @pytest.fixture(autouse=True)
+def sessions_unlimited(request, settings):
+    """One test client is one address, and property tests save hundreds of sessions from it:
+    the limit on new sessions is lifted but where a test is marked `session_limits`."""
+    if not request.node.get_closest_marker("session_limits"):
+        settings.SESSIONS_PER_MINUTE = settings.SESSIONS_PER_DAY = 10**9
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real hashing is slow on purpose; tests sign in often and don't need it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -11,6 +11,7 @@ from backcare.planner.models import CareSession, RateCount
 from tests.factories import screened
 from tests.serving import ROOT, production_env
 
+pytestmark = pytest.mark.session_limits
 START = {"performer": "self", "region": "upper-back", "minutes": "5"}
 
 
