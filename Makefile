@@ -78,7 +78,8 @@ run: load-catalogue
 
 # ---- Production setup, locally (plain HTTP on loopback, so no HTTPS redirect) ----
 WORKERS ?= $(shell echo $$(( 2 * $$(nproc) + 1 )))
-SERVE_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .serve-secret)}" \
+SERVE_ENV = DJANGO_DEBUG=0 BACKCARE_ORIGIN="$${BACKCARE_ORIGIN:-http://$(HOST):$(PORT)}" \
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .serve-secret)}" \
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}" \
 	DJANGO_SECURE_COOKIES="$${DJANGO_SECURE_COOKIES:-0}" \

@@ -7,10 +7,13 @@ import json
 import logging
 from collections.abc import Callable
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core import checks
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.request import validate_host
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
@@ -57,6 +60,23 @@ def site_url(path: str) -> str:
     """The absolute URL of a path on this site, from settings.SITE_ORIGIN (BACKCARE_ORIGIN):
     never from the request's Host header, which the client chooses."""
     return f"{settings.SITE_ORIGIN}{path}"
+
+
+def origin_is_answered_here(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """A system check: off DEBUG, a BACKCARE_ORIGIN whose host isn't in ALLOWED_HOSTS (most
+    likely left at its loopback default) would put links that lead elsewhere on every printed
+    card and calendar file."""
+    host = urlsplit(settings.SITE_ORIGIN).hostname or ""
+    if settings.DEBUG or validate_host(host, settings.ALLOWED_HOSTS):
+        return []
+    return [
+        checks.Warning(
+            f"BACKCARE_ORIGIN is {settings.SITE_ORIGIN}, whose host this site doesn't answer "
+            "to (DJANGO_ALLOWED_HOSTS): printed cards and calendar files would link there.",
+            hint="Set BACKCARE_ORIGIN to the site's public address, e.g. https://backcare.example",
+            id="backcare.W001",
+        )
+    ]
 
 
 def path_section(path: str) -> str:

@@ -73,6 +73,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         DJANGO_SECURE_COOKIES="1",
         DJANGO_HSTS_SECONDS="31536000",
         DJANGO_ALLOWED_HOSTS="backcare.example",
+        BACKCARE_ORIGIN="https://backcare.example",
         DJANGO_SECRET_KEY="a-long-random-production-secret-" + "k3y" * 20,
     )
     result = subprocess.run(

@@ -29,3 +29,17 @@ def test_the_reminder_links_to_the_session_at_the_configured_origin(client, site
     ics = client.get(url, HTTP_HOST="evil.example").content.decode()
     assert properties(ics)["URL"] == [f"{site}/s/{session.code}/"]
     assert "evil.example" not in ics
+
+
+def test_a_production_origin_the_site_does_not_answer_to_is_a_system_check_warning(settings):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.DEBUG, settings.ALLOWED_HOSTS = False, ["backcare.example"]
+    settings.SITE_ORIGIN = "http://127.0.0.1:8000"  # left at its default
+    with pytest.raises(SystemCheckError, match=r"backcare\.W001"):
+        call_command("check", "--fail-level", "WARNING", "--tag", "security")
+    settings.SITE_ORIGIN = "https://backcare.example"
+    call_command("check", "--fail-level", "WARNING", "--tag", "security")
+    settings.DEBUG, settings.SITE_ORIGIN = True, "http://127.0.0.1:8000"  # developing: quiet
+    call_command("check", "--fail-level", "WARNING", "--tag", "security")
