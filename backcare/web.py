@@ -99,15 +99,13 @@ def refuse(
     explanation: str,
     why: str = "",
     template: str = "error.html",
+    onward: tuple[str, str] | None = None,
 ) -> HttpResponse:
     """A designed error page (templates/error.html, or one that extends it) with one log line
-    that says why (`why`, for the log only, when the heading isn't enough)."""
-    response = render(
-        request,
-        template,
-        {"status": status, "heading": heading, "explanation": explanation},
-        status=status,
-    )
+    that says why (`why`, for the log only, when the heading isn't enough). `onward`, a link
+    (label, URL) to where the person was going, comes before the home page's."""
+    context = {"status": status, "heading": heading, "explanation": explanation}
+    response = render(request, template, context | {"onward": onward}, status=status)
     logging.getLogger("django.request").warning(
         "%s: %s %s (%s)",
         response.reason_phrase,
@@ -127,10 +125,11 @@ def too_many(
     explanation: str,
     why: str = "",
     template: str = "error.html",
+    onward: tuple[str, str] | None = None,
 ) -> HttpResponse:
     """429 with a Retry-After (seconds). An htmx request gets the whole page swapped in, the
     way a link would show it (base.html's htmx config lets a 429 swap)."""
-    response = refuse(request, 429, heading, explanation, why=why, template=template)
+    response = refuse(request, 429, heading, explanation, why, template, onward)
     response["Retry-After"] = str(max(1, retry_after))
     if request.headers.get("HX-Request") == "true":
         response["HX-Retarget"] = "body"

@@ -39,6 +39,7 @@ def test_the_loser_of_a_race_gets_the_already_saved_page(client, monkeypatch):
     assert lost.status_code == 409
     html = lost.content.decode()
     assert "This rating is already saved" in html and 'class="error-page"' in html
+    assert f'href="/s/{session.code}/">Back to this session</a>' in html  # not only home
     session.refresh_from_db()
     assert session.pain_after == 2
 

@@ -32,6 +32,7 @@ def test_the_eleventh_session_in_a_minute_gets_the_designed_429(person):
     html = refused.content.decode()
     assert "a lot of sessions at once" in html and "try again in a minute" in html
     assert "Go to the home page" in html  # the site's error page, not a bare refusal
+    assert 'href="/mine/">My sessions</a>' in html  # where the sessions so far are
     assert CareSession.objects.count() == 10
 
 

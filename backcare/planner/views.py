@@ -215,6 +215,7 @@ def _too_many_sessions(request: HtmxHttpRequest) -> HttpResponse | None:
                 "Backcare saves a limited number of new sessions from one place, so that nobody "
                 f"can fill it up. Your sessions so far are safe in My sessions; try again {again}.",
                 why=f"session limit ({limit.name})",
+                onward=("My sessions", reverse("planner:mine")),
             )
     return None
 

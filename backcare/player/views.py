@@ -52,6 +52,7 @@ def _rate(
     """Save a rating: once, by the browser that built the session (its owner cookie). A
     shared link lets anyone follow the session, not rewrite how it went. None when saved,
     else the refusal (409 when it was saved already, even by a request a moment ago)."""
+    back = ("Back to this session", session.get_absolute_url())
     if not is_owner(request, session.code):
         return refuse(
             request,
@@ -59,6 +60,7 @@ def _rate(
             "Only the device that built this session can rate it",
             "You can follow this session from a shared link, but its pain ratings belong to "
             "the person who built it, on the device they built it on.",
+            onward=back,
         )
     if not CareSession.objects.rate(session, field, pain, **also):
         return refuse(
@@ -66,6 +68,7 @@ def _rate(
             409,
             "This rating is already saved",
             "Each rating is saved once, so it stays a true record of how the session went.",
+            onward=back,
         )
     return None
 
