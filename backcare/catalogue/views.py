@@ -194,15 +194,15 @@ def _finder_form(query: QueryDict) -> FinderForm:
     return FinderForm(query if asked else None, spots=pain_spots())
 
 
-def _finder_answers(query: QueryDict) -> tuple | None:
-    """What the finder reads: the places ticked (in any order, each once) and numbness, as
-    its form understands them; None when the form refuses them."""
-    form = _finder_form(query)
-    if not form.is_bound:
+def _finder_answers(query: QueryDict) -> tuple:
+    """What the finder reads, as its form reads it: the places ticked (in any order, each
+    once) and numbness. Read without the catalogue, so a kept page costs the same whatever its
+    size: a place the catalogue doesn't have is refused by the view (400), and never kept."""
+    if not any(name in query for name in FinderForm.base_fields):
         return ()
-    if not form.is_valid():
-        return None
-    return tuple(sorted(set(form.cleaned_data["spot"]))), form.cleaned_data["numb"]
+    numb = FinderForm.base_fields["numb"]
+    ticked = numb.to_python(numb.widget.value_from_datadict(query, {}, "numb"))
+    return tuple(sorted(set(query.getlist("spot")))), ticked
 
 
 @require_safe

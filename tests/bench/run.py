@@ -38,6 +38,9 @@ os.environ.update(
     # Saving is measured thousands of times from one address: no per-client session limit.
     BACKCARE_SESSIONS_PER_MINUTE="1000000000",
     BACKCARE_SESSIONS_PER_DAY="1000000000",
+    # A served process re-reads the catalogue version every 2 s; here, only after a catalogue
+    # change (bump() forgets it), so query counts never depend on how long a measure takes.
+    BACKCARE_CATALOGUE_RECHECK_SECONDS="3600",
 )
 
 import django  # noqa: E402
@@ -197,6 +200,7 @@ def http_throughput(backend: str, **extra: str) -> None:
         os.environ["DATABASE_URL"], DJANGO_STATIC_ROOT=os.environ["DJANGO_STATIC_ROOT"], **extra
     )
     env["DJANGO_SETTINGS_MODULE"] = "backcare.settings"
+    env.pop("BACKCARE_CATALOGUE_RECHECK_SECONDS")  # served as make serve serves: its default
     workers = 2 * (os.cpu_count() or 1) + 1
     server = Server(env, free_port(), workers=workers).start()
     try:
@@ -244,7 +248,8 @@ def http_throughput(backend: str, **extra: str) -> None:
 
 def memory_after_unique_queries(client: Client, count: int = 10_000) -> None:
     """What 10,000 GETs with unique query strings leave in the catalogue cache (they once
-    evicted every kept page): it stays within its bound, and kept pages stay kept."""
+    evicted every kept page): it stays within its bound, and kept pages stay kept (answered
+    with no query at all: the catalogue version too is remembered)."""
     store = caches["catalogue"]
     client.get("/muscles/rhomboids/")
     client.get("/safety/")  # the one page all those GETs answer with
@@ -261,7 +266,7 @@ def memory_after_unique_queries(client: Client, count: int = 10_000) -> None:
     )
     verdict(
         "memory bounded and kept pages still kept",
-        held <= bound and held - before < 64 * 1024 and len(kept) == 1,
+        held <= bound and held - before < 64 * 1024 and not kept,  # kept pages: no query
         f"{held / 2**20:.2f} MiB, {len(kept)} query",
     )
 
