@@ -106,7 +106,8 @@ serve:
 
 # 50 simulated people share one address here: the per-client session limit is lifted.
 load: serve-prepare $(VENV)/.installed-load
-	$(SERVE_ENV) BACKCARE_SESSIONS_PER_MINUTE=1000000 BACKCARE_SESSIONS_PER_DAY=1000000 $(PY) -m tests.load.run --host $(HOST) --port $(PORT) -- $(GUNICORN)
+	$(SERVE_ENV) BACKCARE_SESSIONS_PER_MINUTE=1000000 BACKCARE_SESSIONS_PER_DAY=1000000 \
+	  $(PY) -m tests.load.run --host $(HOST) --port $(PORT) -- $(GUNICORN)
 
 # The production setup attacked over loopback, each case PASS/FAIL, /healthz timed throughout
 # (about two minutes, 5,000 connections at once at its peak; its own throwaway database and
