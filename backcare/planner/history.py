@@ -10,7 +10,7 @@ from django.db.models import Value
 from django.utils import dateformat, timezone
 
 from backcare.catalogue.snapshot import catalogue_snapshot
-from backcare.planner.models import CareSession
+from backcare.planner.models import PAIN_MAX, CareSession
 
 WHEN = "D j M Y, H:i"  # "Tue 1 Dec 2026, 18:40", in the site's time zone
 WHEN_SHORT = "j\u00a0M\u00a0Y, H:i"  # in the chart's narrow table: wraps only after the day
@@ -18,7 +18,6 @@ CHART_SESSIONS = 12  # the newest rated sessions charted; the table beside it li
 # The chart's drawing box (viewBox units, about CSS pixels on a phone) and its plot area.
 WIDTH, HEIGHT = 360, 220
 LEFT, RIGHT, TOP, BOTTOM = 40, 348, 12, 178
-PAIN_MAX = 10
 
 
 def when(session: CareSession, pattern: str = WHEN) -> str:
@@ -208,7 +207,7 @@ def pain_chart(listed: Sequence[Listed]) -> PainChart | None:
 def _summary(pairs: tuple[Pair, ...]) -> str:
     count = len(pairs)
     words = [
-        f"Pain from 0 to 10 before and after your {count} most recent rated "
+        f"Pain from 0 to {PAIN_MAX} before and after your {count} most recent rated "
         f"session{'s' if count > 1 else ''}, oldest first."
     ]
     changes = [pair.change for pair in pairs if pair.change is not None]

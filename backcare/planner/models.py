@@ -139,6 +139,9 @@ def step_title(step: PlannedStep) -> str:
     return " · ".join(part for part in (step.technique_name, step.where, side) if part)
 
 
+PAIN_MAX = 10  # ratings are on the 0–10 numeric pain scale: 0 no pain, 10 the worst
+
+
 class CareSession(models.Model):
     code = models.CharField(max_length=CODE_LENGTH, unique=True, default=new_code, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -170,10 +173,10 @@ class CareSession(models.Model):
     )
     total_seconds = models.PositiveIntegerField()
     pain_before = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MaxValueValidator(10)]
+        null=True, blank=True, validators=[MaxValueValidator(PAIN_MAX)]
     )
     pain_after = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MaxValueValidator(10)]
+        null=True, blank=True, validators=[MaxValueValidator(PAIN_MAX)]
     )
     finished_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(

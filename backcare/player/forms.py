@@ -4,9 +4,10 @@ import datetime
 
 from django import forms
 
+from backcare.planner.models import PAIN_MAX
 from backcare.player.calendar import DAILY, REPEATS, WEEKDAYS, WEEKLY, Reminder
 
-PAIN_CHOICES = [(n, str(n)) for n in range(11)]
+PAIN_CHOICES = [(n, str(n)) for n in range(PAIN_MAX + 1)]
 
 
 class PainForm(forms.Form):
@@ -17,8 +18,9 @@ class PainForm(forms.Form):
         widget=forms.RadioSelect,
         label="How much does your back hurt right now?",
         error_messages={
-            "invalid_choice": "“%(value)s” isn't on the scale: choose a number from 0 to 10.",
-            "required": "Choose a number from 0 (no pain) to 10 (the worst pain).",
+            "invalid_choice": "“%(value)s” isn't on the scale: "
+            f"choose a number from 0 to {PAIN_MAX}.",
+            "required": f"Choose a number from 0 (no pain) to {PAIN_MAX} (the worst pain).",
         },
     )
 
