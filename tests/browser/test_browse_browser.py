@@ -46,6 +46,30 @@ def test_clicking_a_muscle_opens_it_in_place_and_back_restores(live, page: Page,
     assert watched.problems == []
 
 
+def test_the_technique_filters_swap_the_list_in_place_and_back_restores(live, page: Page, watched):
+    page.goto(live.url + "/techniques/")
+    page.evaluate("window.__sameDocument = true")  # survives only if no full reload happens
+    everyone = page.locator("#technique-list .tiles li").count()
+    page.get_by_role("link", name="With a partner").click()
+    expect(page).to_have_url(re.compile(r"/techniques/\?performer=partner$"))
+    expect(page.get_by_role("link", name="With a partner")).to_have_attribute(
+        "aria-current", "page"
+    )
+    expect(page.locator("#technique-list .tiles li")).not_to_have_count(everyone)
+    expect(page.get_by_role("link", name="All", exact=True)).not_to_have_attribute(
+        "aria-current", "page"
+    )
+    expect(page.get_by_role("link", name="With a partner")).to_be_focused()  # where it was
+    assert page.evaluate("window.__sameDocument") is True
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/techniques/$"))
+    expect(page.locator("#technique-list .tiles li")).to_have_count(everyone)
+    expect(page.get_by_role("link", name="All", exact=True)).to_have_attribute(
+        "aria-current", "page"
+    )
+    assert watched.problems == []
+
+
 def test_opening_a_muscle_url_directly_shows_it_selected(live, page: Page, watched):
     page.goto(live.url + "/muscles/piriformis/")
     expect(page.get_by_role("heading", level=2, name="Piriformis")).to_be_visible()

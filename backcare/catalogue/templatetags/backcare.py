@@ -19,13 +19,14 @@ def wants_fragment(request) -> bool:
 
 
 @register.simple_tag
-def draw_diagram(diagram: Diagram, label: str = "", target: str = "") -> SafeString:
-    """{% draw_diagram diagram label="…" target="#id" %}: the back diagram's SVG
+def draw_diagram(diagram: Diagram, label: str = "", swapped: bool = False) -> SafeString:
+    """{% draw_diagram diagram label="…" swapped=True %}: the back diagram's SVG
     (catalogue/diagram.html), drawn once per catalogue version for what it shows.
 
-    `label` is its accessible name; `target`, an htmx target for the muscle links."""
-    context = {"diagram": diagram, "diagram_label": label, "diagram_target": target}
-    return _kept(("diagram-svg", diagram.key, label, target), "catalogue/diagram.html", context)
+    `label` is its accessible name; `swapped`, whether its muscle links fetch with htmx (where,
+    and how, is set once on a container around it: hx-target, hx-swap, hx-push-url)."""
+    context = {"diagram": diagram, "diagram_label": label, "diagram_swapped": swapped}
+    return _kept(("diagram-svg", diagram.key, label, swapped), "catalogue/diagram.html", context)
 
 
 @register.simple_tag
