@@ -163,10 +163,11 @@ test-sqlite: install-test lint validate
 	CHROMIUM_PATH=$(CHROMIUM) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The suite again on a real PostgreSQL server that the script starts and removes: all but the
-# browser tests, which drive the same views and don't depend on the database engine.
+# browser tests, which drive the same views and don't depend on the database engine, and the
+# `slow` ones, which serve from a SQLite file of their own whatever DATABASE_URL says.
 test-postgres: install-test
-	@status=0; tests/with_postgres.sh \
-	  $(PY) -m pytest -p no:cacheprovider -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS) \
+	@status=0; tests/with_postgres.sh $(PY) -m pytest -p no:cacheprovider \
+	  -n $(PYTEST_WORKERS) -m "not browser and not slow" $(PYTEST_ARGS) \
 	  || status=$$?; \
 	if [ $$status = 75 ]; then echo "PostgreSQL pass skipped: no server could be started."; \
 	elif [ $$status != 0 ]; then exit $$status; fi
