@@ -200,12 +200,12 @@ def test_card_and_reminder_query_counts_do_not_grow_with_steps_or_catalogue(clie
         ics = f"/s/{session.code}/reminder.ics?repeat=weekly&day=MO&day=FR&time=07:30"
         return [cold_and_warm(lambda u=url: client.get(u)) for url in (card, ics)]
 
-    # card: the session, its steps (each with its muscle), its areas; first after a change
+    # card: the session, its steps (each keeps what it shows, its areas too); first after a change
     # also the version, the stop signals, the diagram's muscles and zones (once kept, the
     # process remembers the version: no query for it). A session that left an
     # area out also reads which (and, first after a change, that area's row).
     # reminder: the steps' titles and times.
-    card = ["planner_caresession", "planner_carestep", "region"]
+    card = ["planner_caresession", "planner_carestep"]
     warm = card
     cold = [*card, VERSION, "stopsignal", "muscle", "nogozone"]
     reminder = ["planner_carestep"]

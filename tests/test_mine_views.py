@@ -360,9 +360,9 @@ def test_the_page_takes_the_same_queries_for_1_3_or_30_sessions_at_any_catalogue
         keep_in_browser(client, [s.code for s in sessions[:count]])
         return by_table(tables(lambda: client.get("/mine/")))
 
-    # The sessions; their areas and props (one query over both link tables, with the rows'
-    # names): nothing from the catalogue's memory, so not even its version.
-    expected = {"planner_caresession": 1, "planner_caresession_regions": 1}
+    # The sessions (each keeps its areas' names); their props: nothing from the catalogue's
+    # memory, so not even its version.
+    expected = {"planner_caresession": 1, "planner_caresession_props": 1}
     assert reads(1) == reads(3) == reads(30) == expected
     grow_catalogue(10)
     assert reads(1) == reads(30) == expected

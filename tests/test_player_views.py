@@ -208,18 +208,17 @@ def test_player_query_counts_do_not_grow_with_the_catalogue(client, session):
 
     # Once kept, the process remembers the catalogue's version: only the first request after
     # a change reads it.
-    # overview: the session, its steps (+ muscle, region), its props (first after a change
-    # also the version, the screen's questions with the families they bar, for the verdict on
-    # this device's answers, and the stop signals). It left no area out: no need to ask which.
-    overview = ["planner_caresession", "planner_carestep", "prop"]
+    # overview: the session, its steps (each keeps what it shows: no catalogue row), and
+    # nothing else while nothing is skipped (first after a change also the version, the
+    # screen's questions with the families they bar, for the verdict on this device's answers,
+    # and the stop signals). It left no area out: no need to ask which.
+    overview = ["planner_caresession", "planner_carestep"]
     first_overview = [*overview, VERSION, "contraindication", "family", "stopsignal"]
-    # step: the steps with their session and area (the card itself is on the step); first
-    # after a change also the version, the verdict's questions and families, the step's
-    # technique and muscle rows, the step before's technique (whether the place changes),
-    # the diagram's muscles and zones.
+    # step: the steps with their session (the card and the words it shows of the catalogue
+    # are on the step); first after a change also the version, the verdict's questions and
+    # families, the diagram's muscles and zones.
     step = ["planner_carestep"]
-    first_step = [*step, VERSION, "contraindication", "family", "technique", "muscle"]
-    first_step += ["technique", "muscle", "nogozone"]
+    first_step = [*step, VERSION, "contraindication", "family", "muscle", "nogozone"]
     # stop: the steps, the red flags (first after a change also the version, the verdict's
     # questions and families, and the stop signals).
     stop = ["planner_carestep", "contraindication"]

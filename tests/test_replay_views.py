@@ -334,10 +334,10 @@ def test_replay_query_counts_do_not_grow_with_the_catalogue(client, replayed):
         return [cold_and_warm(lambda u=url, h=headers: client.get(u, **h)) for url, headers in urls]
 
     # Warm, the process remembers the catalogue's version: no query for it.
-    # overview, warm: the session, its steps (+ muscle, region), its props, the session's
-    # areas (for the rebuild: something is skipped). It was built leaving nothing out
-    # (today's answers do): no need to ask which.
-    overview = ["planner_caresession", "planner_carestep", "prop", "region"]
+    # overview, warm: the session, its steps (each keeps what it shows), its props (for the
+    # rebuild: something is skipped; its areas are kept on it). It was built leaving nothing
+    # out (today's answers do): no need to ask which.
+    overview = ["planner_caresession", "planner_carestep", "prop"]
     # step: its steps with their session and area.
     step = ["planner_carestep"]
     # stop: the steps, the red flags.

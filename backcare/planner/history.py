@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Value
 from django.utils import dateformat, timezone
 
 from backcare.catalogue.snapshot import catalogue_snapshot
@@ -34,29 +33,26 @@ class Listed:
 
 
 def built_sessions(codes: Sequence[str]) -> list[Listed]:
-    """The sessions of these codes that still exist, newest first, each with its areas and
-    props: two queries however many there are."""
+    """The sessions of these codes that still exist, newest first, each with its areas (as
+    named when it was saved) and props: two queries however many there are."""
     if not codes:
         return []
     sessions = list(CareSession.objects.filter(code__in=codes))
-    areas: dict[int, list[tuple[int, str, str]]] = {s.pk: [] for s in sessions}
     owned: dict[int, list[str]] = {s.pk: [] for s in sessions}
-    for session_id, kind, slug, name, order in _links(list(areas)):
-        if kind == "region":
-            areas[session_id].append((order, slug, name))
-        else:
-            owned[session_id].append(slug)
+    props = CareSession.props.through.objects.filter(caresession_id__in=list(owned))
+    for session_id, slug in props.values_list("caresession_id", "prop__slug"):
+        owned[session_id].append(slug)
     # The muscles a session was built for, named from the catalogue's memory (read only when
     # a session has one: most lists cost no more than their two queries).
     names = catalogue_snapshot().muscle_names if any(s.focus for s in sessions) else {}
     listed = []
     for session in sessions:
-        worked = sorted(areas[session.pk])  # top of the back first
-        answers = builder_answers(session, [slug for _, slug, _ in worked], owned[session.pk])
+        answers = builder_answers(session, [slug for slug, _ in session.areas], owned[session.pk])
         focus = tuple(names[slug] for slug in session.focus if slug in names)
         sides = dict(session.sides)
         named = tuple(
-            f"{name} ({sides[slug]} side)" if slug in sides else name for _, slug, name in worked
+            f"{name} ({sides[slug]} side)" if slug in sides else name
+            for slug, name in session.areas
         )
         listed.append(Listed(session, when(session), named, answers, focus))
     return listed
@@ -75,19 +71,6 @@ def builder_answers(
         ("minutes", str(session.minutes)),
         *(("side", f"{area}:{side}") for area, side in session.sides),
         *(("muscle", slug) for slug in session.focus),
-    )
-
-
-def _links(session_ids: list[int]):
-    """(session id, "region" or "prop", slug, name, order) for each area and prop of these
-    sessions: one query over both link tables."""
-    regions = CareSession.regions.through.objects.filter(caresession_id__in=session_ids)
-    props = CareSession.props.through.objects.filter(caresession_id__in=session_ids)
-    return regions.values_list(
-        "caresession_id", Value("region"), "region__slug", "region__name", "region__order"
-    ).union(
-        props.values_list("caresession_id", Value("prop"), "prop__slug", "prop__name", Value(0)),
-        all=True,
     )
 
 

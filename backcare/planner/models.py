@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from backcare.catalogue.choices import MAX_MINUTES, MIN_MINUTES, Performer, Phase, Pressure, Side
 from backcare.catalogue.models import Muscle, Prop, Region, Technique
+from backcare.catalogue.templatetags.backcare import first_sentence
 from backcare.catalogue.values import Snapshot
 from backcare.planner.compose import Plan, PlannedStep, Request
 
@@ -67,6 +68,7 @@ class CareSessionManager(models.Manager):
         """Save a composed plan and the inputs that shaped it (never the screen's answers).
         `snapshot`: the catalogue it was composed from (the rows' ids and names)."""
         steps = plan.steps
+        order = snapshot.region_order
         ids = {
             model: _ids(snapshot, model._meta.model_name, slugs)
             for model, slugs in (
@@ -76,7 +78,9 @@ class CareSessionManager(models.Manager):
                 (Prop, set(ask.props)),
             )
         }
+        asked = sorted(dict.fromkeys(s for s in ask.regions if s in ids[Region]), key=order)
         session = self.create(
+            areas=[[slug, snapshot.region_name(slug)] for slug in asked],
             performer=ask.performer,
             minutes=ask.minutes,
             total_seconds=plan.total_seconds,
@@ -87,9 +91,7 @@ class CareSessionManager(models.Manager):
         # A new session links to nothing yet: insert the links without .add()'s look-up.
         regions, props = CareSession.regions.through, CareSession.props.through
         regions.objects.bulk_create(
-            regions(caresession=session, region_id=ids[Region][slug])
-            for slug in dict.fromkeys(ask.regions)
-            if slug in ids[Region]
+            regions(caresession=session, region_id=ids[Region][slug]) for slug in asked
         )
         left_out = CareSession.left_out.through
         left_out.objects.bulk_create(
@@ -103,6 +105,19 @@ class CareSessionManager(models.Manager):
             if slug in ids[Prop]
         )
         kinds = {t.slug: t for t in snapshot.techniques if t.slug in ids[Technique]}
+        # What the snapshot doesn't carry: the families' names, and where an aimed muscle lies.
+        techniques = Technique.objects.filter(slug__in=kinds)
+        families = {
+            slug: (name, plain)
+            for slug, name, plain in techniques.values_list(
+                "slug", "family__name", "family__plain_name"
+            )
+        }
+        aimed = [s for s in steps if s.phase == Phase.MAIN and kinds[s.technique].each_side]
+        summaries = {}
+        if aimed:  # most sessions aim at no muscle: no query for them
+            muscles = Muscle.objects.filter(slug__in={s.muscle for s in aimed})
+            summaries = dict(muscles.values_list("slug", "summary"))
         CareStep.objects.bulk_create(
             CareStep(
                 session=session,
@@ -111,8 +126,16 @@ class CareSessionManager(models.Manager):
                 technique_id=ids[Technique][step.technique],
                 family=kinds[step.technique].family,
                 pressure=kinds[step.technique].pressure,
+                family_name=families[step.technique][0],
+                family_plain_name=families[step.technique][1],
+                setting=kinds[step.technique].setting,
                 muscle_id=ids[Muscle][step.muscle],
+                muscle_slug=step.muscle,
+                muscle_name=step.muscle_name,
                 region_id=ids[Region][step.region],
+                region_slug=step.region,
+                region_name=step.region_name,
+                aim=step_aim(summaries[step.muscle], ask.performer) if step in aimed else "",
                 areas=list(step.areas),
                 over=step.where if step.span else "",
                 side=step.side,
@@ -133,6 +156,15 @@ class CareSessionManager(models.Manager):
         return session
 
 
+def step_aim(summary: str, performer: str) -> str:
+    """Where a muscle worked a side at a time lies (`summary`: its summary, "" for any other
+    step): the first sentence, said to whoever does the massage ("their hip" to a partner)."""
+    where = first_sentence(summary)
+    if performer == Performer.PARTNER:
+        where = re.sub(r"\b([Yy])our\b", lambda m: "Their" if m[1] == "Y" else "their", where)
+    return where
+
+
 def step_title(step: PlannedStep) -> str:
     """What a step is called in lists: the technique, where, and which side."""
     side = {"left": "left side", "right": "right side", "both": "both sides"}.get(step.side)
@@ -151,6 +183,11 @@ class CareSession(models.Model):
     )
     regions = models.ManyToManyField(Region, related_name="+")
     props = models.ManyToManyField(Prop, blank=True, related_name="+")
+    areas = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Its areas, [slug, name], top of the back first: named as when it was saved.",
+    )
     sides = models.JSONField(
         default=list, blank=True, help_text="[area, side] for areas that hurt on one side only."
     )
@@ -221,13 +258,36 @@ class CareStep(models.Model):
     session = models.ForeignKey(CareSession, on_delete=models.CASCADE, related_name="steps")
     number = models.PositiveSmallIntegerField()
     phase = models.CharField(max_length=10, choices=Phase)
-    technique = models.ForeignKey(Technique, on_delete=models.PROTECT, related_name="+")
+    # The catalogue rows it was built from, while they exist: an editor may delete one, and the
+    # step still reads the same from the words kept below (the player never follows these).
+    technique = models.ForeignKey(
+        Technique, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # What the safety screen judges, as the technique was when the step was saved: a replay
     # under new answers reads them here, not from today's catalogue.
     family = models.SlugField(max_length=60, help_text="The technique's family (its slug).")
     pressure = models.PositiveSmallIntegerField(choices=Pressure)
-    muscle = models.ForeignKey(Muscle, on_delete=models.PROTECT, related_name="+")
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    muscle = models.ForeignKey(
+        Muscle, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # What the player shows of those rows, as they were when the step was saved.
+    family_name = models.CharField(max_length=60, blank=True, help_text="Its family's name.")
+    family_plain_name = models.CharField(
+        max_length=60, blank=True, help_text="Its family's everyday word (stroking)."
+    )
+    setting = models.CharField(max_length=20, blank=True, help_text="Where it is done.")
+    muscle_slug = models.SlugField(max_length=60, blank=True)
+    muscle_name = models.CharField(max_length=100, blank=True)
+    region_slug = models.SlugField(max_length=60, blank=True)
+    region_name = models.CharField(max_length=100, blank=True)
+    aim = models.TextField(
+        blank=True,
+        help_text="Where its muscle lies, for work done a side at a time (said to whoever "
+        "massages); empty otherwise.",
+    )
     areas = models.JSONField(
         default=list,
         blank=True,
@@ -260,7 +320,7 @@ class CareStep(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.technique} · {self.muscle}"
+        return f"{self.number}. {self.name} · {self.muscle_name}"
 
 
 class RateCount(models.Model):

@@ -88,7 +88,7 @@ class Today:
     (the areas they left out)."""
 
     session: CareSession
-    steps: Sequence[CareStep]  # all of them, in order, each with its region
+    steps: Sequence[CareStep]  # all of them, in order
     verdict: Verdict | None
     owner: bool = False
 
@@ -98,7 +98,7 @@ class Today:
         saved = [
             SavedStep(
                 step.number,
-                step.region.slug,
+                step.region_slug,
                 step.family,
                 step.pressure,
                 step.seconds,
@@ -152,7 +152,7 @@ class Today:
         for number, why in self.replay.skipped.items():
             step = self.steps[number - 1]
             if why == LEFT_OUT_AREA:  # the first of its areas left out today
-                areas = [step.region.slug, *step.areas]
+                areas = [step.region_slug, *step.areas]
                 said[number] = next(lines[area] for area in areas if area in lines)
             elif why == BARRED_FAMILY:
                 said[number] = self._barred(step)

@@ -4,7 +4,6 @@ import json
 import re
 from collections.abc import Iterable
 
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -13,11 +12,9 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from backcare.catalogue.cache import row, stop_signals
-from backcare.catalogue.choices import Performer, Phase
+from backcare.catalogue.cache import stop_signals
 from backcare.catalogue.diagram import back_diagram
-from backcare.catalogue.models import Contraindication, Muscle, StopSignal, Technique
-from backcare.catalogue.templatetags.backcare import first_sentence
+from backcare.catalogue.models import Contraindication, StopSignal
 from backcare.planner.history import builder_answers
 from backcare.planner.memory import is_owner
 from backcare.planner.models import CareSession, CareStep
@@ -39,11 +36,8 @@ STEP_NUMBER = re.compile(r"[0-9]{1,4}")  # ASCII digits only: "²".isdigit() is 
 
 
 def _session(code: str) -> CareSession:
-    steps = CareStep.objects.select_related("muscle", "region")
-    return get_object_or_404(
-        CareSession.objects.prefetch_related(Prefetch("steps", queryset=steps), "props"),
-        code=code,
-    )
+    """A session and its steps: two queries (a step keeps all it shows)."""
+    return get_object_or_404(CareSession.objects.prefetch_related("steps"), code=code)
 
 
 def _rate(
@@ -126,11 +120,12 @@ def _start(request: HtmxHttpRequest, now: Today, pain: int | None) -> HttpRespon
 
 def _again(now: Today) -> tuple[tuple[str, str], ...]:
     """The session's own answers, to build it afresh with today's: offered when today's answers
-    skip some of it (one query for its areas, then)."""
+    skip some of it (one query for its props, then). An area deleted from the catalogue since
+    is still asked for: the builder then says plainly it no longer knows it."""
     if not now.replay.skipped:
         return ()
-    areas = now.session.regions.order_by("order", "slug").values_list("slug", flat=True)
-    return builder_answers(now.session, list(areas), [p.slug for p in now.session.props.all()])
+    props = now.session.props.values_list("slug", flat=True)
+    return builder_answers(now.session, [slug for slug, _ in now.session.areas], list(props))
 
 
 def _offline_pages(code: str, count: int) -> str:
@@ -143,17 +138,6 @@ def _offline_pages(code: str, count: int) -> str:
     for number in range(1, count + 1):
         pages += [reverse("player:step", args=[code, number]), f"{stop}?step={number}"]
     return json.dumps(pages)
-
-
-def _aim(step: CareStep, performer: str) -> str:
-    """Where the muscle of a step aimed at it (work done a side at a time) lies: the first
-    sentence of its summary, said to whoever does the massage ("their hip" to a partner)."""
-    if step.phase != Phase.MAIN or not step.technique.each_side:
-        return ""
-    where = first_sentence(step.muscle.summary)
-    if performer == Performer.PARTNER:
-        where = re.sub(r"\b([Yy])our\b", lambda m: "Their" if m[1] == "Y" else "their", where)
-    return where
 
 
 def _keep_off(steps: Iterable[CareStep]) -> list[str]:
@@ -194,9 +178,8 @@ def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
 
 
 def _steps(code: str) -> list[CareStep]:
-    """A session's steps, each with its session and area: one query (the catalogue rows a
-    step shows come from the cache)."""
-    steps = list(CareStep.objects.filter(session__code=code).select_related("session", "region"))
+    """A session's steps, each with its session: one query (a step keeps all it shows)."""
+    steps = list(CareStep.objects.filter(session__code=code).select_related("session"))
     if not steps:
         raise Http404("No such session.")
     return steps
@@ -205,8 +188,6 @@ def _steps(code: str) -> list[CareStep]:
 def _step_context(now: Today, number: int) -> dict:
     """What a step's page shows: the step, and where it stands among the steps done today."""
     replay, current = now.replay, now.steps[number - 1]
-    current.technique = row(Technique, current.technique_id)
-    current.muscle = row(Muscle, current.muscle_id)
     before, after = replay.before(number), replay.after(number)
     next_step = now.steps[after - 1] if after else None
     # Where it stands: a skipped step (opened from its address) stands before the next one.
@@ -220,7 +201,8 @@ def _step_context(now: Today, number: int) -> dict:
             "overview": path_to("player:overview", code),
             "stop": path_to("player:stop", code),
             "done": path_to("player:done", code),
-            "muscle": path_to("catalogue:muscle", current.muscle.slug),
+            # Its muscle's page, while the catalogue has it.
+            "muscle": path_to("catalogue:muscle", current.muscle_slug) if current.muscle_id else "",
         },
         "step": current,
         "today": now,
@@ -237,22 +219,18 @@ def _step_context(now: Today, number: int) -> dict:
         "next_step": next_step,
         # The same technique on the other side comes next: the cue is "switch sides".
         "switch_to": next_step.side
-        if next_step
-        and next_step.technique_id == current.technique_id
-        and next_step.side != current.side
+        if next_step and next_step.name == current.name and next_step.side != current.side
         else "",
         # A new place (the wall, the floor) takes longer to get into.
-        "moves": before is None
-        or row(Technique, now.steps[before - 1].technique_id).setting != current.technique.setting,
-        "aim": _aim(current, now.session.performer),
+        "moves": before is None or now.steps[before - 1].setting != current.setting,
         "again": _again(now) if not replay.played else (),
         "diagram": back_diagram(
-            selected=[current.muscle.slug],
+            selected=[current.muscle_slug],
             side=current.side if current.side in ("left", "right") else "",
             size="mini",
             linked=False,
             labels=False,
-            region=current.region.slug,
+            region=current.region_slug,
             kept_off=tuple(region for region, _ in now.keep_off),
         ),
     }
@@ -313,11 +291,7 @@ def _card(
     request: HtmxHttpRequest, code: str, form: ReminderForm, status: int = 200
 ) -> HttpResponse:
     """The card page: the session on one printed page, and the reminder form (`form`)."""
-    steps = CareStep.objects.select_related("muscle")
-    session = get_object_or_404(
-        CareSession.objects.prefetch_related(Prefetch("steps", queryset=steps), "regions"),
-        code=code,
-    )
+    session = _session(code)
     left_out = Today(session, (), answers_today(request), is_owner(request, code)).keep_off
     context = {
         "session": session,
@@ -329,7 +303,7 @@ def _card(
         "signals": stop_signals(),
         "form": form,
         "diagram": back_diagram(
-            selected={step.muscle.slug for step in session.steps.all()},
+            selected={step.muscle_slug for step in session.steps.all()},
             size="mini",
             linked=False,
             labels=False,
