@@ -50,6 +50,19 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture
+def editor(client, django_user_model):
+    """A client signed in as a content editor: staff, with the catalogue's permissions."""
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("editor", "editor@example.org", "pw")
+    user.is_staff = True
+    user.save()
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="catalogue"))
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
 def production_server(tmp_path):
     """gunicorn (3 workers, DEBUG off) on its own SQLite database, prepared as `make serve`
     prepares one; its stdout.log and stderr.log are in `server.output`."""

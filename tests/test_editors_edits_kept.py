@@ -9,7 +9,6 @@ from io import StringIO
 import pytest
 import yaml
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.forms import CheckboxInput
 
@@ -20,17 +19,6 @@ from backcare.catalogue.shipping import read_fixture
 pytestmark = pytest.mark.django_db
 
 EDITED = "Knead the top of the shoulder slowly (the words of an editor, not of the fixture)."
-
-
-@pytest.fixture
-def editor(client, django_user_model):
-    """A client signed in as a content editor: staff, with the catalogue's permissions."""
-    user = django_user_model.objects.create_user("editor", "editor@example.org", "pw")
-    user.is_staff = True
-    user.save()
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="catalogue"))
-    client.force_login(user)
-    return client
 
 
 def edit_in_the_admin(client, obj, **changes) -> None:

@@ -193,12 +193,15 @@ class Snapshot:
 
     @cached_property
     def muscle_names(self) -> dict[str, str]:
-        """Every muscle some technique works: slug -> name, top of the back first."""
+        """Every muscle some technique works: slug -> name, top of the back first (a muscle
+        left in no area, its area deleted by an editor, last)."""
         found = {m.slug: m for t in self.techniques for m in t.muscles}
+        last = len(self.regions)
         return {
             slug: m.name
             for slug, m in sorted(
-                found.items(), key=lambda i: (min(map(self.region_order, i[1].regions)), i[0])
+                found.items(),
+                key=lambda i: (min(map(self.region_order, i[1].regions), default=last), i[0]),
             )
         }
 
