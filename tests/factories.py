@@ -330,6 +330,7 @@ def screened(client, flags=(), areas=()):
 
 def leave_out(session, *slugs: str) -> None:
     """The safety answers had left these areas out when `session` was built."""
-    session.left_out.add(*models.Region.objects.filter(slug__in=slugs))
-    session.leaves_out = True
-    session.save(update_fields=["leaves_out"])
+    regions = models.Region.objects.filter(slug__in=slugs).order_by("order", "slug")
+    session.left_out.add(*regions)
+    session.left_out_areas = [[region.slug, region.name] for region in regions]
+    session.save(update_fields=["left_out_areas"])

@@ -202,8 +202,8 @@ def test_card_and_reminder_query_counts_do_not_grow_with_steps_or_catalogue(clie
 
     # card: the session, its steps (each keeps what it shows, its areas too); first after a change
     # also the version, the stop signals, the diagram's muscles and zones (once kept, the
-    # process remembers the version: no query for it). A session that left an
-    # area out also reads which (and, first after a change, that area's row).
+    # process remembers the version: no query for it). A session that left an area out
+    # keeps which on it (and reads, first after a change, the areas' rows for their order).
     # reminder: the steps' titles and times.
     card = ["planner_caresession", "planner_carestep"]
     warm = card
@@ -211,9 +211,8 @@ def test_card_and_reminder_query_counts_do_not_grow_with_steps_or_catalogue(clie
     reminder = ["planner_carestep"]
     expected = [(cold, warm), (reminder, reminder)]
     assert counts(small) == expected
-    left_out = [*card, "planner_caresession_left_out"]
-    cold_left_out = [*left_out, VERSION, "region", "stopsignal", "muscle", "nogozone"]
-    with_left_out = [(cold_left_out, left_out), (reminder, reminder)]
+    cold_left_out = [*card, VERSION, "region", "stopsignal", "muscle", "nogozone"]
+    with_left_out = [(cold_left_out, warm), (reminder, reminder)]
     assert counts(large) == with_left_out
     grow_catalogue(10)
     assert counts(small) == expected

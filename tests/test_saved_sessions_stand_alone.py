@@ -10,7 +10,7 @@ from django.test import Client
 
 from backcare.catalogue.models import Muscle, NoGoZone, PainSpot, Region, Technique, TechniqueStep
 from backcare.planner.models import CareSession, CareStep
-from tests.factories import as_owner, care_session, screened
+from tests.factories import as_owner, care_session, leave_out, screened
 from tests.test_editors_edits_kept import edit_in_the_admin
 from tests.test_mine_views import keep_in_browser, rate
 
@@ -69,12 +69,22 @@ def pages(player: Client, session: CareSession) -> dict[str, str]:
 @pytest.fixture
 def built():
     """A partner's session worked a side at a time (its main steps say where the muscle
-    lies), rated, and a browser that built it and answered today's screen."""
+    lies), built leaving the lower back out, rated; and the browser that built it, which
+    answered today's screen."""
     session = care_session("partner", ["hips-glutes"], [], 15)
+    leave_out(session, "lower-back")
     rate(session, 6, 3)
     player = as_owner(screened(Client()), session)
     keep_in_browser(player, [session.code])
     return session, player
+
+
+def delete_area_in_the_admin(editor, region: Region) -> None:
+    """What the catalogue itself holds on to in the area goes first (its own protections)."""
+    TechniqueStep.objects.filter(region=region).delete()
+    NoGoZone.objects.filter(region=region).delete()
+    PainSpot.objects.filter(region=region).delete()
+    delete_in_the_admin(editor, region)
 
 
 def delete_in_the_admin(editor, obj) -> None:
@@ -110,16 +120,14 @@ def test_a_session_plays_unchanged_after_its_technique_muscle_and_area_are_delet
     session, player = built
     step = session.steps.filter(phase="main", aim__gt="").first()
     before = pages(player, session)
-    region = step.region
-    # What the catalogue itself holds on to in that area goes first (its own protections).
-    TechniqueStep.objects.filter(region=region).delete()
-    NoGoZone.objects.filter(region=region).delete()
-    PainSpot.objects.filter(region=region).delete()
+    said = "Keep off your lower back today — you left it out in the safety questions."
+    assert said in before[f"/s/{session.code}/step/{step.number}/"]
 
     for technique in Technique.objects.filter(pk__in=session.steps.values("technique")):
         delete_in_the_admin(editor, technique)
     delete_in_the_admin(editor, step.muscle)
-    delete_in_the_admin(editor, region)
+    delete_area_in_the_admin(editor, step.region)
+    delete_area_in_the_admin(editor, Region.objects.get(slug="lower-back"))  # the one left out
 
     assert not session.steps.filter(technique__isnull=False).exists()
     after = pages(player, session)
@@ -141,10 +149,7 @@ def test_doing_a_session_again_names_an_area_the_catalogue_no_longer_has(editor,
     _, player = built
     region = Region.objects.get(slug="hips-glutes")
     name = region.name
-    TechniqueStep.objects.filter(region=region).delete()
-    NoGoZone.objects.filter(region=region).delete()
-    PainSpot.objects.filter(region=region).delete()
-    delete_in_the_admin(editor, region)
+    delete_area_in_the_admin(editor, region)
 
     mine = player.get("/mine/").content.decode()
     assert f"Areas {name} Length" in text(mine)  # as it was saved
@@ -166,12 +171,12 @@ def test_sessions_saved_before_get_what_the_player_shows_from_the_catalogue(buil
     fields += ["aim", "region_slug", "region_name"]
     saved = list(session.steps.values_list(*fields))
     assert any(aim for *_, aim, _, _ in saved)  # the partner's side-at-a-time steps
-    areas = CareSession.objects.get(pk=session.pk).areas
-    assert areas == [["hips-glutes", Region.objects.get(slug="hips-glutes").name]]
+    kept = CareSession.objects.values_list("areas", "left_out_areas").get(pk=session.pk)
+    assert kept == ([["hips-glutes", "Hips and glutes"]], [["lower-back", "Lower back"]])
     CareStep.objects.update(**dict.fromkeys(fields, ""))
-    CareSession.objects.update(areas=[])
+    CareSession.objects.update(areas=[], left_out_areas=[])
 
     __import__(MIGRATION, fromlist=["copy_from_catalogue"]).copy_from_catalogue(apps, None)
 
     assert list(session.steps.values_list(*fields)) == saved
-    assert CareSession.objects.get(pk=session.pk).areas == areas
+    assert CareSession.objects.values_list("areas", "left_out_areas").get(pk=session.pk) == kept

@@ -79,14 +79,15 @@ class CareSessionManager(models.Manager):
             )
         }
         asked = sorted(dict.fromkeys(s for s in ask.regions if s in ids[Region]), key=order)
+        left = sorted((s for s in plan.left_out if s in ids[Region]), key=order)
         session = self.create(
             areas=[[slug, snapshot.region_name(slug)] for slug in asked],
+            left_out_areas=[[slug, snapshot.region_name(slug)] for slug in left],
             performer=ask.performer,
             minutes=ask.minutes,
             total_seconds=plan.total_seconds,
             sides=[list(pair) for pair in ask.sides],
             focus=list(ask.focus),
-            leaves_out=bool(plan.left_out),
         )
         # A new session links to nothing yet: insert the links without .add()'s look-up.
         regions, props = CareSession.regions.through, CareSession.props.through
@@ -95,9 +96,7 @@ class CareSessionManager(models.Manager):
         )
         left_out = CareSession.left_out.through
         left_out.objects.bulk_create(
-            left_out(caresession=session, region_id=ids[Region][slug])
-            for slug in plan.left_out
-            if slug in ids[Region]
+            left_out(caresession=session, region_id=ids[Region][slug]) for slug in left
         )
         props.objects.bulk_create(
             props(caresession=session, prop_id=ids[Prop][slug])
@@ -202,11 +201,11 @@ class CareSession(models.Model):
         related_name="+",
         help_text="Areas the safety answers left out (never why): every step says to keep off.",
     )
-    leaves_out = models.BooleanField(
-        default=False,
-        editable=False,
-        help_text="Whether `left_out` names any area: most sessions don't, and their player "
-        "pages then needn't ask.",
+    left_out_areas = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The areas of `left_out`, [slug, name], top of the back first: named as when "
+        "it was saved.",
     )
     total_seconds = models.PositiveIntegerField()
     pain_before = models.PositiveSmallIntegerField(

@@ -129,19 +129,20 @@ class Today:
         they come from its builder's health answers), and those today's answers leave out. The
         session keeps which areas, never why: the reason comes from today's answers."""
         today = self.verdict.excluded_regions if self.verdict else frozenset()
-        saved = set()
-        if self.owner and self.session.leaves_out:  # most sessions left nothing out
-            through = CareSession.left_out.through.objects.filter(caresession=self.session)
-            saved = set(through.values_list("region_id", flat=True))
+        # Those it left out, as named when it was saved (still said if an editor deleted one).
+        saved = dict(self.session.left_out_areas) if self.owner else {}
         if not (saved or today):  # most sessions: nothing to say
             return []
         local = self.verdict.local if self.verdict else ()
+        known = {region.slug: region for region in regions()}  # top of the back first
+        slugs = [slug for slug in known if slug in today or slug in saved]
+        slugs += [slug for slug in saved if slug not in known]
         found = []
-        for region in regions():
-            if region.pk in saved or region.slug in today:
-                reasons = [c.keep_off_because for c, areas in local if region.slug in areas]
-                reason = next((r for r in reasons if r), "you left it out in the safety questions")
-                found.append((region, f"Keep off your {region.name.lower()} today — {reason}."))
+        for slug in slugs:
+            region = Region(slug=slug, name=saved[slug]) if slug in saved else known[slug]
+            reasons = [c.keep_off_because for c, areas in local if region.slug in areas]
+            reason = next((r for r in reasons if r), "you left it out in the safety questions")
+            found.append((region, f"Keep off your {region.name.lower()} today — {reason}."))
         return found
 
     @cached_property

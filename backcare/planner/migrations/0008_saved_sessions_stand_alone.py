@@ -40,11 +40,13 @@ def copy_from_catalogue(apps, schema_editor):
         "region_name",
     ]
     CareStep.objects.bulk_update(kept, fields, batch_size=BATCH)
-    sessions = list(CareSession.objects.prefetch_related("regions"))
+    sessions = list(CareSession.objects.prefetch_related("regions", "left_out"))
     for session in sessions:
         worked = sorted(session.regions.all(), key=lambda r: (r.order, r.slug))
         session.areas = [[region.slug, region.name] for region in worked]
-    CareSession.objects.bulk_update(sessions, ["areas"], batch_size=BATCH)
+        left = sorted(session.left_out.all(), key=lambda r: (r.order, r.slug))
+        session.left_out_areas = [[region.slug, region.name] for region in left]
+    CareSession.objects.bulk_update(sessions, ["areas", "left_out_areas"], batch_size=BATCH)
 
 
 class Migration(migrations.Migration):
@@ -54,6 +56,16 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="caresession",
+            name="left_out_areas",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="The areas of `left_out`, [slug, name], top of the back first: named "
+                "as when it was saved.",
+            ),
+        ),
         migrations.AddField(
             model_name="caresession",
             name="areas",
@@ -142,4 +154,6 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(copy_from_catalogue, migrations.RunPython.noop, elidable=True),
+        # Whether it left any area out: now whether `left_out_areas` names one.
+        migrations.RemoveField(model_name="caresession", name="leaves_out"),
     ]
