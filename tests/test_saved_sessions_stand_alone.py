@@ -9,8 +9,10 @@ from django.apps import apps
 from django.test import Client
 
 from backcare.catalogue.models import Muscle, NoGoZone, PainSpot, Region, Technique, TechniqueStep
+from backcare.catalogue.snapshot import catalogue_snapshot
+from backcare.planner.compose import Request, compose
 from backcare.planner.models import CareSession, CareStep
-from tests.factories import as_owner, care_session, leave_out, screened
+from tests.factories import as_owner, leave_out, screened
 from tests.test_editors_edits_kept import edit_in_the_admin
 from tests.test_mine_views import keep_in_browser, rate
 
@@ -68,10 +70,12 @@ def pages(player: Client, session: CareSession) -> dict[str, str]:
 
 @pytest.fixture
 def built():
-    """A partner's session worked a side at a time (its main steps say where the muscle
-    lies), built leaving the lower back out, rated; and the browser that built it, which
-    answered today's screen."""
-    session = care_session("partner", ["hips-glutes"], [], 15)
+    """A partner's session for the gluteus medius, worked a side at a time (its main steps
+    say where the muscle lies), built leaving the lower back out, rated; and the browser that
+    built it, which answered today's screen."""
+    ask = Request("partner", ("hips-glutes",), frozenset(), 15, focus=("gluteus-medius",))
+    snapshot = catalogue_snapshot()
+    session = CareSession.objects.create_from_plan(compose(snapshot, ask), ask, snapshot)
     leave_out(session, "lower-back")
     rate(session, 6, 3)
     player = as_owner(screened(Client()), session)
@@ -122,6 +126,8 @@ def test_a_session_plays_unchanged_after_its_technique_muscle_and_area_are_delet
     before = pages(player, session)
     said = "Keep off your lower back today — you left it out in the safety questions."
     assert said in before[f"/s/{session.code}/step/{step.number}/"]
+    assert "for the gluteus medius" in before["/mine/"]
+    assert step.muscle.slug == "gluteus-medius"  # worked first: the session is for it
 
     for technique in Technique.objects.filter(pk__in=session.steps.values("technique")):
         delete_in_the_admin(editor, technique)
@@ -152,7 +158,7 @@ def test_doing_a_session_again_names_an_area_the_catalogue_no_longer_has(editor,
     delete_area_in_the_admin(editor, region)
 
     mine = player.get("/mine/").content.decode()
-    assert f"Areas {name} Length" in text(mine)  # as it was saved
+    assert f"Areas {name} for the gluteus medius Length" in text(mine)  # as it was saved
     answers = re.findall(r'name="(\w+)" value="([^"]*)"', mine)
     posted = {}
     for name, value in answers:
@@ -171,12 +177,14 @@ def test_sessions_saved_before_get_what_the_player_shows_from_the_catalogue(buil
     fields += ["aim", "region_slug", "region_name"]
     saved = list(session.steps.values_list(*fields))
     assert any(aim for *_, aim, _, _ in saved)  # the partner's side-at-a-time steps
-    kept = CareSession.objects.values_list("areas", "left_out_areas").get(pk=session.pk)
-    assert kept == ([["hips-glutes", "Hips and glutes"]], [["lower-back", "Lower back"]])
+    on_session = ["areas", "left_out_areas", "focus_names"]
+    kept = CareSession.objects.values_list(*on_session).get(pk=session.pk)
+    hips, lower = [["hips-glutes", "Hips and glutes"]], [["lower-back", "Lower back"]]
+    assert kept == (hips, lower, ["Gluteus medius"])
     CareStep.objects.update(**dict.fromkeys(fields, ""))
-    CareSession.objects.update(areas=[], left_out_areas=[])
+    CareSession.objects.update(**{field: [] for field in on_session})
 
     __import__(MIGRATION, fromlist=["copy_from_catalogue"]).copy_from_catalogue(apps, None)
 
     assert list(session.steps.values_list(*fields)) == saved
-    assert CareSession.objects.values_list("areas", "left_out_areas").get(pk=session.pk) == kept
+    assert CareSession.objects.values_list(*on_session).get(pk=session.pk) == kept

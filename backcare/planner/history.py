@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from django.utils import dateformat, timezone
 
-from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.planner.models import PAIN_MAX, CareSession
 
 WHEN = "D j M Y, H:i"  # "Tue 1 Dec 2026, 18:40", in the site's time zone
@@ -33,8 +32,9 @@ class Listed:
 
 
 def built_sessions(codes: Sequence[str]) -> list[Listed]:
-    """The sessions of these codes that still exist, newest first, each with its areas (as
-    named when it was saved) and props: two queries however many there are."""
+    """The sessions of these codes that still exist, newest first, each with its areas and
+    the muscles it was built for (as named when it was saved) and its props: two queries
+    however many there are."""
     if not codes:
         return []
     sessions = list(CareSession.objects.filter(code__in=codes))
@@ -42,19 +42,15 @@ def built_sessions(codes: Sequence[str]) -> list[Listed]:
     props = CareSession.props.through.objects.filter(caresession_id__in=list(owned))
     for session_id, slug in props.values_list("caresession_id", "prop__slug"):
         owned[session_id].append(slug)
-    # The muscles a session was built for, named from the catalogue's memory (read only when
-    # a session has one: most lists cost no more than their two queries).
-    names = catalogue_snapshot().muscle_names if any(s.focus for s in sessions) else {}
     listed = []
     for session in sessions:
         answers = builder_answers(session, [slug for slug, _ in session.areas], owned[session.pk])
-        focus = tuple(names[slug] for slug in session.focus if slug in names)
         sides = dict(session.sides)
         named = tuple(
             f"{name} ({sides[slug]} side)" if slug in sides else name
             for slug, name in session.areas
         )
-        listed.append(Listed(session, when(session), named, answers, focus))
+        listed.append(Listed(session, when(session), named, answers, tuple(session.focus_names)))
     return listed
 
 

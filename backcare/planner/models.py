@@ -68,7 +68,7 @@ class CareSessionManager(models.Manager):
         """Save a composed plan and the inputs that shaped it (never the screen's answers).
         `snapshot`: the catalogue it was composed from (the rows' ids and names)."""
         steps = plan.steps
-        order = snapshot.region_order
+        order, names = snapshot.region_order, snapshot.muscle_names
         ids = {
             model: _ids(snapshot, model._meta.model_name, slugs)
             for model, slugs in (
@@ -88,6 +88,7 @@ class CareSessionManager(models.Manager):
             total_seconds=plan.total_seconds,
             sides=[list(pair) for pair in ask.sides],
             focus=list(ask.focus),
+            focus_names=[names[slug] for slug in ask.focus if slug in names],
         )
         # A new session links to nothing yet: insert the links without .add()'s look-up.
         regions, props = CareSession.regions.through, CareSession.props.through
@@ -194,6 +195,9 @@ class CareSession(models.Model):
         default=list,
         blank=True,
         help_text="Muscles (slugs) the session was asked for: worked first in their areas.",
+    )
+    focus_names = models.JSONField(
+        default=list, blank=True, help_text="Those muscles' names, as when it was saved."
     )
     left_out = models.ManyToManyField(
         Region,

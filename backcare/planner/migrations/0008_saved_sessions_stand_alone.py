@@ -40,13 +40,17 @@ def copy_from_catalogue(apps, schema_editor):
         "region_name",
     ]
     CareStep.objects.bulk_update(kept, fields, batch_size=BATCH)
+    Muscle = apps.get_model("catalogue", "Muscle")
+    named = dict(Muscle.objects.values_list("slug", "name"))
     sessions = list(CareSession.objects.prefetch_related("regions", "left_out"))
     for session in sessions:
+        session.focus_names = [named[slug] for slug in session.focus if slug in named]
         worked = sorted(session.regions.all(), key=lambda r: (r.order, r.slug))
         session.areas = [[region.slug, region.name] for region in worked]
         left = sorted(session.left_out.all(), key=lambda r: (r.order, r.slug))
         session.left_out_areas = [[region.slug, region.name] for region in left]
-    CareSession.objects.bulk_update(sessions, ["areas", "left_out_areas"], batch_size=BATCH)
+    kept = ["areas", "left_out_areas", "focus_names"]
+    CareSession.objects.bulk_update(sessions, kept, batch_size=BATCH)
 
 
 class Migration(migrations.Migration):
@@ -56,6 +60,13 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="caresession",
+            name="focus_names",
+            field=models.JSONField(
+                blank=True, default=list, help_text="Those muscles' names, as when it was saved."
+            ),
+        ),
         migrations.AddField(
             model_name="caresession",
             name="left_out_areas",
