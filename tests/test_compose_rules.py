@@ -180,6 +180,17 @@ def test_an_added_area_works_only_the_muscles_that_feed_the_pain_and_less_than_t
     assert sum(s.seconds for s in hips) < sum(s.seconds for s in back)
 
 
+def test_an_added_area_never_gets_more_time_than_the_area_it_feeds():
+    # The lower back can take only a minute; the upper back can take the rest of the time.
+    short_back = technique("back-knead", BACK, seconds=(30, 60, 60))
+    upper = [technique(f"up-{i}", UPPER, family=f"f{i}", seconds=(30, 120, 600)) for i in range(3)]
+    hip = technique("hip-knead", HIP, seconds=(30, 60, 600))
+    plan = compose(snapshot(short_back, *upper, hip), ask(*BOTH_HALVES, minutes=10))
+    hips = sum(s.seconds for s in worked(plan, "hips"))
+    assert 0 < hips <= sum(s.seconds for s in worked(plan, "lower-back"))
+    assert abs(plan.total_seconds - 600) <= TOLERANCE  # the upper back took the rest
+
+
 # ---------- Your own hands tire ----------
 def test_hand_work_alone_stops_where_hands_tire():
     snap = snapshot(KNEAD, PRESS, hands_minutes=4)
@@ -208,6 +219,42 @@ def test_a_partners_hands_do_not_count_against_your_own():
     assert alone.shortfall == HANDS_TIRE
     plan = compose(snapshot(*partner, hands_minutes=4), ask(performer="partner", minutes=6))
     assert not plan.shortfall and abs(plan.total_seconds - 6 * 60) <= TOLERANCE
+
+
+def test_hands_too_tired_for_every_area_leave_one_out_rather_than_overwork():
+    slow = [
+        technique(f"slow-{i}", BACK, UPPER, family=f"f{i}", seconds=(120, 150, 180))
+        for i in range(2)
+    ]
+    plan = compose(snapshot(*slow, hands_minutes=3), ask(*BOTH_HALVES, minutes=10))
+    assert plan.total_seconds <= 3 * 60 + TOLERANCE and plan.shortfall == HANDS_TIRE
+    (dropped,) = plan.unreachable
+    assert dropped.no_time and not worked(plan, dropped.region)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: an area dropped because your hands tire says a minute more would fit it, "
+    "but no length fits it (minutes_needed is counted against the time asked, not the hands "
+    "limit)",
+)
+def test_the_minutes_said_to_fit_a_dropped_area_do_fit_it():
+    slow = [
+        technique(f"slow-{i}", BACK, UPPER, family=f"f{i}", seconds=(120, 150, 180))
+        for i in range(2)
+    ]
+    snap = snapshot(*slow, hands_minutes=3)
+    (dropped,) = compose(snap, ask(*BOTH_HALVES, minutes=10)).unreachable
+    longer = compose(snap, ask(*BOTH_HALVES, minutes=10 + dropped.minutes_needed))
+    assert worked(longer, dropped.region)
+
+
+def test_hand_work_stops_being_added_once_hands_would_tire():
+    ball = technique("ball", BACK, family="rolling", props=(("ball",),), seconds=(30, 300, 900))
+    hands = [technique(f"hand-{i}", BACK, family=f"f{i}", seconds=(60, 60, 120)) for i in range(4)]
+    plan = compose(snapshot(ball, *hands, hands_minutes=2), ask(props=("ball",), minutes=20))
+    by_hand = [s for s in plan.steps if s.technique != "ball"]
+    assert by_hand and sum(s.seconds for s in by_hand) <= 2 * 60 + TOLERANCE
 
 
 # ---------- Who does it, and with what ----------
@@ -298,11 +345,13 @@ def test_an_area_that_does_not_fit_is_dropped_and_says_how_long_would_fit_it():
 
 
 # ---------- What each area gets ----------
-def test_never_the_same_work_twice_on_one_area():
-    snap = snapshot(KNEAD, PRESS, ROLL)
-    plan = compose(snap, ask(*BOTH_HALVES, props=("roller",), minutes=30))
-    main = [(s.technique, s.region) for s in plan.steps if s.phase == "main"]
-    assert len(main) == len(set(main))
+def test_never_the_same_technique_twice_on_one_area_even_on_another_muscle():
+    deep = muscle("quadratus")  # a second muscle in the lower back
+    knead = technique("knead", BACK, deep, seconds=(30, 60, 120))
+    press = technique("press", BACK, deep, family="pressure", seconds=(30, 60, 120))
+    plan = compose(snapshot(knead, press), ask(minutes=20))
+    assert sorted(s.technique for s in plan.steps) == ["knead", "press"]
+    assert plan.shortfall == NOTHING_MORE  # shorter, rather than the same card again
 
 
 def test_one_sided_work_goes_to_the_side_that_hurts():
@@ -355,7 +404,12 @@ def test_steps_come_top_to_bottom_in_one_place_together():
 
 # ---------- Determinism ----------
 def test_the_same_request_gives_the_same_plan():
+    alike = [technique(f"hand-{i}", BACK, UPPER, family="pressure") for i in range(4)]
+    catalogue = (KNEAD, PRESS, ROLL, ROLL_WARM, *alike)  # ties only the rules can break
     asked = ask(*BOTH_HALVES, props=("roller",), minutes=17)
-    first = compose(snapshot(KNEAD, PRESS, ROLL, ROLL_WARM), asked)
-    again = compose(snapshot(KNEAD, PRESS, ROLL, ROLL_WARM), asked)  # a separate, equal snapshot
-    assert first == again and first.steps
+    first = compose(snapshot(*catalogue), asked)
+    assert first.steps
+    for _ in range(3):
+        assert compose(snapshot(*catalogue), asked) == first  # a separate, equal snapshot
+    # The catalogue's order is not a rule: the same content gives the same plan.
+    assert compose(snapshot(*reversed(catalogue)), asked) == first
