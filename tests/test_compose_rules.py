@@ -331,6 +331,27 @@ def test_when_time_is_short_the_finish_goes_before_an_area():
     assert [s.phase for s in roomy.steps][-1] == "finish"
     tight = compose(snap, ask(*BOTH_HALVES, minutes=3))
     assert "finish" not in {s.phase for s in tight.steps}
+    assert tight.steps[0].phase == "warm_up"  # the warm-up goes last of all
+    assert {s.region for s in tight.steps if s.phase == "main"} >= set(BOTH_HALVES)
+
+
+def test_when_an_area_must_go_the_one_that_hurts_on_one_side_stays():
+    slow = [
+        technique(f"slow-{i}", BACK, UPPER, family=f"f{i}", seconds=(120, 150, 180))
+        for i in range(2)
+    ]
+    for hurts, dropped in (("upper-back", "lower-back"), ("lower-back", "upper-back")):
+        plan = compose(snapshot(*slow), ask(*BOTH_HALVES, minutes=3, sides=((hurts, "left"),)))
+        assert [u.region for u in plan.unreachable] == [dropped]
+        assert {s.region for s in plan.steps} == {hurts}
+
+
+def test_a_gentle_session_is_the_stroking_not_a_warm_up_before_it():
+    plan = compose(snapshot(stroke("stroke", BACK)), ask(minutes=3))
+    assert [(s.phase, s.technique) for s in plan.steps] == [("main", "stroke")]
+    with_work = compose(snapshot(stroke("stroke", BACK), KNEAD), ask(minutes=3))
+    phases = [s.phase for s in with_work.steps]
+    assert phases[0] == "warm_up" and phases[-1] == "finish"
 
 
 def test_an_area_that_does_not_fit_is_dropped_and_says_how_long_would_fit_it():
