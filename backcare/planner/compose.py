@@ -122,6 +122,7 @@ class Unreachable:
     excluded: bool = False  # left out by the safety screen
     no_time: bool = False  # reachable, but the time asked is too short
     minutes_needed: int = 0  # …and this many more minutes would fit it
+    hands_tire: bool = False  # …or no length would: your own hands would tire first
 
 
 @dataclass(frozen=True)
@@ -314,13 +315,15 @@ def compose(snapshot: Snapshot, request: Request, allowance: Allowance = NO_LIMI
         warm_s, finish_s = _bookend_seconds(length, warm, finish, hands_limit)
         if not dropped.feeds:
             need = sum(a.cheapest for a in (dropped, *areas)) + warm_s + finish_s
-            minutes = max(1, math.ceil((need - total) / 60))
+            # Hand work alone stops at the hands limit, however long the session asked.
+            tire = hands_only and need > hands_limit
             unreachable.append(
                 Unreachable(
                     dropped.region,
                     snapshot.region_name(dropped.region),
                     no_time=True,
-                    minutes_needed=minutes,
+                    minutes_needed=0 if tire else max(1, math.ceil((need - total) / 60)),
+                    hands_tire=tire,
                 )
             )
     if not fits() and warm:
