@@ -19,6 +19,8 @@ guard any restructuring of screening):
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -204,6 +206,12 @@ def test_remembered_answers_give_the_screens_verdict():
     assert verdict.max_pressure == Pressure.LIGHT and verdict.max_minutes == 10
 
 
+def test_the_same_answers_with_other_areas_leave_out_those_areas():
+    area = ask(Effect.AVOID_REGION)
+    assert verdict_for([area.slug], ["lower-back"]).excluded_regions == {"lower-back"}
+    assert verdict_for([area.slug], ["neck-shoulders"]).excluded_regions == {"neck-shoulders"}
+
+
 def test_remembered_areas_leave_nothing_out_without_an_area_answer():
     capped = limit(max_minutes=10)
     assert verdict_for([capped.slug], ["lower-back"]).excluded_regions == frozenset()
@@ -274,8 +282,16 @@ def test_the_screen_leaves_an_area_out_only_for_an_area_answer(client):
     response = screen_post(client, limit(max_minutes=10).slug, areas=["mid-back"])
     assert response.status_code == 303
     assert "left out, as your safety answers asked" not in client.get(build).content.decode()
+    assert not ticked_areas(client.get("/build/screen/").content.decode())  # nor shown ticked
     screen_post(client, ask(Effect.AVOID_REGION).slug, areas=["mid-back"])
     assert "left out, as your safety answers asked" in client.get(build).content.decode()
+    assert ticked_areas(client.get("/build/screen/").content.decode()) == ["mid-back"]
+
+
+def ticked_areas(html: str) -> list[str]:
+    """The areas the screen shows ticked (the answers this browser gave last)."""
+    boxes = re.findall(r'<input type="checkbox" name="area"[^>]*>', html)
+    return [re.search(r'value="([^"]*)"', box)[1] for box in boxes if " checked" in box]
 
 
 def test_the_builder_says_which_areas_the_answers_left_out(client):
