@@ -15,6 +15,11 @@ guard any restructuring of screening):
 - The pain finder's spot warnings (catalogue.finder.find over pain_spots()): a warning whose
   question stops a session stops it (urgent or not, as the question says); one that doesn't is
   shown first; "both sides" and "with numbness" warnings only then; "ask" asks, never answers.
+- A saved session today (player): a step is skipped when any area it goes over is left out,
+  when it is firmer than the cap, or of a barred kind; a stopping answer shows the advice
+  instead; with no answers, the start goes through the screen.
+- Stop signals: "stop now" ones on the home page and the overview (not "ease off"); the stop
+  page lists both, never "fine to carry on".
 """
 
 from __future__ import annotations
@@ -26,13 +31,21 @@ from django.test import Client
 
 from backcare.catalogue.choices import Pressure
 from backcare.catalogue.finder import find, pain_spots, picks_from
-from backcare.catalogue.models import Contraindication, PainCause, PainSpot, SpotWarning
+from backcare.catalogue.models import (
+    Contraindication,
+    PainCause,
+    PainSpot,
+    SpotWarning,
+    StopSignal,
+)
 from backcare.planner.screening import screen, verdict_for
 from tests.factories import (
+    CareSessionFactory,
     ContraindicationFactory,
     FamilyFactory,
     MuscleFactory,
     RegionFactory,
+    StopSignalFactory,
     TechniqueFactory,
     screened,
 )
@@ -411,3 +424,118 @@ def test_the_finder_page_shows_the_stop_advice_not_muscles(client, spot):
     html = client.get(page).content.decode()
     assert "Get this checked before any massage: Pain with fever." in html
     assert "Call 999 now." in html and 'class="suspect"' not in html
+
+
+# ---------- Today's answers on a saved session (the player) ----------
+@pytest.fixture
+def saved():
+    """A saved session on two hand-built areas: a firm rolling step on the first, a light
+    step of another kind on the second."""
+    upper, lower = RegionFactory(name="Top area"), RegionFactory(name="Bottom area")
+    rolling = FamilyFactory(plain_name="rolling")
+    firm = TechniqueFactory(
+        name="Firm roll",
+        family=rolling,
+        pressure=Pressure.FIRM,
+        muscles=[MuscleFactory(regions=[upper])],
+    )
+    light = TechniqueFactory(
+        name="Light hold", pressure=Pressure.LIGHT, muscles=[MuscleFactory(regions=[lower])]
+    )
+    session = CareSessionFactory(steps=[firm, light])
+    return session, upper, lower, rolling
+
+
+def skipped_lines(client: Client, session) -> list[str]:
+    """What the overview says of each step skipped today."""
+    html = client.get(f"/s/{session.code}/").content.decode()
+    return [
+        line
+        for line in (
+            "Keep off your top area today",
+            "Keep off your bottom area today",
+            "Too firm for today",
+            "No rolling today",
+        )
+        if line in html
+    ]
+
+
+def test_with_nothing_to_apply_no_step_is_skipped(client, saved):
+    session, *_ = saved
+    assert skipped_lines(screened(client), session) == []
+
+
+def test_today_an_area_answer_skips_the_steps_there(client, saved):
+    session, upper, *_ = saved
+    area = ask(Effect.AVOID_REGION, keep_off_because="you told us about a bruise there")
+    html = screened(client, [area.slug], [upper.slug]).get(f"/s/{session.code}/").content.decode()
+    assert "Keep off your top area today — you told us about a bruise there." in html
+    assert skipped_lines(client, session) == ["Keep off your top area today"]
+
+
+def test_today_a_step_over_several_areas_is_skipped_when_any_of_them_is_left_out(client, saved):
+    """A warm-up from the bottom area up to the top one goes over the area left out."""
+    session, upper, lower, _ = saved
+    area = ask(Effect.AVOID_REGION)
+    screened(client, [area.slug], [upper.slug])
+    line = "Keep off your top area today"
+    alone = client.get(f"/s/{session.code}/").content.decode().count(line)
+    session.steps.filter(number=2).update(areas=[upper.slug, lower.slug])
+    assert client.get(f"/s/{session.code}/").content.decode().count(line) == alone + 1
+
+
+def test_today_a_pressure_cap_skips_the_firmer_steps(client, saved):
+    session, *_ = saved
+    screened(client, [limit(max_pressure=Pressure.MODERATE).slug])
+    assert skipped_lines(client, session) == ["Too firm for today"]
+
+
+def test_today_a_barred_kind_skips_its_steps(client, saved):
+    session, _, _, rolling = saved
+    barring = limit()
+    barring.excluded_families.set([rolling])
+    screened(client, [barring.slug])
+    assert skipped_lines(client, session) == ["No rolling today"]
+
+
+def test_today_a_stopping_answer_shows_the_advice_instead_of_the_session(client, saved):
+    session, *_ = saved
+    screened(client, [ask(Effect.REFER, label="A new lump").slug])
+    html = client.get(f"/s/{session.code}/").content.decode()
+    assert "Please don't massage today" in html and "A new lump" in html
+    assert "Light hold" not in html
+
+
+def test_without_answers_today_the_start_goes_through_the_screen(client, saved):
+    session, *_ = saved
+    response = client.post(f"/s/{session.code}/", {"pain": ""})
+    assert response.status_code == 303
+    assert response["Location"].startswith("/build/screen/")
+
+
+# ---------- What makes a person stop at once, or ease off ----------
+@pytest.fixture
+def signals():
+    return {
+        action: StopSignalFactory(action=action, feeling=f"A feeling that says {action}")
+        for action in StopSignal.Action
+    }
+
+
+def test_the_stop_at_once_signals_are_on_the_home_page_and_the_overview(client, saved, signals):
+    session, *_ = saved
+    pages = [client.get("/").content.decode()]
+    pages.append(screened(client).get(f"/s/{session.code}/").content.decode())
+    for html in pages:
+        assert signals[StopSignal.Action.STOP].feeling in html
+        assert signals[StopSignal.Action.EASE].feeling not in html
+        assert signals[StopSignal.Action.CARRY_ON].feeling not in html
+
+
+def test_the_stop_page_says_stop_and_ease_off_never_carry_on(client, saved, signals):
+    session, *_ = saved
+    html = screened(client).get(f"/s/{session.code}/stop/").content.decode()
+    assert signals[StopSignal.Action.STOP].feeling in html
+    assert signals[StopSignal.Action.EASE].feeling in html
+    assert signals[StopSignal.Action.CARRY_ON].feeling not in html
