@@ -173,6 +173,7 @@ class CareSessionFactory(DjangoModelFactory):
 
         for number, technique in enumerate(extracted or [TechniqueFactory()], start=1):
             muscle = technique.muscles.first()
+            region = muscle.regions.first()
             CareStep.objects.create(
                 session=self,
                 number=number,
@@ -181,7 +182,15 @@ class CareSessionFactory(DjangoModelFactory):
                 family=technique.family.slug,
                 pressure=technique.pressure,
                 muscle=muscle,
-                region=muscle.regions.first(),
+                region=region,
+                # The words the player reads (a saved step never looks its rows up again).
+                family_name=technique.family.name,
+                family_plain_name=technique.family.plain_name,
+                muscle_slug=muscle.slug,
+                muscle_name=muscle.name,
+                region_slug=region.slug,
+                region_name=region.name,
+                name=technique.name,
                 side=Side.BOTH,
                 seconds=technique.default_seconds,
                 title=f"{technique.name} · {muscle.name}",
