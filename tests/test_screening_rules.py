@@ -461,9 +461,15 @@ def skipped_lines(client: Client, session) -> list[str]:
     ]
 
 
+def first_step(client: Client, session) -> str:
+    """Where starting the session goes: the first step done today."""
+    return client.post(f"/s/{session.code}/", {"pain": ""})["Location"]
+
+
 def test_with_nothing_to_apply_no_step_is_skipped(client, saved):
     session, *_ = saved
     assert skipped_lines(screened(client), session) == []
+    assert first_step(client, session) == f"/s/{session.code}/step/1/"
 
 
 def test_today_an_area_answer_skips_the_steps_there(client, saved):
@@ -471,6 +477,7 @@ def test_today_an_area_answer_skips_the_steps_there(client, saved):
     area = ask(Effect.AVOID_REGION, keep_off_because="you told us about a bruise there")
     screened(client, [area.slug], [upper.slug])
     assert skipped_lines(client, session) == ["Keep off your top area today"]
+    assert first_step(client, session) == f"/s/{session.code}/step/2/"  # step 1 is up there
     step = client.get(f"/s/{session.code}/step/2/").content.decode()  # the step done today
     assert "Keep off your top area today — you told us about a bruise there." in step
 
@@ -490,6 +497,7 @@ def test_today_a_pressure_cap_skips_the_firmer_steps(client, saved):
     session, *_ = saved
     screened(client, [limit(max_pressure=Pressure.MODERATE).slug])
     assert skipped_lines(client, session) == ["Too firm for today"]
+    assert first_step(client, session) == f"/s/{session.code}/step/2/"
 
 
 def test_today_a_barred_kind_skips_its_steps(client, saved):
@@ -498,6 +506,7 @@ def test_today_a_barred_kind_skips_its_steps(client, saved):
     barring.excluded_families.set([rolling])
     screened(client, [barring.slug])
     assert skipped_lines(client, session) == ["No rolling today"]
+    assert first_step(client, session) == f"/s/{session.code}/step/2/"
 
 
 def test_today_a_stopping_answer_shows_the_advice_instead_of_the_session(client, saved):
