@@ -147,6 +147,8 @@ def test_repeated_parameters_are_handled(screened):
 
 
 def test_posts_without_the_csrf_token_are_refused(session):
+    """As a stranger: the ratings' own owner-only refusal would hide a missing CSRF check, so
+    each form is also posted by its owner without the token (tests/test_csrf_as_owner.py)."""
     client = Client(enforce_csrf_checks=True)
     before = stored()
     for path in ("/build/screen/", "/build/", f"/s/{session.code}/", f"/s/{session.code}/done/"):
