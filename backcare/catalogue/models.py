@@ -302,19 +302,17 @@ class Technique(SlugModel):
             return Reach.PARTNER
         return Reach.PROP if self.prop_groups() else Reach.HANDS
 
+    def lines_for(self, region: Region) -> list[str]:
+        """The instruction lines a step on `region` says: those for every area it works, and
+        those for this one (the card writer reads the same rule off the plain values:
+        values.Line.is_for)."""
+        return [line.text for line in self.steps.all() if line.region_id in (None, region.pk)]
+
     def instructions(self) -> list[tuple[Region, list[str]]]:
         """What a step on each area it works says (for the left, when done side by side)."""
         side = Side.LEFT if self.each_side else ""
-        lines = list(self.steps.all())
         return [
-            (
-                region,
-                [
-                    with_side(line.text, side)
-                    for line in lines
-                    if line.region_id in (None, region.pk)
-                ],
-            )
+            (region, [with_side(text, side) for text in self.lines_for(region)])
             for region in self.regions.all()
         ]
 

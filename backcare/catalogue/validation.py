@@ -295,7 +295,7 @@ def _techniques() -> Iterator[str]:
             if KIDNEY_WORDS.search(text):
                 yield f"Technique {t.slug}: its {label} sends pressure to the kidney area."
         for region in t.regions.all():
-            lines = [s.text for s in t.steps.all() if s.region_id in (None, region.pk)]
+            lines = t.lines_for(region)
             if not lines:
                 yield f"Technique {t.slug}: no instructions for the {region.name.lower()}."
             for muscle in t.muscles.all():

@@ -23,6 +23,11 @@ class Line:
     region: str | None
     text: str
 
+    def is_for(self, areas: Iterable[str]) -> bool:
+        """Whether a step on `areas` says this line (models.Technique.lines_for: the same rule
+        on the rows)."""
+        return self.region is None or self.region in areas
+
 
 @dataclass(frozen=True)
 class Wording:

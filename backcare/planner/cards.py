@@ -60,9 +60,7 @@ def write_card(
     return Card(
         position=with_side(wording.position, side),
         instructions=tuple(
-            with_side(line.text, side)
-            for line in wording.lines
-            if line.region is None or line.region in areas
+            with_side(line.text, side) for line in wording.lines if line.is_for(areas)
         ),
         how_hard=_how_hard(wording.pressure_note, cap),
         pace=" ".join(_sentence(part) for part in pace if part),
