@@ -4,6 +4,7 @@ is refused with a list that says what is wrong where."""
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from backcare.catalogue.choices import Performer, Pressure, Setting
@@ -243,3 +244,20 @@ def test_a_muscle_is_filed_under_the_areas_where_the_pain_finder_says_it_lies():
         "Muscle Not filed there: a pain spot in the upper back says it lies there, but it isn't "
         "filed under it." in said
     )
+
+
+def test_only_a_one_sided_technique_says_its_side_and_only_with_the_two_placeholders():
+    TechniqueFactory(slug="both-at-once", each_side=False, steps=["Knead the {side} side."])
+    TechniqueFactory(slug="one-sided", each_side=True, steps=["Knead the {side} side."])
+    TechniqueFactory(slug="odd-name", each_side=True, steps=["Knead the {spot} gently."])
+    said = refused()
+    assert (
+        "Technique both-at-once, line 1: Only a technique done one side at a time says {side}."
+        in said
+    )
+    assert "Technique odd-name, line 1: Only {side} and {other_side} can be filled in." in said
+    assert "Technique one-sided" not in said
+    for slug, problem in (("both-at-once", "one side at a time"), ("odd-name", "filled in")):
+        line = TechniqueStep.objects.get(technique__slug=slug)
+        with pytest.raises(ValidationError, match=problem):  # the admin's form says the same
+            line.full_clean()

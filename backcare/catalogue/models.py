@@ -368,13 +368,20 @@ class TechniqueStep(models.Model):
 
     natural_key.dependencies = ["catalogue.technique", "catalogue.region"]
 
-    def clean(self) -> None:
-        errors = {}
+    def side_problem(self) -> str:
+        """What is wrong with the line's {placeholders}, in words, or "" (the admin's form and
+        validate_catalogue both say it)."""
         named = placeholders(self.text)
         if named - set(SIDE_PLACEHOLDERS):
-            errors["text"] = "Only {side} and {other_side} can be filled in."
-        elif named and not self.technique.each_side:
-            errors["text"] = "Only a technique done one side at a time says {side}."
+            return "Only {side} and {other_side} can be filled in."
+        if named and not self.technique.each_side:
+            return "Only a technique done one side at a time says {side}."
+        return ""
+
+    def clean(self) -> None:
+        errors = {}
+        if problem := self.side_problem():
+            errors["text"] = problem
         applied = self.technique.regions.all() if self.technique.pk else None
         if self.region_id and applied is not None and self.region not in applied:
             errors["region"] = "The technique isn't applied in this area."

@@ -27,7 +27,6 @@ from backcare.catalogue.models import (
     Technique,
     TechniqueStep,
     content_models,
-    placeholders,
 )
 from backcare.catalogue.snapshot import read_snapshot
 
@@ -325,11 +324,8 @@ def _lines() -> Iterator[str]:
             allowed = set()
         if extra := areas_named(line.text) - allowed:
             yield f"{where}: names {', '.join(sorted(extra))}, outside its area."
-        named = placeholders(line.text)
-        if named - {"side", "other_side"}:
-            yield f"{where}: only {{side}} and {{other_side}} can be filled in."
-        elif named and not line.technique.each_side:
-            yield f"{where}: says {{side}} but the technique works both sides at once."
+        if problem := line.side_problem():
+            yield f"{where}: {problem}"
         if line.technique.each_side and OTHER_SIDE_WORDS.search(line.text):
             yield f"{where}: sends a one-sided step to the other side."
         if COUNT_WORDS.search(line.text):
