@@ -171,7 +171,7 @@ def stop_signals() -> list[StopSignal]:
     printed card): the signals that say carry on are for the safety page alone."""
     return remember(
         "stop-signals",
-        lambda: list(StopSignal.objects.exclude(action=StopSignal.Action.CARRY_ON)),
+        lambda: list(StopSignal.objects.during_a_session()),
     )
 
 

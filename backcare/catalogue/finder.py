@@ -101,7 +101,7 @@ class Finding:
 
     @property
     def urgent(self) -> bool:
-        return any(c.effect == Contraindication.Effect.REFER_URGENTLY for c in self.stop)
+        return any(c.urgent for c in self.stop)
 
     @property
     def unexplained(self) -> tuple[Spot, ...]:

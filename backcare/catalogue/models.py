@@ -487,6 +487,10 @@ class ContraindicationQuerySet(models.QuerySet):
     def by_effect(self, effect: str) -> ContraindicationQuerySet:
         return self.filter(effect=effect)
 
+    def urgent(self) -> ContraindicationQuerySet:
+        """The red flags: a yes means get medical help now (Contraindication.urgent)."""
+        return self.by_effect(Contraindication.Effect.REFER_URGENTLY)
+
 
 class Contraindication(SlugModel):
     """A screening question and what a "yes" does, as data."""
@@ -548,6 +552,11 @@ class Contraindication(SlugModel):
         return self.effect in self.STOPPING
 
     @property
+    def urgent(self) -> bool:
+        """A red flag: a yes means get medical help now (the screen, the pain finder)."""
+        return self.effect == self.Effect.REFER_URGENTLY
+
+    @property
     def asks_for_area(self) -> bool:
         return self.effect == self.Effect.AVOID_REGION
 
@@ -564,6 +573,17 @@ class Contraindication(SlugModel):
         return self.effect == self.Effect.LIMIT and bool(self.max_minutes) and not self.gentler
 
 
+class StopSignalQuerySet(models.QuerySet):
+    def stop_now(self) -> StopSignalQuerySet:
+        """What makes a person stop at once (StopSignal.stop_now)."""
+        return self.filter(action=StopSignal.Action.STOP)
+
+    def during_a_session(self) -> StopSignalQuerySet:
+        """What makes a person stop or ease off: the signals that say carry on are for the
+        safety page alone."""
+        return self.exclude(action=StopSignal.Action.CARRY_ON)
+
+
 class StopSignal(SlugModel):
     """What a person may feel during a session, and what to do about it."""
 
@@ -578,11 +598,17 @@ class StopSignal(SlugModel):
     order = models.PositiveSmallIntegerField()
     sources = models.ManyToManyField(Source, related_name="stop_signals")
 
+    objects = SlugManager.from_queryset(StopSignalQuerySet)()
+
     class Meta:
         ordering = ["order", "slug"]
 
     def __str__(self) -> str:
         return self.feeling
+
+    @property
+    def stop_now(self) -> bool:
+        return self.action == self.Action.STOP
 
 
 class GuidelineQuerySet(models.QuerySet):

@@ -173,7 +173,7 @@ def _is_safety_rule(row) -> bool:
     """Screening questions, no-go zones, and the signals that stop a session. A question that
     only caps a session's length is about how a session is given, as a guideline is."""
     if isinstance(row, StopSignal):
-        return row.action == StopSignal.Action.STOP
+        return row.stop_now
     if isinstance(row, Contraindication):
         return not row.only_shortens
     return isinstance(row, NoGoZone)

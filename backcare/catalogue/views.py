@@ -41,12 +41,12 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     }
     context = {
         "counts": counts,
-        "red_flags": Contraindication.objects.by_effect(Contraindication.Effect.REFER_URGENTLY),
+        "red_flags": Contraindication.objects.urgent(),
         # Places no kind of pressure may go, and what makes a person stop at once.
         "no_press": NoGoZone.objects.filter(families=None).order_by(  # the spine, then the rest
             F("region").asc(nulls_first=True), "slug"
         ),
-        "stop_now": StopSignal.objects.filter(action=StopSignal.Action.STOP),
+        "stop_now": StopSignal.objects.stop_now(),
     }
     return render(request, "catalogue/home.html", context)
 

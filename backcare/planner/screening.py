@@ -57,7 +57,7 @@ def screen(
     answers = sorted(set(answers), key=lambda c: c.order)
     stop = tuple(c for c in answers if c.stops_session)
     if stop:
-        urgent = any(c.effect == Contraindication.Effect.REFER_URGENTLY for c in stop)
+        urgent = any(c.urgent for c in stop)
         return Verdict(stop=stop, urgent=urgent)
     local = tuple(
         (c, tuple(sorted(set(areas.get(c.slug, ())))))

@@ -147,7 +147,7 @@ def _keep_off(steps: Iterable[CareStep]) -> list[str]:
 
 def _stop_now() -> list[StopSignal]:
     """What makes a person stop at once (the rest say ease off, on the stop page and card)."""
-    return [s for s in stop_signals() if s.action == StopSignal.Action.STOP]
+    return [s for s in stop_signals() if s.stop_now]
 
 
 def _to_hand(steps: Iterable[CareStep]) -> list[str]:
@@ -257,7 +257,7 @@ def stop(request: HtmxHttpRequest, code: str) -> HttpResponse:
     context = {
         "session": now.session,
         "signals": stop_signals(),
-        "red_flags": Contraindication.objects.by_effect(Contraindication.Effect.REFER_URGENTLY),
+        "red_flags": Contraindication.objects.urgent(),
         "hurt": now.replay.position(hurt) if hurt else None,
         "resume_at": resume_at,
         "resume_position": now.replay.position(resume_at) if resume_at else None,
