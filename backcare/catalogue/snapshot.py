@@ -113,6 +113,7 @@ def _technique(t: Technique, region_slugs: dict[int, str]) -> TechniqueInfo:
                 tuple(r.slug for r in m.regions.all()),
                 m.bilateral,
                 tuple(dict.fromkeys(cause.spot.region.slug for cause in m.felt_in)),
+                m.summary,
             )
             for m in t.muscles.all()
         ),
@@ -125,6 +126,8 @@ def _technique(t: Technique, region_slugs: dict[int, str]) -> TechniqueInfo:
         setting=t.setting,
         helpful=tuple(prop.slug for prop in t.helpful_props.all()),
         spans=t.spans_regions,
+        family_name=t.family.name,
+        family_plain_name=t.family.plain_name,
         wording=Wording(
             position=t.position,
             lines=tuple(

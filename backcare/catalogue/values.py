@@ -67,6 +67,7 @@ class MuscleInfo:
     regions: tuple[str, ...]
     bilateral: bool = True
     refers_pain_to: tuple[str, ...] = ()  # areas where its tension is often felt
+    summary: str = ""  # what it is, in a sentence or two (a saved step's aim starts from it)
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,8 @@ class TechniqueInfo:
     # One pass covers every area it lists (a stroke up the whole back): a warm-up or finish
     # only when all of them are worked.
     spans: bool = False
+    family_name: str = ""  # "Effleurage", as a saved step shows it
+    family_plain_name: str = ""  # "stroking"
 
     def usable_with(self, props: Iterable[str]) -> bool:
         """Every prop group is met: any one prop of each group (hands need none)."""

@@ -105,19 +105,8 @@ class CareSessionManager(models.Manager):
             if slug in ids[Prop]
         )
         kinds = {t.slug: t for t in snapshot.techniques if t.slug in ids[Technique]}
-        # What the snapshot doesn't carry: the families' names, and where an aimed muscle lies.
-        techniques = Technique.objects.filter(slug__in=kinds)
-        families = {
-            slug: (name, plain)
-            for slug, name, plain in techniques.values_list(
-                "slug", "family__name", "family__plain_name"
-            )
-        }
         aimed = [s for s in steps if s.phase == Phase.MAIN and kinds[s.technique].each_side]
-        summaries = {}
-        if aimed:  # most sessions aim at no muscle: no query for them
-            muscles = Muscle.objects.filter(slug__in={s.muscle for s in aimed})
-            summaries = dict(muscles.values_list("slug", "summary"))
+        summaries = {m.slug: m.summary for t in kinds.values() for m in t.muscles}
         CareStep.objects.bulk_create(
             CareStep(
                 session=session,
@@ -126,8 +115,8 @@ class CareSessionManager(models.Manager):
                 technique_id=ids[Technique][step.technique],
                 family=kinds[step.technique].family,
                 pressure=kinds[step.technique].pressure,
-                family_name=families[step.technique][0],
-                family_plain_name=families[step.technique][1],
+                family_name=kinds[step.technique].family_name,
+                family_plain_name=kinds[step.technique].family_plain_name,
                 setting=kinds[step.technique].setting,
                 muscle_id=ids[Muscle][step.muscle],
                 muscle_slug=step.muscle,
