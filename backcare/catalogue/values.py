@@ -196,6 +196,13 @@ class Snapshot:
         return dict(self.regions)
 
     @cached_property
+    def _techniques(self) -> dict[str, TechniqueInfo]:
+        return {t.slug: t for t in self.techniques}
+
+    def technique(self, slug: str) -> TechniqueInfo | None:
+        return self._techniques.get(slug)
+
+    @cached_property
     def _props(self) -> dict[str, PropInfo]:
         return {t.slug: t for t in self.props}
 

@@ -104,7 +104,7 @@ class CareSessionManager(models.Manager):
             for slug in sorted(ask.props)
             if slug in ids[Prop]
         )
-        kinds = {t.slug: t for t in snapshot.techniques if t.slug in ids[Technique]}
+        kinds = {slug: snapshot.technique(slug) for slug in ids[Technique]}
         aimed = [s for s in steps if s.phase == Phase.MAIN and kinds[s.technique].each_side]
         summaries = {m.slug: m.summary for t in kinds.values() for m in t.muscles}
         CareStep.objects.bulk_create(

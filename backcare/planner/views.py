@@ -181,8 +181,22 @@ def _build_form(
     return BuildForm(initial={"prop": recall_props(request)}, **offered)
 
 
+_offered: tuple[Snapshot, dict] | None = None  # the last snapshot's options
+
+
 def _build_options(snapshot: Snapshot) -> dict:
-    """What the form offers, from the snapshot (already in memory: cheaper than a copy)."""
+    """What the form offers, from the snapshot: worked out once per snapshot (that is, per
+    catalogue version in this process), not on every request (it grows with the catalogue)."""
+    global _offered
+    kept = _offered
+    if kept is not None and kept[0] is snapshot:
+        return kept[1]
+    options = _read_options(snapshot)
+    _offered = (snapshot, options)
+    return options
+
+
+def _read_options(snapshot: Snapshot) -> dict:
     return {
         "regions": Options.of(snapshot.regions),
         "props": Options.of((prop.slug, prop.name) for prop in snapshot.props),
