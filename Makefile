@@ -145,7 +145,7 @@ test: test-sqlite test-postgres test-redis serve-fresh test-cluster
 # one keeps is needed by another (tests/test_cluster.py; both servers started and removed).
 test-cluster: install-test
 	@status=0; tests/with_postgres.sh tests/with_redis.sh \
-	  $(PY) -m pytest -p no:cacheprovider -n 0 tests/test_cluster.py $(PYTEST_ARGS) \
+	  $(PY) -m pytest -p no:cacheprovider -n 0 -m cluster tests/test_cluster.py $(PYTEST_ARGS) \
 	  || status=$$?; \
 	if [ $$status = 75 ]; then echo "Cluster test skipped: no PostgreSQL or Redis server here."; \
 	elif [ $$status != 0 ]; then exit $$status; fi

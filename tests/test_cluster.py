@@ -26,7 +26,7 @@ import pytest
 
 from tests.serving import ROOT, Browser, Server, free_port, prepare, production_env
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.cluster]
 RECHECK_SECONDS = 1
 SESSIONS_A_DAY = 6  # per client; the module's other tests save two
 EDITOR, PASSWORD = "editor", "a long editor password 7"
@@ -79,7 +79,7 @@ class _Forward(BaseHTTPRequestHandler):
 def cluster():
     database, redis = os.environ.get("DATABASE_URL", ""), os.environ.get("REDIS_URL", "")
     if not database.startswith("postgres") or not redis:
-        pytest.skip("needs DATABASE_URL=postgres://… and REDIS_URL (make test-cluster)")
+        pytest.fail("needs DATABASE_URL=postgres://… and REDIS_URL: run it with make test-cluster")
     folder = Path(tempfile.mkdtemp(prefix="backcare-cluster-"))
     env = production_env(
         database,
