@@ -241,9 +241,9 @@ def _techniques() -> Iterator[str]:
         "muscles__regions", "regions", "requirements__prop", "steps"
     )
     snapshot = read_snapshot()  # "works an area" is the composer's own rule
-    info = {t.slug: t for t in snapshot.techniques}
     for t in techniques:
-        if not any(snapshot.works(info[t.slug], region) for region in info[t.slug].regions):
+        info = snapshot.technique(t.slug)
+        if not any(snapshot.works(info, region) for region in info.regions):
             yield f"Technique {t.slug}: no area where it works a muscle and isn't barred."
         if t.hold_max_seconds and t.hold_max_seconds > t.max_seconds:
             yield f"Technique {t.slug}: a hold of {t.hold_max_seconds} s is longer than its step."
