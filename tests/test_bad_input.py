@@ -1,11 +1,12 @@
 """Hostile and malformed input everywhere: a clear 4xx (or a form error), never a 500, and no
 change to stored data."""
 
+import re
 from urllib.parse import quote, urlencode
 
 import pytest
 from django.test import Client
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from backcare.catalogue.models import Muscle, Prop, Technique
@@ -63,8 +64,12 @@ def session(client):
 
 @HYPOTHESIS
 @given(slug=any_text)
+@example(slug="\x00")  # a NUL: PostgreSQL refuses it in any query
 def test_unknown_or_hostile_slugs_are_404(client, slug):
-    assume(not any(m.objects.filter(slug=slug).exists() for m in (Muscle, Technique, Prop)))
+    # Only a slug can name a row (and PostgreSQL refuses a NUL in a query: the app never asks,
+    # its URLs take slugs alone); any other text is refused by the URL itself.
+    if re.fullmatch(r"[-a-zA-Z0-9_]+", slug):
+        assume(not any(m.objects.filter(slug=slug).exists() for m in (Muscle, Technique, Prop)))
     quoted = quote(slug, safe="")
     for prefix in ("/muscles/", "/techniques/", "/props/", "/s/"):
         response = client.get(f"{prefix}{quoted}/")
