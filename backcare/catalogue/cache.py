@@ -21,20 +21,9 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.locmem import LocMemCache
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, QueryDict
 
-from backcare.catalogue.models import (
-    Contraindication,
-    Guideline,
-    Muscle,
-    Prop,
-    Region,
-    StopSignal,
-    Technique,
-)
 from backcare.catalogue.version import current
 from backcare.web import wants_fragment
 
@@ -94,97 +83,6 @@ def forget_all() -> None:
     caches[CACHE].clear()
     for reset in _front_resets:
         reset()
-
-
-class BoundedLocMemCache(LocMemCache):
-    """Django's per-process cache, bounded by the bytes it holds (its pickled values) rather
-    than by a count of entries: the least recently used go first. OPTIONS["MAX_BYTES"]."""
-
-    _tallies: dict[str, _Tally] = {}  # per cache name, shared like LocMemCache's own store
-
-    def __init__(self, name: str, params: dict):
-        super().__init__(name, params)
-        self._max_bytes = int(params.get("OPTIONS", {}).get("MAX_BYTES", 32 * 2**20))
-        self._tally = self._tallies.setdefault(name, _Tally())
-
-    @property
-    def bytes_held(self) -> int:
-        return self._tally.total
-
-    def _set(self, key, value, timeout=DEFAULT_TIMEOUT):
-        super()._set(key, value, timeout)
-        self._tally.add(key, len(value))
-        while self._tally.total > self._max_bytes and len(self._cache) > 1:
-            self._delete(next(reversed(self._cache)))  # the least recently used
-
-    def _cull(self):
-        for _ in range(max(1, len(self._cache) // max(self._cull_frequency, 1))):
-            self._delete(next(reversed(self._cache)))
-
-    def _delete(self, key):
-        self._tally.remove(key)
-        return super()._delete(key)
-
-    def clear(self):
-        with self._lock:
-            self._cache.clear()
-            self._expire_info.clear()
-            self._tally.__init__()
-
-
-class _Tally:
-    """How many bytes each key holds, and in all (changed under the cache's lock)."""
-
-    def __init__(self) -> None:
-        self.sizes: dict[str, int] = {}
-        self.total = 0
-
-    def add(self, key: str, size: int) -> None:
-        self.total += size - self.sizes.get(key, 0)
-        self.sizes[key] = size
-
-    def remove(self, key: str) -> None:
-        self.total -= self.sizes.pop(key, 0)
-
-
-# ---------- Look-ups many requests share (read-only model instances) ----------
-def regions() -> list[Region]:
-    return remember("regions", lambda: list(Region.objects.all()))
-
-
-def guidelines() -> dict[str, Guideline]:
-    """The planner's guidelines (how long hands last, usual session lengths) by slug, each
-    knowing whether it is Backcare's own advice."""
-    return remember("guidelines", lambda: {g.slug: g for g in Guideline.objects.marked()})
-
-
-def contraindications() -> list[Contraindication]:
-    """Every screening question, in order, with the families each one rules out."""
-    return remember(
-        "contraindications",
-        lambda: list(Contraindication.objects.prefetch_related("excluded_families")),
-    )
-
-
-def stop_signals() -> list[StopSignal]:
-    """What makes a person stop or ease off during a session, in order (the stop page, the
-    printed card): the signals that say carry on are for the safety page alone."""
-    return remember(
-        "stop-signals",
-        lambda: list(StopSignal.objects.during_a_session()),
-    )
-
-
-def row[M: Technique | Muscle | Region | Prop](model: type[M], pk: int) -> M:
-    """One technique (with its family), muscle, region or prop, by id."""
-
-    def load() -> M:
-        rows = model.objects.all()
-        if model is Technique:
-            rows = rows.select_related("family")
-        return rows.get(pk=pk)
-
-    return remember(f"row:{model._meta.model_name}:{pk}", load)
 
 
 def catalogue_page(
