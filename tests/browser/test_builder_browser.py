@@ -147,3 +147,23 @@ def test_on_a_phone_the_areas_sides_and_usual_length_read_right(live, page: Page
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible(axe, page)
     assert watched.problems == []
+
+
+def test_before_an_area_is_chosen_the_builder_invites_rather_than_warns(live, page: Page, watched):
+    page.set_viewport_size(PHONE)
+    answer_screen_clear(page, live.url)
+    preview = page.locator("#preview")
+    status = page.get_by_role("status")
+    page.get_by_text("One person massages another").click()
+    expect(page).to_have_url(re.compile(r"performer=partner"))
+    page.get_by_role("checkbox", name="Tennis ball", exact=True).check()
+    page.get_by_label("10 min").check()
+    expect(page).to_have_url(re.compile(r"minutes=10"))
+    expect(preview).to_contain_text("Choose where it hurts to see your session")
+    expect(status).to_have_text("Choose where it hurts to see your session.")
+    expect(preview).not_to_contain_text("Nothing to do yet")
+    expect(preview).not_to_contain_text("can be worked safely")
+    expect(preview).not_to_contain_text("not used today")
+    page.get_by_role("checkbox", name="Upper back", exact=True).check()
+    expect(preview.get_by_role("heading", level=2)).to_have_text("Your 10 min session")
+    assert watched.problems == []
