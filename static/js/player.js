@@ -132,7 +132,10 @@
     clockEl.textContent = clock(left);
     clockEl.setAttribute("datetime", "PT" + Math.ceil(left) + "S");
     var mini = $("[data-timer-clock-mini]");
-    if (mini) mini.textContent = clock(left);
+    if (mini) {
+      mini.textContent = clock(left);
+      mini.setAttribute("datetime", "PT" + Math.ceil(left) + "S");
+    }
     var arc = $("[data-timer-arc]", state.timer);
     if (arc) arc.setAttribute("stroke-dashoffset", String(Math.round(1000 * (1 - left / state.total))));
     var sessionLeft = $("[data-session-left]");
@@ -271,10 +274,10 @@
     setButton();
     chime();
     var next = $("[data-player-next]");
-    var switchTo = state.article.getAttribute("data-switch-to");
+    var switchCue = state.article.getAttribute("data-switch-cue"); // worded by the page
     var nextTitle = state.article.getAttribute("data-next-title");
-    var cue = switchTo
-      ? "Switch to your " + switchTo + " side."
+    var cue = switchCue
+      ? switchCue
       : nextTitle ? "Next: " + nextTitle + "." : "That was the last step. Well done.";
     if (handsFree() && tapped && next) {
       say("Time's up. " + cue);

@@ -190,9 +190,13 @@ def test_hands_free_is_remembered_and_says_when_it_cant_speak(live, session, pag
     expect(page.get_by_label("Hands-free: count me in")).to_be_checked()
 
 
-def test_switching_sides_is_cued(live, page: Page):
-    """A technique done one side at a time: the end of the left side says to switch."""
-    session = care_session("self", ["neck-shoulders"], [], 10)
+@pytest.mark.parametrize(
+    ("performer", "whose"), [("self", "your"), ("partner", "their")], ids=["alone", "partner"]
+)
+def test_switching_sides_is_cued(live, page: Page, performer, whose):
+    """A technique done one side at a time: the end of the left side says to switch, to the
+    side of the back being massaged (a partner hears "their right side", not "your")."""
+    session = care_session(performer, ["neck-shoulders"], [], 10)
     steps = list(session.steps.order_by("number"))
     left = next(
         s
@@ -202,9 +206,11 @@ def test_switching_sides_is_cued(live, page: Page):
     page.add_init_script(SPOKEN)
     page.clock.install()
     page.goto(f"{live.url}/s/{session.code}/step/{left.number}/")
+    shown = "their left side" if performer == "partner" else "left side"
+    expect(page.locator("#player [data-side]")).to_have_text(shown)
     page.get_by_role("button", name="Start").click()
     page.clock.run_for((left.seconds + 1) * 1000)
-    expect(page.locator("[data-live]")).to_contain_text("Switch to your right side.")
+    expect(page.locator("[data-live]")).to_contain_text(f"Switch to {whose} right side.")
 
 
 def test_stop_button_and_escape_lead_to_the_stop_page(live, session, page: Page, watched):
