@@ -166,6 +166,8 @@
     if (now && index >= 0) {
       now.hidden = false;
       now.textContent = state.lines[index].textContent;
+      // In view above the dock (html's scroll-padding keeps it clear), on a short screen too.
+      now.scrollIntoView({ block: "nearest" });
       if (index > 0) say(state.lines[index].textContent);
     }
   }
