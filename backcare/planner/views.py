@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -238,7 +239,11 @@ def _start(request: HtmxHttpRequest, plan, ask: Request, snapshot: Snapshot) -> 
     if refusal := _too_many_sessions(request):
         return refusal
     session = CareSession.objects.create_from_plan(plan, ask, snapshot)
-    response = SeeOther(session.get_absolute_url())
+    where = session.get_absolute_url()  # the overview, to look it over first
+    if request.POST.get("then") == "play":  # "Start this session": one tap to step 1
+        CareSession.objects.filter(pk=session.pk).update(started_at=timezone.now())
+        where = reverse("player:step", args=[session.code, 1])
+    response = SeeOther(where)
     remember_props(response, sorted(ask.props))
     remember_owner(response, session.get_absolute_url(), session.code)
     remember_built(response, [session.code, *recall_built(request)])

@@ -366,6 +366,7 @@
     var article = $("#player");
     var total = Number(timer.getAttribute("data-seconds")) || 0;
     var said = $("[data-announce]");
+    var stopLink = $("[data-player-stop]", article);
     state = {
       article: article,
       timer: timer,
@@ -379,7 +380,7 @@
       announce: said ? said.textContent : "",
       phase: "ready",
       said: {},
-      key: article.getAttribute("data-clock-key") || window.location.pathname,
+      key: stopLink ? stopLink.getAttribute("href") : window.location.pathname, // one per step
       interval: window.setInterval(tick, TICK_MS)
     };
     showSettings();

@@ -123,7 +123,7 @@ def test_build_a_session_for_this_opens_the_builder_filled_in(live, page: Page, 
     expect(preview.get_by_role("heading", level=2)).to_have_text(re.compile(r"Your \d min session"))
     expect(preview.locator(".note").first).to_contain_text("more would only repeat it")
     page.get_by_role("button", name="Start this session").click()
-    expect(page).to_have_url(re.compile(r"/s/[\w-]{12}/$"))
+    expect(page).to_have_url(re.compile(r"/s/[\w-]{12}/step/1/$"))
     session = CareSession.objects.get()
     assert session.focus == ["piriformis"]
     first = session.steps.filter(phase="main").first()
