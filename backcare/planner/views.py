@@ -270,6 +270,22 @@ def _preview_context(form, plan, verdict, snapshot) -> dict:
             )
     notes = guidelines()
     focus = form.cleaned_data.get("muscle", ()) if plan else ()
+    unused = []  # ticked props not used, alike together; one tap adds an area one works
+    for prop in plan.unused_props if plan else ():
+        if unused and unused[-1]["why"] == prop.why:
+            unused[-1]["props"].append(prop)
+            continue
+        adds = []
+        for region in prop.places:
+            add = QueryDict(builder_query(form.data), mutable=True)
+            add.appendlist("region", region)
+            adds.append(
+                (
+                    snapshot.region_name(region),
+                    _with_query(reverse("planner:build"), add.urlencode()),
+                )
+            )
+        unused.append({"why": prop.why, "props": [prop], "places": adds})
     return {
         "form": form,
         "plan": plan,
@@ -281,6 +297,7 @@ def _preview_context(form, plan, verdict, snapshot) -> dict:
         "whole_areas": _with_query(reverse("planner:build"), _without(form, "muscle")),
         "verdict": verdict,
         "suggestions": suggestions,
+        "unused": unused,
         "hands_note": notes.get(GuidelineSlug.SOLO_HANDS_MINUTES),
         "beyond_hands": _beyond_hands(form, plan, verdict, snapshot)
         if plan and plan.shortfall == HANDS_TIRE
@@ -330,6 +347,7 @@ def _form_context(form, verdict, snapshot) -> dict:
     notes = guidelines()
     everyday = [prop for prop in snapshot.props if prop.cost_rank == EVERYDAY]
     return {
+        "performer": performer,
         "everyday": everyday,
         "everyday_slugs": {prop.slug for prop in everyday},
         "region_sides": {slug: form.side_of(slug) for slug, _ in snapshot.regions},

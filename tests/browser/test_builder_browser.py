@@ -198,3 +198,23 @@ def test_before_an_area_is_chosen_the_builder_invites_rather_than_warns(live, pa
     page.get_by_role("checkbox", name="Upper back", exact=True).check()
     expect(preview.get_by_role("heading", level=2)).to_have_text("Your 10 min session")
     assert watched.problems == []
+
+
+def test_props_read_plainly_and_an_unused_one_adds_its_area_in_one_tap(live, page: Page, watched):
+    page.set_viewport_size(PHONE)
+    answer_screen_clear(page, live.url)
+    ball = page.get_by_role("checkbox", name="Tennis ball", exact=True)
+    expect(ball).to_have_accessible_description("for your mid back")  # not "alone, opens:"
+    page.goto(live.url + "/build/?region=lower-back&prop=foam-roller&minutes=10")
+    preview = page.locator("#preview")
+    note = preview.locator(".note", has_text="Foam roller:")
+    expect(note).to_contain_text("not used today. It's for your")
+    expect(note).not_to_contain_text("It works the")
+    add = note.get_by_role("link", name=re.compile(r"^Add the "))
+    area = add.first.inner_text().removeprefix("Add the ")
+    add.first.click()
+    expect(page.get_by_role("checkbox", name=area, exact=False).first).to_be_checked()
+    expect(page.get_by_role("checkbox", name="Lower back", exact=True)).to_be_checked()
+    expect(preview).to_contain_text(re.compile(r"Have these to hand: .*foam roller"))
+    expect(preview).not_to_contain_text("Foam roller: not used today")
+    assert watched.problems == []
