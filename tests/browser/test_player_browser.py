@@ -227,7 +227,9 @@ def test_stop_button_and_escape_lead_to_the_stop_page(live, session, page: Page,
     assert watched.problems == []
 
 
-def test_escape_asks_before_stopping_and_esc_again_carries_on(live, session, page: Page, watched):
+def test_escape_asks_before_stopping_and_esc_again_carries_on(
+    live, session, page: Page, watched, axe
+):
     page.set_viewport_size(PHONE)
     page.goto(f"{live.url}/s/{session.code}/step/1/")
     page.get_by_role("link", name="Next ▶").click()  # the dialog follows the step swapped in
@@ -237,6 +239,7 @@ def test_escape_asks_before_stopping_and_esc_again_carries_on(live, session, pag
     ask = page.get_by_role("dialog", name="Stop the session?")
     expect(ask).to_be_visible()
     expect(ask.get_by_role("link", name="Stop — this hurts")).to_be_focused()
+    assert_accessible(axe, page)
     page.keyboard.press("Escape")  # a key pressed by mistake: back to the step
     expect(ask).to_be_hidden()
     expect(page).to_have_url(re.compile(r"/step/2/$"))

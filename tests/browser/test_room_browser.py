@@ -55,11 +55,16 @@ def test_the_dock_and_header_leave_the_step_the_screen(
 ):
     page.set_viewport_size(viewport)
     answer_in_browser(page, live.url)
-    page.goto(f"{live.url}/s/{session.code}/step/2/")
-    expect(page.get_by_role("button", name="Start")).to_be_visible()
-    dock = box(page, ".player-dock")
-    assert dock["height"] / viewport["height"] <= share, dock
-    assert dock["bottom"] == pytest.approx(viewport["height"], abs=1)  # at the foot, in view
+    for number in (1, 2):  # step 1's Back is "Overview", its longest; running: Pause
+        page.goto(f"{live.url}/s/{session.code}/step/{number}/")
+        page.get_by_role("button", name="Start", exact=True).click()
+        expect(page.get_by_role("button", name="Pause")).to_be_visible()
+        dock = box(page, ".player-dock")
+        assert dock["height"] / viewport["height"] <= share, (number, dock)
+        assert dock["bottom"] == pytest.approx(viewport["height"], abs=1)  # at the foot
+        if viewport is UPRIGHT:  # Back, Start and Next in one row
+            controls = page.locator(".player__controls > *").evaluate_all(_tops)
+            assert len({round(c["top"]) for c in controls}) == 1, controls
     header = page.locator(".player-bar")
     rows = {round(b["top"]) for b in header.locator("a").evaluate_all(_tops)}
     assert len(rows) == 1, rows  # one row: home, then the overview
