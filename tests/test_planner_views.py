@@ -254,6 +254,21 @@ def test_saving_a_session_takes_the_same_queries_at_any_catalogue_size(screened)
     assert {s.regions.count() for s in CareSession.objects.all()} == {2}
 
 
+def test_start_this_session_opens_step_1_and_counts_as_started(screened):
+    """One tap from the builder: saved, started, and on to its first step (the overview is
+    the other button's way, "look it over first", as a plain POST still goes)."""
+    data = {"performer": "self", "region": ["upper-back"], "prop": ["tennis-ball"]}
+    response = screened.post("/build/", data | {"then": "play"})
+    session = CareSession.objects.get()
+    assert response.status_code == 303
+    assert response["Location"] == f"/s/{session.code}/step/1/"
+    assert session.started_at is not None
+    step = screened.get(response["Location"]).content.decode()
+    assert "Before you start: rate the pain (optional)" in step  # the overview's rating
+    html = screened.get("/build/?region=upper-back&prop=tennis-ball").content.decode()
+    assert '<button type="submit" name="then" value="play"' in html
+
+
 def test_starting_needs_the_csrf_token():
     client = Client(enforce_csrf_checks=True)
     page = client.get("/build/screen/")

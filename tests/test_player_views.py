@@ -364,3 +364,25 @@ def test_a_partner_is_told_where_the_muscle_lies_on_their_partner(client):
     html = client.get(f"/s/{built.code}/step/{step.number}/", **HX).content.decode()
     said = re.search(r'<p class="player__find" data-aim>(.*?)</p>', html)[1]
     assert said == "A fan-shaped muscle high on the side of their hip."
+
+
+# What HTML allows in a <time>'s datetime that these pages use: a duration, or a date.
+DURATION_OR_DATE = re.compile(
+    r"^(?:P(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?|\d{4}-\d\d-\d\d)$"
+)
+
+
+def test_every_time_on_the_players_pages_carries_a_duration_the_w3c_checker_accepts(
+    client, session
+):
+    """A bare "2:55" inside <time> is not a valid time or duration: each <time> says its
+    length in its datetime (PT175S), as the W3C checker asks."""
+    pages = [f"/s/{session.code}/", f"/s/{session.code}/card/"]
+    pages += [f"/s/{session.code}/step/{n}/" for n in (1, session.steps.count())]
+    for url in pages:
+        html = client.get(url).content.decode()
+        times = re.findall(r"<time\b([^>]*)>", html)
+        assert times, url
+        for attributes in times:
+            found = re.search(r'\bdatetime="([^"]*)"', attributes)
+            assert found and DURATION_OR_DATE.match(found[1]), (url, attributes)

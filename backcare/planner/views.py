@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -236,7 +237,11 @@ def _start(request: HtmxHttpRequest, plan, ask: Request, snapshot: Snapshot) -> 
     if refusal := _too_many_sessions(request):
         return refusal
     session = CareSession.objects.create_from_plan(plan, ask, snapshot)
-    response = SeeOther(session.get_absolute_url())
+    where = session.get_absolute_url()  # the overview, to look it over first
+    if request.POST.get("then") == "play":  # "Start this session": one tap to step 1
+        CareSession.objects.filter(pk=session.pk).update(started_at=timezone.now())
+        where = reverse("player:step", args=[session.code, 1])
+    response = SeeOther(where)
     remember_props(response, sorted(ask.props))
     remember_owner(response, session.get_absolute_url(), session.code)
     remember_built(response, [session.code, *recall_built(request)])
@@ -263,6 +268,22 @@ def _preview_context(form, plan, verdict, snapshot) -> dict:
             )
     notes = snapshot.notes
     focus = form.cleaned_data.get("muscle", ()) if plan else ()
+    unused = []  # ticked props not used, alike together; one tap adds an area one works
+    for prop in plan.unused_props if plan else ():
+        if unused and unused[-1]["why"] == prop.why:
+            unused[-1]["props"].append(prop)
+            continue
+        adds = []
+        for region in prop.places:
+            add = QueryDict(builder_query(form.data), mutable=True)
+            add.appendlist("region", region)
+            adds.append(
+                (
+                    snapshot.region_name(region),
+                    _with_query(reverse("planner:build"), add.urlencode()),
+                )
+            )
+        unused.append({"why": prop.why, "props": [prop], "places": adds})
     return {
         "form": form,
         "plan": plan,
@@ -274,6 +295,7 @@ def _preview_context(form, plan, verdict, snapshot) -> dict:
         "whole_areas": _with_query(reverse("planner:build"), _without(form, "muscle")),
         "verdict": verdict,
         "suggestions": suggestions,
+        "unused": unused,
         "hands_note": notes.get(GuidelineSlug.SOLO_HANDS_MINUTES),
         "beyond_hands": _beyond_hands(form, plan, verdict, snapshot)
         if plan and plan.shortfall == HANDS_TIRE
@@ -320,6 +342,7 @@ def _form_context(form, verdict, snapshot) -> dict:
     notes = snapshot.notes
     everyday = [prop for prop in snapshot.props if prop.cost_rank == EVERYDAY]
     return {
+        "performer": performer,
         "everyday": everyday,
         "everyday_slugs": {prop.slug for prop in everyday},
         "region_sides": {slug: form.side_of(slug) for slug, _ in snapshot.regions},

@@ -211,6 +211,11 @@ def _step_context(now: Today, number: int) -> dict:
         "count": replay.count,
         "skipped": now.skipped.get(number, ""),
         "keep_off_today": [line for _, line in now.keep_off],
+        # Started straight from the builder: the overview's before-rating, offered on the
+        # first step (folded away: it is optional).
+        "rate_before": PainForm(required=False)
+        if now.owner and now.session.pain_before is None and number == now.first
+        else None,
         "seconds_left": replay.seconds_from(number),
         "seconds_after": replay.seconds_from(after) if after else 0,
         "percent": round(100 * (position - 1) / max(replay.count, 1)),
