@@ -70,7 +70,7 @@ SNAPSHOT = [
     "guideline",
     "stopsignal",
     "painspot",
-    "technique_muscles",
+    "paincause",
     "region",
     "spotwarning",
 ]

@@ -3,13 +3,14 @@ version (`backcare.catalogue.version`), so nothing is ever served from an older 
 
 The version is the cache `version=` of every key, as djangoproject.com's dashboard does it: an
 edit makes every older entry unreachable at once, and the least recently used go as memory
-fills. By default each process keeps its own (`BoundedLocMemCache`, bounded in bytes); with
-`REDIS_URL` set, every process and host shares one build per edit (`RedisCache`).
+fills. By default each process keeps its own (Django's `LocMemCache`); with `REDIS_URL` set,
+every process and host shares one build per edit (`RedisCache`). The key prefix carries the
+release (settings.RELEASE), so a deploy never serves what older code drew.
 
-A cache returns a copy (it unpickles): cheap for pages, drawings and small look-ups. The
-composer's snapshot is the exception — it grows with the catalogue, and unpickling it for
-every request would cost more than the request (0.2 ms at the shipped size, ~20 ms at ×100)
-— so `backcare.catalogue.snapshot` keeps the current one in front of the cache, per process.
+What is kept: the browse pages (`catalogue_page`), drawn diagrams, and the snapshot (the one
+read model, `backcare.catalogue.snapshot`, which also keeps the current one in front of the
+cache, per process: unpickling it for every request would cost more than the request).
+Nothing computed from the snapshot is kept: it is cheaper to compute again.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, QueryDict
 
 from backcare.catalogue.version import current
@@ -66,10 +66,6 @@ def _canonical(value: object) -> object:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = dataclasses.fields(value)
         return (type(value).__qualname__, *(_canonical(getattr(value, f.name)) for f in fields))
-    if isinstance(value, type) and issubclass(value, Model):
-        return value._meta.label
-    if isinstance(value, Model):
-        return (value._meta.label, value.pk)
     return value
 
 

@@ -1,7 +1,7 @@
 """Read the catalogue into the plain values of `backcare.catalogue.values` (a handful of
 queries, once per catalogue version in each process)."""
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 
 from backcare.catalogue.cache import also_forget, remember
 from backcare.catalogue.models import (
@@ -114,7 +114,7 @@ def read_snapshot() -> Snapshot:
         signals=tuple(
             Signal(s.slug, s.feeling, s.action, s.advice, s.order) for s in StopSignal.objects.all()
         ),
-        spots=_spots(questions),
+        spots=_spots(questions, frozenset(muscles)),
         row_ids=(
             *(("technique", t.slug, t.pk) for t in techniques),
             *(("muscle", slug, pk) for slug, pk in muscles.items()),
@@ -190,15 +190,10 @@ def question_of(c: Contraindication) -> Question:
     )
 
 
-def _spots(questions: dict[str, Question]) -> tuple[Spot, ...]:
+def _spots(questions: dict[str, Question], worked: frozenset[str]) -> tuple[Spot, ...]:
     """The pain finder's spots with the muscles behind each and the questions pain there
-    answers, top of the body first."""
-    worked = Technique.muscles.through.objects.filter(muscle_id=OuterRef("muscle_id"))
-    causes = (
-        PainCause.objects.select_related("muscle")
-        .prefetch_related("muscle__regions")
-        .annotate(worked=Exists(worked))
-    )
+    answers, top of the body first. `worked`: the muscles some technique works."""
+    causes = PainCause.objects.select_related("muscle").prefetch_related("muscle__regions")
     warnings = SpotWarning.objects.select_related("contraindication")
     spots = PainSpot.objects.select_related("region").prefetch_related(
         Prefetch("causes", causes), Prefetch("warnings", warnings)
@@ -220,7 +215,7 @@ def _spots(questions: dict[str, Question]) -> tuple[Spot, ...]:
                     regions=tuple(r.slug for r in c.muscle.regions.all()),
                     bilateral=c.muscle.bilateral,
                     order=c.muscle.order,
-                    worked=c.worked,
+                    worked=c.muscle.slug in worked,
                 )
                 for c in spot.causes.all()
             ),

@@ -384,6 +384,11 @@ class Snapshot:
             )
         }
 
+    def builds_for(self, muscle: str) -> bool:
+        """A session can be built for this muscle: some technique works it (the builder
+        offers it; the muscle's page and the pain finder link to it)."""
+        return muscle in self.muscle_names
+
     def region_order(self, slug: str) -> int:
         return self._region_orders[slug]
 

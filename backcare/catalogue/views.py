@@ -63,8 +63,8 @@ def _muscle_page(request: HtmxHttpRequest, muscle: Muscle | None) -> HttpRespons
     if muscle:
         context["reach_groups"] = by_reach(muscle.techniques.all())
         areas = [region.slug for region in muscle.regions.all()]
-        worked = bool(muscle.techniques.all())  # else a session for its areas
-        context["session_query"] = session_query(areas, muscle.slug if worked else "")
+        builds = context["builds"] = catalogue_snapshot().builds_for(muscle.slug)
+        context["session_query"] = session_query(areas, muscle.slug if builds else "")
     template = page_or_fragment(request, "catalogue/muscles.html", "browser")
     return render(request, template, context)
 
