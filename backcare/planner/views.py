@@ -16,10 +16,12 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from backcare.catalogue.cache import cache_key, remember
 from backcare.catalogue.choices import EVERYDAY, GuidelineSlug, Performer, Phase
 from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.catalogue.values import Snapshot, reachable, unlocks
+from backcare.catalogue.version import current
 from backcare.limits import Limit, client_key, hit
 from backcare.planner.compose import HANDS_TIRE, Request, compose
 from backcare.planner.forms import (
@@ -140,7 +142,7 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
     if verdict.stops_session:  # the catalogue changed since: a remembered answer now stops
         return SeeOther(reverse("planner:screen"))
     form = _build_form(request, snapshot, verdict.max_minutes)
-    plan = ask = None
+    plan = ask = plan_key = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         ask = Request(
@@ -151,14 +153,18 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
             data["side"],
             tuple(data["muscle"]),
         )
-        plan = compose(snapshot, ask, verdict.allowance())
+        # Kept per request and allowance, for this catalogue version: `make bench` shows the
+        # preview at 5× its time without (composing, and drawing the steps: build.html).
+        allowance = verdict.allowance()
+        plan_key = cache_key(("planner.plan", current(), ask, allowance))
+        plan = remember(plan_key, lambda: compose(snapshot, ask, allowance))
     if request.method == "POST" and plan is not None:
         if not plan.is_empty:
             return _start(request, plan, ask, snapshot)
         form.add_error(None, "There is nothing to do in this session yet: see below.")
 
     template = page_or_fragment(request, "planner/build.html", "preview")
-    context = _preview_context(form, plan, verdict, snapshot)
+    context = _preview_context(form, plan, verdict, snapshot) | {"plan_key": plan_key}
     if template == "planner/build.html":
         context |= _form_context(form, verdict, snapshot)
     response = render(request, template, context, status=400 if form.errors else 200)
