@@ -1,6 +1,8 @@
 """The player's pages: overview, steps (page and htmx fragment), stop, done and ratings."""
 
 import gzip
+import html
+import json
 import re
 
 import pytest
@@ -292,7 +294,6 @@ def test_saving_a_session_gives_this_browser_a_key_sent_only_to_its_pages(client
 
 
 def test_the_app_can_be_installed_from_its_manifest(client):
-    import json
 
     response = client.get("/manifest.webmanifest")
     assert response["Content-Type"] == "application/manifest+json"
@@ -304,19 +305,22 @@ def test_the_app_can_be_installed_from_its_manifest(client):
 
 
 def test_the_service_worker_keeps_the_shell_and_only_session_pages(client, session):
+    """Every page of a session, to finish and rate it offline; nothing else of the site."""
     response = client.get("/sw.js")
     assert response["Content-Type"].startswith("text/javascript")
     assert "no-cache" in response["Cache-Control"]  # a new version is picked up at once
     script = response.content.decode()
     assert '"/static/css/backcare.css"' in script and '"/static/js/player.js"' in script
-    # Only the pages a session plays from are kept: its steps and its stop page.
-    assert "KEPT_PAGE = new RegExp(`^/s/${CODE}/(step/[0-9]+/|stop/)$`)" in script
+    # A session's own pages only: its overview, steps, stop, done and card.
+    assert "KEPT_PAGE = new RegExp(`^/s/${CODE}/(step/[0-9]+/|stop/|done/|card/)?$`)" in script
     # The code's format comes from the server: the worker's pattern is the one codes are made to.
     code = re.search(r'const CODE = "(.*)";', script)[1].encode().decode("unicode_escape")
     assert code == CODE_PATTERN and re.fullmatch(code, session.code)
     overview = client.get(f"/s/{session.code}/").content.decode()
-    assert f"/s/{session.code}/step/{session.steps.count()}/" in overview
-    assert "data-offline-pages=" in overview
+    pages = json.loads(html.unescape(re.search(r'data-offline-pages="([^"]*)"', overview)[1]))
+    base = f"/s/{session.code}/"
+    assert pages[0] == base and f"{base}step/{session.steps.count()}/" in pages
+    assert pages[-3:] == [f"{base}stop/", f"{base}done/", f"{base}card/"]
 
 
 def test_no_template_comment_leaks_onto_a_page(client, session):

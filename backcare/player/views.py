@@ -129,14 +129,16 @@ def _again(now: Today) -> tuple[tuple[str, str], ...]:
 
 
 def _offline_pages(code: str, count: int) -> str:
-    """The pages a session plays from (each step, and stop at each step), for the service
-    worker to keep while the network is there. Not the pages with a form (the overview, the
-    rating): fetched in the background they could replace this browser's CSRF cookie while
-    the person fills a form in. The service worker keeps these and nothing else."""
+    """Every page of a session, for the service worker to keep while the network is there, so
+    that it plays, ends and is rated with the network gone: the overview, each step, stop at
+    each step, the done page and the card. The pages with a form are safe to fetch in the
+    background: the page listing them has set this browser's CSRF cookie already, and Django
+    keeps its secret (each page's token is another mask of it), so a kept form still posts."""
     stop = reverse("player:stop", args=[code])
-    pages = []
+    pages = [reverse("player:overview", args=[code])]
     for number in range(1, count + 1):
         pages += [reverse("player:step", args=[code, number]), f"{stop}?step={number}"]
+    pages += [stop, reverse("player:done", args=[code]), reverse("player:card", args=[code])]
     return json.dumps(pages)
 
 
