@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -160,6 +161,10 @@ def _to_hand(steps: Iterable[CareStep]) -> list[str]:
 @require_safe
 @vary_on_headers(*FRAGMENT_HEADERS, "HX-Target", "Cookie")
 @cache_control(private=True, no_cache=True)
+# It lists the session's pages for the service worker to fetch, forms among them: with the
+# CSRF cookie set first, those fetches all mask the one secret, and none replaces it while a
+# form the person is filling in carries a token of an earlier one.
+@ensure_csrf_cookie
 def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
     steps = _steps(code)
     if not 1 <= number <= len(steps):
