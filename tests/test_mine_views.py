@@ -19,7 +19,7 @@ from backcare.planner.memory import (
     remember_built,
 )
 from backcare.planner.models import CareSession, new_code
-from tests.factories import care_session, grow_catalogue
+from tests.factories import care_session, followed, grow_catalogue
 from tests.queries import by_table, tables
 
 pytestmark = pytest.mark.django_db
@@ -43,8 +43,10 @@ def build(client, answers) -> CareSession:
 
 
 def rate(session: CareSession, before, after) -> None:
-    session.pain_before, session.pain_after = before, after
-    session.save(update_fields=["pain_before", "pain_after"])
+    """`session` followed (a run of it) as soon as it was built, rated `before` and `after`."""
+    run = followed(session, pain_before=before, pain_after=after)
+    run.started_at = session.created_at
+    run.save(update_fields=["started_at"])
 
 
 def keep_in_browser(client, codes) -> None:
@@ -59,7 +61,7 @@ def kept(client) -> list[str]:
 
 
 def listed_codes(html: str) -> list[str]:
-    return re.findall(r'<h3 id="session-([\w-]{12})">', html)
+    return re.findall(r'<h3 id="session-([\w-]{12})(?:-\d+)?">', html)
 
 
 def chart(html: str) -> str:
@@ -360,9 +362,9 @@ def test_the_page_takes_the_same_queries_for_1_3_or_30_sessions_at_any_catalogue
         keep_in_browser(client, [s.code for s in sessions[:count]])
         return by_table(tables(lambda: client.get("/mine/")))
 
-    # The sessions (each keeps its areas' names); their props: nothing from the catalogue's
-    # memory, so not even its version.
-    expected = {"planner_caresession": 1, "planner_caresession_props": 1}
+    # The sessions (each keeps its areas' names); their props; their runs (each time one was
+    # followed): nothing from the catalogue's memory, so not even its version.
+    expected = {"planner_caresession": 1, "planner_caresession_props": 1, "planner_run": 1}
     assert reads(1) == reads(3) == reads(30) == expected
     grow_catalogue(10)
     assert reads(1) == reads(30) == expected

@@ -11,7 +11,14 @@ from django.utils.html import escape
 
 from backcare.catalogue.models import StopSignal
 from backcare.planner.models import CODE_PATTERN, CareSession
-from tests.factories import as_owner, care_session, grow_catalogue, screened
+from tests.factories import (
+    as_owner,
+    care_session,
+    grow_catalogue,
+    last_run,
+    ratings,
+    screened,
+)
 from tests.queries import VERSION, cold_and_warm
 
 pytestmark = pytest.mark.django_db
@@ -53,13 +60,13 @@ def test_starting_with_a_pain_rating_stores_it(client, session):
     assert response.status_code == 303
     assert response["Location"] == f"/s/{session.code}/step/1/"
     session.refresh_from_db()
-    assert session.pain_before == 6
+    assert ratings(session)[0] == 6
 
 
 def test_starting_without_a_rating_is_fine(client, session):
     assert client.post(f"/s/{session.code}/").status_code == 303
     session.refresh_from_db()
-    assert session.pain_before is None
+    assert ratings(session)[0] is None
 
 
 @pytest.mark.parametrize("bad", ["11", "-1", "seven", "6.5", "99999999999"])
@@ -68,7 +75,7 @@ def test_a_bad_rating_is_a_form_error_and_stores_nothing(client, session, bad):
     assert response.status_code == 400
     assert "choose a number from 0 to 10" in response.content.decode()
     session.refresh_from_db()
-    assert session.pain_before is None
+    assert ratings(session)[0] is None
 
 
 def test_a_step_page_shows_what_where_how_and_the_timer(client, session):
@@ -171,8 +178,8 @@ def test_done_saves_the_rating_and_shows_the_change(client, session):
     html = client.get(response["Location"]).content.decode()
     assert "went down by 4 points" in html
     session.refresh_from_db()
-    assert (session.pain_before, session.pain_after) == (7, 3)
-    assert session.finished_at is not None
+    assert ratings(session) == (7, 3)
+    assert last_run(session).finished_at is not None
 
 
 @pytest.mark.parametrize("bad", ["", "11", "ten"])
@@ -180,7 +187,7 @@ def test_done_needs_a_valid_rating(client, session, bad):
     response = client.post(f"/s/{session.code}/done/", {"pain": bad})
     assert response.status_code == 400
     session.refresh_from_db()
-    assert session.pain_after is None
+    assert ratings(session)[1] is None
 
 
 def test_wrong_methods_are_refused(client, session):
@@ -206,9 +213,11 @@ def test_player_query_counts_do_not_grow_with_the_catalogue(client, session):
     # overview: the session, its steps (each keeps what it shows: no catalogue row), and
     # nothing else while nothing is skipped (first after a change also the version, the
     # screen's questions with the families they bar, for the verdict on this device's answers,
-    # and the stop signals). It left no area out: no need to ask which.
-    overview = ["planner_caresession", "planner_carestep"]
-    first_overview = [*overview, VERSION, "contraindication", "family", "stopsignal"]
+    # and the stop signals). It left no area out: no need to ask which. Then, for the browser
+    # that built it, today's run of it (its ratings so far).
+    overview = ["planner_caresession", "planner_carestep", "planner_run"]
+    first_overview = [*overview[:2], VERSION, "contraindication", "family", "planner_run"]
+    first_overview += ["stopsignal"]
     # step: the steps with their session (the card and the words it shows of the catalogue
     # are on the step); first after a change also the version, the verdict's questions and
     # families, the diagram's muscles and zones.
@@ -218,7 +227,7 @@ def test_player_query_counts_do_not_grow_with_the_catalogue(client, session):
     # questions and families, and the stop signals).
     stop = ["planner_carestep", "contraindication"]
     first_stop = [stop[0], VERSION, "contraindication", "family", "stopsignal", stop[1]]
-    done = ["planner_caresession"]
+    done = ["planner_caresession", "planner_run"]  # the session, today's run of it
     expected = [
         (first_overview, overview),
         (first_step, step),
@@ -257,7 +266,7 @@ def test_another_browser_can_follow_a_shared_session_but_not_rate_it(session):
     assert refused.status_code == 403
     assert "Only the device that built this session can rate it" in refused.content.decode()
     session.refresh_from_db()
-    assert (session.pain_before, session.pain_after, session.finished_at) == (None, None, None)
+    assert last_run(session) is None
 
 
 def test_a_forged_or_borrowed_owner_cookie_is_refused(client, session):
@@ -279,7 +288,7 @@ def test_each_rating_is_saved_once(client, session):
     assert client.post(f"/s/{session.code}/done/", {"pain": "3"}).status_code == 303
     assert client.post(f"/s/{session.code}/done/", {"pain": "0"}).status_code == 409
     session.refresh_from_db()
-    assert (session.pain_before, session.pain_after) == (6, 3)
+    assert ratings(session) == (6, 3)
 
 
 def test_saving_a_session_gives_this_browser_a_key_sent_only_to_its_pages(client):

@@ -18,7 +18,7 @@ from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.models import Contraindication, StopSignal
 from backcare.planner.history import builder_answers
 from backcare.planner.memory import is_owner
-from backcare.planner.models import CareSession, CareStep
+from backcare.planner.models import CareSession, CareStep, Run
 from backcare.planner.views import screen_url
 from backcare.player.calendar import SessionEvent, reminder_calendar, whole_minutes
 from backcare.player.forms import PainForm, ReminderForm
@@ -44,9 +44,10 @@ def _session(code: str) -> CareSession:
 def _rate(
     request: HtmxHttpRequest, session: CareSession, field: str, pain: int, **also
 ) -> HttpResponse | None:
-    """Save a rating: once, by the browser that built the session (its owner cookie). A
-    shared link lets anyone follow the session, not rewrite how it went. None when saved,
-    else the refusal (409 when it was saved already, even by a request a moment ago)."""
+    """Save a rating of today's run (Run.objects.rate_today): once, by the browser that built
+    the session (its owner cookie). A shared link lets anyone follow the session, not rewrite
+    how it went. None when saved, else the refusal (409 when it was saved already, even by a
+    request a moment ago)."""
     back = ("Back to this session", session.get_absolute_url())
     if not is_owner(request, session.code):
         return refuse(
@@ -57,7 +58,7 @@ def _rate(
             "the person who built it, on the device they built it on.",
             onward=back,
         )
-    if not CareSession.objects.rate(session, field, pain, **also):
+    if not Run.objects.rate_today(session, field, pain, **also):
         return refuse(
             request,
             409,
@@ -78,18 +79,22 @@ def overview(request: HtmxHttpRequest, code: str) -> HttpResponse:
         return stop_advice(request, code, verdict)
     owner = is_owner(request, code)
     now = Today(session, list(session.steps.all()), verdict, owner)
+    # Today's run, unless it is finished: opening the session again is then a new run.
+    run = Run.objects.latest_of(session) if owner else None
+    run = run if run and run.finished_at is None else None
     form = PainForm(request.POST if request.method == "POST" else None, required=False)
     if request.method == "POST" and form.is_valid():
         return _start(request, now, form.cleaned_data["pain"])
     context = {
         "session": session,
         "owner": owner,  # only the browser that built it sees its ratings
+        "run": run,
         "today": now,
         "form": form,
         "to_hand": _to_hand(now.played),
         "keep_off": _keep_off(now.played),
         "stop_now": _stop_now(),
-        "can_rate": owner and session.pain_before is None,
+        "can_rate": owner and (run is None or run.pain_before is None),
         "screen_url": screen_url(code),
         "again": _again(now),
     }
@@ -108,8 +113,10 @@ def _start(request: HtmxHttpRequest, now: Today, pain: int | None) -> HttpRespon
         return go(request, reverse("player:overview", args=[code]))
     if pain is not None and (refusal := _rate(request, now.session, "pain_before", pain)):
         return refusal
-    # Opened: no longer one `manage.py prune` may remove (set once, by whoever starts it first).
-    if now.session.started_at is None:
+    if pain is None and now.owner and _current_run(now.session) is None:
+        Run.objects.begin(now.session)  # today's run begins, unrated
+    elif pain is None and now.session.started_at is None:  # followed from a shared link
+        # Opened: no longer one `manage.py prune` may remove (set once, by whoever starts it).
         CareSession.objects.filter(pk=now.session.pk, started_at=None).update(
             started_at=timezone.now()
         )
@@ -117,6 +124,12 @@ def _start(request: HtmxHttpRequest, now: Today, pain: int | None) -> HttpRespon
     if request.htmx:  # step 1 swapped into this page: the tap that started it unlocks sound
         return HttpResponse(headers={"HX-Location": json.dumps({"path": first, "target": "body"})})
     return SeeOther(first)
+
+
+def _current_run(session: CareSession) -> Run | None:
+    """Today's run of the session, if one is going on (begun, not finished)."""
+    run = Run.objects.latest_of(session)
+    return run if run and run.finished_at is None else None
 
 
 def _again(now: Today) -> tuple[tuple[str, str], ...]:
@@ -284,11 +297,13 @@ def done(request: HtmxHttpRequest, code: str) -> HttpResponse:
             return refusal
         return SeeOther(reverse("player:done", args=[code]))
     owner = is_owner(request, code)
+    run = Run.objects.latest_of(session) if owner else None
     context = {
         "session": session,
+        "run": run,
         "form": form,
         "owner": owner,
-        "can_rate": owner and session.pain_after is None,
+        "can_rate": owner and (run is None or run.pain_after is None),
     }
     return render(request, "player/done.html", context, status=400 if form.errors else 200)
 

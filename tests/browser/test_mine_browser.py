@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from backcare.planner.models import CareSession
+from backcare.planner.models import CareSession, Run
 from tests.browser.conftest import (
     DESKTOP,
     PHONE,
@@ -15,7 +15,7 @@ from tests.browser.conftest import (
     own_in_browser,
     tab_to,
 )
-from tests.factories import care_session
+from tests.factories import care_session, followed
 
 pytestmark = pytest.mark.browser
 
@@ -102,7 +102,8 @@ def test_my_sessions_with_the_keyboard_alone(live, page: Page, watched, axe):
     page.set_viewport_size(PHONE)
     sessions = [care_session("self", ["upper-back"], ["tennis-ball"], 5) for _ in range(3)]
     for session, (before, after) in zip(sessions, [(7, 4), (6, 6), (5, 1)], strict=True):
-        CareSession.objects.filter(pk=session.pk).update(pain_before=before, pain_after=after)
+        run = followed(session, pain_before=before, pain_after=after)
+        Run.objects.filter(pk=run.pk).update(started_at=session.created_at)  # the day it was built
     codes = [session.code for session in reversed(sessions)]  # newest first
     keep_in_browser(page, live.url, codes)
     for session in sessions:

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import (
     DESKTOP,
+    SPOKEN,
     answer_in_browser,
     assert_accessible,
     own_in_browser,
@@ -94,6 +95,7 @@ def test_hands_free_plays_only_the_steps_done_today(live, session, page: Page, w
     page.set_viewport_size(PHONE)
     answered_today(page, live.url, session)
     seconds = {s.number: s.seconds for s in session.steps.all()}
+    page.add_init_script(SPOKEN)
     page.clock.install()
     page.goto(f"{live.url}/s/{session.code}/")
     page.get_by_label("Hands-free: count me in").check()
