@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from backcare.planner.models import Run
-from tests.browser.conftest import answer_in_browser, own_in_browser
+from tests.browser.conftest import answer_in_browser, assert_accessible, own_in_browser
 from tests.factories import care_session, ratings
 
 pytestmark = pytest.mark.browser
@@ -60,7 +60,7 @@ def test_only_a_sessions_own_pages_are_kept(live, page: Page, watched):
 
 
 def test_a_session_finished_and_rated_offline_sends_its_rating_once_back_online(
-    live, page: Page, watched
+    live, page: Page, watched, axe
 ):
     session = care_session("self", ["upper-back"], [], 5)
     answer_in_browser(page, live.url)
@@ -86,6 +86,7 @@ def test_a_session_finished_and_rated_offline_sends_its_rating_once_back_online(
         "Your rating is kept on this device, and will be sent when you're back online."
     )
     expect(page.get_by_role("button", name="Save my rating")).to_be_hidden()
+    assert_accessible(axe, page)
     assert ratings(session) == (4, None)
 
     page.context.set_offline(False)
