@@ -36,7 +36,6 @@ class Listed:
     session: CareSession
     when: str
     areas: tuple[str, ...]  # their names, top of the back first, with the side if one only
-    answers: tuple[tuple[str, str], ...]  # the builder's answers that made it, to post again
     focus: tuple[str, ...] = ()  # the names of the muscles it was built for, if any
     run: Run | None = None
 
@@ -61,21 +60,15 @@ class Listed:
 def built_sessions(codes: Sequence[str]) -> list[Listed]:
     """The sessions of these codes that still exist, newest first, an entry for each run of
     each (a session never followed: one entry), each with its areas and the muscles it was
-    built for (as named when it was saved) and its props: three queries however many there
-    are."""
+    built for (as named when it was saved): two queries however many there are."""
     if not codes:
         return []
     sessions = list(CareSession.objects.filter(code__in=codes))
-    owned: dict[int, list[str]] = {s.pk: [] for s in sessions}
-    props = CareSession.props.through.objects.filter(caresession_id__in=list(owned))
-    for session_id, slug in props.values_list("caresession_id", "prop__slug"):
-        owned[session_id].append(slug)
     runs: dict[int, list[Run]] = {s.pk: [] for s in sessions}
-    for run in Run.objects.filter(session_id__in=list(owned)):
+    for run in Run.objects.filter(session_id__in=list(runs)):
         runs[run.session_id].append(run)
     listed = []
     for session in sessions:
-        answers = builder_answers(session, [slug for slug, _ in session.areas], owned[session.pk])
         sides = dict(session.sides)
         named = tuple(
             f"{name} ({sides[slug]} side)" if slug in sides else name
@@ -84,7 +77,7 @@ def built_sessions(codes: Sequence[str]) -> list[Listed]:
         focus = tuple(session.focus_names)
         for run in runs[session.pk] or [None]:
             moment = run.started_at if run else session.created_at
-            listed.append(Listed(session, at(moment), named, answers, focus, run))
+            listed.append(Listed(session, at(moment), named, focus, run))
     return sorted(listed, key=lambda item: item.moment, reverse=True)
 
 
@@ -92,8 +85,8 @@ def builder_answers(
     session: CareSession, areas: Sequence[str], props: Iterable[str]
 ) -> tuple[tuple[str, str], ...]:
     """The builder's answers that made `session` (`areas`: its areas' slugs, top of the back
-    first; `props`: its props' slugs), to post to the builder again: My sessions' "Do it
-    again", and a replay's "Build a fresh session with today's answers"."""
+    first; `props`: its props' slugs), to post to the builder again: a replay's "Build a fresh
+    session with today's answers"."""
     return (
         ("performer", session.performer),
         *(("region", slug) for slug in areas),
