@@ -9,7 +9,6 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from backcare.catalogue.choices import Phase, Pressure
-from backcare.catalogue.models import Contraindication
 from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.catalogue.values import reachable
 from backcare.planner.cards import UNDER_A_CAP
@@ -20,7 +19,7 @@ from backcare.planner.compose import (
     Request,
     compose,
 )
-from backcare.planner.screening import screen
+from backcare.planner.screening import verdict_for
 from tests.shipped import ALL_PROPS, ALL_REGIONS, LIMITS, LOCAL, PRESSURE_CAPS
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +31,7 @@ def snapshot():
 
 
 def allowance_for(flags, areas=()):
-    answers = Contraindication.objects.filter(slug__in=flags)
-    return screen(answers, {slug: tuple(areas) for slug in flags}).allowance()
+    return verdict_for(catalogue_snapshot(), flags, areas).allowance()
 
 
 def by_slug(snapshot):

@@ -141,6 +141,7 @@ class UnusedProp:
     slug: str
     name: str
     why: str
+    places: tuple[str, ...] = ()  # when it works only other areas: those (region slugs)
 
 
 @dataclass(frozen=True)
@@ -1035,6 +1036,7 @@ def _unused(snapshot, request, owned, allowance, areas: list[_Area], used) -> tu
     worked = {a.region for a in areas} | (set(request.regions) - allowance.excluded_regions)
     found = []
     for slug in sorted(request.props, key=lambda s: snapshot.prop(s).cost_rank):
+        places: tuple[str, ...] = ()
         if slug in used or slug in snapshot.everyday:
             continue
         mine = [t for t in snapshot.using.get(slug, ()) if t.performer == request.performer]
@@ -1048,9 +1050,11 @@ def _unused(snapshot, request, owned, allowance, areas: list[_Area], used) -> tu
         elif not worked:
             why = "There is nothing it can work in this session."
         elif not reaching:
-            places = sorted(
-                {r for t in mine for r in t.regions if snapshot.works(t, r)},
-                key=snapshot.region_order,
+            places = tuple(
+                sorted(
+                    {r for t in mine for r in t.regions if snapshot.works(t, r)},
+                    key=snapshot.region_order,
+                )
             )
             names = " and ".join(snapshot.region_name(r).lower() for r in places)
             why = f"It works the {names}, not the areas in this session."
@@ -1062,7 +1066,7 @@ def _unused(snapshot, request, owned, allowance, areas: list[_Area], used) -> tu
             why = "It would only repeat work this session already does on the same muscles."
         else:
             why = "There wasn't time for it: a longer session would use it."
-        found.append(UnusedProp(slug, snapshot.prop(slug).name, why))
+        found.append(UnusedProp(slug, snapshot.prop(slug).name, why, places))
     reasons = list(dict.fromkeys(prop.why for prop in found))
     return tuple(sorted(found, key=lambda prop: reasons.index(prop.why)))  # alike together
 
