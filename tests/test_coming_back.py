@@ -84,3 +84,13 @@ def test_a_session_never_followed_is_one_entry_not_rated(owner):
     html = listed(client, session).get("/mine/").content.decode()
     assert html.count(f'<a href="/s/{session.code}/">') == 1
     assert "<dd>not rated</dd>" in html
+
+
+def test_a_run_left_unfinished_yesterday_is_not_todays(owner):
+    client, session = owner
+    followed(session, days_ago=1, pain_before=5)  # started, never finished
+    html = client.get(f"/s/{session.code}/").content.decode()
+    assert BEFORE_LEGEND in html and "you rated the pain 5" not in html
+    assert client.post(f"/s/{session.code}/", {"pain": "3"}).status_code == 303
+    assert Run.objects.filter(session=session).count() == 2
+    assert ratings(session) == (3, None)
