@@ -109,3 +109,25 @@ def test_a_session_finished_and_rated_offline_sends_its_rating_once_back_online(
     assert waiting == 0
     # Chromium notes each failed fetch offline in the console; nothing else may be there.
     assert [p for p in watched.problems if "ERR_INTERNET_DISCONNECTED" not in p] == []
+
+
+def test_a_session_started_offline_keeps_its_before_rating_until_online(live, page: Page, watched):
+    session = care_session("self", ["upper-back"], [], 5)
+    answer_in_browser(page, live.url)
+    own_in_browser(page, live.url, session)
+    page.goto(f"{live.url}/s/{session.code}/")
+    expect(page.locator("html")).to_have_attribute("data-offline-ready", re.compile(r"^\d+$"))
+    page.context.set_offline(True)
+    page.get_by_role("radio", name="6", exact=True).check()
+    page.get_by_role("button", name="Start the session").click()
+    expect(page.locator("#player")).to_have_attribute("data-step", "1")  # from the device
+    assert ratings(session) == (None, None)
+    page.context.set_offline(False)
+    page.locator("[data-player-next]").click()  # online again: the kept rating goes first
+    expect(page.locator("#player")).to_have_attribute("data-step", "2")
+    deadline = time.monotonic() + 5
+    while ratings(session) == (None, None) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert ratings(session) == (6, None)
+    assert Run.objects.filter(session=session).count() == 1
+    assert [p for p in watched.problems if "ERR_INTERNET_DISCONNECTED" not in p] == []
