@@ -343,3 +343,31 @@ def leave_out(session, *slugs: str) -> None:
     session.left_out.add(*regions)
     session.left_out_areas = [[region.slug, region.name] for region in regions]
     session.save(update_fields=["left_out_areas"])
+
+
+def last_run(session):
+    """The newest run of `session` (a time it was followed, with its ratings), or None."""
+    from backcare.planner.models import Run
+
+    return Run.objects.filter(session=session).order_by("-started_at", "-pk").first()
+
+
+def ratings(session) -> tuple:
+    """(pain before, pain after) of the newest run of `session`; (None, None) with none."""
+    run = last_run(session)
+    return (run.pain_before, run.pain_after) if run else (None, None)
+
+
+def followed(session, days_ago: float = 0, **ratings):
+    """A run of `session` begun `days_ago` days ago, with these ratings (and finished_at)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from backcare.planner.models import Run
+
+    run = Run.objects.begin(session, **ratings)
+    if days_ago:
+        run.started_at = timezone.now() - timedelta(days=days_ago)
+        run.save(update_fields=["started_at"])
+    return run

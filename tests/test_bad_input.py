@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from backcare.catalogue.models import Muscle, Prop, Technique
-from backcare.planner.models import CareSession, CareStep
+from backcare.planner.models import CareSession, CareStep, Run
 from tests.factories import as_owner, care_session
 
 pytestmark = pytest.mark.django_db
@@ -37,11 +37,11 @@ any_text = st.one_of(st.sampled_from(PAYLOADS), st.text(max_size=80))
 
 
 def stored() -> tuple:
-    sessions = CareSession.objects.order_by("pk").values_list(
-        "pk", "pain_before", "pain_after", "finished_at"
-    )
+    sessions = CareSession.objects.order_by("pk").values_list("pk", "started_at")
+    runs = Run.objects.order_by("pk").values_list("pk", "pain_before", "pain_after", "finished_at")
     return (
         list(sessions),
+        list(runs),
         CareStep.objects.count(),
         Muscle.objects.count(),
         Technique.objects.count(),

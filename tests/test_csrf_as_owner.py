@@ -12,7 +12,14 @@ from django.test import Client
 
 from backcare.catalogue.models import Contraindication
 from backcare.planner.models import CareSession
-from tests.factories import ContraindicationFactory, as_owner, care_session, screened
+from tests.factories import (
+    ContraindicationFactory,
+    as_owner,
+    care_session,
+    last_run,
+    ratings,
+    screened,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -84,14 +91,14 @@ def test_starting_with_a_rating_needs_the_token_even_for_the_owner(owner):
     url = f"/s/{session.code}/"
     assert_expired_page(client.post(url, {"pain": "6"}))
     session.refresh_from_db()
-    assert session.pain_before is None and session.started_at is None
+    assert ratings(session)[0] is None and session.started_at is None
 
     response = client.post(url, with_token(client, {"pain": "6"}))
     assert response.status_code == 303 and response["Location"].startswith(
         f"/s/{session.code}/step/"
     )
     session.refresh_from_db()
-    assert session.pain_before == 6 and session.started_at is not None
+    assert ratings(session)[0] == 6 and session.started_at is not None
 
 
 # ---------- The rating when done ----------
@@ -100,12 +107,12 @@ def test_the_done_rating_needs_the_token_even_for_the_owner(owner):
     url = f"/s/{session.code}/done/"
     assert_expired_page(client.post(url, {"pain": "2"}))
     session.refresh_from_db()
-    assert session.pain_after is None and session.finished_at is None
+    assert last_run(session) is None
 
     response = client.post(url, with_token(client, {"pain": "2"}))
     assert response.status_code == 303
     session.refresh_from_db()
-    assert session.pain_after == 2 and session.finished_at is not None
+    assert ratings(session)[1] == 2 and last_run(session).finished_at is not None
     assert "from 6 to 2" not in client.get(url).content.decode()  # no before: nothing to compare
     assert "2 out of 10" in client.get(url).content.decode()
 

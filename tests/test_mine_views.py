@@ -2,7 +2,6 @@
 again', 'Forget this' and the chart of pain before and after."""
 
 import re
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core import signing
@@ -19,7 +18,7 @@ from backcare.planner.memory import (
     remember_built,
 )
 from backcare.planner.models import CareSession, new_code
-from tests.factories import care_session, grow_catalogue
+from tests.factories import care_session, followed, grow_catalogue
 from tests.queries import by_table, tables
 
 pytestmark = pytest.mark.django_db
@@ -43,8 +42,10 @@ def build(client, answers) -> CareSession:
 
 
 def rate(session: CareSession, before, after) -> None:
-    session.pain_before, session.pain_after = before, after
-    session.save(update_fields=["pain_before", "pain_after"])
+    """`session` followed (a run of it) as soon as it was built, rated `before` and `after`."""
+    run = followed(session, pain_before=before, pain_after=after)
+    run.started_at = session.created_at
+    run.save(update_fields=["started_at"])
 
 
 def keep_in_browser(client, codes) -> None:
@@ -59,7 +60,7 @@ def kept(client) -> list[str]:
 
 
 def listed_codes(html: str) -> list[str]:
-    return re.findall(r'<h3 id="session-([\w-]{12})">', html)
+    return re.findall(r'<h3 id="session-([\w-]{12})(?:-\d+)?">', html)
 
 
 def chart(html: str) -> str:
@@ -74,14 +75,6 @@ def table_rows(html: str) -> list[list[str]]:
         [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(cells, row, re.S)]
         for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
     ]
-
-
-def again_form(html: str, code: str) -> list[tuple[str, str]]:
-    """The hidden answers of the 'Do it again' form in the row of session `code`."""
-    row = re.search(rf'<li class="card mine-item">\s*<h3 id="session-{code}">.*?</li>', html, re.S)
-    form = re.search(r'<form method="post" action="/build/">(.*?)</form>', row.group(0), re.S)
-    pairs = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form.group(1))
-    return [pair for pair in pairs if pair[0] != "csrfmiddlewaretoken"]
 
 
 # ---------- The list ----------
@@ -250,55 +243,31 @@ def test_forgetting_needs_the_csrf_token(screened):
 
 
 # ---------- Do it again ----------
-def test_do_it_again_builds_the_same_session_anew(screened):
-    answers = HIPS | {"prop": ["foam-roller"], "side": ["lower-back:left"]}
-    original = build(screened, answers)
-    form = again_form(screened.get("/mine/").content.decode(), original.code)
-    assert ("side", "lower-back:left") in form and ("performer", "partner") in form
-    again = build(screened, _posted(form))
-    assert again.code != original.code
-    for field in ("performer", "minutes", "sides", "total_seconds"):
-        assert getattr(again, field) == getattr(original, field), field
-    assert _slugs(again) == _slugs(original)
-    assert [s.title for s in again.steps.all()] == [s.title for s in original.steps.all()]
-    assert listed_codes(screened.get("/mine/").content.decode())[:2] == [again.code, original.code]
+def test_do_it_again_opens_the_same_session_for_a_new_run(screened):
+    """The same way in as the session's link and its reminder: today's rating, a new entry."""
+    original = build(screened, HIPS | {"side": ["lower-back:left"]})
+    followed(original, days_ago=1, pain_before=6, pain_after=3, finished_at=timezone.now())
+    html = screened.get("/mine/").content.decode()
+    again = re.search(r'<a class="button[^"]*" href="([^"]+)"[^>]*>Do it again</a>', html)[1]
+    assert again == f"/s/{original.code}/"
+    overview = screened.get(again).content.decode()
+    assert "how much does the back being massaged hurt right now?" in overview  # today's
+    assert "you rated the pain 6" not in overview
+    assert screened.post(again, {"pain": "4"}).status_code == 303
+    assert screened.post(f"{again}done/", {"pain": "2"}).status_code == 303
+    html = screened.get("/mine/").content.decode()
+    assert listed_codes(html) == [original.code, original.code]
+    assert html.index("<dd>4 → 2</dd>") < html.index("<dd>6 → 3</dd>")  # newest first
 
 
 def test_do_it_again_after_the_safety_answers_expired_asks_them_first(screened):
     original = build(screened, NECK | {"prop": ["tennis-ball"]})
-    form = again_form(screened.get("/mine/").content.decode(), original.code)
-    del screened.cookies[SCREEN_COOKIE]  # twelve hours later
-    response = screened.post("/build/", _posted(form))
-    assert response.status_code == 303
-    screen_url = urlsplit(response["Location"])
-    assert screen_url.path == "/build/screen/"
-    kept_answers = parse_qs(screen_url.query)
-    assert kept_answers == {
-        "performer": ["self"],
-        "region": ["neck-shoulders"],
-        "prop": ["tennis-ball"],
-        "minutes": ["5"],
-    }
-    screen = screened.get(response["Location"]).content.decode()
-    assert f'name="next" value="{screen_url.query.replace("&", "&amp;")}"' in screen
-    back = screened.post("/build/screen/", {"next": screen_url.query})
-    assert back.status_code == 303 and back["Location"] == f"/build/?{screen_url.query}"
-    builder = screened.get(back["Location"]).content.decode()
-    assert re.search(r'value="neck-shoulders" id="id_region_\d+" checked', builder)
-    assert re.search(r'value="tennis-ball" id="id_prop_\d+" checked', builder)
-    again = build(screened, _posted(form))  # Start, with the builder filled in
-    assert _slugs(again) == _slugs(original) and again.minutes == original.minutes
-
-
-def _posted(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
-    data: dict[str, list[str]] = {}
-    for name, value in pairs:
-        data.setdefault(name, []).append(value)
-    return data
-
-
-def _slugs(session: CareSession) -> tuple[list[str], list[str]]:
-    return [r.slug for r in session.regions.all()], [p.slug for p in session.props.all()]
+    for copy in (SCREEN_COOKIE, f"{SCREEN_COOKIE}_player"):  # twelve hours later
+        del screened.cookies[copy]
+    overview = screened.get(f"/s/{original.code}/").content.decode()
+    assert "Answer the safety questions" in overview
+    assert f'href="/build/screen/?session={original.code}"' in overview
+    assert "Start the session" not in overview
 
 
 # ---------- The chart ----------
@@ -360,9 +329,9 @@ def test_the_page_takes_the_same_queries_for_1_3_or_30_sessions_at_any_catalogue
         keep_in_browser(client, [s.code for s in sessions[:count]])
         return by_table(tables(lambda: client.get("/mine/")))
 
-    # The sessions (each keeps its areas' names); their props: nothing from the catalogue's
-    # memory, so not even its version.
-    expected = {"planner_caresession": 1, "planner_caresession_props": 1}
+    # The sessions (each keeps its areas' names); their runs (each time one was followed):
+    # nothing from the catalogue's memory, so not even its version.
+    expected = {"planner_caresession": 1, "planner_run": 1}
     assert reads(1) == reads(3) == reads(30) == expected
     grow_catalogue(10)
     assert reads(1) == reads(30) == expected
@@ -373,5 +342,3 @@ def test_a_session_for_a_muscle_says_so_and_does_it_again_for_that_muscle(screen
     assert session.focus == ["piriformis"]
     html = screened.get("/mine/").content.decode()
     assert '<span class="muted">for the piriformis</span>' in html
-    assert ("muscle", "piriformis") in again_form(html, session.code)
-    assert ("side", "hips-glutes:right") in again_form(html, session.code)

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from backcare.catalogue.models import Region
-from tests.factories import as_owner, care_session, leave_out, screened
+from tests.factories import as_owner, care_session, followed, leave_out, screened
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +16,7 @@ def session():
     """Built leaving the lower back out, rated 6 before and 3 after."""
     built = care_session("self", ["upper-back", "mid-back"], ["tennis-ball"], 10)
     leave_out(built, "lower-back")
-    built.pain_before, built.pain_after = 6, 3
-    built.save(update_fields=["pain_before", "pain_after"])
+    followed(built, pain_before=6, pain_after=3)
     return built
 
 

@@ -1,6 +1,8 @@
 """The player's pages: overview, steps (page and htmx fragment), stop, done and ratings."""
 
 import gzip
+import html
+import json
 import re
 
 import pytest
@@ -9,7 +11,14 @@ from django.utils.html import escape
 
 from backcare.catalogue.models import StopSignal
 from backcare.planner.models import CODE_PATTERN, CareSession
-from tests.factories import as_owner, care_session, grow_catalogue, screened
+from tests.factories import (
+    as_owner,
+    care_session,
+    grow_catalogue,
+    last_run,
+    ratings,
+    screened,
+)
 from tests.queries import VERSION, cold_and_warm, own
 
 pytestmark = pytest.mark.django_db
@@ -51,13 +60,13 @@ def test_starting_with_a_pain_rating_stores_it(client, session):
     assert response.status_code == 303
     assert response["Location"] == f"/s/{session.code}/step/1/"
     session.refresh_from_db()
-    assert session.pain_before == 6
+    assert ratings(session)[0] == 6
 
 
 def test_starting_without_a_rating_is_fine(client, session):
     assert client.post(f"/s/{session.code}/").status_code == 303
     session.refresh_from_db()
-    assert session.pain_before is None
+    assert ratings(session)[0] is None
 
 
 @pytest.mark.parametrize("bad", ["11", "-1", "seven", "6.5", "99999999999"])
@@ -66,7 +75,7 @@ def test_a_bad_rating_is_a_form_error_and_stores_nothing(client, session, bad):
     assert response.status_code == 400
     assert "choose a number from 0 to 10" in response.content.decode()
     session.refresh_from_db()
-    assert session.pain_before is None
+    assert ratings(session)[0] is None
 
 
 def test_a_step_page_shows_what_where_how_and_the_timer(client, session):
@@ -169,8 +178,8 @@ def test_done_saves_the_rating_and_shows_the_change(client, session):
     html = client.get(response["Location"]).content.decode()
     assert "went down by 4 points" in html
     session.refresh_from_db()
-    assert (session.pain_before, session.pain_after) == (7, 3)
-    assert session.finished_at is not None
+    assert ratings(session) == (7, 3)
+    assert last_run(session).finished_at is not None
 
 
 @pytest.mark.parametrize("bad", ["", "11", "ten"])
@@ -178,7 +187,7 @@ def test_done_needs_a_valid_rating(client, session, bad):
     response = client.post(f"/s/{session.code}/done/", {"pain": bad})
     assert response.status_code == 400
     session.refresh_from_db()
-    assert session.pain_after is None
+    assert ratings(session)[1] is None
 
 
 def test_wrong_methods_are_refused(client, session):
@@ -207,9 +216,10 @@ def test_player_query_counts_do_not_grow_with_the_catalogue(client, session):
     # overview: the session, its steps (each keeps what it shows: no catalogue row), and
     # nothing else while nothing is skipped (first after a change also the version and the
     # snapshot: the screen's questions for the verdict on this device's answers, the stop
-    # signals). It left no area out: no need to ask which.
-    overview = ["planner_caresession", "planner_carestep"]
-    first_overview = [*overview, VERSION]
+    # signals). It left no area out: no need to ask which. Then, for the browser that built
+    # it, today's run of it (its ratings so far).
+    overview = ["planner_caresession", "planner_carestep", "planner_run"]
+    first_overview = [*overview[:2], VERSION, overview[2]]
     # step: the steps with their session (the card and the words it shows of the catalogue
     # are on the step); first after a change also the version, the snapshot, the diagram's
     # muscles and zones.
@@ -219,7 +229,7 @@ def test_player_query_counts_do_not_grow_with_the_catalogue(client, session):
     # questions, the stop signals, the red flags).
     stop = ["planner_carestep"]
     first_stop = [*stop, VERSION]
-    done = ["planner_caresession"]
+    done = ["planner_caresession", "planner_run"]  # the session, today's run of it
     expected = [
         (first_overview, overview),
         (first_step, step),
@@ -258,7 +268,7 @@ def test_another_browser_can_follow_a_shared_session_but_not_rate_it(session):
     assert refused.status_code == 403
     assert "Only the device that built this session can rate it" in refused.content.decode()
     session.refresh_from_db()
-    assert (session.pain_before, session.pain_after, session.finished_at) == (None, None, None)
+    assert last_run(session) is None
 
 
 def test_a_forged_or_borrowed_owner_cookie_is_refused(client, session):
@@ -280,7 +290,7 @@ def test_each_rating_is_saved_once(client, session):
     assert client.post(f"/s/{session.code}/done/", {"pain": "3"}).status_code == 303
     assert client.post(f"/s/{session.code}/done/", {"pain": "0"}).status_code == 409
     session.refresh_from_db()
-    assert (session.pain_before, session.pain_after) == (6, 3)
+    assert ratings(session) == (6, 3)
 
 
 def test_saving_a_session_gives_this_browser_a_key_sent_only_to_its_pages(client):
@@ -295,7 +305,6 @@ def test_saving_a_session_gives_this_browser_a_key_sent_only_to_its_pages(client
 
 
 def test_the_app_can_be_installed_from_its_manifest(client):
-    import json
 
     response = client.get("/manifest.webmanifest")
     assert response["Content-Type"] == "application/manifest+json"
@@ -307,19 +316,22 @@ def test_the_app_can_be_installed_from_its_manifest(client):
 
 
 def test_the_service_worker_keeps_the_shell_and_only_session_pages(client, session):
+    """Every page of a session, to finish and rate it offline; nothing else of the site."""
     response = client.get("/sw.js")
     assert response["Content-Type"].startswith("text/javascript")
     assert "no-cache" in response["Cache-Control"]  # a new version is picked up at once
     script = response.content.decode()
     assert '"/static/css/backcare.css"' in script and '"/static/js/player.js"' in script
-    # Only the pages a session plays from are kept: its steps and its stop page.
-    assert "KEPT_PAGE = new RegExp(`^/s/${CODE}/(step/[0-9]+/|stop/)$`)" in script
+    # A session's own pages only: its overview, steps, stop, done and card.
+    assert "KEPT_PAGE = new RegExp(`^/s/${CODE}/(step/[0-9]+/|stop/|done/|card/)?$`)" in script
     # The code's format comes from the server: the worker's pattern is the one codes are made to.
     code = re.search(r'const CODE = "(.*)";', script)[1].encode().decode("unicode_escape")
     assert code == CODE_PATTERN and re.fullmatch(code, session.code)
     overview = client.get(f"/s/{session.code}/").content.decode()
-    assert f"/s/{session.code}/step/{session.steps.count()}/" in overview
-    assert "data-offline-pages=" in overview
+    pages = json.loads(html.unescape(re.search(r'data-offline-pages="([^"]*)"', overview)[1]))
+    base = f"/s/{session.code}/"
+    assert pages[0] == base and f"{base}step/{session.steps.count()}/" in pages
+    assert pages[-3:] == [f"{base}stop/", f"{base}done/", f"{base}card/"]
 
 
 def test_no_template_comment_leaks_onto_a_page(client, session):

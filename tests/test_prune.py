@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from backcare.limits import Limit, hit
 from backcare.planner.models import CareSession, CareStep, RateCount
-from tests.factories import as_owner, care_session, screened
+from tests.factories import as_owner, care_session, followed, screened
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +41,10 @@ def test_sessions_never_opened_go_after_30_days_and_the_rest_stay():
     old = aged(31)
     recent = aged(29)
     started = aged(400, started_at=now)
-    rated = aged(400, pain_before=4)
-    finished = aged(400, pain_after=2, finished_at=now)
+    rated = aged(400)
+    followed(rated, days_ago=399, pain_before=4)  # its one run
+    finished = aged(400)
+    followed(finished, days_ago=399, pain_after=2, finished_at=now)
     assert "Removed 1 unopened sessions" in prune()
     assert kept() == {s.code for s in (recent, started, rated, finished)}
     assert not CareStep.objects.filter(session_id=old.pk).exists()  # its steps with it

@@ -8,30 +8,30 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 
-from backcare.planner.models import CareSession
-from tests.factories import as_owner, care_session, screened
+from backcare.planner.models import CareSession, Run
+from tests.factories import as_owner, care_session, ratings, screened
 
 
 @pytest.mark.django_db
 def test_a_rating_read_before_another_was_saved_still_cannot_overwrite_it():
     session = care_session()
-    first, late = CareSession.objects.get(pk=session.pk), CareSession.objects.get(pk=session.pk)
-    assert CareSession.objects.rate(first, "pain_after", 3, finished_at=None) is True
-    assert late.pain_after is None  # it read the session before the first was saved
-    assert CareSession.objects.rate(late, "pain_after", 9) is False
-    assert CareSession.objects.rate(late, "pain_before", 7) is True  # the other rating
-    session.refresh_from_db()
-    assert (session.pain_before, session.pain_after) == (7, 3)
+    run = Run.objects.begin(session)
+    first, late = Run.objects.get(pk=run.pk), Run.objects.get(pk=run.pk)
+    assert Run.objects.rate(first, "pain_after", 3) is True
+    assert late.pain_after is None  # it read the run before the first was saved
+    assert Run.objects.rate(late, "pain_after", 9) is False
+    assert Run.objects.rate(late, "pain_before", 7) is True  # the other rating
+    assert ratings(session) == (7, 3)
 
 
 @pytest.mark.django_db
 def test_the_loser_of_a_race_gets_the_already_saved_page(client, monkeypatch):
-    """Two taps: both read the session before either saved (the read is made to return a
-    copy from before the save); only the first is saved."""
+    """Two taps: both read today's run before either saved (the read is made to return a copy
+    from before the save); only the first is saved."""
     session = care_session()
     screened(as_owner(client, session))
-    stale = CareSession.objects.get(pk=session.pk)
-    monkeypatch.setattr("backcare.player.views.get_object_or_404", lambda *args, **kwargs: stale)
+    stale = Run.objects.begin(session)
+    monkeypatch.setattr(Run.objects, "latest_of", lambda session: stale)
     assert client.post(f"/s/{session.code}/done/", {"pain": "2"}).status_code == 303
     assert stale.pain_after == 2
     stale.pain_after = None  # the second tap's copy, read before the first was saved
@@ -40,8 +40,7 @@ def test_the_loser_of_a_race_gets_the_already_saved_page(client, monkeypatch):
     html = lost.content.decode()
     assert "This rating is already saved" in html and 'class="error-page"' in html
     assert f'href="/s/{session.code}/">Back to this session</a>' in html  # not only home
-    session.refresh_from_db()
-    assert session.pain_after == 2
+    assert ratings(session)[1] == 2
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrency: PostgreSQL")
@@ -54,10 +53,11 @@ def test_twelve_owner_ratings_at_once_save_exactly_one(path):
     session = _on_own_connection(care_session)
     try:
         statuses = _at_once(12, f"/s/{session.code}/{path}", session)
-        saved = _on_own_connection(lambda: CareSession.objects.get(pk=session.pk))
+        runs = _on_own_connection(lambda: list(Run.objects.filter(session_id=session.pk)))
     finally:
         _on_own_connection(session.delete)
     assert sorted(statuses) == [303] + [409] * 11
+    (saved,) = runs  # one run, begun by the first; the others found it
     assert (saved.pain_after if path else saved.pain_before) is not None
 
 

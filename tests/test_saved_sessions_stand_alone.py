@@ -11,6 +11,7 @@ from django.test import Client
 from backcare.catalogue.models import Muscle, NoGoZone, PainSpot, Region, Technique, TechniqueStep
 from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.planner.compose import Request, compose
+from backcare.planner.history import builder_answers
 from backcare.planner.models import CareSession, CareStep
 from tests.factories import as_owner, leave_out, screened
 from tests.test_editors_edits_kept import edit_in_the_admin
@@ -150,8 +151,9 @@ def test_a_session_plays_unchanged_after_its_technique_muscle_and_area_are_delet
 
 
 def test_doing_a_session_again_names_an_area_the_catalogue_no_longer_has(editor, built):
-    """My sessions still lists the session as it was; doing it again asks the builder for an
-    area it no longer knows, and the builder says so (a 400 page, not a server error)."""
+    """My sessions still lists the session as it was; doing it again opens it as it was saved;
+    building it afresh asks the builder for an area it no longer knows, and the builder says
+    so (a 400 page, not a server error)."""
     _, player = built
     region = Region.objects.get(slug="hips-glutes")
     name = region.name
@@ -159,11 +161,15 @@ def test_doing_a_session_again_names_an_area_the_catalogue_no_longer_has(editor,
 
     mine = player.get("/mine/").content.decode()
     assert f"Areas {name} for the gluteus medius Length" in text(mine)  # as it was saved
-    answers = re.findall(r'name="(\w+)" value="([^"]*)"', mine)
+    again = re.search(r'href="([^"]+)"[^>]*>Do it again</a>', mine)[1]
+    assert player.get(again).status_code == 200
+    session = CareSession.objects.get()
+    areas = [slug for slug, _ in session.areas]
     posted = {}
-    for name, value in answers:
-        if name != "csrfmiddlewaretoken":
-            posted.setdefault(name, []).append(value)
+    for name, value in builder_answers(
+        session, areas, session.props.values_list("slug", flat=True)
+    ):
+        posted.setdefault(name, []).append(value)
     again = player.post("/build/", posted)
     assert again.status_code == 400
     assert "“hips-glutes” is not an area of the back we know." in text(again.content.decode())

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from backcare.planner.models import CareSession, CareStep
+from backcare.planner.models import CareSession, CareStep, Run
 
 
 class CareStepInline(admin.TabularInline):
@@ -13,13 +13,21 @@ class CareStepInline(admin.TabularInline):
     readonly_fields = fields
 
 
+class RunInline(admin.TabularInline):
+    model = Run
+    extra = 0
+    can_delete = False
+    fields = ["started_at", "pain_before", "pain_after", "finished_at"]
+    readonly_fields = fields
+
+
 @admin.register(CareSession)
 class CareSessionAdmin(admin.ModelAdmin):
-    list_display = ["code", "created_at", "performer", "minutes", "pain_before", "pain_after"]
+    list_display = ["code", "created_at", "performer", "minutes", "started_at"]
     list_filter = ["performer", "created_at"]
     search_fields = ["code"]
     readonly_fields = [f.name for f in CareSession._meta.fields] + ["regions", "props"]
-    inlines = [CareStepInline]
+    inlines = [RunInline, CareStepInline]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -1,14 +1,16 @@
-"""The sessions this browser built, as /mine/ lists them, and the chart of their pain ratings:
-plain values and coordinates, drawn as SVG by the template (no script, no chart library)."""
+"""The sessions this browser built, as /mine/ lists them (each time one was followed, a run, is
+an entry of its own), and the chart of their pain ratings: plain values and coordinates, drawn
+as SVG by the template (no script, no chart library)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.utils import dateformat, timezone
 
-from backcare.planner.models import PAIN_MAX, CareSession
+from backcare.planner.models import PAIN_MAX, CareSession, Run
 
 WHEN = "D j M Y, H:i"  # "Tue 1 Dec 2026, 18:40", in the site's time zone
 WHEN_SHORT = "j\u00a0M\u00a0Y, H:i"  # in the chart's narrow table: wraps only after the day
@@ -19,47 +21,72 @@ LEFT, RIGHT, TOP, BOTTOM = 40, 348, 12, 178
 
 
 def when(session: CareSession, pattern: str = WHEN) -> str:
-    return dateformat.format(timezone.localtime(session.created_at), pattern)
+    return at(session.created_at, pattern)
+
+
+def at(moment: datetime, pattern: str = WHEN) -> str:
+    return dateformat.format(timezone.localtime(moment), pattern)
 
 
 @dataclass(frozen=True)
 class Listed:
+    """An entry of My sessions: a run of a session (each time it was followed), or a session
+    never followed yet (`run` None)."""
+
     session: CareSession
     when: str
     areas: tuple[str, ...]  # their names, top of the back first, with the side if one only
-    answers: tuple[tuple[str, str], ...]  # the builder's answers that made it, to post again
     focus: tuple[str, ...] = ()  # the names of the muscles it was built for, if any
+    run: Run | None = None
+
+    @property
+    def moment(self) -> datetime:
+        return self.run.started_at if self.run else self.session.created_at
+
+    @property
+    def key(self) -> str:
+        """Its id on the page: the session's code, and the run's number if any."""
+        return f"{self.session.code}-{self.run.pk}" if self.run else self.session.code
+
+    @property
+    def pain_before(self) -> int | None:
+        return self.run.pain_before if self.run else None
+
+    @property
+    def pain_after(self) -> int | None:
+        return self.run.pain_after if self.run else None
 
 
 def built_sessions(codes: Sequence[str]) -> list[Listed]:
-    """The sessions of these codes that still exist, newest first, each with its areas and
-    the muscles it was built for (as named when it was saved) and its props: two queries
-    however many there are."""
+    """The sessions of these codes that still exist, newest first, an entry for each run of
+    each (a session never followed: one entry), each with its areas and the muscles it was
+    built for (as named when it was saved): two queries however many there are."""
     if not codes:
         return []
     sessions = list(CareSession.objects.filter(code__in=codes))
-    owned: dict[int, list[str]] = {s.pk: [] for s in sessions}
-    props = CareSession.props.through.objects.filter(caresession_id__in=list(owned))
-    for session_id, slug in props.values_list("caresession_id", "prop__slug"):
-        owned[session_id].append(slug)
+    runs: dict[int, list[Run]] = {s.pk: [] for s in sessions}
+    for run in Run.objects.filter(session_id__in=list(runs)):
+        runs[run.session_id].append(run)
     listed = []
     for session in sessions:
-        answers = builder_answers(session, [slug for slug, _ in session.areas], owned[session.pk])
         sides = dict(session.sides)
         named = tuple(
             f"{name} ({sides[slug]} side)" if slug in sides else name
             for slug, name in session.areas
         )
-        listed.append(Listed(session, when(session), named, answers, tuple(session.focus_names)))
-    return listed
+        focus = tuple(session.focus_names)
+        for run in runs[session.pk] or [None]:
+            moment = run.started_at if run else session.created_at
+            listed.append(Listed(session, at(moment), named, focus, run))
+    return sorted(listed, key=lambda item: item.moment, reverse=True)
 
 
 def builder_answers(
     session: CareSession, areas: Sequence[str], props: Iterable[str]
 ) -> tuple[tuple[str, str], ...]:
     """The builder's answers that made `session` (`areas`: its areas' slugs, top of the back
-    first; `props`: its props' slugs), to post to the builder again: My sessions' "Do it
-    again", and a replay's "Build a fresh session with today's answers"."""
+    first; `props`: its props' slugs), to post to the builder again: a replay's "Build a fresh
+    session with today's answers"."""
     return (
         ("performer", session.performer),
         *(("region", slug) for slug in areas),
@@ -161,9 +188,7 @@ def pain_chart(listed: Sequence[Listed]) -> PainChart | None:
     """Pain before and after the newest rated sessions (`listed`: newest first), drawn oldest
     first from left to right; None when no session has a rating yet."""
     rated = [
-        item
-        for item in listed
-        if item.session.pain_before is not None or item.session.pain_after is not None
+        item for item in listed if item.pain_before is not None or item.pain_after is not None
     ][:CHART_SESSIONS][::-1]
     if not rated:
         return None
@@ -172,10 +197,10 @@ def pain_chart(listed: Sequence[Listed]) -> PainChart | None:
     pairs = tuple(
         Pair(
             number,
-            when(item.session, WHEN_SHORT),
+            at(item.moment, WHEN_SHORT),
             round(x, 1),
-            _mark(item.session.pain_before, x - SPREAD),
-            _mark(item.session.pain_after, x + SPREAD),
+            _mark(item.pain_before, x - SPREAD),
+            _mark(item.pain_after, x + SPREAD),
         )
         for number, (item, x) in enumerate(zip(rated, middles, strict=True), start=1)
     )

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import timedelta
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from backcare.catalogue.choices import MAX_MINUTES, MIN_MINUTES, Performer, Phase, Pressure, Side
 from backcare.catalogue.models import Muscle, Prop, Region, Technique
@@ -40,28 +42,10 @@ def _ids(snapshot: Snapshot, kind: str, slugs: set[str]) -> dict[str, int]:
 
 class CareSessionManager(models.Manager):
     def unopened_before(self, moment) -> models.QuerySet:
-        """Saved before `moment` and never started nor rated since: what `manage.py prune`
-        removes (a script saving sessions nobody plays would otherwise fill the database)."""
-        return self.filter(
-            created_at__lt=moment,
-            started_at=None,
-            pain_before=None,
-            pain_after=None,
-            finished_at=None,
-        )
-
-    def rate(self, session: CareSession, field: str, pain: int, **also) -> bool:
-        """Save a rating (`field`: pain_before or pain_after) once, with `also` (other
-        fields saved with it). One conditional UPDATE, so the database decides which of
-        several requests at once saves it: True for that one, False for every other (the
-        rating was already saved), whatever each had read before."""
-        rated = self.filter(pk=session.pk, **{f"{field}__isnull": True}).update(
-            **{field: pain}, **also
-        )
-        if rated:
-            for name, value in {field: pain, **also}.items():
-                setattr(session, name, value)
-        return bool(rated)
+        """Saved before `moment` and never followed since (no run: never started nor
+        rated): what `manage.py prune` removes (a script saving sessions nobody plays would
+        otherwise fill the database)."""
+        return self.filter(created_at__lt=moment, started_at=None)
 
     @transaction.atomic
     def create_from_plan(self, plan: Plan, ask: Request, snapshot: Snapshot) -> CareSession:
@@ -201,19 +185,12 @@ class CareSession(models.Model):
         "it was saved.",
     )
     total_seconds = models.PositiveIntegerField()
-    pain_before = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MaxValueValidator(PAIN_MAX)]
-    )
-    pain_after = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MaxValueValidator(PAIN_MAX)]
-    )
-    finished_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(
         null=True,
         blank=True,
         editable=False,
-        help_text="When it was first started from its overview: sessions never started, nor "
-        "rated, are pruned after BACKCARE_UNOPENED_SESSION_DAYS (manage.py prune).",
+        help_text="When it was first followed (its first run): sessions never followed are "
+        "pruned after BACKCARE_UNOPENED_SESSION_DAYS (manage.py prune).",
     )
 
     objects = CareSessionManager()
@@ -226,14 +203,6 @@ class CareSession(models.Model):
                 condition=models.Q(minutes__gte=MIN_MINUTES, minutes__lte=MAX_MINUTES),
                 name="session_minutes_range",
             ),
-            models.CheckConstraint(
-                condition=models.Q(pain_before__lte=10) | models.Q(pain_before__isnull=True),
-                name="pain_before_0_10",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(pain_after__lte=10) | models.Q(pain_after__isnull=True),
-                name="pain_after_0_10",
-            ),
         ]
 
     def __str__(self) -> str:
@@ -241,6 +210,83 @@ class CareSession(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("player:overview", args=[self.code])
+
+
+RUN_HOURS = 12  # a run goes on this long at most: as long as a device's safety answers last
+
+
+class RunManager(models.Manager):
+    def latest_of(self, session: CareSession) -> Run | None:
+        """The session's run of today (begun less than RUN_HOURS ago), finished or not; None
+        when it has none: opening it again is then a new run."""
+        since = timezone.now() - timedelta(hours=RUN_HOURS)
+        return self.filter(session=session, started_at__gte=since).order_by("-started_at").first()
+
+    def begin(self, session: CareSession, **ratings) -> Run:
+        """A new run of `session`, now; the session is no longer one prune may remove."""
+        run = self.create(session=session, **ratings)
+        CareSession.objects.filter(pk=session.pk, started_at=None).update(started_at=run.started_at)
+        return run
+
+    @transaction.atomic
+    def rate_today(self, session: CareSession, field: str, pain: int, **also) -> bool:
+        """Save a rating of today's run of `session` (the one begun less than RUN_HOURS
+        ago): once. The "before" rating of a finished run, or any rating with no run today,
+        begins a new run. False when today's run has that rating already."""
+        # One rating of a session at a time: requests at once queue on the session's row, so
+        # only the first begins a run and the rest find it (SQLite writes one at a time anyway).
+        list(CareSession.objects.select_for_update().filter(pk=session.pk).values_list("pk"))
+        run = self.latest_of(session)
+        if run is None or (field == "pain_before" and run.finished_at is not None):
+            self.begin(session, **{field: pain}, **also)
+            return True
+        return self.rate(run, field, pain, **also)
+
+    def rate(self, run: Run, field: str, pain: int, **also) -> bool:
+        """Save a rating of the run (`field`: pain_before or pain_after) once, with `also`
+        (other fields saved with it). One conditional UPDATE, so the database decides which of
+        several requests at once saves it: True for that one, False for every other (the
+        rating was already saved), whatever each had read before."""
+        rated = self.filter(pk=run.pk, **{f"{field}__isnull": True}).update(**{field: pain}, **also)
+        if rated:
+            for name, value in {field: pain, **also}.items():
+                setattr(run, name, value)
+        return bool(rated)
+
+
+class Run(models.Model):
+    """One time a saved session was followed: its day's pain before and after. The session is
+    the plan, kept; each time it is opened again (its link, a reminder, My sessions) is a new
+    run, with that day's safety answers and ratings, and a new entry in My sessions."""
+
+    session = models.ForeignKey(CareSession, on_delete=models.CASCADE, related_name="runs")
+    started_at = models.DateTimeField(default=timezone.now, editable=False)
+    pain_before = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(PAIN_MAX)]
+    )
+    pain_after = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(PAIN_MAX)]
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RunManager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["session", "-started_at"], name="run_session_latest")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pain_before__lte=PAIN_MAX) | models.Q(pain_before__isnull=True),
+                name="run_pain_before_0_10",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pain_after__lte=PAIN_MAX) | models.Q(pain_after__isnull=True),
+                name="run_pain_after_0_10",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session.code} run of {self.started_at:%Y-%m-%d %H:%M}"
 
 
 class CareStep(models.Model):

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -17,7 +18,7 @@ from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.catalogue.values import Signal
 from backcare.planner.history import builder_answers
 from backcare.planner.memory import is_owner
-from backcare.planner.models import CareSession, CareStep
+from backcare.planner.models import CareSession, CareStep, Run
 from backcare.planner.views import screen_url
 from backcare.player.calendar import SessionEvent, reminder_calendar, whole_minutes
 from backcare.player.forms import PainForm, ReminderForm
@@ -43,9 +44,10 @@ def _session(code: str) -> CareSession:
 def _rate(
     request: HtmxHttpRequest, session: CareSession, field: str, pain: int, **also
 ) -> HttpResponse | None:
-    """Save a rating: once, by the browser that built the session (its owner cookie). A
-    shared link lets anyone follow the session, not rewrite how it went. None when saved,
-    else the refusal (409 when it was saved already, even by a request a moment ago)."""
+    """Save a rating of today's run (Run.objects.rate_today): once, by the browser that built
+    the session (its owner cookie). A shared link lets anyone follow the session, not rewrite
+    how it went. None when saved, else the refusal (409 when it was saved already, even by a
+    request a moment ago)."""
     back = ("Back to this session", session.get_absolute_url())
     if not is_owner(request, session.code):
         return refuse(
@@ -56,7 +58,7 @@ def _rate(
             "the person who built it, on the device they built it on.",
             onward=back,
         )
-    if not CareSession.objects.rate(session, field, pain, **also):
+    if not Run.objects.rate_today(session, field, pain, **also):
         return refuse(
             request,
             409,
@@ -77,18 +79,22 @@ def overview(request: HtmxHttpRequest, code: str) -> HttpResponse:
         return stop_advice(request, code, verdict)
     owner = is_owner(request, code)
     now = Today(session, list(session.steps.all()), verdict, owner)
+    # Today's run, unless it is finished: opening the session again is then a new run.
+    run = Run.objects.latest_of(session) if owner else None
+    run = run if run and run.finished_at is None else None
     form = PainForm(request.POST if request.method == "POST" else None, required=False)
     if request.method == "POST" and form.is_valid():
         return _start(request, now, form.cleaned_data["pain"])
     context = {
         "session": session,
         "owner": owner,  # only the browser that built it sees its ratings
+        "run": run,
         "today": now,
         "form": form,
         "to_hand": _to_hand(now.played),
         "keep_off": _keep_off(now.played),
         "stop_now": _stop_now(),
-        "can_rate": owner and session.pain_before is None,
+        "can_rate": owner and (run is None or run.pain_before is None),
         "screen_url": screen_url(code),
         "again": _again(now),
     }
@@ -107,8 +113,10 @@ def _start(request: HtmxHttpRequest, now: Today, pain: int | None) -> HttpRespon
         return go(request, reverse("player:overview", args=[code]))
     if pain is not None and (refusal := _rate(request, now.session, "pain_before", pain)):
         return refusal
-    # Opened: no longer one `manage.py prune` may remove (set once, by whoever starts it first).
-    if now.session.started_at is None:
+    if pain is None and now.owner and _current_run(now.session) is None:
+        Run.objects.begin(now.session)  # today's run begins, unrated
+    elif pain is None and now.session.started_at is None:  # followed from a shared link
+        # Opened: no longer one `manage.py prune` may remove (set once, by whoever starts it).
         CareSession.objects.filter(pk=now.session.pk, started_at=None).update(
             started_at=timezone.now()
         )
@@ -116,6 +124,18 @@ def _start(request: HtmxHttpRequest, now: Today, pain: int | None) -> HttpRespon
     if request.htmx:  # step 1 swapped into this page: the tap that started it unlocks sound
         return HttpResponse(headers={"HX-Location": json.dumps({"path": first, "target": "body"})})
     return SeeOther(first)
+
+
+def _current_run(session: CareSession) -> Run | None:
+    """Today's run of the session, if one is going on (begun, not finished)."""
+    run = Run.objects.latest_of(session)
+    return run if run and run.finished_at is None else None
+
+
+def _unrated_before(session: CareSession) -> bool:
+    """Whether the next "before" rating is still to give: no run going on, or one without it."""
+    run = _current_run(session)
+    return run is None or run.pain_before is None
 
 
 def _again(now: Today) -> tuple[tuple[str, str], ...]:
@@ -129,14 +149,16 @@ def _again(now: Today) -> tuple[tuple[str, str], ...]:
 
 
 def _offline_pages(code: str, count: int) -> str:
-    """The pages a session plays from (each step, and stop at each step), for the service
-    worker to keep while the network is there. Not the pages with a form (the overview, the
-    rating): fetched in the background they could replace this browser's CSRF cookie while
-    the person fills a form in. The service worker keeps these and nothing else."""
+    """Every page of a session, for the service worker to keep while the network is there, so
+    that it plays, ends and is rated with the network gone: the overview, each step, stop at
+    each step, the done page and the card. The pages with a form are safe to fetch in the
+    background: the page listing them has set this browser's CSRF cookie already, and Django
+    keeps its secret (each page's token is another mask of it), so a kept form still posts."""
     stop = reverse("player:stop", args=[code])
-    pages = []
+    pages = [reverse("player:overview", args=[code])]
     for number in range(1, count + 1):
         pages += [reverse("player:step", args=[code, number]), f"{stop}?step={number}"]
+    pages += [stop, reverse("player:done", args=[code]), reverse("player:card", args=[code])]
     return json.dumps(pages)
 
 
@@ -158,6 +180,10 @@ def _to_hand(steps: Iterable[CareStep]) -> list[str]:
 @require_safe
 @vary_on_headers(*FRAGMENT_HEADERS, "HX-Target", "Cookie")
 @cache_control(private=True, no_cache=True)
+# It lists the session's pages for the service worker to fetch, forms among them: with the
+# CSRF cookie set first, those fetches all mask the one secret, and none replaces it while a
+# form the person is filling in carries a token of an earlier one.
+@ensure_csrf_cookie
 def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
     steps = _steps(code)
     if not 1 <= number <= len(steps):
@@ -212,9 +238,9 @@ def _step_context(now: Today, number: int) -> dict:
         "skipped": now.skipped.get(number, ""),
         "keep_off_today": [line for _, line in now.keep_off],
         # Started straight from the builder: the overview's before-rating, offered on the
-        # first step (folded away: it is optional).
+        # first step (folded away: it is optional) while today's run has none.
         "rate_before": PainForm(required=False)
-        if now.owner and now.session.pain_before is None and number == now.first
+        if now.owner and number == now.first and _unrated_before(now.session)
         else None,
         "seconds_left": replay.seconds_from(number),
         "seconds_after": replay.seconds_from(after) if after else 0,
@@ -282,11 +308,13 @@ def done(request: HtmxHttpRequest, code: str) -> HttpResponse:
             return refusal
         return SeeOther(reverse("player:done", args=[code]))
     owner = is_owner(request, code)
+    run = Run.objects.latest_of(session) if owner else None
     context = {
         "session": session,
+        "run": run,
         "form": form,
         "owner": owner,
-        "can_rate": owner and session.pain_after is None,
+        "can_rate": owner and (run is None or run.pain_after is None),
     }
     return render(request, "player/done.html", context, status=400 if form.errors else 200)
 

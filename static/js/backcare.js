@@ -17,12 +17,39 @@
     });
   }
 
+  // A rating given with the network gone waits in the service worker: the done page says so,
+  // and says when it was sent.
+  function ratingNote(data) {
+    var note = document.querySelector("[data-rating-note]");
+    if (!note || data.path !== window.location.pathname) return;
+    var form = document.querySelector("[data-rating-form]");
+    if (data.type === "rating-kept") {
+      note.textContent = "Your rating is kept on this device, and will be sent when you're back online.";
+    } else if (data.saved || data.status === 409) {
+      note.textContent = "Your rating was sent: it is saved with this session.";
+    } else {
+      note.textContent = "Your rating couldn't be saved (the server said " + data.status + ").";
+    }
+    note.hidden = false;
+    if (form) form.hidden = true;
+  }
+
+  function sendRatings() {
+    var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (worker) worker.postMessage({ type: "send-ratings", path: window.location.pathname });
+  }
+
   if ("serviceWorker" in navigator && document.body.getAttribute("data-service-worker")) {
     navigator.serviceWorker.addEventListener("message", function (event) {
-      if (event.data && event.data.type === "session-kept") {
-        document.documentElement.setAttribute("data-offline-ready", String(event.data.pages));
+      var data = event.data || {};
+      if (data.type === "session-kept") {
+        document.documentElement.setAttribute("data-offline-ready", String(data.pages));
+      } else if (data.type === "rating-kept" || data.type === "rating-sent") {
+        ratingNote(data);
       }
     });
+    window.addEventListener("online", sendRatings);
+    sendRatings();
     navigator.serviceWorker.register(document.body.getAttribute("data-service-worker"))
       .then(keepSession)
       .catch(function () { /* not here (a private window, an old browser): online only */ });

@@ -2,11 +2,13 @@
 // player still works as plain links.
 //
 // Each step waits until the person is ready: "Start timer", or in hands-free mode a get-ready
-// count-in (longer when the place changes). The countdown runs on the real clock, so a locked
+// that lasts as long as the spoken introduction and a breath after it (at least a few seconds,
+// longer when the place changes; timed from the text where a browser never says it finished). The countdown runs on the real clock, so a locked
 // screen doesn't stop it: when the page comes back it catches up. Hands-free speaks the step,
 // each instruction line as its turn comes, "halfway", "ten seconds left", "switch sides" or
 // "next: …", then moves on by itself; where the browser can't speak, tones and a buzz mark
-// the same moments. Sound and speech are unlocked by the tap that starts the session.
+// the same moments. Sound and speech are unlocked by the tap that starts the session; pausing
+// pauses the voice with the clock; the screen is kept awake on a step where the browser can.
 (function () {
   "use strict";
 
@@ -16,11 +18,14 @@
   var TICK_MS = 250;
   var READY_SECONDS = 5;
   var MOVE_SECONDS = 10; // a new place: the wall, the floor, the roller
+  var BEAT_MS = 1500; // after the introduction has been said, a breath before the clock starts
+  var WORDS_PER_SECOND = 2.5; // a voice at rate 1, for a browser that says no "end"
 
   var state = null;
   var wakeLock = null;
   var audio = null;
   var tapped = false; // a tap on this page: sound may play and the session may run on its own
+  var speaking = []; // utterances still to be said: held, or Chrome may drop one unsaid, with its "end"
 
   function $(selector, root) { return (root || document).querySelector(selector); }
   function $$(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
@@ -62,24 +67,50 @@
     return speechAvailable() ? window.speechSynthesis.getVoices() : [];
   }
 
-  function say(text) {
+  // Says `text`; `said` (optional) is called once it has been said, or once the browser gave
+  // up saying it. True when it is being spoken (else `said` is never called).
+  function say(text, said) {
     announce(text);
-    if (!handsFree() || !tapped) return;
-    if (speechAvailable()) {
-      var utterance = new window.SpeechSynthesisUtterance(text);
-      var wanted = stored(VOICE);
-      var voice = voices().filter(function (v) { return v.name === wanted; })[0];
-      if (voice) utterance.voice = voice;
-      utterance.rate = Number(stored(RATE)) || 1;
-      utterance.lang = (voice && voice.lang) || document.documentElement.lang || "en-GB";
-      window.speechSynthesis.speak(utterance);
-    } else {
+    if (!handsFree() || !tapped) return false;
+    if (!speechAvailable()) {
       chime(440);
+      return false;
     }
+    var utterance = new window.SpeechSynthesisUtterance(text);
+    var wanted = stored(VOICE);
+    var voice = voices().filter(function (v) { return v.name === wanted; })[0];
+    if (voice) utterance.voice = voice;
+    utterance.rate = Number(stored(RATE)) || 1;
+    utterance.lang = (voice && voice.lang) || document.documentElement.lang || "en-GB";
+    var once = function () {
+      speaking = speaking.filter(function (u) { return u !== utterance; });
+      if (said) { var then = said; said = null; then(); }
+    };
+    utterance.addEventListener("end", once);
+    utterance.addEventListener("error", once); // no voice here, or cancelled: nothing to wait for
+    speaking.push(utterance);
+    window.speechSynthesis.speak(utterance);
+    return true;
+  }
+
+  // How long `text` may take to say, for a browser that never says it has finished.
+  function sayingTime(text) {
+    var words = text.split(/\s+/).length;
+    var rate = Number(stored(RATE)) || 1;
+    return 1000 * (Math.ceil(1.5 * words / (WORDS_PER_SECOND * rate)) + 2);
   }
 
   function quiet() {
-    if (speechAvailable()) window.speechSynthesis.cancel();
+    if (!speechAvailable()) return;
+    window.speechSynthesis.cancel();
+    window.speechSynthesis.resume(); // a voice paused stays paused for what comes next
+  }
+
+  // The tap that starts the session lets the page speak from then on (iPhone-like browsers
+  // allow speech only from a tap): an empty utterance inside it unlocks speech.
+  function unlockSpeech() {
+    if (tapped || !handsFree() || !speechAvailable()) return;
+    try { window.speechSynthesis.speak(new window.SpeechSynthesisUtterance("")); } catch (e) { /* ignored */ }
   }
 
   function unlockAudio() {
@@ -249,7 +280,8 @@
     if (state.phase === "counting") {
       var wait = (state.goAt - t) / 1000;
       if (wait <= 0) return run();
-      setLabel("Get ready… " + Math.ceil(wait));
+      // While the introduction is said, no count: it lasts as long as the voice takes.
+      setLabel(state.listening ? "Get ready… listen" : "Get ready… " + Math.ceil(wait));
       return;
     }
     if (state.phase !== "running") return;
@@ -271,23 +303,43 @@
     }
   }
 
+  // Get ready: at least a few seconds (more to move to a new place), and as long as the
+  // introduction takes to say, with a breath after it; the text's length bounds the wait where
+  // a browser never says it has finished.
   function countIn() {
     var seconds = state.moves ? MOVE_SECONDS : READY_SECONDS;
-    state.phase = "counting";
-    state.goAt = now() + seconds * 1000;
-    setButton();
-    setLabel("Get ready… " + seconds);
+    var started = now();
     var position = $("[data-position]");
     var aim = $("[data-aim]"); // where the step's muscle lies, for eyes on the ceiling
-    say(state.announce + ". " + (aim ? aim.textContent + " " : "") + "Get ready. " +
-      (position ? position.textContent : ""));
+    var text = state.announce + ". " + (aim ? aim.textContent + " " : "") + "Get ready. " +
+      (position ? position.textContent : "");
+    var counting = state;
+    state.phase = "counting";
+    state.readyAt = started + seconds * 1000;
+    state.goAt = Math.max(state.readyAt, started + sayingTime(text));
+    state.listening = true;
+    setButton();
+    keepAwake(true);
+    var speaking = say(text, function () {
+      if (state !== counting || state.phase !== "counting") return;
+      state.listening = false;
+      state.goAt = Math.max(state.readyAt, now() + BEAT_MS);
+      tick();
+    });
+    if (!speaking) {
+      state.listening = false;
+      state.goAt = state.readyAt;
+    }
+    tick();
   }
 
   function run() {
     if (!state || state.phase === "running" || state.phase === "done") return;
     var t = now();
-    if (state.phase === "paused") state.pausedFor += (t - state.pausedAt) / 1000;
-    else {
+    if (state.phase === "paused") {
+      state.pausedFor += (t - state.pausedAt) / 1000;
+      if (speechAvailable()) window.speechSynthesis.resume(); // the voice goes on with the clock
+    } else {
       state.startedAt = t;
       state.pausedFor = 0;
       if (state.phase === "ready") say(state.announce);
@@ -311,8 +363,7 @@
     state.timer.classList.add("is-paused");
     setLabel("Paused");
     setButton();
-    keepAwake(false);
-    quiet();
+    if (speechAvailable()) window.speechSynthesis.pause(); // the voice waits with the clock
     keepClock();
   }
 
@@ -335,7 +386,6 @@
       say("Time's up. " + cue);
       state.advance = window.setTimeout(function () { next.click(); }, 2500);
     } else {
-      keepAwake(false);
       say("Time's up. " + cue);
       announce("Time's up for this step. " + cue + " Press Next when you're ready.");
     }
@@ -386,6 +436,7 @@
     showSettings();
     setButton();
     render();
+    keepAwake(true); // a step is on screen: the session is on, keep the phone awake
     if (recallClock()) return;
     if (handsFree() && tapped) countIn();
     else {
@@ -444,9 +495,11 @@
 
   // ---- Controls ----
   document.addEventListener("click", function (event) {
+    var starting = event.target.closest("[data-start-session] [type=submit]");
+    if (!starting) unlockSpeech();
     unlockAudio();
-    if (event.target.closest("[data-start-session] [type=submit]")) forgetClocks();
-    if (event.target.closest("[data-start-session] [type=submit]") && handsFree()) {
+    if (starting) forgetClocks();
+    if (starting && handsFree()) {
       say("Starting your session."); // speaks within the tap: the browser allows sound from now on
     }
     if (!state || !event.target.closest("[data-player-pause]")) return;
@@ -459,6 +512,7 @@
     if (!$("#player") || event.altKey || event.ctrlKey || event.metaKey) return;
     var target = event.target;
     if (target.closest("input, textarea, select, dialog")) return; // Esc in the dialog closes it
+    unlockSpeech();
     unlockAudio();
     if (event.key === " " || event.key === "Spacebar") {
       if (target.closest("button, a") || !state) return; // Space already works that control

@@ -73,6 +73,20 @@ def live(site, db):
     site._live_server_modified_settings.disable()
 
 
+# What is said is recorded, and said at once: headless Chromium has no voice, and now and then
+# it drops an utterance without its "end" (or "error"), which the player then waits out by the
+# text's length (tests/browser/test_voice_browser.py): here each one ends as soon as it starts.
+SPOKEN = """
+window.__said = [];
+if (window.speechSynthesis) {
+  window.speechSynthesis.speak = (utterance) => {
+    window.__said.push(utterance.text);
+    Promise.resolve().then(() => utterance.dispatchEvent(new Event("end")));
+  };
+}
+"""
+
+
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 

@@ -4,9 +4,10 @@ their chart; 'Do it again' and 'Forget this'; by mouse and by keyboard alone."""
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from backcare.planner.models import CareSession
+from backcare.planner.models import Run
 from tests.browser.conftest import (
     DESKTOP,
     PHONE,
@@ -15,7 +16,7 @@ from tests.browser.conftest import (
     own_in_browser,
     tab_to,
 )
-from tests.factories import care_session
+from tests.factories import care_session, followed
 
 pytestmark = pytest.mark.browser
 
@@ -77,19 +78,20 @@ def test_three_sessions_listed_charted_done_again_and_forgotten(live, page: Page
     expect(table.locator("tbody tr").first).to_contain_text("down 3")
     assert_accessible(axe, page)
 
-    again = row_of(page, codes[0]).get_by_role("button", name="Do it again")
+    again = row_of(page, codes[0]).get_by_role("link", name="Do it again")
     # Said with its session's date and areas: sessions built in the same minute differ.
     expect(again).to_have_accessible_description(re.compile(r", \d\d:\d\d Upper back$"))
-    again.click()
-    expect(page).to_have_url(SESSION_URL)
-    again = CareSession.objects.get(code=SESSION_URL.search(page.url)[1])
-    first = CareSession.objects.get(code=codes[0])
-    assert again.code not in codes
-    assert [r.slug for r in again.regions.all()] == [r.slug for r in first.regions.all()]
-    assert (again.performer, again.minutes) == (first.performer, first.minutes)
+    Run.objects.filter(session__code=codes[0]).update(finished_at=timezone.now())
+    again.click()  # the same session, a new run of it: today's rating
+    expect(page).to_have_url(re.compile(rf"/s/{codes[0]}/$"))
+    expect(page.get_by_text("you rated the pain")).to_have_count(0)
+    page.get_by_role("radio", name="5", exact=True).check()
+    page.get_by_role("button", name="Start the session").click()
+    expect(page).to_have_url(re.compile(r"/step/1/$"))
 
-    page.get_by_role("link", name="My sessions").click()
-    expect(links).to_have_count(4)
+    page.goto(live.url + "/mine/")
+    expect(links).to_have_count(4)  # its new run, a new entry
+    expect(rows(page).first).to_contain_text("5 → not rated")
     row_of(page, codes[1]).get_by_role("button", name="Forget this").click()
     expect(page).to_have_url(re.compile(r"/mine/$"))
     expect(page.get_by_role("status")).to_contain_text("Forgotten: your session of")
@@ -102,7 +104,8 @@ def test_my_sessions_with_the_keyboard_alone(live, page: Page, watched, axe):
     page.set_viewport_size(PHONE)
     sessions = [care_session("self", ["upper-back"], ["tennis-ball"], 5) for _ in range(3)]
     for session, (before, after) in zip(sessions, [(7, 4), (6, 6), (5, 1)], strict=True):
-        CareSession.objects.filter(pk=session.pk).update(pain_before=before, pain_after=after)
+        run = followed(session, pain_before=before, pain_after=after)
+        Run.objects.filter(pk=run.pk).update(started_at=session.created_at)  # the day it was built
     codes = [session.code for session in reversed(sessions)]  # newest first
     keep_in_browser(page, live.url, codes)
     for session in sessions:
@@ -133,11 +136,10 @@ def test_my_sessions_with_the_keyboard_alone(live, page: Page, watched, axe):
     expect(rows(page)).to_have_count(2)
     expect(row_of(page, codes[1])).to_have_count(0)
 
-    again = row_of(page, codes[0]).get_by_role("button", name="Do it again")
+    again = row_of(page, codes[0]).get_by_role("link", name="Do it again")
     tab_to(page, again)
     page.keyboard.press("Enter")
-    expect(page).to_have_url(SESSION_URL)
-    assert SESSION_URL.search(page.url)[1] not in codes
+    expect(page).to_have_url(re.compile(rf"/s/{codes[0]}/$"))
     assert watched.problems == []
 
 
