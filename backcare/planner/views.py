@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -43,7 +42,7 @@ from backcare.planner.memory import (
     remember_props,
     remember_screen,
 )
-from backcare.planner.models import CareSession, is_code
+from backcare.planner.models import CareSession, Run, is_code
 from backcare.planner.screening import screen, verdict_for
 from backcare.web import (
     FRAGMENT_HEADERS,
@@ -245,7 +244,7 @@ def _start(request: HtmxHttpRequest, plan, ask: Request, snapshot: Snapshot) -> 
     session = CareSession.objects.create_from_plan(plan, ask, snapshot)
     where = session.get_absolute_url()  # the overview, to look it over first
     if request.POST.get("then") == "play":  # "Start this session": one tap to step 1
-        CareSession.objects.filter(pk=session.pk).update(started_at=timezone.now())
+        Run.objects.begin(session)  # today's run, as the overview's Start begins it
         where = reverse("player:step", args=[session.code, 1])
     response = SeeOther(where)
     remember_props(response, sorted(ask.props))
