@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 from backcare.catalogue.models import Contraindication
 from backcare.catalogue.snapshot import catalogue_snapshot, read_snapshot
 from backcare.catalogue.values import Allowance
-from backcare.planner.compose import TOLERANCE, Request, compose
+from backcare.planner.compose import compose
+from backcare.planner.plan import TOLERANCE, Request
 from backcare.planner.screening import screen
 from tests.shipped import ALL_PROPS, ALL_REGIONS
 

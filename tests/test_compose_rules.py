@@ -11,7 +11,8 @@ from backcare.catalogue.choices import Pressure
 from backcare.catalogue.models import Contraindication
 from backcare.catalogue.values import Allowance, Wording, Zone
 from backcare.planner.cards import UNDER_A_CAP
-from backcare.planner.compose import HANDS_TIRE, NOTHING_MORE, TOLERANCE, compose
+from backcare.planner.compose import compose
+from backcare.planner.plan import HANDS_TIRE, NOTHING_MORE, TOLERANCE
 from backcare.planner.screening import screen
 from tests.factories import ContraindicationFactory
 from tests.snapshots import ask, muscle, snapshot, stroke, technique

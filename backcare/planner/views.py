@@ -21,7 +21,7 @@ from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.catalogue.values import Snapshot, reachable, unlocks
 from backcare.limits import Limit, client_key, hit
-from backcare.planner.compose import HANDS_TIRE, Request, compose
+from backcare.planner.compose import compose
 from backcare.planner.forms import (
     FALLBACK_MINUTES,
     REPLAY_KEY,
@@ -42,6 +42,7 @@ from backcare.planner.memory import (
     remember_screen,
 )
 from backcare.planner.models import CareSession, is_code
+from backcare.planner.plan import HANDS_TIRE, Request
 from backcare.planner.screening import screen, verdict_for
 from backcare.web import (
     FRAGMENT_HEADERS,
