@@ -10,7 +10,7 @@ No ORM, no request, no randomness. The plan's values are in `plan`, time allotme
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from itertools import product
 
 from backcare.catalogue.choices import SIDES, GuidelineSlug, Performer, Phase, Pressure, Side
@@ -133,9 +133,8 @@ def compose(snapshot: Snapshot, request: Request, allowance: Allowance = NO_LIMI
 
 # ---------- 1. Areas ----------
 def areas(ctx: Context) -> tuple[tuple[Area, ...], tuple[Unreachable, ...]]:
-    """The areas asked for that can be worked and those that feed their pain (the hips for
-    the lower back, with a third of its time), top to bottom; what can't be worked, and
-    what would open it."""
+    """The areas to work, top to bottom, with those that feed their pain (the hips for the
+    lower back); those that can't be worked, with what would open them."""
     snapshot, request, excluded = ctx.snapshot, ctx.request, ctx.allowance.excluded_regions
     asked = sorted(set(request.regions), key=snapshot.region_order)
     found: list[Area] = []
@@ -154,8 +153,8 @@ def areas(ctx: Context) -> tuple[tuple[Area, ...], tuple[Unreachable, ...]]:
 
 
 def _with_linked(ctx: Context, asked_areas: list[Area], asked: list[str]) -> list[Area]:
-    """The areas asked for, each giving a third of its time to each area whose muscles feed
-    its pain and that can be worked, wasn't asked for and isn't left out; and those areas."""
+    """The areas asked for, each giving a third of its time to each area not asked for whose
+    muscles feed its pain and can be worked; and those areas."""
     kept: list[Area] = []
     added: dict[str, Area] = {}
     for area in asked_areas:
@@ -187,14 +186,13 @@ def _ready(ctx: Context, area: Area) -> Area:
     area = replace(
         area, knotty=area.region in ctx.snapshot.knotty, choices=_shortlist(area, everyday)
     )
-    cheapest = _next_unit(area, (), _Session(), everyday, room=0).short
-    return replace(area, first=_next_unit(area, (), _Session(), everyday), cheapest=cheapest)
+    cheapest = _next_unit(area, (), ((), []), everyday, room=0).short
+    return replace(area, first=_next_unit(area, (), ((), []), everyday), cheapest=cheapest)
 
 
 def _shortlist(area: Area, everyday) -> tuple[TechniqueInfo, ...]:
-    """The few techniques of each kind of work an area could ever get, the likeliest first,
-    so choosing among them costs the same however large the catalogue grows: an area takes
-    at most one piece per muscle of each kind."""
+    """The few likeliest techniques of each kind of work, so choosing costs the same however
+    large the catalogue grows (an area takes one piece per muscle of each kind at most)."""
 
     def for_focus(t: TechniqueInfo) -> bool:
         return bool(area.focus) and t.each_side and any(m.slug in area.focus for m in t.muscles)
@@ -242,10 +240,9 @@ def _unlock(ctx: Context, region: str) -> Unreachable:
 
 # ---------- 2. Fit ----------
 def fit(ctx: Context, found: tuple[Area, ...]) -> Fit:
-    """The warm-up and finish (about a sixth and a tenth of the time) on the areas worked;
-    when time is short the finish goes first, then whole areas, the least needed first (said,
-    with the minutes that would fit them), then the warm-up. Hand work alone stops when your
-    hands would tire."""
+    """The warm-up and finish on the areas worked; when time is short the finish goes first,
+    then whole areas, the least needed first (said, with the minutes that would fit them),
+    then the warm-up. Hand work alone stops when your hands would tire."""
     hands_limit, total = ctx.hands_limit, ctx.total
     hands_only = all(t.hand_work for a in found for t in a.choices)
     length = min(total, hands_limit) if hands_only else total
@@ -286,11 +283,9 @@ def fit(ctx: Context, found: tuple[Area, ...]) -> Fit:
 
 
 def _bookends(ctx: Context, found: list[Area]) -> tuple[Unit | None, Unit | None]:
-    """The warm-up and the finish: the gentlest allowed technique that suits each, on the
-    worked areas it reaches where it isn't that area's first main work (the finish: on the
-    last); a stroke over several areas in one pass first, when all of them are worked.
-    Never on an area not worked. None when that technique is the first main work of every
-    area (a gentle session: the stroking is the session, not something before it)."""
+    """The gentlest allowed warm-up and finish, on the worked areas they reach where they
+    aren't the area's first main work (a stroke up the whole back first, when all of it is
+    worked); the finish on the last. None where the stroking is the session itself."""
     snapshot = ctx.snapshot
     worked = [a.region for a in found]
     firsts = {a.region: a.first.technique for a in found}
@@ -358,10 +353,9 @@ def _span(snapshot: Snapshot, technique: TechniqueInfo, phase: str, regions) -> 
 
 
 def _least_needed(ctx: Context, found: list[Area]) -> int:
-    """Which area to leave out when time is short: an added linked area first; then the area
-    asked for that is needed least — not the one a session is for, nor one that hurts on one
-    side, nor one whose pain is fed by (or feeds) another area being worked — and of those
-    alike, the one whose work would take the most time, then the highest."""
+    """The area to leave out when time is short: an added linked area; else the one needed
+    least (not the one the session is for, one hurting on one side, or one feeding or fed by
+    another worked), of those alike the one whose work takes longest, then the highest."""
     linked = [i for i, a in enumerate(found) if a.feeds]
     if linked:
         return linked[-1]
@@ -380,98 +374,74 @@ def _least_needed(ctx: Context, found: list[Area]) -> int:
 
 
 # ---------- 3. Choose ----------
-@dataclass
-class _Session:
-    """What the session has chosen so far (while choosing): techniques, muscles, hand work."""
-
-    used: set[str] = field(default_factory=set)
-    named: list[str] = field(default_factory=list)
-    hands_short: int = 0  # what the hand work chosen is worth (`Unit.short`)
-
-
 def choose(ctx: Context, fitted: Fit) -> tuple[Worked, ...]:
-    """Each area's work: piece by piece, the area furthest from its share of the main time
-    first (linked areas a third of the area they feed), each piece what adds most there
-    (`_next_unit`), until every area's share is full; then more, from the areas least served
-    (a kind of work the session hasn't had first), while the chosen work can't fill the time
-    and anything worth doing is left. Your own hands are held to what they can do; the
-    gentle strokes that also open a session come last."""
-    found, ends = fitted.areas, (fitted.warm, fitted.finish)
+    """Each area's work, piece by piece: the area furthest from its share of the main time
+    first, each piece what adds most there (`_next_unit`), until every share is full; then
+    more, from the areas least served (a new kind of work first), while the chosen work
+    can't fill the time. Your own hands are held to what they can do; the gentle strokes
+    that also open a session come last."""
+    found, ends, everyday = fitted.areas, (fitted.warm, fitted.finish), ctx.snapshot.everyday
     main_time = fitted.length - fitted.warm_s - fitted.finish_s
-    everyday = ctx.snapshot.everyday
     weights = sum(a.weight for a in found)
     targets = [main_time * a.weight / weights for a in found]
     picked: list[list[Unit]] = [[] for _ in found]
-    planned = [0] * len(found)
-    session = _Session()
 
-    def allowed_in(i: int):
-        def allowed(unit: Unit) -> bool:
-            if not unit.technique.hand_work or not picked[i]:
-                return True
-            return session.hands_short + unit.short <= fitted.main_hands  # before hands tire
+    def pieces(rooms: list[float], usual=False):
+        """(area index, the piece that adds most there) for each area that has one."""
+        done = [u for units in picked for u in units]
+        hands = fitted.main_hands - sum(u.short for u in done if u.technique.hand_work)
+        session = {u.technique.slug for u in done}, [u.muscle_slug for u in done]
+        for i, area in enumerate(found):
+            unit = _next_unit(area, picked[i], session, everyday, rooms[i], hands, ends, usual)
+            if unit is not None:
+                yield i, unit
 
-        return allowed
-
-    def take(i: int, unit: Unit) -> None:
-        if unit.technique.hand_work:
-            session.hands_short += unit.short
-        picked[i].append(unit)
-        planned[i] += unit.usual
-        session.used.add(unit.technique.slug)
-        session.named.append(unit.muscle_slug)
-
-    def next_unit(i: int, room, usual=False) -> Unit | None:
-        return _next_unit(found[i], picked[i], session, everyday, room, allowed_in(i), ends, usual)
+    def planned(i: int) -> int:
+        return sum(u.usual for u in picked[i])
 
     while True:  # each area up to its share
-        best = None
-        for i in range(len(found)):
-            room = targets[i] - planned[i]
-            unit = next_unit(i, room, usual=True)
-            if unit is None or (picked[i] and (unit.usual > room or _is_filler(unit.technique))):
-                continue
-            key = (-room / targets[i] if targets[i] else 0, i)
-            if best is None or key < best[0]:
-                best = (key, i, unit)
-        if best is None:
+        rooms = [targets[i] - planned(i) for i in range(len(found))]
+        best = [
+            ((-rooms[i] / targets[i] if targets[i] else 0, i), i, u)
+            for i, u in pieces(rooms, usual=True)
+            if not (picked[i] and (u.usual > rooms[i] or _is_filler(u.technique)))
+        ]
+        if not best:
             break
-        take(best[1], best[2])
+        _, i, unit = min(best)
+        picked[i].append(unit)
     for fillers in (False, True):  # more, while what is chosen can't fill the time
         while _capacity(found, picked, main_time, fitted.main_hands) < main_time * SPARE_CAPACITY:
-            best = None
             room = main_time - sum(u.short for units in picked for u in units)  # worth doing
             kinds = {u.technique.family for units in picked for u in units}
-            for i in range(len(found)):
-                unit = next_unit(i, room)
-                if unit is None or _is_filler(unit.technique) != fillers or unit.short > room:
-                    continue
-                served = round(planned[i] / targets[i], 1) if targets[i] else 0
-                key = (served, unit.technique.family in kinds, i)  # a new kind of work first
-                if best is None or key < best[0]:
-                    best = (key, i, unit)
-            if best is None:
+            served = [round(planned(i) / t, 1) if t else 0 for i, t in enumerate(targets)]
+            best = [
+                ((served[i], u.technique.family in kinds, i), i, u)
+                for i, u in pieces([room] * len(found))
+                if _is_filler(u.technique) == fillers and u.short <= room
+            ]
+            if not best:
                 break
-            take(best[1], best[2])
-    return tuple(
-        Worked(a, tuple(units), t) for a, units, t in zip(found, picked, targets, strict=True)
-    )
+            _, i, unit = min(best)
+            picked[i].append(unit)
+    return tuple(map(Worked, found, map(tuple, picked), targets))
 
 
 def _capacity(found, picked: list[list[Unit]], main_time: int, hands_limit: int) -> int:
     """The most time the chosen work can take: each technique at most its share of the main
     work (unless that is less than its shortest), your own hands at most their limit."""
-    by_technique: dict[str, list[tuple[Unit, bool]]] = {}
+    by_technique: dict[str, list[tuple[Unit, int, bool]]] = {}
     for area, units in zip(found, picked, strict=True):
-        for unit in units:
-            by_technique.setdefault(unit.technique.slug, []).append((unit, bool(area.feeds)))
+        for u in units:
+            high = u.technique.max_seconds * u.count
+            by_technique.setdefault(u.technique.slug, []).append((u, high, bool(area.feeds)))
     hands = other = 0
     for pairs in by_technique.values():
-        units = [u for u, _ in pairs]
+        units = [u for u, _, _ in pairs]
         # An area added for the pain it feeds takes its usual time, not more.
         most = min(
-            sum(min(u.high, u.usual) if linked else u.high for u, linked in pairs),
-            max(TECHNIQUE_SHARE * main_time, sum(u.low for u in units)),
+            sum(min(high, u.usual) if linked else high for u, high, linked in pairs),
+            max(TECHNIQUE_SHARE * main_time, sum(u.technique.min_seconds * u.count for u in units)),
         )
         if units[0].technique.hand_work:
             hands += most
@@ -491,11 +461,9 @@ def _kinds(units) -> set[tuple[str, str]]:
     return {(u.technique.family, u.muscle_slug) for u in units}
 
 
-def _muscle_for(area: Area, had, technique: TechniqueInfo, session: _Session):
-    """The muscle a piece of work names: for work done a side at a time, the muscle the
-    session is for; then one that hasn't had this kind of work here; then one this area
-    hasn't had; then the one named least so far (work over a whole area names its muscles in
-    turn). None if it reaches none of the area's muscles."""
+def _muscle_for(area: Area, had, technique: TechniqueInfo, named: list[str]):
+    """The muscle a piece names: the one the session is for (work a side at a time); then one
+    without this kind of work here; one the area hasn't had; the one named least so far."""
     in_area = [u.muscle_slug for u in had]
     kinds = _kinds(had)
     return min(
@@ -504,7 +472,7 @@ def _muscle_for(area: Area, had, technique: TechniqueInfo, session: _Session):
             technique.each_side and m.slug not in area.focus,
             (technique.family, m.slug) in kinds,  # not this kind of work on it again
             in_area.count(m.slug),
-            session.named.count(m.slug),
+            named.count(m.slug),
         ),
         default=None,
     )
@@ -518,20 +486,15 @@ def _needs(unit: Unit, had, usual: bool) -> float:
     return unit.usual if usual else unit.short
 
 
-def _next_unit(area: Area, had, session, everyday, room=None, allowed=None, ends=(), usual=False):
-    """The piece of work that adds most to `area` (which `had` that work already), or None.
-
-    Never the same technique twice on one area (its card would read the same), nor the same
-    kind of work on a muscle this area has already had it on (two tools pressing one muscle),
-    nor the strokes the warm-up or finish already give an area that has other work. Best
-    first: not the gentle strokes that open a session; work on the muscle the session is for;
-    work done a side at a time where only one side hurts; a hold on a knot where knots are
-    common (between the shoulder blades); what fits in `room` seconds (a first piece may go a
-    little over); a kind of work the area hasn't had; moderate pressure, then firm, then
-    light; a technique not used yet; one that uses a prop the person has; then broad work
-    before focused.
-    """
-    taken = {u.technique.slug for u in had}
+def _next_unit(area: Area, had, session, everyday, room=None, hands=None, ends=(), usual=False):
+    """The piece that adds most to `area` (which `had` that work already; the `session`: the
+    techniques used and muscles named so far), or None: never a
+    technique twice on an area, a kind of work twice on a muscle, nor the bookends' strokes
+    again; beyond `hands` seconds of hand work. Best first: not the gentle strokes; the
+    muscle the session is for; a side at a time where one side hurts; a hold where knots are
+    common; what fits `room`; a new kind of work; moderate, firm, then light pressure; a
+    technique not used yet; one using a prop the person has; broad work before focused."""
+    taken, (used, named) = {u.technique.slug for u in had}, session
     kinds = _kinds(had)
     families = {u.technique.family for u in had}
     hold_first = area.knotty and not any(u.technique.wording.hold for u in had)
@@ -544,12 +507,12 @@ def _next_unit(area: Area, had, session, everyday, room=None, allowed=None, ends
             for end in ends
         ):
             continue  # the same strokes again, on an area worked otherwise
-        muscle = _muscle_for(area, had, technique, session)
+        muscle = _muscle_for(area, had, technique, named)
         if muscle is None or (technique.family, muscle.slug) in kinds:
             continue
         unit = _unit(area, technique, muscle)
-        if allowed is not None and not allowed(unit):
-            continue
+        if hands is not None and technique.hand_work and had and unit.short > hands:
+            continue  # your hands would tire
         key = (
             _is_filler(technique),
             not (technique.each_side and muscle.slug in area.focus),
@@ -558,7 +521,7 @@ def _next_unit(area: Area, had, session, everyday, room=None, allowed=None, ends
             room is not None and _needs(unit, had, usual) > room,
             technique.family in families,
             PRESSURE_RANK.get(technique.pressure, len(PRESSURE_RANK)),
-            technique.slug in session.used,
+            technique.slug in used,
             not any(set(group) - everyday for group in technique.prop_groups),
             technique.family_order,
             technique.slug,
@@ -580,10 +543,9 @@ def _unit(area: Area, technique: TechniqueInfo, muscle) -> Unit:
 
 # ---------- 4. Order ----------
 def order(worked: tuple[Worked, ...], warm: Unit | None, finish: Unit | None):
-    """The main work in one place together (places in the order the areas first need them),
-    top to bottom within a place, broad work before focused; left then right. A warm-up or
-    finish that would repeat the step beside it moves the main work round, or goes.
-    Returns (main work, warm-up, finish)."""
+    """(main work, warm-up, finish): work in one place together, top to bottom, broad work
+    before focused, left then right; a bookend that would repeat the step beside it moves
+    the main work round, or goes."""
     area_order = {w.area.region: i for i, w in enumerate(worked)}
     main = sorted(
         (u for w in worked for u in w.units),
@@ -621,17 +583,15 @@ def _same(a: Unit, b: Unit) -> bool:
 
 # ---------- 5. Time ----------
 def time(ctx: Context, fitted: Fit, worked, main, warm, finish) -> tuple[tuple[Unit, ...], str]:
-    """Seconds for each step (`timing.spread`); a plan shorter than asked says why (your
-    hands would tire, or nothing more is worth doing) rather than padding with repeats, with
-    a warm-up and finish to match; otherwise the last seconds go to the warm-up or finish,
-    so every step is on a 5 s grid. Returns the steps' units, in order, and the shortfall."""
+    """(units with their seconds, shortfall): a plan shorter than asked says why rather than
+    pad with repeats; otherwise the bookends take the last seconds of the 5 s grid."""
     hands_limit, total = ctx.hands_limit, ctx.total
     warm_s, finish_s = (fitted.warm_s if warm else 0), (fitted.finish_s if finish else 0)
     targets = {w.area.region: w.target for w in worked}
     feeds = {w.area.region: w.area.feeds for w in worked if w.area.feeds}
     main_time = fitted.length - warm_s - finish_s
     seconds, shortfall = spread(main, targets, main_time, fitted.main_hands, feeds)
-    main = [replace(u, seconds=s) for u, s in zip(main, seconds, strict=True)]
+    main = [u._replace(seconds=s) for u, s in zip(main, seconds, strict=True)]
     done = sum(u.seconds * u.count for u in main)
     if shortfall:  # nothing more worth doing: a shorter plan, with bookends to match
         asked = round(done / (1 - WARM_UP_SHARE - FINISH_SHARE))
@@ -645,15 +605,14 @@ def time(ctx: Context, fitted: Fit, worked, main, warm, finish) -> tuple[tuple[U
         hands_used = sum(u.seconds * u.count for u in main if u.technique.hand_work)
         hands_used += sum(s for u, s in ends if u and u.technique.hand_work)
         warm_s, finish_s = close_gap(total - done, hands_limit - hands_used, *ends)
-    first = [replace(warm, seconds=warm_s)] if warm else []
-    last = [replace(finish, seconds=finish_s)] if finish else []
+    first = [warm._replace(seconds=warm_s)] if warm else []
+    last = [finish._replace(seconds=finish_s)] if finish else []
     return (*first, *main, *last), shortfall
 
 
 # ---------- 6. Steps ----------
 def steps(ctx: Context, units: tuple[Unit, ...]) -> tuple[PlannedStep, ...]:
-    """A step for each unit and side, its card written under the session's limits (light
-    wording under a pressure cap)."""
+    """A step for each unit and side, its card written under the session's pressure cap."""
     snapshot = ctx.snapshot
     return tuple(
         PlannedStep(

@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import count
+from typing import NamedTuple
 
 from backcare.catalogue.values import TechniqueInfo
 from backcare.planner.plan import HANDS_TIRE, NOTHING_MORE, TOLERANCE
@@ -19,9 +19,9 @@ TECHNIQUE_SHARE = 0.4  # of the main work, at most, for one technique while othe
 WORTH_DOING = 0.75  # of a technique's usual time: a piece shorter than that isn't planned
 
 
-@dataclass(frozen=True)
-class Unit:
-    """One technique on one muscle in one area: one step, or one per side."""
+class Unit(NamedTuple):
+    """One technique on one muscle in one area: one step, or one per side. (A named tuple,
+    not a dataclass: the composer makes thousands, and a tuple is quicker to make.)"""
 
     technique: TechniqueInfo
     region: str
@@ -35,14 +35,6 @@ class Unit:
     @property
     def count(self) -> int:
         return len(self.sides)
-
-    @property
-    def low(self) -> int:
-        return self.technique.min_seconds * self.count
-
-    @property
-    def high(self) -> int:
-        return self.technique.max_seconds * self.count
 
     @property
     def short(self) -> int:
@@ -163,7 +155,7 @@ def spread(
 
 
 def _low(main: Sequence[Unit], part: Sequence[int]) -> int:
-    return sum(main[i].low for i in part)
+    return sum(main[i].technique.min_seconds * main[i].count for i in part)
 
 
 def _cap_share(main, seconds: list[int], ceilings: list[int], main_time: int) -> bool:
