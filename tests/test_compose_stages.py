@@ -186,3 +186,17 @@ def test_the_page_words_each_reason():
     for why, said in words.items():
         prop = UnusedProp("ball", "Ball", why, about.get(why, ()))
         assert render_to_string("planner/build.html#unused-why", {"prop": prop}) == said
+
+
+def test_time_gives_a_feeding_area_no_more_than_the_area_it_feeds():
+    long = (30, 60, 600)  # seconds: shortest, usual, longest
+    knead = technique("knead", BACK, seconds=long)
+    knead_hip = technique("knead-hip", HIP, seconds=long)
+    press_hip = technique("press-hip", HIP, family="pressure", seconds=long)
+    ctx = context(snapshot(knead, knead_hip, press_hip), "lower-back", minutes=10)
+    lower, hips = Area("lower-back", (), "both"), Area("hips", (), "both", feeds="lower-back")
+    asked, fed = (unit(knead),), (unit(knead_hip, "hips", HIP), unit(press_hip, "hips", HIP))
+    worked = (Worked(lower, asked, 200), Worked(hips, fed, 400))
+    timed, _ = time(ctx, fitted(lower, hips), worked, asked + fed, None, None)
+    by_area = {r: sum(u.seconds for u in timed if u.region == r) for r in ("lower-back", "hips")}
+    assert by_area["hips"] <= by_area["lower-back"] + 5, by_area
