@@ -10,8 +10,9 @@ No ORM, no request, no randomness. The plan's values are in `plan`, time allotme
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import product
+from typing import NamedTuple
 
 from backcare.catalogue.choices import SIDES, GuidelineSlug, Performer, Phase, Pressure, Side
 from backcare.catalogue.values import NO_LIMITS, Allowance, Snapshot, TechniqueInfo, reachable
@@ -27,15 +28,7 @@ from backcare.planner.plan import (
     Unused,
     UnusedProp,
 )
-from backcare.planner.timing import (
-    FINISH_SHARE,
-    TECHNIQUE_SHARE,
-    WARM_UP_SHARE,
-    Unit,
-    bookend_seconds,
-    close_gap,
-    spread,
-)
+from backcare.planner.timing import Unit, bookend_seconds, capacity, close_gap, spread, whole_for
 
 LINKED_SHARE = 1 / 3  # of an area's main time, for the areas that feed its pain
 ROOM_TO_SPARE = 1.25  # an area's next piece may go this far over the time left to it
@@ -72,8 +65,7 @@ class Context:
         return [t for t in found if self.allowance.permits(t)]
 
 
-@dataclass(frozen=True)
-class Area:
+class Area(NamedTuple):
     """An area to work: the few techniques it chooses among, and how much time it wants."""
 
     region: str
@@ -139,12 +131,11 @@ def areas(ctx: Context) -> tuple[tuple[Area, ...], tuple[Unreachable, ...]]:
     asked = sorted(set(request.regions), key=snapshot.region_order)
     found: list[Area] = []
     unreachable: list[Unreachable] = []
+    focus = frozenset(request.focus)
     for region in asked:
-        choices = ctx.main_choices(region) if region not in excluded else []
         if region in excluded:
             unreachable.append(Unreachable(region, snapshot.region_name(region), excluded=True))
-        elif choices:
-            focus = frozenset(request.focus)
+        elif choices := ctx.main_choices(region):
             found.append(Area(region, tuple(choices), request.side_of(region), focus=focus))
         else:
             unreachable.append(_unlock(ctx, region))
@@ -172,22 +163,22 @@ def _with_linked(ctx: Context, asked_areas: list[Area], asked: list[str]) -> lis
             share = weight * LINKED_SHARE
             weight -= share
             if region in added:
-                added[region] = replace(added[region], weight=added[region].weight + share)
+                added[region] = added[region]._replace(weight=added[region].weight + share)
             else:
-                feeder = Area(region, tuple(found), area.side, share, frozenset(muscles))
-                added[region] = replace(feeder, feeds=area.region)
-        kept.append(replace(area, weight=weight))
+                found, muscles = tuple(found), frozenset(muscles)
+                added[region] = Area(region, found, area.side, share, muscles, area.region)
+        kept.append(area._replace(weight=weight))
     return kept + list(added.values())
 
 
 def _ready(ctx: Context, area: Area) -> Area:
     """`area` with its shortlist of work, and what it would get first on its own."""
     everyday = ctx.snapshot.everyday
-    area = replace(
-        area, knotty=area.region in ctx.snapshot.knotty, choices=_shortlist(area, everyday)
+    area = area._replace(
+        knotty=area.region in ctx.snapshot.knotty, choices=_shortlist(area, everyday)
     )
     cheapest = _next_unit(area, (), ((), []), everyday, room=0).short
-    return replace(area, first=_next_unit(area, (), ((), []), everyday), cheapest=cheapest)
+    return area._replace(first=_next_unit(area, (), ((), []), everyday), cheapest=cheapest)
 
 
 def _shortlist(area: Area, everyday) -> tuple[TechniqueInfo, ...]:
@@ -265,13 +256,11 @@ def fit(ctx: Context, found: tuple[Area, ...]) -> Fit:
             need = sum(a.cheapest for a in (dropped, *kept)) + warm_s + finish_s
             # Hand work alone stops at the hands limit, however long the session asked.
             tire = hands_only and need > hands_limit
+            more = 0 if tire else max(1, math.ceil((need - total) / 60))
+            name = ctx.snapshot.region_name(dropped.region)
             left.append(
                 Unreachable(
-                    dropped.region,
-                    ctx.snapshot.region_name(dropped.region),
-                    no_time=True,
-                    minutes_needed=0 if tire else max(1, math.ceil((need - total) / 60)),
-                    hands_tire=tire,
+                    dropped.region, name, no_time=True, minutes_needed=more, hands_tire=tire
                 )
             )
     if not fits() and warm:
@@ -385,22 +374,32 @@ def choose(ctx: Context, fitted: Fit) -> tuple[Worked, ...]:
     weights = sum(a.weight for a in found)
     targets = [main_time * a.weight / weights for a in found]
     picked: list[list[Unit]] = [[] for _ in found]
+    planned = [0] * len(found)  # the usual time of what each area has
+    # Kept as it grows: the techniques used and muscles named so far, and the hand work's worth.
+    session: tuple[set[str], list[str]] = set(), []
+    hands_short = [0]
 
     def pieces(rooms: list[float], usual=False):
         """(area index, the piece that adds most there) for each area that has one."""
-        done = [u for units in picked for u in units]
-        hands = fitted.main_hands - sum(u.short for u in done if u.technique.hand_work)
-        session = {u.technique.slug for u in done}, [u.muscle_slug for u in done]
+        hands = fitted.main_hands - hands_short[0]
         for i, area in enumerate(found):
             unit = _next_unit(area, picked[i], session, everyday, rooms[i], hands, ends, usual)
             if unit is not None:
                 yield i, unit
 
-    def planned(i: int) -> int:
-        return sum(u.usual for u in picked[i])
+    def chosen() -> list[tuple[Unit, bool]]:
+        return [(u, bool(a.feeds)) for a, units in zip(found, picked, strict=True) for u in units]
+
+    def take(best: list) -> None:
+        _, i, unit = min(best)
+        picked[i].append(unit)
+        planned[i] += unit.usual
+        session[0].add(unit.technique.slug)
+        session[1].append(unit.muscle_slug)
+        hands_short[0] += unit.short if unit.technique.hand_work else 0
 
     while True:  # each area up to its share
-        rooms = [targets[i] - planned(i) for i in range(len(found))]
+        rooms = [t - p for t, p in zip(targets, planned, strict=True)]
         best = [
             ((-rooms[i] / targets[i] if targets[i] else 0, i), i, u)
             for i, u in pieces(rooms, usual=True)
@@ -408,13 +407,12 @@ def choose(ctx: Context, fitted: Fit) -> tuple[Worked, ...]:
         ]
         if not best:
             break
-        _, i, unit = min(best)
-        picked[i].append(unit)
+        take(best)
     for fillers in (False, True):  # more, while what is chosen can't fill the time
-        while _capacity(found, picked, main_time, fitted.main_hands) < main_time * SPARE_CAPACITY:
+        while capacity(chosen(), main_time, fitted.main_hands) < main_time * SPARE_CAPACITY:
             room = main_time - sum(u.short for units in picked for u in units)  # worth doing
             kinds = {u.technique.family for units in picked for u in units}
-            served = [round(planned(i) / t, 1) if t else 0 for i, t in enumerate(targets)]
+            served = [round(p / t, 1) if t else 0 for p, t in zip(planned, targets, strict=True)]
             best = [
                 ((served[i], u.technique.family in kinds, i), i, u)
                 for i, u in pieces([room] * len(found))
@@ -422,32 +420,8 @@ def choose(ctx: Context, fitted: Fit) -> tuple[Worked, ...]:
             ]
             if not best:
                 break
-            _, i, unit = min(best)
-            picked[i].append(unit)
+            take(best)
     return tuple(map(Worked, found, map(tuple, picked), targets))
-
-
-def _capacity(found, picked: list[list[Unit]], main_time: int, hands_limit: int) -> int:
-    """The most time the chosen work can take: each technique at most its share of the main
-    work (unless that is less than its shortest), your own hands at most their limit."""
-    by_technique: dict[str, list[tuple[Unit, int, bool]]] = {}
-    for area, units in zip(found, picked, strict=True):
-        for u in units:
-            high = u.technique.max_seconds * u.count
-            by_technique.setdefault(u.technique.slug, []).append((u, high, bool(area.feeds)))
-    hands = other = 0
-    for pairs in by_technique.values():
-        units = [u for u, _, _ in pairs]
-        # An area added for the pain it feeds takes its usual time, not more.
-        most = min(
-            sum(min(high, u.usual) if linked else high for u, high, linked in pairs),
-            max(TECHNIQUE_SHARE * main_time, sum(u.technique.min_seconds * u.count for u in units)),
-        )
-        if units[0].technique.hand_work:
-            hands += most
-        else:
-            other += most
-    return other + min(hands, hands_limit)
 
 
 def _is_filler(technique: TechniqueInfo) -> bool:
@@ -594,8 +568,7 @@ def time(ctx: Context, fitted: Fit, worked, main, warm, finish) -> tuple[tuple[U
     main = [u._replace(seconds=s) for u, s in zip(main, seconds, strict=True)]
     done = sum(u.seconds * u.count for u in main)
     if shortfall:  # nothing more worth doing: a shorter plan, with bookends to match
-        asked = round(done / (1 - WARM_UP_SHARE - FINISH_SHARE))
-        warm_s, finish_s = bookend_seconds(asked, warm, finish, hands_limit)
+        warm_s, finish_s = bookend_seconds(whole_for(done), warm, finish, hands_limit)
         if done + warm_s + finish_s >= total - TOLERANCE:
             shortfall = ""  # the warm-up and finish took up the rest
     elif fitted.length < total:
@@ -650,16 +623,13 @@ def _plan(ctx: Context, planned, unreachable, worked, shortfall: str) -> Plan:
     snapshot = ctx.snapshot
     used = tuple(dict.fromkeys(p for s in planned for p in s.props))
     left_out = tuple(s for s, _ in snapshot.regions if s in ctx.allowance.excluded_regions)
+    name = snapshot.region_name
     linked = tuple(
-        Linked(
-            w.area.region,
-            snapshot.region_name(w.area.region),
-            w.area.feeds,
-            snapshot.region_name(w.area.feeds),
-            tuple(dict.fromkeys(u.muscle_name for u in w.units)),
+        Linked(a.region, name(a.region), a.feeds, name(a.feeds), muscles)
+        for a, muscles in (
+            (w.area, tuple(dict.fromkeys(u.muscle_name for u in w.units))) for w in worked
         )
-        for w in worked
-        if w.area.feeds and w.units
+        if a.feeds and muscles
     )
     return Plan(
         planned,

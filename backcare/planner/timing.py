@@ -100,6 +100,30 @@ def close_gap(total: int, hands_room: int, *bookends: tuple[Unit | None, int]) -
     return seconds[0], seconds[1]
 
 
+def capacity(chosen: Sequence[tuple[Unit, bool]], main_time: int, hands_limit: int) -> int:
+    """The most time the chosen work (each unit, and whether its area was added for the pain
+    it feeds) can take: each technique at most its share of the main work (unless that is less
+    than its shortest), your own hands at most their limit."""
+    by_technique: dict[str, list[tuple[Unit, bool]]] = {}
+    for u, fed in chosen:
+        by_technique.setdefault(u.technique.slug, []).append((u, fed))
+    hands = other = 0
+    for pairs in by_technique.values():
+        t = pairs[0][0].technique
+        # An area added for the pain it feeds takes its usual time, not more.
+        top = [min(t.max_seconds, t.default_seconds) if fed else t.max_seconds for _, fed in pairs]
+        high = sum(most * u.count for most, (u, _) in zip(top, pairs, strict=True))
+        low = sum(t.min_seconds * u.count for u, _ in pairs)
+        most = min(high, max(TECHNIQUE_SHARE * main_time, low))
+        hands, other = (hands + most, other) if t.hand_work else (hands, other + most)
+    return other + min(hands, hands_limit)
+
+
+def whole_for(main_seconds: int) -> int:
+    """The length of a session whose main work takes `main_seconds`."""
+    return round(main_seconds / (1 - WARM_UP_SHARE - FINISH_SHARE))
+
+
 def spread(
     main: Sequence[Unit],
     targets: dict[str, float],
@@ -133,7 +157,8 @@ def spread(
     def share() -> int:
         _share(main, weights, ceilings, seconds, every, main_time)
         if hands and used(hands) > hands_limit:
-            _share(main, weights, ceilings, seconds, hands, max(hands_limit, _low(main, hands)))
+            low = sum(main[i].technique.min_seconds * main[i].count for i in hands)
+            _share(main, weights, ceilings, seconds, hands, max(hands_limit, low))
             _share(main, weights, ceilings, seconds, others, main_time - used(hands))
         return used(every)
 
@@ -154,17 +179,11 @@ def spread(
     return seconds, HANDS_TIRE if tired else NOTHING_MORE
 
 
-def _low(main: Sequence[Unit], part: Sequence[int]) -> int:
-    return sum(main[i].technique.min_seconds * main[i].count for i in part)
-
-
 def _cap_share(main, seconds: list[int], ceilings: list[int], main_time: int) -> bool:
     """Hold a technique over about 40 % of the main work (the one with the most time first) to
     that share, or as near as the other work's room (within its own share) and what each
     piece is worth allow. Returns whether a ceiling was lowered."""
-    totals: dict[str, int] = {}
-    for unit, s in zip(main, seconds, strict=True):
-        totals[unit.technique.slug] = totals.get(unit.technique.slug, 0) + s * unit.count
+    totals = _totals(main, seconds, lambda u: u.technique.slug)
     share = TECHNIQUE_SHARE * min(main_time, sum(totals.values()))  # of what is done
     for slug, most in sorted(totals.items(), key=lambda item: (-item[1], item[0])):
         if len(totals) < 2 or most <= share:
@@ -187,9 +206,7 @@ def _cap_share(main, seconds: list[int], ceilings: list[int], main_time: int) ->
 def _cap_linked(main, seconds: list[int], ceilings: list[int], feeds: dict[str, str]) -> bool:
     """Hold an area added for the pain it feeds to no more time than the area asked for.
     Returns whether a ceiling was lowered."""
-    totals: dict[str, int] = {}
-    for unit, s in zip(main, seconds, strict=True):
-        totals[unit.region] = totals.get(unit.region, 0) + s * unit.count
+    totals = _totals(main, seconds, lambda u: u.region)
     for linked, fed in feeds.items():
         mine = [i for i, u in enumerate(main) if u.region == linked]
         if linked not in totals or fed not in totals:
@@ -199,6 +216,13 @@ def _cap_linked(main, seconds: list[int], ceilings: list[int], feeds: dict[str, 
             _lower_ceilings(main, seconds, ceilings, mine, target / totals[linked])
             return True
     return False
+
+
+def _totals(main: Sequence[Unit], seconds: list[int], key) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for unit, s in zip(main, seconds, strict=True):
+        totals[key(unit)] = totals.get(key(unit), 0) + s * unit.count
+    return totals
 
 
 def _lower_ceilings(main, seconds, ceilings: list[int], mine: list[int], scale: float) -> None:
