@@ -4,7 +4,7 @@ sees them, through `compose` alone, are in test_compose_rules.py."""
 
 from django.template.loader import render_to_string
 
-from backcare.catalogue.values import NO_LIMITS, Allowance
+from backcare.catalogue.values import NO_LIMITS, Allowance, PropInfo
 from backcare.planner.compose import (
     Area,
     Context,
@@ -200,3 +200,11 @@ def test_time_gives_a_feeding_area_no_more_than_the_area_it_feeds():
     timed, _ = time(ctx, fitted(lower, hips), worked, asked + fed, None, None)
     by_area = {r: sum(u.seconds for u in timed if u.region == r) for r in ("lower-back", "hips")}
     assert by_area["hips"] <= by_area["lower-back"] + 5, by_area
+
+
+def test_unused_props_of_the_same_cost_come_in_the_same_order_whatever_the_hash_seed():
+    """Ticked props are a frozenset: with two props of one cost, their order (and so the
+    order of the reasons on the page) followed the process's hash seed."""
+    props = (PropInfo("wall", "Wall", 0), PropInfo("ball", "Ball", 1), PropInfo("cane", "Cane", 1))
+    ctx = context(snapshot(LOW_KNEAD, props=props), "lower-back", props=("cane", "ball"))
+    assert [p.slug for p in unused(ctx, (), ())] == ["ball", "cane"]

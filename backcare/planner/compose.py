@@ -648,7 +648,7 @@ def unused(ctx: Context, worked: tuple[Worked, ...], used) -> tuple[UnusedProp, 
     snapshot, request, allowance = ctx.snapshot, ctx.request, ctx.allowance
     regions = {w.area.region for w in worked} | (set(request.regions) - allowance.excluded_regions)
     found = []
-    for slug in sorted(request.props, key=lambda s: snapshot.prop(s).cost_rank):
+    for slug in sorted(request.props, key=lambda s: (snapshot.prop(s).cost_rank, s)):
         if slug in used or slug in snapshot.everyday:
             continue
         mine = [t for t in snapshot.using.get(slug, ()) if t.performer == request.performer]
