@@ -364,24 +364,21 @@ def _least_needed(ctx: Context, found: list[Area]) -> int:
 
 # ---------- 3. Choose ----------
 def choose(ctx: Context, fitted: Fit) -> tuple[Worked, ...]:
-    """Each area's work, piece by piece: the area furthest from its share of the main time
-    first, each piece what adds most there (`_next_unit`), until every share is full; then
-    more, from the areas least served (a new kind of work first), while the chosen work
-    can't fill the time. Your own hands are held to what they can do; the gentle strokes
-    that also open a session come last."""
+    """Each area's work, piece by piece: the area furthest from its share first, until every
+    share is full; then more, from the areas least served (a new kind of work first), while
+    the chosen work can't fill the time; the gentle strokes last, your hands held to their limit."""
     found, ends, everyday = fitted.areas, (fitted.warm, fitted.finish), ctx.snapshot.everyday
     main_time = fitted.length - fitted.warm_s - fitted.finish_s
     weights = sum(a.weight for a in found)
     targets = [main_time * a.weight / weights for a in found]
     picked: list[list[Unit]] = [[] for _ in found]
     planned = [0] * len(found)  # the usual time of what each area has
-    # Kept as it grows: the techniques used and muscles named so far, and the hand work's worth.
-    session: tuple[set[str], list[str]] = set(), []
-    hands_short = [0]
+    session: tuple[set[str], list[str]] = set(), []  # techniques used, muscles named
+    hands_short = 0  # what the hand work chosen is worth (`Unit.short`)
 
     def pieces(rooms: list[float], usual=False):
         """(area index, the piece that adds most there) for each area that has one."""
-        hands = fitted.main_hands - hands_short[0]
+        hands = fitted.main_hands - hands_short
         for i, area in enumerate(found):
             unit = _next_unit(area, picked[i], session, everyday, rooms[i], hands, ends, usual)
             if unit is not None:
@@ -391,12 +388,13 @@ def choose(ctx: Context, fitted: Fit) -> tuple[Worked, ...]:
         return [(u, bool(a.feeds)) for a, units in zip(found, picked, strict=True) for u in units]
 
     def take(best: list) -> None:
+        nonlocal hands_short
         _, i, unit = min(best)
         picked[i].append(unit)
         planned[i] += unit.usual
         session[0].add(unit.technique.slug)
         session[1].append(unit.muscle_slug)
-        hands_short[0] += unit.short if unit.technique.hand_work else 0
+        hands_short += unit.short if unit.technique.hand_work else 0
 
     while True:  # each area up to its share
         rooms = [t - p for t, p in zip(targets, planned, strict=True)]
@@ -462,12 +460,12 @@ def _needs(unit: Unit, had, usual: bool) -> float:
 
 def _next_unit(area: Area, had, session, everyday, room=None, hands=None, ends=(), usual=False):
     """The piece that adds most to `area` (which `had` that work already; the `session`: the
-    techniques used and muscles named so far), or None: never a
-    technique twice on an area, a kind of work twice on a muscle, nor the bookends' strokes
-    again; beyond `hands` seconds of hand work. Best first: not the gentle strokes; the
-    muscle the session is for; a side at a time where one side hurts; a hold where knots are
-    common; what fits `room`; a new kind of work; moderate, firm, then light pressure; a
-    technique not used yet; one using a prop the person has; broad work before focused."""
+    techniques used and muscles named so far), or None: never a technique twice on an area,
+    a kind of work twice on a muscle, the bookends' strokes again, nor hand work past `hands`
+    seconds. Best first: not the gentle strokes; the muscle the session is for; a side at a
+    time where one side hurts; a hold where knots are common; what fits `room`; a new kind
+    of work; moderate, firm, then light pressure; a technique not used yet; one using a prop
+    the person has; broad work before focused."""
     taken, (used, named) = {u.technique.slug for u in had}, session
     kinds = _kinds(had)
     families = {u.technique.family for u in had}

@@ -131,11 +131,9 @@ def spread(
     hands_limit: int,
     feeds: dict[str, str],
 ) -> tuple[list[int], str]:
-    """Seconds a side for the main work: each unit its share of its area's time (`targets`),
-    the steps adding up to `main_time`, hand work at most `hands_limit`; while other work can
-    take the time, no technique more than about 40 % of it and no area added for the pain it
-    feeds (`feeds`: that area -> the one asked for) more than the area asked for. Returns the
-    seconds and why they fall short, if they do."""
+    """(seconds a side, why they fall short): each unit its share of its area's `targets`,
+    adding up to `main_time`, hand work at most `hands_limit`; while other work can take the
+    time, no technique over about 40 % and no area added for the pain it `feeds` over it."""
     defaults: dict[str, int] = {}
     shorts: dict[str, int] = {}
     for u in main:
@@ -180,9 +178,8 @@ def spread(
 
 
 def _cap_share(main, seconds: list[int], ceilings: list[int], main_time: int) -> bool:
-    """Hold a technique over about 40 % of the main work (the one with the most time first) to
-    that share, or as near as the other work's room (within its own share) and what each
-    piece is worth allow. Returns whether a ceiling was lowered."""
+    """Hold the technique with most time over about 40 % of the main work to that share, as
+    near as the others' room and what each piece is worth allow. Whether it lowered one."""
     totals = _totals(main, seconds, lambda u: u.technique.slug)
     share = TECHNIQUE_SHARE * min(main_time, sum(totals.values()))  # of what is done
     for slug, most in sorted(totals.items(), key=lambda item: (-item[1], item[0])):
@@ -234,14 +231,9 @@ def _lower_ceilings(main, seconds, ceilings: list[int], mine: list[int], scale: 
 
 
 def _share(main, weights, ceilings, seconds: list[int], part: Sequence[int], total: int) -> None:
-    """Seconds for the units at `part`: proportional to each one's weight, clamped to its
-    range, adding up to `total` (or as near as the ranges allow).
-
-    Found by bisection on a common scale factor (water-filling), then rounded to 5 s and the
-    remainder handed out 5 s at a time to units with room, in turn (what a pair of sides
-    can't take, the warm-up or finish takes: `close_gap`). When the time allows, no unit
-    gets less than it is worth (`Unit.short`), only its technique's shortest when it doesn't.
-    """
+    """Seconds for the units at `part`, proportional to their weights within their ranges,
+    adding up to `total` as near as the ranges allow: bisection on a common scale (water-
+    filling), then 5 s steps in turn. No unit gets less than it is worth if the time allows."""
     if not part:
         return
     units = [main[i] for i in part]
