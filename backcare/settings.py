@@ -1,5 +1,6 @@
 """Backcare's one settings file, read from the environment (fails loudly on bad values)."""
 
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -177,29 +178,43 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "timeout": DB_WAIT_SECONDS,
         }
     }
-# What is built from the catalogue (backcare.catalogue.cache), keyed by the catalogue's version.
-# Each process keeps its own, bounded in bytes; with REDIS_URL, every process and host shares
-# one build per edit (the way to run more than one host). Old versions are never read again
-# and go first (least recently used), or expire after a day in Redis.
+# What is built from the catalogue (backcare.catalogue.cache), keyed by the catalogue's version
+# and prefixed with this release, so a deploy never serves a page its old code drew. Each
+# process keeps its own (Django's LocMemCache, least recently used out first); with REDIS_URL,
+# every process and host shares one build per edit (the way to run more than one host).
 # How long a process trusts the catalogue version it last read (backcare.catalogue.version): a
 # kept page costs no query; an edit shows in other processes and hosts within this many seconds.
 CATALOGUE_RECHECK_SECONDS = envint("BACKCARE_CATALOGUE_RECHECK_SECONDS", "2")
-CATALOGUE_CACHE_BYTES = envint("BACKCARE_CATALOGUE_CACHE_MB", "32") * 2**20
+
+
+def _release() -> str:
+    """BACKCARE_RELEASE, or a digest of the code and templates this process serves."""
+    if found := os.environ.get("BACKCARE_RELEASE"):
+        return found
+    digest = hashlib.blake2b(digest_size=6)
+    for path in sorted((*BASE_DIR.glob("backcare/**/*.py"), *BASE_DIR.glob("templates/**/*"))):
+        if path.is_file():
+            digest.update(str(path.relative_to(BASE_DIR)).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+RELEASE = _release()
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "catalogue": (
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": "backcare-catalogue",
+            "KEY_PREFIX": f"backcare-{RELEASE}",
             "TIMEOUT": 24 * 60 * 60,
         }
         if os.environ.get("REDIS_URL")
         else {
-            "BACKEND": "backcare.catalogue.cache.BoundedLocMemCache",
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "backcare-catalogue",
+            "KEY_PREFIX": f"backcare-{RELEASE}",
             "TIMEOUT": None,
-            "OPTIONS": {"MAX_BYTES": CATALOGUE_CACHE_BYTES, "MAX_ENTRIES": 1_000_000},
+            "OPTIONS": {"MAX_ENTRIES": envint("BACKCARE_CATALOGUE_CACHE_ENTRIES", "500")},
         }
     ),
 }

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from backcare.catalogue.choices import EVERYDAY, GuidelineSlug, Performer, Pressure
 from backcare.catalogue.values import (
+    GuidelineInfo,
     Line,
     MuscleInfo,
     PropInfo,
@@ -113,7 +114,9 @@ def snapshot(
 ) -> Snapshot:
     """A catalogue of just these techniques."""
     guidelines = (
-        ((GuidelineSlug.SOLO_HANDS_MINUTES, hands_minutes),) if hands_minutes is not None else ()
+        (GuidelineInfo(GuidelineSlug.SOLO_HANDS_MINUTES, hands_minutes),)
+        if hands_minutes is not None
+        else ()
     )
     return Snapshot(
         regions=regions,

@@ -90,19 +90,11 @@ def test_without_a_version_nothing_is_kept_and_pages_still_work(client):
     assert queries(lambda: client.get("/muscles/")) > 1  # built every time
 
 
-def test_the_memory_is_bounded_in_bytes_and_keeps_what_is_read_most_recently():
-    from backcare.catalogue.cache import BoundedLocMemCache
+def test_the_keys_carry_the_release_so_a_deploy_never_serves_what_old_code_drew(settings):
+    from django.conf import settings as live
 
-    store = BoundedLocMemCache("bounded-test", {"OPTIONS": {"MAX_BYTES": 10_000}})
-    store.clear()
-    for n in range(30):
-        store.set(f"page-{n}", b"x" * 1_000)
-        store.get("page-0")  # read often: kept
-    assert store.bytes_held <= 10_000
-    assert store.get("page-0") is not None and store.get("page-29") is not None
-    assert store.get("page-1") is None  # the least recently used went first
-    store.clear()
-    assert store.bytes_held == 0
+    assert caches["catalogue"].key_prefix == f"backcare-{live.RELEASE}"
+    assert len(live.RELEASE) == 12  # a digest of the code and templates, unless BACKCARE_RELEASE
 
 
 def test_loading_the_catalogue_writes_its_version_once():
@@ -252,11 +244,10 @@ def test_the_catalogue_cache_is_redis_when_redis_url_is_set():
     """`make test-redis` runs this file with REDIS_URL: prove it used the server."""
     import os
 
+    from django.core.cache.backends.locmem import LocMemCache
     from django.core.cache.backends.redis import RedisCache
 
-    from backcare.catalogue.cache import BoundedLocMemCache
-
-    expected = RedisCache if os.environ.get("REDIS_URL") else BoundedLocMemCache
+    expected = RedisCache if os.environ.get("REDIS_URL") else LocMemCache
     assert isinstance(caches["catalogue"], expected)
     version.bump()
     cache.remember("shared", lambda: "built once")

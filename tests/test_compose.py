@@ -4,12 +4,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backcare.catalogue.models import Contraindication
 from backcare.catalogue.snapshot import catalogue_snapshot, read_snapshot
 from backcare.catalogue.values import Allowance
 from backcare.planner.compose import compose
 from backcare.planner.plan import TOLERANCE, Request
-from backcare.planner.screening import screen
+from backcare.planner.screening import verdict_for
 from tests.shipped import ALL_PROPS, ALL_REGIONS
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +28,8 @@ def ask(performer="self", regions=ALL_REGIONS, props=(), minutes=15):
 
 
 def allowance_for(*slugs, areas=None):
-    return screen(Contraindication.objects.filter(slug__in=slugs), areas).allowance()
+    areas = [area for named in (areas or {}).values() for area in named]
+    return verdict_for(catalogue_snapshot(), slugs, areas).allowance()
 
 
 def test_mid_back_needs_a_prop_when_alone(snapshot):

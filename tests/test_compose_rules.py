@@ -7,14 +7,12 @@ so the tests keep guarding the rules however compose.py is arranged inside.
 
 import pytest
 
-from backcare.catalogue.choices import Pressure
-from backcare.catalogue.models import Contraindication
-from backcare.catalogue.values import Allowance, Wording, Zone
+from backcare.catalogue.choices import Effect, Pressure
+from backcare.catalogue.values import Allowance, Question, Wording, Zone
 from backcare.planner.cards import UNDER_A_CAP
 from backcare.planner.compose import compose
 from backcare.planner.plan import HANDS_TIRE, NOTHING_MORE, TOLERANCE
 from backcare.planner.screening import screen
-from tests.factories import ContraindicationFactory
 from tests.snapshots import ask, muscle, snapshot, stroke, technique
 
 BACK = muscle("erector")  # lies in the lower back
@@ -123,10 +121,9 @@ def test_a_pressure_cap_keeps_firmer_work_out_and_the_cards_say_so():
     assert not any(s.card.how_hard.startswith("No firmer") for s in uncapped.steps)
 
 
-@pytest.mark.django_db
 def test_two_pressure_caps_combine_to_the_gentler():
     moderate, light = (
-        ContraindicationFactory(effect=Contraindication.Effect.LIMIT, max_pressure=cap)
+        Question(f"cap-{cap}", "?", "cap", Effect.LIMIT, 40, max_pressure=cap)
         for cap in (Pressure.MODERATE, Pressure.LIGHT)
     )
     for answers in ([moderate, light], [light, moderate]):

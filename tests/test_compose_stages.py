@@ -167,7 +167,7 @@ def test_unused_props_carry_a_code_and_the_names_it_needs():
     roll = technique("roll", UPPER, family="rolling", props=(("roller",),))
     ctx = context(snapshot(KNEAD, roll), "lower-back", props=("roller",))
     assert unused(ctx, (), ()) == (
-        UnusedProp("roller", "Roller", Unused.ELSEWHERE, ("Upper back",)),
+        UnusedProp("roller", "Roller", Unused.ELSEWHERE, ("upper-back",)),
     )
 
 
@@ -176,15 +176,14 @@ def test_the_page_words_each_reason():
         Unused.PARTNER_HANDS: "Your partner's hands do this work in a partner session.",
         Unused.NOT_ALONE: "None of the techniques for working on your own use it.",
         Unused.NOTHING_TO_WORK: "There is nothing it can work in this session.",
-        Unused.ELSEWHERE: "It works the upper back and hips, not the areas in this session.",
+        Unused.ELSEWHERE: "It works other areas, not the areas in this session.",
         Unused.TOO_FIRM: "Not with today's safety answers: what it does is too firm for now.",
         Unused.INSTEAD: "Your tennis ball does the same work in this session.",
         Unused.REPEATS: "It would only repeat work this session already does on the same muscles.",
         Unused.NO_TIME: "There wasn't time for it: a longer session would use it.",
     }
-    about = {Unused.ELSEWHERE: ("Upper back", "Hips"), Unused.INSTEAD: ("Tennis ball",)}
     for why, said in words.items():
-        prop = UnusedProp("ball", "Ball", why, about.get(why, ()))
+        prop = UnusedProp("ball", "Ball", why, instead="Tennis ball")
         assert render_to_string("planner/build.html#unused-why", {"prop": prop}) == said
 
 

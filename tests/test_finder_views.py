@@ -8,11 +8,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.conf import settings
 
-from backcare.catalogue.finder import Cause, Pick, Spot, find, pain_spots, picks_from
+from backcare.catalogue.finder import Pick, find, picks_from
 from backcare.catalogue.models import Contraindication, Muscle, PainCause, PainSpot, SpotWarning
-from backcare.catalogue.snapshot import read_snapshot
+from backcare.catalogue.snapshot import catalogue_snapshot, read_snapshot
+from backcare.catalogue.values import Cause, Question, Spot
 from tests.factories import grow_catalogue
-from tests.queries import VERSION, by_table, cold_and_warm
+from tests.queries import VERSION, by_table, cold_and_warm, own
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def test_the_page_shows_every_place_to_tick_with_its_sides(client):
     assert response.status_code == 200
     html = unescape(response.content.decode())
     assert "<h1>Where does it hurt?</h1>" in html
-    for spot in pain_spots():
+    for spot in catalogue_snapshot().spots:
         assert spot.name in html
         for value in spot.values():
             assert f'name="spot" value="{value}"' in html  # the checkbox
@@ -225,11 +226,12 @@ def test_both_legs_are_said_once_and_urgent_pain_offers_a_call(client):
 @pytest.mark.parametrize("numb", [False, True])
 def test_every_place_reads_as_plain_english_when_the_screen_stops_a_session(client, numb):
     """Each place's own name, as a list: never "Pain temples" or "in your between the…"."""
-    every = [value for spot in pain_spots() for value in spot.values()]
+    every = [value for spot in catalogue_snapshot().spots for value in spot.values()]
     html = finding(client, *every, numb=numb)
     said = re.search(r"<p>Where it hurts: (.*?)</p>", html, re.S)[1]
     places = [
-        spot.name.lower() + (" (left and right)" if spot.bilateral else "") for spot in pain_spots()
+        spot.name.lower() + (" (left and right)" if spot.bilateral else "")
+        for spot in catalogue_snapshot().spots
     ]
     assert said.startswith("; ".join(places) + ".")
     assert "Pain " not in said and "in your" not in said
@@ -280,6 +282,10 @@ def _spot(slug, causes=(), warnings=(), region="upper-back", bilateral=True):
     return Spot(slug, slug.title(), region, bilateral, slug, tuple(causes), tuple(warnings))
 
 
+def _question(slug, order, effect):
+    return Question(slug, f"{slug}?", slug.upper(), effect, order)
+
+
 def _cause(muscle, rank, how=PainCause.How.LIES_HERE, regions=("upper-back",), order=1):
     return Cause(muscle, muscle.title(), how, rank, f"why {muscle}", regions, True, order)
 
@@ -307,8 +313,8 @@ def test_find_builds_on_the_muscles_own_area_when_the_pain_is_felt_elsewhere():
 
 
 def test_find_warnings_need_their_condition():
-    urgent = Contraindication(slug="u", order=1, effect=Contraindication.Effect.REFER_URGENTLY)
-    refer = Contraindication(slug="r", order=5, effect=Contraindication.Effect.REFER)
+    urgent = _question("u", 1, Contraindication.Effect.REFER_URGENTLY)
+    refer = _question("r", 5, Contraindication.Effect.REFER)
     leg = _spot(
         "leg",
         [_cause("m1", 1)],
@@ -321,8 +327,8 @@ def test_find_warnings_need_their_condition():
 
 
 def test_find_stops_for_exactly_the_questions_that_stop_a_session_on_the_screen():
-    refer = Contraindication(slug="r", order=5, effect=Contraindication.Effect.REFER)
-    limit = Contraindication(slug="l", order=35, effect=Contraindication.Effect.LIMIT)
+    refer = _question("r", 5, Contraindication.Effect.REFER)
+    limit = _question("l", 35, Contraindication.Effect.LIMIT)
     gentle = _spot("g", [_cause("m1", 1)], [(SpotWarning.When.ALWAYS, limit)])
     found = find([Pick(gentle, "left")])
     assert found.check_first == (limit,) and not found.stops and found.suspects
@@ -332,7 +338,7 @@ def test_find_stops_for_exactly_the_questions_that_stop_a_session_on_the_screen(
 
 
 def test_find_asks_a_question_pain_brings_to_mind_without_answering_it():
-    urgent = Contraindication(slug="u", order=3, effect=Contraindication.Effect.REFER_URGENTLY)
+    urgent = _question("u", 3, Contraindication.Effect.REFER_URGENTLY)
     groin = _spot("groin", [], [(SpotWarning.When.ASK, urgent)], region=None, bilateral=False)
     found = find([Pick(groin)])
     assert not found.stops and found.ask == (urgent,) and found.suspects == ()
@@ -351,7 +357,7 @@ def test_find_asks_a_question_pain_brings_to_mind_without_answering_it():
 
 
 def test_picks_come_from_known_values_only():
-    spots = pain_spots()
+    spots = catalogue_snapshot().spots
     picks = picks_from(spots, ["buttock:left", "saddle", "nowhere", "saddle:left"])
     assert [(p.spot.slug, p.side) for p in picks] == [("buttock", "left"), ("saddle", "")]
 
@@ -382,17 +388,14 @@ def test_query_counts_stay_flat_as_the_catalogue_grows(client):
     def counts():
         found = [cold_and_warm(lambda u=u: client.get(u)) for u in urls]
         found += [cold_and_warm(lambda: client.get(urls[1], **HX))]
-        return [(by_table(cold), warm) for cold, warm in found]
+        return [(by_table(own(cold)), warm) for cold, warm in found]
 
     small = counts()
-    # Cold: the version, the spots, their causes (+ muscles), the muscles' regions, their
-    # warnings (+ questions); a whole page also draws the body (the diagram's shapes
-    # are not read: the pain map draws none). Warm: nothing (the page is kept, and this
-    # process remembers the version it was kept under).
-    # (The causes' query, asking whether a technique works each muscle, is named by the
-    # table of that question, which it reads first.)
-    spots = {VERSION: 1, "painspot": 1, "technique_muscles": 1, "region": 1, "spotwarning": 1}
-    assert small[0] == (spots, [])
+    # Cold: the version and the snapshot (the spots, their causes, warnings and questions);
+    # a whole page also draws the body (the diagram's shapes are not read: the pain map
+    # draws none). Warm: nothing (the page is kept, and this process remembers the version
+    # it was kept under).
+    assert small[0] == ({VERSION: 1}, [])
     grow_catalogue(10)
     assert counts() == small
 
@@ -400,7 +403,7 @@ def test_query_counts_stay_flat_as_the_catalogue_grows(client):
 # ---------- The data ----------
 def test_every_spot_is_drawn_and_leads_somewhere():
     drawing = (settings.BASE_DIR / "templates/catalogue/pain_map.html").read_text()
-    for spot in pain_spots():
+    for spot in catalogue_snapshot().spots:
         for _, side in spot.choices():
             assert f'id="spot-{spot.shape}{f"-{side}" if side else ""}"' in drawing, spot
         assert spot.causes or spot.note, f"{spot.slug}: no muscle and nothing said about it"

@@ -4,7 +4,8 @@ and that the questions about falls, sudden pain and night pain agree with each o
 import pytest
 
 from backcare.catalogue.models import Contraindication
-from backcare.planner.screening import screen
+from backcare.catalogue.snapshot import catalogue_snapshot
+from backcare.planner.screening import verdict_for
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ def question(slug: str) -> Contraindication:
 
 
 def verdict(*slugs: str):
-    return screen(Contraindication.objects.filter(slug__in=slugs))
+    return verdict_for(catalogue_snapshot(), slugs, ())
 
 
 def test_the_questions_keep_the_screens_order_most_urgent_first():
@@ -85,7 +86,7 @@ def test_a_stop_leaves_nothing_else_to_apply():
 def test_osteochondrosis_keeps_a_session_to_15_minutes_and_nothing_else():
     """Seed 004: the same reasons not to massage as for anyone, one session 15 minutes at
     most. A limit on length alone: no pressure cap, no kind of work barred."""
-    osteochondrosis = question("osteochondrosis")
+    osteochondrosis = catalogue_snapshot().question("osteochondrosis")
     assert osteochondrosis.effect == Effect.LIMIT and osteochondrosis.only_shortens
     assert "wear of the discs and joints" in osteochondrosis.question
     assert "15 minutes" in osteochondrosis.advice

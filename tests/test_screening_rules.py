@@ -30,7 +30,7 @@ import pytest
 from django.test import Client
 
 from backcare.catalogue.choices import Pressure
-from backcare.catalogue.finder import find, pain_spots, picks_from
+from backcare.catalogue.finder import find, picks_from
 from backcare.catalogue.models import (
     Contraindication,
     PainCause,
@@ -38,7 +38,8 @@ from backcare.catalogue.models import (
     SpotWarning,
     StopSignal,
 )
-from backcare.planner.screening import screen, verdict_for
+from backcare.catalogue.snapshot import catalogue_snapshot, question_of
+from backcare.planner import screening
 from tests.factories import (
     CareSessionFactory,
     ContraindicationFactory,
@@ -63,6 +64,16 @@ def ask(effect: str = Effect.REFER, **fields) -> Contraindication:
 
 def limit(**fields) -> Contraindication:
     return ask(Effect.LIMIT, **fields)
+
+
+def screen(answers, areas=None):
+    """screening.screen on the questions' plain values, as the snapshot reads them."""
+    return screening.screen([question_of(c) for c in answers], areas)
+
+
+def verdict_for(flags, areas):
+    """screening.verdict_for on the current catalogue's snapshot."""
+    return screening.verdict_for(catalogue_snapshot(), flags, areas)
 
 
 def slugs(questions) -> list[str]:
@@ -112,7 +123,7 @@ def test_an_area_answer_leaves_out_the_areas_named_for_it():
     area = ask(Effect.AVOID_REGION)
     verdict = screen([area], {area.slug: ["lower-back", "hips"]})
     assert verdict.excluded_regions == {"lower-back", "hips"}
-    assert verdict.local == ((area, ("hips", "lower-back")),)
+    assert verdict.local == ((question_of(area), ("hips", "lower-back")),)
     assert verdict.allowance().excluded_regions == {"lower-back", "hips"}
 
 
@@ -184,6 +195,7 @@ def test_what_limits_how_hard_apart_from_what_limits_how_long():
     barring.excluded_families.set([FamilyFactory()])
     shortening = limit(max_minutes=15, order=3)
     verdict = screen([shortening, barring, capped])
+    capped, barring, shortening = map(question_of, (capped, barring, shortening))
     assert verdict.gentler == (capped, barring)
     assert verdict.shorter == (shortening,)
     assert verdict.limits == (capped, barring, shortening)
@@ -353,14 +365,14 @@ def spot():
     return made
 
 
-def warn(spot: PainSpot, when: str, effect: str, **fields) -> Contraindication:
+def warn(spot: PainSpot, when: str, effect: str, **fields):
     question = ask(effect, **fields)
     SpotWarning.objects.create(spot=spot, when=when, contraindication=question)
-    return question
+    return question_of(question)
 
 
 def finding(*values: str, numbness: bool = False):
-    return find(picks_from(pain_spots(), values), numbness=numbness)
+    return find(picks_from(catalogue_snapshot().spots, values), numbness=numbness)
 
 
 def test_pain_the_screen_stops_for_stops_the_finder_too(spot):
@@ -406,7 +418,8 @@ def test_an_ask_warning_asks_the_question_and_never_answers_it(spot):
 
 def test_a_question_already_answered_is_not_asked_again(spot):
     question = warn(spot, When.ALWAYS, Effect.REFER)
-    SpotWarning.objects.create(spot=spot, when=When.ASK, contraindication=question)
+    row = Contraindication.objects.get(slug=question.slug)
+    SpotWarning.objects.create(spot=spot, when=When.ASK, contraindication=row)
     found = finding("test-spot:left")
     assert found.stop == (question,) and found.ask == ()
 

@@ -9,13 +9,12 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from backcare.catalogue.choices import Phase, Pressure
-from backcare.catalogue.models import Contraindication
 from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.catalogue.values import reachable
 from backcare.planner.cards import UNDER_A_CAP
 from backcare.planner.compose import compose
 from backcare.planner.plan import HANDS_TIRE, NOTHING_MORE, TOLERANCE, Request, Unused
-from backcare.planner.screening import screen
+from backcare.planner.screening import verdict_for
 from tests.shipped import ALL_PROPS, ALL_REGIONS, LIMITS, LOCAL, PRESSURE_CAPS
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +26,7 @@ def snapshot():
 
 
 def allowance_for(flags, areas=()):
-    answers = Contraindication.objects.filter(slug__in=flags)
-    return screen(answers, {slug: tuple(areas) for slug in flags}).allowance()
+    return verdict_for(catalogue_snapshot(), flags, areas).allowance()
 
 
 def by_slug(snapshot):
@@ -565,8 +563,8 @@ def test_a_prop_left_unused_says_why_truly(snapshot):
     props = frozenset({"tennis-ball", "lacrosse-ball", "ball-sock", "handheld-massager"})
     ask = Request("self", ("lower-back", "mid-back"), props, 33, (("mid-back", "left"),))
     why = {prop.slug: prop.reason for prop in compose(snapshot, ask).unused_props}
-    assert why["lacrosse-ball"] == (Unused.INSTEAD, ("Tennis ball",))
-    assert why["ball-sock"] == (Unused.REPEATS, ())
+    assert why["lacrosse-ball"] == (Unused.INSTEAD, (), "Tennis ball")
+    assert why["ball-sock"] == (Unused.REPEATS, (), "")
 
 
 def test_a_long_session_is_a_few_longer_pieces_not_many_short_ones(snapshot):

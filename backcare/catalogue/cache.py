@@ -3,13 +3,14 @@ version (`backcare.catalogue.version`), so nothing is ever served from an older 
 
 The version is the cache `version=` of every key, as djangoproject.com's dashboard does it: an
 edit makes every older entry unreachable at once, and the least recently used go as memory
-fills. By default each process keeps its own (`BoundedLocMemCache`, bounded in bytes); with
-`REDIS_URL` set, every process and host shares one build per edit (`RedisCache`).
+fills. By default each process keeps its own (Django's `LocMemCache`); with `REDIS_URL` set,
+every process and host shares one build per edit (`RedisCache`). The key prefix carries the
+release (settings.RELEASE), so a deploy never serves what older code drew.
 
-A cache returns a copy (it unpickles): cheap for pages, drawings and small look-ups. The
-composer's snapshot is the exception — it grows with the catalogue, and unpickling it for
-every request would cost more than the request (0.2 ms at the shipped size, ~20 ms at ×100)
-— so `backcare.catalogue.snapshot` keeps the current one in front of the cache, per process.
+What is kept: the browse pages (`catalogue_page`), drawn diagrams, and the snapshot (the one
+read model, `backcare.catalogue.snapshot`, which also keeps the current one in front of the
+cache, per process: unpickling it for every request would cost more than the request).
+Nothing computed from the snapshot is kept: it is cheaper to compute again.
 """
 
 from __future__ import annotations
@@ -21,20 +22,8 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.locmem import LocMemCache
-from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, QueryDict
 
-from backcare.catalogue.models import (
-    Contraindication,
-    Guideline,
-    Muscle,
-    Prop,
-    Region,
-    StopSignal,
-    Technique,
-)
 from backcare.catalogue.version import current
 from backcare.web import wants_fragment
 
@@ -77,10 +66,6 @@ def _canonical(value: object) -> object:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = dataclasses.fields(value)
         return (type(value).__qualname__, *(_canonical(getattr(value, f.name)) for f in fields))
-    if isinstance(value, type) and issubclass(value, Model):
-        return value._meta.label
-    if isinstance(value, Model):
-        return (value._meta.label, value.pk)
     return value
 
 
@@ -94,97 +79,6 @@ def forget_all() -> None:
     caches[CACHE].clear()
     for reset in _front_resets:
         reset()
-
-
-class BoundedLocMemCache(LocMemCache):
-    """Django's per-process cache, bounded by the bytes it holds (its pickled values) rather
-    than by a count of entries: the least recently used go first. OPTIONS["MAX_BYTES"]."""
-
-    _tallies: dict[str, _Tally] = {}  # per cache name, shared like LocMemCache's own store
-
-    def __init__(self, name: str, params: dict):
-        super().__init__(name, params)
-        self._max_bytes = int(params.get("OPTIONS", {}).get("MAX_BYTES", 32 * 2**20))
-        self._tally = self._tallies.setdefault(name, _Tally())
-
-    @property
-    def bytes_held(self) -> int:
-        return self._tally.total
-
-    def _set(self, key, value, timeout=DEFAULT_TIMEOUT):
-        super()._set(key, value, timeout)
-        self._tally.add(key, len(value))
-        while self._tally.total > self._max_bytes and len(self._cache) > 1:
-            self._delete(next(reversed(self._cache)))  # the least recently used
-
-    def _cull(self):
-        for _ in range(max(1, len(self._cache) // max(self._cull_frequency, 1))):
-            self._delete(next(reversed(self._cache)))
-
-    def _delete(self, key):
-        self._tally.remove(key)
-        return super()._delete(key)
-
-    def clear(self):
-        with self._lock:
-            self._cache.clear()
-            self._expire_info.clear()
-            self._tally.__init__()
-
-
-class _Tally:
-    """How many bytes each key holds, and in all (changed under the cache's lock)."""
-
-    def __init__(self) -> None:
-        self.sizes: dict[str, int] = {}
-        self.total = 0
-
-    def add(self, key: str, size: int) -> None:
-        self.total += size - self.sizes.get(key, 0)
-        self.sizes[key] = size
-
-    def remove(self, key: str) -> None:
-        self.total -= self.sizes.pop(key, 0)
-
-
-# ---------- Look-ups many requests share (read-only model instances) ----------
-def regions() -> list[Region]:
-    return remember("regions", lambda: list(Region.objects.all()))
-
-
-def guidelines() -> dict[str, Guideline]:
-    """The planner's guidelines (how long hands last, usual session lengths) by slug, each
-    knowing whether it is Backcare's own advice."""
-    return remember("guidelines", lambda: {g.slug: g for g in Guideline.objects.marked()})
-
-
-def contraindications() -> list[Contraindication]:
-    """Every screening question, in order, with the families each one rules out."""
-    return remember(
-        "contraindications",
-        lambda: list(Contraindication.objects.prefetch_related("excluded_families")),
-    )
-
-
-def stop_signals() -> list[StopSignal]:
-    """What makes a person stop or ease off during a session, in order (the stop page, the
-    printed card): the signals that say carry on are for the safety page alone."""
-    return remember(
-        "stop-signals",
-        lambda: list(StopSignal.objects.during_a_session()),
-    )
-
-
-def row[M: Technique | Muscle | Region | Prop](model: type[M], pk: int) -> M:
-    """One technique (with its family), muscle, region or prop, by id."""
-
-    def load() -> M:
-        rows = model.objects.all()
-        if model is Technique:
-            rows = rows.select_related("family")
-        return rows.get(pk=pk)
-
-    return remember(f"row:{model._meta.model_name}:{pk}", load)
 
 
 def catalogue_page(

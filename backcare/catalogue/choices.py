@@ -41,6 +41,39 @@ class Setting(TextChoices):
     FACE_DOWN = "face_down", "Lying face down for a partner"
 
 
+class Effect(TextChoices):
+    """What a yes to a screening question does (catalogue Contraindication.effect)."""
+
+    REFER_URGENTLY = "refer_urgently", "Get medical help now"
+    REFER = "refer", "No massage today: see a doctor"
+    AVOID_REGION = "avoid_region", "Leave out the area"
+    LIMIT = "limit", "Limit pressure, techniques or length"
+
+
+class SignalAction(TextChoices):
+    """What to do about a feeling during a session (catalogue StopSignal.action)."""
+
+    STOP = "stop", "Stop now"
+    EASE = "ease", "Ease off"
+    CARRY_ON = "carry_on", "Fine to carry on"
+
+
+class CauseHow(TextChoices):
+    """How a muscle is behind pain at a spot (catalogue PainCause.how)."""
+
+    LIES_HERE = "lies_here", "Lies here"
+    REFERS_HERE = "refers_here", "Sends pain here"
+
+
+class WarnWhen(TextChoices):
+    """When pain at a spot answers a screening question (catalogue SpotWarning.when)."""
+
+    ALWAYS = "always", "Pain here"
+    BOTH_SIDES = "both_sides", "Pain here on both sides"
+    WITH_NUMBNESS = "with_numbness", "Pain here with numbness, tingling or weakness"
+    ASK = "ask", "Pain here: ask the question too (pain alone is not a yes)"
+
+
 class Phase(TextChoices):
     WARM_UP = "warm_up", "Warm-up"
     MAIN = "main", "Main"

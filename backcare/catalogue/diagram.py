@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from backcare.catalogue.cache import remember
-from backcare.catalogue.models import Muscle, NoGoZone, Region
+from backcare.catalogue.models import Muscle, NoGoZone
+from backcare.catalogue.values import Area
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Diagram:
     pick_regions: bool = False  # muscles carry their regions (the builder's region picker)
     labels: bool = True  # name the no-go zones in the margins
     region: str = ""  # light the selected muscles only in this area (the player's step)
-    kept_off: tuple[Region, ...] = ()  # areas hatched "keep off today" (the player)
+    kept_off: tuple[Area, ...] = ()  # areas hatched "keep off today" (the player)
 
     @property
     def key(self) -> tuple:
@@ -75,7 +76,7 @@ def back_diagram(
     pick_regions: bool = False,
     labels: bool = True,
     region: str = "",
-    kept_off: tuple[Region, ...] = (),
+    kept_off: tuple[Area, ...] = (),
 ) -> Diagram:
     return Diagram(
         frozenset(selected),

@@ -1,7 +1,7 @@
 """The pain finder: from the places that hurt to the muscles most likely behind them.
 
-The spots, the muscles behind each and the warnings are catalogue rows (PainSpot, PainCause,
-SpotWarning), read once per catalogue version into plain values; `find()` is pure.
+The spots, the muscles behind each and the warnings are the snapshot's plain values
+(`Snapshot.spots`); `find()` is pure.
 """
 
 from __future__ import annotations
@@ -9,59 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch
 from django.http import QueryDict
 
-from backcare.catalogue.cache import remember
-from backcare.catalogue.choices import SIDES
-from backcare.catalogue.models import (
-    Contraindication,
-    PainCause,
-    PainSpot,
-    SpotWarning,
-    Technique,
-)
-
-
-@dataclass(frozen=True)
-class Cause:
-    muscle: str
-    name: str
-    how: str  # PainCause.How
-    rank: int
-    why: str
-    regions: tuple[str, ...]  # the areas of the back the muscle lies in
-    bilateral: bool
-    order: int
-    worked: bool = True  # some technique works it (a session can be built for it)
-
-    @property
-    def lies_here(self) -> bool:
-        return self.how == PainCause.How.LIES_HERE
-
-
-@dataclass(frozen=True)
-class Spot:
-    slug: str
-    name: str
-    region: str | None  # the area of the back it lies in (None: the head, the leg)
-    bilateral: bool
-    shape: str
-    causes: tuple[Cause, ...]
-    warnings: tuple[tuple[str, Contraindication], ...]  # (SpotWarning.When, the question)
-    note: str = ""  # when to see a GP about pain here, for a place no muscle explains
-
-    def choices(self) -> tuple[tuple[str, str], ...]:
-        """(value, side) the finder's form offers: one per side, or the spot on the midline."""
-        if self.bilateral:
-            return tuple((f"{self.slug}:{side}", side) for side in SIDES)
-        return ((self.slug, ""),)
-
-    def values(self) -> tuple[str, ...]:
-        return tuple(value for value, _ in self.choices())
-
-    def warned(self, when: str) -> tuple[Contraindication, ...]:
-        return tuple(c for w, c in self.warnings if w == when)
+from backcare.catalogue.choices import SIDES, WarnWhen
+from backcare.catalogue.values import Cause, Question, Spot
 
 
 @dataclass(frozen=True)
@@ -90,9 +41,9 @@ class Suspect:
 @dataclass(frozen=True)
 class Finding:
     picks: tuple[Pick, ...]
-    stop: tuple[Contraindication, ...] = ()  # pain the screen stops a session for
-    check_first: tuple[Contraindication, ...] = ()  # questions that allow a session: shown first
-    ask: tuple[Contraindication, ...] = ()  # questions this pain brings to mind but doesn't answer
+    stop: tuple[Question, ...] = ()  # pain the screen stops a session for
+    check_first: tuple[Question, ...] = ()  # questions that allow a session: shown first
+    ask: tuple[Question, ...] = ()  # questions this pain brings to mind but doesn't answer
     suspects: tuple[Suspect, ...] = ()
 
     @property
@@ -131,50 +82,6 @@ def session_query(areas: Iterable[str], muscle: str, side: str = "") -> str:
     return query.urlencode()
 
 
-def pain_spots() -> tuple[Spot, ...]:
-    """Every spot with its causes and warnings, top of the body first (once per version)."""
-    return remember("finder.spots", _read_spots)
-
-
-def _read_spots() -> tuple[Spot, ...]:
-    worked = Technique.muscles.through.objects.filter(muscle_id=OuterRef("muscle_id"))
-    causes = (
-        PainCause.objects.select_related("muscle")
-        .prefetch_related("muscle__regions")
-        .annotate(worked=Exists(worked))
-    )
-    warnings = SpotWarning.objects.select_related("contraindication")
-    spots = PainSpot.objects.select_related("region").prefetch_related(
-        Prefetch("causes", causes), Prefetch("warnings", warnings)
-    )
-    return tuple(
-        Spot(
-            slug=spot.slug,
-            name=spot.name,
-            region=spot.region.slug if spot.region else None,
-            bilateral=spot.bilateral,
-            shape=spot.shape,
-            causes=tuple(
-                Cause(
-                    muscle=c.muscle.slug,
-                    name=c.muscle.name,
-                    how=c.how,
-                    rank=c.rank,
-                    why=c.why,
-                    regions=tuple(r.slug for r in c.muscle.regions.all()),
-                    bilateral=c.muscle.bilateral,
-                    order=c.muscle.order,
-                    worked=c.worked,
-                )
-                for c in spot.causes.all()
-            ),
-            warnings=tuple((w.when, w.contraindication) for w in spot.warnings.all()),
-            note=spot.note,
-        )
-        for spot in spots
-    )
-
-
 def picks_from(spots: Iterable[Spot], values: Iterable[str]) -> tuple[Pick, ...]:
     """The picks the form's values name, in the spots' order (unknown values are left out)."""
     chosen = set(values)
@@ -193,26 +100,24 @@ def find(picks: Iterable[Pick], numbness: bool = False) -> Finding:
     for pick in picks:
         sides.setdefault(pick.spot.slug, set()).add(pick.side)
     spots = {pick.spot.slug: pick.spot for pick in picks}.values()
-    answered: list[Contraindication] = []  # the screen's questions this pain says yes to
+    answered: list[Question] = []  # the screen's questions this pain says yes to
     for spot in spots:
-        answered += spot.warned(SpotWarning.When.ALWAYS)
+        answered += spot.warned(WarnWhen.ALWAYS)
         if set(SIDES) <= sides[spot.slug]:
-            answered += spot.warned(SpotWarning.When.BOTH_SIDES)
+            answered += spot.warned(WarnWhen.BOTH_SIDES)
         if numbness:
-            answered += spot.warned(SpotWarning.When.WITH_NUMBNESS)
+            answered += spot.warned(WarnWhen.WITH_NUMBNESS)
     # The screen's own rule, so the finder never offers a session the screen would refuse.
     stop = _in_order(c for c in answered if c.stops_session)
     # Asked even when something else stops a session: its answer may be more urgent.
     said = {c.slug for c in stop}
-    ask = _in_order(
-        c for spot in spots for c in spot.warned(SpotWarning.When.ASK) if c.slug not in said
-    )
+    ask = _in_order(c for spot in spots for c in spot.warned(WarnWhen.ASK) if c.slug not in said)
     if stop:
         return Finding(picks, stop=stop, ask=ask)
     return Finding(picks, check_first=_in_order(answered), ask=ask, suspects=_ranked(picks))
 
 
-def _in_order(found: Iterable[Contraindication]) -> tuple[Contraindication, ...]:
+def _in_order(found: Iterable[Question]) -> tuple[Question, ...]:
     """Each question once, most urgent first (the screen's own order)."""
     return tuple(sorted({c.slug: c for c in found}.values(), key=lambda c: (c.order, c.slug)))
 

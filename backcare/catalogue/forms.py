@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django import forms
 
-from backcare.catalogue.finder import Spot
+from backcare.catalogue.values import Spot
 
 
 class FinderForm(forms.Form):

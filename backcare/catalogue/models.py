@@ -15,12 +15,17 @@ from backcare.catalogue.choices import (
     MAX_MINUTES,
     MIN_MINUTES,
     PARTNER_MAX_PRESSURE,
+    CauseHow,
+    Effect,
     Performer,
     Pressure,
     Reach,
     Setting,
     Side,
+    SignalAction,
+    WarnWhen,
 )
+from backcare.catalogue.values import ScreeningRule, SignalRule
 from backcare.catalogue.wording import with_side
 
 
@@ -487,21 +492,11 @@ class ContraindicationQuerySet(models.QuerySet):
     def by_effect(self, effect: str) -> ContraindicationQuerySet:
         return self.filter(effect=effect)
 
-    def urgent(self) -> ContraindicationQuerySet:
-        """The red flags: a yes means get medical help now (Contraindication.urgent)."""
-        return self.by_effect(Contraindication.Effect.REFER_URGENTLY)
 
-
-class Contraindication(SlugModel):
+class Contraindication(ScreeningRule, SlugModel):
     """A screening question and what a "yes" does, as data."""
 
-    class Effect(models.TextChoices):
-        REFER_URGENTLY = "refer_urgently", "Get medical help now"
-        REFER = "refer", "No massage today: see a doctor"
-        AVOID_REGION = "avoid_region", "Leave out the area"
-        LIMIT = "limit", "Limit pressure, techniques or length"
-
-    STOPPING = (Effect.REFER_URGENTLY, Effect.REFER)
+    Effect = Effect
 
     question = models.CharField(max_length=240, help_text="Asked directly, in plain words.")
     label = models.CharField(max_length=80, help_text="Short name shown in summaries.")
@@ -547,50 +542,14 @@ class Contraindication(SlugModel):
     def __str__(self) -> str:
         return self.label
 
-    @property
-    def stops_session(self) -> bool:
-        return self.effect in self.STOPPING
-
-    @property
-    def urgent(self) -> bool:
-        """A red flag: a yes means get medical help now (the screen, the pain finder)."""
-        return self.effect == self.Effect.REFER_URGENTLY
-
-    @property
-    def asks_for_area(self) -> bool:
-        return self.effect == self.Effect.AVOID_REGION
-
-    @property
-    def gentler(self) -> bool:
-        """A limit on how hard or what kind of work (families prefetched, or one query)."""
-        return self.effect == self.Effect.LIMIT and bool(
-            self.max_pressure or self.excluded_families.all()
-        )
-
-    @property
-    def only_shortens(self) -> bool:
-        """A limit on the session's length alone: how a session is given, like a guideline."""
-        return self.effect == self.Effect.LIMIT and bool(self.max_minutes) and not self.gentler
+    def bars_families(self) -> bool:
+        return bool(self.excluded_families.all())  # prefetched, or one query
 
 
-class StopSignalQuerySet(models.QuerySet):
-    def stop_now(self) -> StopSignalQuerySet:
-        """What makes a person stop at once (StopSignal.stop_now)."""
-        return self.filter(action=StopSignal.Action.STOP)
-
-    def during_a_session(self) -> StopSignalQuerySet:
-        """What makes a person stop or ease off: the signals that say carry on are for the
-        safety page alone."""
-        return self.exclude(action=StopSignal.Action.CARRY_ON)
-
-
-class StopSignal(SlugModel):
+class StopSignal(SignalRule, SlugModel):
     """What a person may feel during a session, and what to do about it."""
 
-    class Action(models.TextChoices):
-        STOP = "stop", "Stop now"
-        EASE = "ease", "Ease off"
-        CARRY_ON = "carry_on", "Fine to carry on"
+    Action = SignalAction
 
     feeling = models.CharField(max_length=160, help_text="What the person notices.")
     action = models.CharField(max_length=10, choices=Action)
@@ -598,17 +557,13 @@ class StopSignal(SlugModel):
     order = models.PositiveSmallIntegerField()
     sources = models.ManyToManyField(Source, related_name="stop_signals")
 
-    objects = SlugManager.from_queryset(StopSignalQuerySet)()
+    objects = SlugManager()
 
     class Meta:
         ordering = ["order", "slug"]
 
     def __str__(self) -> str:
         return self.feeling
-
-    @property
-    def stop_now(self) -> bool:
-        return self.action == self.Action.STOP
 
 
 class GuidelineQuerySet(models.QuerySet):
@@ -708,9 +663,7 @@ class PainCause(models.Model):
     """A muscle that may be behind pain felt at a spot: lying there, or sending pain there
     (referred pain). A session for the spot's area works a muscle that sends pain there."""
 
-    class How(models.TextChoices):
-        LIES_HERE = "lies_here", "Lies here"
-        REFERS_HERE = "refers_here", "Sends pain here"
+    How = CauseHow
 
     spot = models.ForeignKey(PainSpot, on_delete=models.CASCADE, related_name="causes")
     muscle = models.ForeignKey(Muscle, on_delete=models.CASCADE, related_name="pain_causes")
@@ -749,11 +702,7 @@ class SpotWarning(models.Model):
     that pain here does not answer but should bring to mind (pain in the groin is not numbness
     there): the finder asks it in the screen's words."""
 
-    class When(models.TextChoices):
-        ALWAYS = "always", "Pain here"
-        BOTH_SIDES = "both_sides", "Pain here on both sides"
-        WITH_NUMBNESS = "with_numbness", "Pain here with numbness, tingling or weakness"
-        ASK = "ask", "Pain here: ask the question too (pain alone is not a yes)"
+    When = WarnWhen
 
     spot = models.ForeignKey(PainSpot, on_delete=models.CASCADE, related_name="warnings")
     when = models.CharField(max_length=16, choices=When)

@@ -3,13 +3,31 @@ queries, once per catalogue version in each process)."""
 
 from django.db.models import Prefetch
 
-from backcare.catalogue.cache import also_forget, guidelines, remember
-from backcare.catalogue.models import NoGoZone, PainCause, Prop, Region, Technique
+from backcare.catalogue.cache import also_forget, remember
+from backcare.catalogue.models import (
+    Contraindication,
+    Guideline,
+    NoGoZone,
+    PainCause,
+    PainSpot,
+    Prop,
+    Region,
+    SpotWarning,
+    StopSignal,
+    Technique,
+)
 from backcare.catalogue.values import (
+    Area,
+    Cause,
+    FamilyInfo,
+    GuidelineInfo,
     Line,
     MuscleInfo,
     PropInfo,
+    Question,
+    Signal,
     Snapshot,
+    Spot,
     TechniqueInfo,
     Wording,
     Zone,
@@ -66,8 +84,12 @@ def read_snapshot() -> Snapshot:
     slugs = {pk: slug for pk, slug, _, _ in regions}
     techniques, props = list(techniques), list(Prop.objects.all())
     muscles = {m.slug: m.pk for t in techniques for m in t.muscles.all()}
+    questions = {
+        c.slug: question_of(c)
+        for c in Contraindication.objects.prefetch_related("excluded_families")
+    }
     return Snapshot(
-        regions=tuple((slug, name) for _, slug, name, _ in regions),
+        regions=tuple(Area(slug, name) for _, slug, name, _ in regions),
         techniques=tuple(_technique(t, slugs) for t in techniques),
         props=tuple(PropInfo(t.slug, t.name, t.cost_rank) for t in props),
         barred=tuple(
@@ -84,7 +106,15 @@ def read_snapshot() -> Snapshot:
             for zone in zones
         ),
         knotty=frozenset(slug for _, slug, _, knots in regions if knots),
-        guidelines=tuple((slug, row.value) for slug, row in sorted(guidelines().items())),
+        guidelines=tuple(
+            GuidelineInfo(g.slug, g.value, g.note, g.is_own_advice)
+            for g in Guideline.objects.marked()
+        ),
+        questions=tuple(questions.values()),
+        signals=tuple(
+            Signal(s.slug, s.feeling, s.action, s.advice, s.order) for s in StopSignal.objects.all()
+        ),
+        spots=_spots(questions, frozenset(muscles)),
         row_ids=(
             *(("technique", t.slug, t.pk) for t in techniques),
             *(("muscle", slug, pk) for slug, pk in muscles.items()),
@@ -139,4 +169,60 @@ def _technique(t: Technique, region_slugs: dict[int, str]) -> TechniqueInfo:
             direction=t.direction,
             cautions=t.cautions,
         ),
+    )
+
+
+def question_of(c: Contraindication) -> Question:
+    """A screening question's row as the plain value screening reads."""
+    families = sorted(c.excluded_families.all(), key=lambda f: (f.order, f.slug))
+    return Question(
+        slug=c.slug,
+        question=c.question,
+        label=c.label,
+        effect=c.effect,
+        order=c.order,
+        advice=c.advice,
+        why=c.why,
+        max_pressure=c.max_pressure,
+        max_minutes=c.max_minutes,
+        excluded_families=tuple(FamilyInfo(f.slug, f.plain_name, f.order) for f in families),
+        keep_off_because=c.keep_off_because,
+    )
+
+
+def _spots(questions: dict[str, Question], worked: frozenset[str]) -> tuple[Spot, ...]:
+    """The pain finder's spots with the muscles behind each and the questions pain there
+    answers, top of the body first. `worked`: the muscles some technique works."""
+    causes = PainCause.objects.select_related("muscle").prefetch_related("muscle__regions")
+    warnings = SpotWarning.objects.select_related("contraindication")
+    spots = PainSpot.objects.select_related("region").prefetch_related(
+        Prefetch("causes", causes), Prefetch("warnings", warnings)
+    )
+    return tuple(
+        Spot(
+            slug=spot.slug,
+            name=spot.name,
+            region=spot.region.slug if spot.region else None,
+            bilateral=spot.bilateral,
+            shape=spot.shape,
+            causes=tuple(
+                Cause(
+                    muscle=c.muscle.slug,
+                    name=c.muscle.name,
+                    how=c.how,
+                    rank=c.rank,
+                    why=c.why,
+                    regions=tuple(r.slug for r in c.muscle.regions.all()),
+                    bilateral=c.muscle.bilateral,
+                    order=c.muscle.order,
+                    worked=c.muscle.slug in worked,
+                )
+                for c in spot.causes.all()
+            ),
+            warnings=tuple(
+                (w.when, questions[w.contraindication.slug]) for w in spot.warnings.all()
+            ),
+            note=spot.note,
+        )
+        for spot in spots
     )

@@ -10,12 +10,27 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
-from backcare.catalogue.choices import EVERYDAY, Performer, Pressure
+from backcare.catalogue.choices import (
+    EVERYDAY,
+    SIDES,
+    CauseHow,
+    Effect,
+    Performer,
+    Pressure,
+    SignalAction,
+)
 
 
 # ---------- The catalogue, as plain values ----------
+class Area(NamedTuple):
+    """An area of the back (catalogue Region): a pair, so `dict(snapshot.regions)` works."""
+
+    slug: str
+    name: str
+
+
 @dataclass(frozen=True)
 class Line:
     """An instruction line: for every area the technique works (region None), or for one."""
@@ -120,6 +135,152 @@ class TechniqueInfo:
         return tuple(dict.fromkeys([*needed, *(t for t in self.helpful if t in owned)]))
 
 
+# ---------- Safety: the screen's questions, the signals to stop, the pain finder's spots ----------
+class ScreeningRule:
+    """What a yes to a screening question does: the rules once, for the catalogue row
+    (models.Contraindication) and its plain value (`Question`)."""
+
+    effect: str
+    max_pressure: int | None
+    max_minutes: int | None
+
+    def bars_families(self) -> bool:
+        raise NotImplementedError
+
+    @property
+    def stops_session(self) -> bool:
+        return self.effect in (Effect.REFER_URGENTLY, Effect.REFER)
+
+    @property
+    def urgent(self) -> bool:
+        """A red flag: a yes means get medical help now (the screen, the pain finder)."""
+        return self.effect == Effect.REFER_URGENTLY
+
+    @property
+    def asks_for_area(self) -> bool:
+        return self.effect == Effect.AVOID_REGION
+
+    @property
+    def gentler(self) -> bool:
+        """A limit on how hard or what kind of work."""
+        return self.effect == Effect.LIMIT and bool(self.max_pressure or self.bars_families())
+
+    @property
+    def only_shortens(self) -> bool:
+        """A limit on the session's length alone: how a session is given, like a guideline."""
+        return self.effect == Effect.LIMIT and bool(self.max_minutes) and not self.gentler
+
+
+@dataclass(frozen=True)
+class FamilyInfo:
+    slug: str
+    plain_name: str  # "stroking"
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class Question(ScreeningRule):
+    """A screening question and what a yes does (catalogue Contraindication)."""
+
+    slug: str
+    question: str
+    label: str
+    effect: str
+    order: int
+    advice: str = ""
+    why: str = ""
+    max_pressure: int | None = None
+    max_minutes: int | None = None
+    excluded_families: tuple[FamilyInfo, ...] = ()
+    keep_off_because: str = ""
+
+    def __str__(self) -> str:
+        return self.label
+
+    def bars_families(self) -> bool:
+        return bool(self.excluded_families)
+
+
+class SignalRule:
+    """What a feeling during a session calls for (models.StopSignal and `Signal`)."""
+
+    action: str
+
+    @property
+    def stop_now(self) -> bool:
+        return self.action == SignalAction.STOP
+
+    def get_action_display(self) -> str:
+        return SignalAction(self.action).label
+
+
+@dataclass(frozen=True)
+class Signal(SignalRule):
+    slug: str
+    feeling: str
+    action: str
+    advice: str
+    order: int = 0
+
+    def __str__(self) -> str:
+        return self.feeling
+
+
+@dataclass(frozen=True)
+class GuidelineInfo:
+    """A number the planner follows, with its note as people read it."""
+
+    slug: str
+    value: int
+    note: str = ""
+    is_own_advice: bool = False  # Backcare's advice, not a source's
+
+
+@dataclass(frozen=True)
+class Cause:
+    """A muscle that may be behind pain at a spot (catalogue PainCause)."""
+
+    muscle: str
+    name: str
+    how: str  # CauseHow
+    rank: int
+    why: str
+    regions: tuple[str, ...]  # the areas of the back the muscle lies in
+    bilateral: bool
+    order: int
+    worked: bool = True  # some technique works it (a session can be built for it)
+
+    @property
+    def lies_here(self) -> bool:
+        return self.how == CauseHow.LIES_HERE
+
+
+@dataclass(frozen=True)
+class Spot:
+    """A place on the body the pain finder offers (catalogue PainSpot)."""
+
+    slug: str
+    name: str
+    region: str | None  # the area of the back it lies in (None: the head, the leg)
+    bilateral: bool
+    shape: str
+    causes: tuple[Cause, ...]
+    warnings: tuple[tuple[str, Question], ...]  # (WarnWhen, the question it answers)
+    note: str = ""  # when to see a GP about pain here, for a place no muscle explains
+
+    def choices(self) -> tuple[tuple[str, str], ...]:
+        """(value, side) the finder's form offers: one per side, or the spot on the midline."""
+        if self.bilateral:
+            return tuple((f"{self.slug}:{side}", side) for side in SIDES)
+        return ((self.slug, ""),)
+
+    def values(self) -> tuple[str, ...]:
+        return tuple(value for value, _ in self.choices())
+
+    def warned(self, when: str) -> tuple[Question, ...]:
+        return tuple(c for w, c in self.warnings if w == when)
+
+
 @dataclass(frozen=True)
 class PropInfo:
     slug: str
@@ -165,7 +326,7 @@ NO_LIMITS = Allowance()
 
 @dataclass(frozen=True)
 class Snapshot:
-    regions: tuple[tuple[str, str], ...]  # (slug, name), top to bottom
+    regions: tuple[Area, ...]  # top to bottom
     techniques: tuple[TechniqueInfo, ...]
     props: tuple[PropInfo, ...]
     # (region, families barred there); an empty family set bars every kind of pressure.
@@ -174,8 +335,11 @@ class Snapshot:
     zones: tuple[Zone, ...] = ()
     # Areas where knots are a common find: a hold on a knot comes first there.
     knotty: frozenset[str] = frozenset()
-    # Numbers from the sources the planner follows: (slug, value).
-    guidelines: tuple[tuple[str, int], ...] = ()
+    # Numbers from the sources the planner follows.
+    guidelines: tuple[GuidelineInfo, ...] = ()
+    questions: tuple[Question, ...] = ()  # the safety screen's, in its order
+    signals: tuple[Signal, ...] = ()  # what to do about a feeling during a session, in order
+    spots: tuple[Spot, ...] = ()  # the pain finder's, top of the body first
     # The database ids of the rows a saved session links to: (kind, slug, id), kind being
     # "technique", "muscle", "region" or "prop". Only saving reads them.
     row_ids: tuple[tuple[str, str, int], ...] = ()
@@ -220,6 +384,11 @@ class Snapshot:
             )
         }
 
+    def builds_for(self, muscle: str) -> bool:
+        """A session can be built for this muscle: some technique works it (the builder
+        offers it; the muscle's page and the pain finder link to it)."""
+        return muscle in self.muscle_names
+
     def region_order(self, slug: str) -> int:
         return self._region_orders[slug]
 
@@ -229,8 +398,36 @@ class Snapshot:
     def prop(self, slug: str) -> PropInfo:
         return self._props[slug]
 
+    @cached_property
+    def notes(self) -> dict[str, GuidelineInfo]:
+        """The guidelines by slug."""
+        return {g.slug: g for g in self.guidelines}
+
     def guideline(self, slug: str, default: int) -> int:
-        return dict(self.guidelines).get(slug, default)
+        found = self.notes.get(slug)
+        return found.value if found else default
+
+    @property
+    def during_a_session(self) -> tuple[Signal, ...]:
+        """What makes a person stop or ease off (the stop page, the card): the signals that
+        say carry on are for the safety page alone."""
+        return tuple(s for s in self.signals if s.action != SignalAction.CARRY_ON)
+
+    @property
+    def stop_now(self) -> tuple[Signal, ...]:
+        return tuple(s for s in self.signals if s.stop_now)
+
+    @cached_property
+    def _questions(self) -> dict[str, Question]:
+        return {q.slug: q for q in self.questions}
+
+    def question(self, slug: str) -> Question | None:
+        return self._questions.get(slug)
+
+    @property
+    def urgent(self) -> tuple[Question, ...]:
+        """The red flags: a yes means get medical help now."""
+        return tuple(q for q in self.questions if q.urgent)
 
     @cached_property
     def everyday(self) -> frozenset[str]:

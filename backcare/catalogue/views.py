@@ -12,7 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 from backcare.catalogue.cache import catalogue_page
 from backcare.catalogue.choices import Performer
 from backcare.catalogue.diagram import back_diagram
-from backcare.catalogue.finder import find, pain_spots, picks_from, session_query
+from backcare.catalogue.finder import find, picks_from, session_query
 from backcare.catalogue.forms import FinderForm
 from backcare.catalogue.models import (
     Contraindication,
@@ -39,14 +39,15 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         "techniques": Technique.objects.count(),
         "props": Prop.objects.count(),
     }
+    snapshot = catalogue_snapshot()
     context = {
         "counts": counts,
-        "red_flags": Contraindication.objects.urgent(),
+        "red_flags": snapshot.urgent,
         # Places no kind of pressure may go, and what makes a person stop at once.
         "no_press": NoGoZone.objects.filter(families=None).order_by(  # the spine, then the rest
             F("region").asc(nulls_first=True), "slug"
         ),
-        "stop_now": StopSignal.objects.stop_now(),
+        "stop_now": snapshot.stop_now,
     }
     return render(request, "catalogue/home.html", context)
 
@@ -62,8 +63,8 @@ def _muscle_page(request: HtmxHttpRequest, muscle: Muscle | None) -> HttpRespons
     if muscle:
         context["reach_groups"] = by_reach(muscle.techniques.all())
         areas = [region.slug for region in muscle.regions.all()]
-        worked = bool(muscle.techniques.all())  # else a session for its areas
-        context["session_query"] = session_query(areas, muscle.slug if worked else "")
+        builds = context["builds"] = catalogue_snapshot().builds_for(muscle.slug)
+        context["session_query"] = session_query(areas, muscle.slug if builds else "")
     template = page_or_fragment(request, "catalogue/muscles.html", "browser")
     return render(request, template, context)
 
@@ -191,7 +192,7 @@ def safety(request: HtmxHttpRequest) -> HttpResponse:
 def _finder_form(query: QueryDict) -> FinderForm:
     """The finder's form, bound when the query has its answers (other parameters aside)."""
     asked = any(name in query for name in FinderForm.base_fields)
-    return FinderForm(query if asked else None, spots=pain_spots())
+    return FinderForm(query if asked else None, spots=catalogue_snapshot().spots)
 
 
 def _finder_answers(query: QueryDict) -> tuple:
@@ -211,7 +212,7 @@ def _finder_answers(query: QueryDict) -> tuple:
 def where_it_hurts(request: HtmxHttpRequest) -> HttpResponse:
     """The pain finder: the places that hurt -> the muscles most likely behind them, or the
     safety advice when the pain is one the screen stops a session for."""
-    spots, form = pain_spots(), _finder_form(request.GET)
+    spots, form = catalogue_snapshot().spots, _finder_form(request.GET)
     finding = None
     if form.is_bound and form.is_valid():
         picks = picks_from(spots, form.cleaned_data["spot"])

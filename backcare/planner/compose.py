@@ -651,7 +651,8 @@ def unused(ctx: Context, worked: tuple[Worked, ...], used) -> tuple[UnusedProp, 
             continue
         mine = [t for t in snapshot.using.get(slug, ()) if t.performer == request.performer]
         reaching = [t for t in mine if any(snapshot.works(t, r) for r in regions)]
-        about: tuple[str, ...] = ()
+        places: tuple[str, ...] = ()
+        instead = ""
         if not mine:
             partner = request.performer == Performer.PARTNER
             why = Unused.PARTNER_HANDS if partner else Unused.NOT_ALONE
@@ -659,18 +660,17 @@ def unused(ctx: Context, worked: tuple[Worked, ...], used) -> tuple[UnusedProp, 
             why = Unused.NOTHING_TO_WORK
         elif not reaching:
             why = Unused.ELSEWHERE
-            places = {r for t in mine for r in t.regions if snapshot.works(t, r)}
-            places = sorted(places, key=snapshot.region_order)
-            about = tuple(snapshot.region_name(r) for r in places)
+            worked_by = {r for t in mine for r in t.regions if snapshot.works(t, r)}
+            places = tuple(sorted(worked_by, key=snapshot.region_order))
         elif not any(allowance.permits(t) and t.usable_with(ctx.owned) for t in reaching):
             why = Unused.TOO_FIRM
         elif instead := _used_instead(snapshot, slug, reaching, used):
-            why, about = Unused.INSTEAD, (instead,)
+            why = Unused.INSTEAD
         elif all(_repeats(t, worked) for t in reaching if allowance.permits(t)):
             why = Unused.REPEATS
         else:
             why = Unused.NO_TIME
-        found.append(UnusedProp(slug, snapshot.prop(slug).name, why, about))
+        found.append(UnusedProp(slug, snapshot.prop(slug).name, why, places, instead))
     reasons = list(dict.fromkeys(prop.reason for prop in found))
     return tuple(sorted(found, key=lambda prop: reasons.index(prop.reason)))
 

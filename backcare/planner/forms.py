@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.datastructures import MultiValueDict
 
-from backcare.catalogue.choices import MAX_MINUTES, MIN_MINUTES, SIDES, Performer, Side
-from backcare.catalogue.models import Contraindication
+from backcare.catalogue.choices import MAX_MINUTES, MIN_MINUTES, SIDES, Effect, Performer, Side
+from backcare.catalogue.values import Question
 
 MINUTE_CHOICES = (5, 10, 15, 20, 30, 45, 60)
 # When the catalogue has no guideline: a solo session is short, a partner's about half an hour.
@@ -33,7 +33,7 @@ class ScreenForm(forms.Form):
         self.contraindications = list(contraindications)
         self.regions = list(regions)
         self.fields["flag"].choices = [(c.slug, c.question) for c in self.contraindications]
-        self.fields["area"].choices = [(r.slug, r.name) for r in self.regions]
+        self.fields["area"].choices = self.regions  # (slug, name)
         self.fields["flag"].error_messages["invalid_choice"] = (
             "“%(value)s” is not one of the questions on this screen."
         )
@@ -55,7 +55,7 @@ class ScreenForm(forms.Form):
         """Asked before a saved session plays again (not before building one)."""
         return str(self["next"].value() or "").startswith(f"{REPLAY_KEY}=")
 
-    def answers(self) -> list[Contraindication]:
+    def answers(self) -> list[Question]:
         ticked = set(self.cleaned_data.get("flag", ()))
         return [c for c in self.contraindications if c.slug in ticked]
 
@@ -65,7 +65,7 @@ class ScreenForm(forms.Form):
         bound = {choice.data["value"]: choice for choice in self["flag"]}
         ticked = set(self["flag"].value() or ())
         groups = []
-        for effect in Contraindication.Effect:
+        for effect in Effect:
             asked = [(c, bound[c.slug]) for c in self.contraindications if c.effect == effect]
             if asked:
                 groups.append((effect, asked, any(c.slug in ticked for c, _ in asked)))

@@ -22,9 +22,9 @@ class Unused(StrEnum):
     PARTNER_HANDS = "partner-hands"  # a partner's hands do its work
     NOT_ALONE = "not-alone"  # no technique for working alone uses it
     NOTHING_TO_WORK = "nothing-to-work"  # no area is worked
-    ELSEWHERE = "elsewhere"  # it works other areas (`UnusedProp.about`: their names)
+    ELSEWHERE = "elsewhere"  # it works other areas (`UnusedProp.places`)
     TOO_FIRM = "too-firm"  # the safety answers don't allow its work
-    INSTEAD = "instead"  # another prop does its work (`about`: that prop's name)
+    INSTEAD = "instead"  # another prop does its work (`UnusedProp.instead`)
     REPEATS = "repeats"  # it would only repeat work already planned
     NO_TIME = "no-time"  # a longer session would use it
 
@@ -105,12 +105,13 @@ class UnusedProp:
     slug: str
     name: str
     why: Unused
-    about: tuple[str, ...] = ()  # names the reason needs (see `Unused`)
+    places: tuple[str, ...] = ()  # when it works only other areas: those (region slugs)
+    instead: str = ""  # the name of the prop in the plan that does its work
 
     @property
-    def reason(self) -> tuple[str, tuple[str, ...]]:
+    def reason(self) -> tuple[str, tuple[str, ...], str]:
         """Props with the same reason are said together."""
-        return self.why, self.about
+        return self.why, self.places, self.instead
 
 
 @dataclass(frozen=True)

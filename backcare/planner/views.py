@@ -11,11 +11,11 @@ from django.contrib import messages
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from backcare.catalogue.cache import cache_key, contraindications, guidelines, regions, remember
 from backcare.catalogue.choices import EVERYDAY, GuidelineSlug, Performer, Phase
 from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.snapshot import catalogue_snapshot
@@ -95,7 +95,8 @@ def _after_screen(next_query: str) -> str:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def screen_view(request: HtmxHttpRequest) -> HttpResponse:
-    questions, known_regions = contraindications(), regions()
+    snapshot = catalogue_snapshot()
+    questions, known_regions = snapshot.questions, snapshot.regions
     if request.method != "POST":
         remembered = recall_screen(request)
         initial = {"next": _screen_next(request.GET)}
@@ -135,12 +136,12 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
     if remembered is None:
         query = builder_query(request.POST if request.method == "POST" else request.GET)
         return SeeOther(_with_query(reverse("planner:screen"), query))
-    verdict = verdict_for(remembered.flags, remembered.areas)
+    snapshot = catalogue_snapshot()
+    verdict = verdict_for(snapshot, remembered.flags, remembered.areas)
     if verdict.stops_session:  # the catalogue changed since: a remembered answer now stops
         return SeeOther(reverse("planner:screen"))
-    snapshot = catalogue_snapshot()
     form = _build_form(request, snapshot, verdict.max_minutes)
-    plan = ask = plan_key = None
+    plan = ask = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         ask = Request(
@@ -151,16 +152,14 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
             data["side"],
             tuple(data["muscle"]),
         )
-        allowance = verdict.allowance()
-        plan_key = cache_key(("planner.plan", ask, allowance))
-        plan = remember(plan_key, lambda: compose(snapshot, ask, allowance))
+        plan = compose(snapshot, ask, verdict.allowance())
     if request.method == "POST" and plan is not None:
         if not plan.is_empty:
             return _start(request, plan, ask, snapshot)
         form.add_error(None, "There is nothing to do in this session yet: see below.")
 
     template = page_or_fragment(request, "planner/build.html", "preview")
-    context = _preview_context(form, plan, verdict, snapshot) | {"plan_key": plan_key}
+    context = _preview_context(form, plan, verdict, snapshot)
     if template == "planner/build.html":
         context |= _form_context(form, verdict, snapshot)
     response = render(request, template, context, status=400 if form.errors else 200)
@@ -239,7 +238,11 @@ def _start(request: HtmxHttpRequest, plan, ask: Request, snapshot: Snapshot) -> 
     if refusal := _too_many_sessions(request):
         return refusal
     session = CareSession.objects.create_from_plan(plan, ask, snapshot)
-    response = SeeOther(session.get_absolute_url())
+    where = session.get_absolute_url()  # the overview, to look it over first
+    if request.POST.get("then") == "play":  # "Start this session": one tap to step 1
+        CareSession.objects.filter(pk=session.pk).update(started_at=timezone.now())
+        where = reverse("player:step", args=[session.code, 1])
+    response = SeeOther(where)
     remember_props(response, sorted(ask.props))
     remember_owner(response, session.get_absolute_url(), session.code)
     remember_built(response, [session.code, *recall_built(request)])
@@ -264,8 +267,24 @@ def _preview_context(form, plan, verdict, snapshot) -> dict:
                     and plan.asked_seconds // 60 + item.minutes_needed > verdict.max_minutes,
                 }
             )
-    notes = guidelines()
+    notes = snapshot.notes
     focus = form.cleaned_data.get("muscle", ()) if plan else ()
+    unused = []  # ticked props not used, alike together; one tap adds an area one works
+    for prop in plan.unused_props if plan else ():
+        if unused and unused[-1]["props"][0].reason == prop.reason:
+            unused[-1]["props"].append(prop)
+            continue
+        adds = []
+        for region in prop.places:
+            add = QueryDict(builder_query(form.data), mutable=True)
+            add.appendlist("region", region)
+            adds.append(
+                (
+                    snapshot.region_name(region),
+                    _with_query(reverse("planner:build"), add.urlencode()),
+                )
+            )
+        unused.append({"why": prop.why, "props": [prop], "places": adds})
     return {
         "form": form,
         "plan": plan,
@@ -277,6 +296,7 @@ def _preview_context(form, plan, verdict, snapshot) -> dict:
         "whole_areas": _with_query(reverse("planner:build"), _without(form, "muscle")),
         "verdict": verdict,
         "suggestions": suggestions,
+        "unused": unused,
         "hands_note": notes.get(GuidelineSlug.SOLO_HANDS_MINUTES),
         "beyond_hands": _beyond_hands(form, plan, verdict, snapshot)
         if plan and plan.shortfall == HANDS_TIRE
@@ -319,13 +339,11 @@ def _form_context(form, verdict, snapshot) -> dict:
     diagram = back_diagram(size="mini", linked=False, pick_regions=True, labels=False)
     lit = [m.slug for m in diagram.muscles if {r.slug for r in m.regions.all()} & chosen_regions]
     allowance = verdict.allowance()
-    hints = remember(
-        ("planner.unlocks", performer, allowance),
-        lambda: unlocks(snapshot, performer, allowance),
-    )
-    notes = guidelines()
+    hints = unlocks(snapshot, performer, allowance)
+    notes = snapshot.notes
     everyday = [prop for prop in snapshot.props if prop.cost_rank == EVERYDAY]
     return {
+        "performer": performer,
         "everyday": everyday,
         "everyday_slugs": {prop.slug for prop in everyday},
         "region_sides": {slug: form.side_of(slug) for slug, _ in snapshot.regions},

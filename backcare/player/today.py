@@ -14,10 +14,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
-from backcare.catalogue.cache import regions
 from backcare.catalogue.choices import Pressure
-from backcare.catalogue.models import Region
-from backcare.catalogue.values import BARRED_FAMILY, NO_LIMITS
+from backcare.catalogue.snapshot import catalogue_snapshot
+from backcare.catalogue.values import BARRED_FAMILY, NO_LIMITS, Area
 from backcare.planner.forms import REPLAY_KEY
 from backcare.planner.memory import forget_screen, recall_screen
 from backcare.planner.models import CareSession, CareStep
@@ -34,7 +33,9 @@ def answers_today(request: HtmxHttpRequest) -> Verdict | None:
     """The verdict on this device's screen answers; None when it has none (never answered,
     expired, or altered)."""
     remembered = recall_screen(request)
-    return verdict_for(remembered.flags, remembered.areas) if remembered else None
+    if remembered is None:
+        return None
+    return verdict_for(catalogue_snapshot(), remembered.flags, remembered.areas)
 
 
 def go(request: HtmxHttpRequest, url: str) -> HttpResponse:
@@ -123,7 +124,7 @@ class Today:
         return [(step, self.skipped.get(step.number, "")) for step in self.steps]
 
     @cached_property
-    def keep_off(self) -> list[tuple[Region, str]]:
+    def keep_off(self) -> list[tuple[Area, str]]:
         """Each area to keep off today, top of the back first, with the line every step says
         of it: those the session was built without (said only to the browser that built it:
         they come from its builder's health answers), and those today's answers leave out. The
@@ -134,21 +135,21 @@ class Today:
         if not (saved or today):  # most sessions: nothing to say
             return []
         local = self.verdict.local if self.verdict else ()
-        known = {region.slug: region for region in regions()}  # top of the back first
+        known = dict(catalogue_snapshot().regions)  # top of the back first
         slugs = [slug for slug in known if slug in today or slug in saved]
         slugs += [slug for slug in saved if slug not in known]
         found = []
         for slug in slugs:
-            region = Region(slug=slug, name=saved[slug]) if slug in saved else known[slug]
-            reasons = [c.keep_off_because for c, areas in local if region.slug in areas]
+            name = saved.get(slug) or known[slug]
+            reasons = [c.keep_off_because for c, areas in local if slug in areas]
             reason = next((r for r in reasons if r), "you left it out in the safety questions")
-            found.append((region, f"Keep off your {region.name.lower()} today — {reason}."))
+            found.append((Area(slug, name), f"Keep off your {name.lower()} today — {reason}."))
         return found
 
     @cached_property
     def skipped(self) -> dict[int, str]:
         """Step number -> why it is skipped today, in plain words."""
-        lines = {region.slug: line for region, line in self.keep_off}
+        lines = {area.slug: line for area, line in self.keep_off}
         said = {}
         for number, why in self.replay.skipped.items():
             step = self.steps[number - 1]
@@ -163,7 +164,7 @@ class Today:
 
     def _barred(self, step: CareStep) -> str:
         limits = self.verdict.limits if self.verdict else ()
-        found = [(c, f) for c in limits for f in c.excluded_families.all() if f.slug == step.family]
+        found = [(c, f) for c in limits for f in c.excluded_families if f.slug == step.family]
         name = found[0][1].plain_name if found else "this kind of massage"
         return f"No {name} today{_because([c for c, _ in found])}."
 
@@ -179,7 +180,7 @@ class Today:
         if self.verdict is None:
             return ""
         parts = [CAPPED[self.verdict.max_pressure]] if self.verdict.max_pressure in CAPPED else []
-        families = {f.slug: f for c in self.verdict.limits for f in c.excluded_families.all()}
+        families = {f.slug: f for c in self.verdict.limits for f in c.excluded_families}
         barred = sorted(families.values(), key=lambda f: (f.order, f.slug))
         if barred:
             parts.append("no " + _either([f.plain_name for f in barred]))

@@ -12,9 +12,9 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from backcare.catalogue.cache import stop_signals
 from backcare.catalogue.diagram import back_diagram
-from backcare.catalogue.models import Contraindication, StopSignal
+from backcare.catalogue.snapshot import catalogue_snapshot
+from backcare.catalogue.values import Signal
 from backcare.planner.history import builder_answers
 from backcare.planner.memory import is_owner
 from backcare.planner.models import CareSession, CareStep
@@ -145,9 +145,9 @@ def _keep_off(steps: Iterable[CareStep]) -> list[str]:
     return list(dict.fromkeys(line for step in steps for line in step.keep_off))
 
 
-def _stop_now() -> list[StopSignal]:
+def _stop_now() -> tuple[Signal, ...]:
     """What makes a person stop at once (the rest say ease off, on the stop page and card)."""
-    return [s for s in stop_signals() if s.stop_now]
+    return catalogue_snapshot().stop_now
 
 
 def _to_hand(steps: Iterable[CareStep]) -> list[str]:
@@ -211,6 +211,11 @@ def _step_context(now: Today, number: int) -> dict:
         "count": replay.count,
         "skipped": now.skipped.get(number, ""),
         "keep_off_today": [line for _, line in now.keep_off],
+        # Started straight from the builder: the overview's before-rating, offered on the
+        # first step (folded away: it is optional).
+        "rate_before": PainForm(required=False)
+        if now.owner and now.session.pain_before is None and number == now.first
+        else None,
         "seconds_left": replay.seconds_from(number),
         "seconds_after": replay.seconds_from(after) if after else 0,
         "percent": round(100 * (position - 1) / max(replay.count, 1)),
@@ -256,8 +261,8 @@ def stop(request: HtmxHttpRequest, code: str) -> HttpResponse:
     resume_at = now.replay.after(hurt) if hurt else None
     context = {
         "session": now.session,
-        "signals": stop_signals(),
-        "red_flags": Contraindication.objects.urgent(),
+        "signals": catalogue_snapshot().during_a_session,
+        "red_flags": catalogue_snapshot().urgent,
         "hurt": now.replay.position(hurt) if hurt else None,
         "resume_at": resume_at,
         "resume_position": now.replay.position(resume_at) if resume_at else None,
@@ -300,7 +305,7 @@ def _card(
         "to_hand": _to_hand(session.steps.all()),
         "keep_off_today": [line for _, line in left_out],
         "keep_off": _keep_off(session.steps.all()),
-        "signals": stop_signals(),
+        "signals": catalogue_snapshot().during_a_session,
         "form": form,
         "diagram": back_diagram(
             selected={step.muscle_slug for step in session.steps.all()},

@@ -132,7 +132,10 @@
     clockEl.textContent = clock(left);
     clockEl.setAttribute("datetime", "PT" + Math.ceil(left) + "S");
     var mini = $("[data-timer-clock-mini]");
-    if (mini) mini.textContent = clock(left);
+    if (mini) {
+      mini.textContent = clock(left);
+      mini.setAttribute("datetime", "PT" + Math.ceil(left) + "S");
+    }
     var arc = $("[data-timer-arc]", state.timer);
     if (arc) arc.setAttribute("stroke-dashoffset", String(Math.round(1000 * (1 - left / state.total))));
     var sessionLeft = $("[data-session-left]");
@@ -163,6 +166,8 @@
     if (now && index >= 0) {
       now.hidden = false;
       now.textContent = state.lines[index].textContent;
+      // In view above the dock (html's scroll-padding keeps it clear), on a short screen too.
+      now.scrollIntoView({ block: "nearest" });
       if (index > 0) say(state.lines[index].textContent);
     }
   }
@@ -186,6 +191,53 @@
     $("[data-icon]", button).textContent = labels[state.phase][0];
     $("[data-label]", button).textContent = labels[state.phase][1];
     button.setAttribute("aria-pressed", state.phase === "paused" ? "true" : "false");
+  }
+
+  // ---- A reload keeps the step's clock: kept for this tab only (sessionStorage) ----
+  var CLOCK = "backcare.clock.";
+
+  function keepClock() {
+    if (!state) return;
+    var kept = { phase: state.phase, startedAt: state.startedAt, pausedFor: state.pausedFor,
+      pausedAt: state.pausedAt || 0 };
+    try { window.sessionStorage.setItem(CLOCK + state.key, JSON.stringify(kept)); } catch (e) { /* off */ }
+  }
+
+  function forgetClocks() { // a session started afresh: every step's time from the start
+    try {
+      Object.keys(window.sessionStorage).forEach(function (key) {
+        if (key.indexOf(CLOCK) === 0) window.sessionStorage.removeItem(key);
+      });
+    } catch (e) { /* off */ }
+  }
+
+  // The step as it was before the reload (running, paused or done): true if there was one.
+  function recallClock() {
+    var kept = null;
+    try { kept = JSON.parse(window.sessionStorage.getItem(CLOCK + state.key) || "null"); } catch (e) { kept = null; }
+    if (!kept || ["running", "paused", "done"].indexOf(kept.phase) < 0) return false;
+    state.startedAt = kept.startedAt;
+    state.pausedFor = kept.pausedFor;
+    state.phase = kept.phase;
+    if (kept.phase === "paused") {
+      state.pausedAt = kept.pausedAt;
+      state.remaining = state.total - ((kept.pausedAt - kept.startedAt) / 1000 - kept.pausedFor);
+      state.timer.classList.add("is-paused");
+      setLabel("Paused");
+    } else if (kept.phase === "done") {
+      state.remaining = 0;
+      state.timer.classList.add("is-finished");
+      setLabel("Time's up for this step");
+    } else {
+      state.remaining = state.total - ((now() - kept.startedAt) / 1000 - kept.pausedFor);
+      setLabel("");
+    }
+    var elapsed = state.total - state.remaining; // cues already given stay given
+    state.said = { half: elapsed >= state.total / 2, ten: state.remaining <= 10 };
+    setButton();
+    render();
+    if (state.phase === "running") tick();
+    return true;
   }
 
   // ---- The step's life: ready → (count-in) → running ⇄ paused → done ----
@@ -247,6 +299,7 @@
     setLabel("");
     setButton();
     keepAwake(true);
+    keepClock();
     tick();
   }
 
@@ -260,6 +313,7 @@
     setButton();
     keepAwake(false);
     quiet();
+    keepClock();
   }
 
   function finish() {
@@ -269,12 +323,13 @@
     state.timer.classList.add("is-finished");
     setLabel("Time's up for this step");
     setButton();
+    keepClock();
     chime();
     var next = $("[data-player-next]");
-    var switchTo = state.article.getAttribute("data-switch-to");
+    var switchCue = state.article.getAttribute("data-switch-cue"); // worded by the page
     var nextTitle = state.article.getAttribute("data-next-title");
-    var cue = switchTo
-      ? "Switch to your " + switchTo + " side."
+    var cue = switchCue
+      ? switchCue
       : nextTitle ? "Next: " + nextTitle + "." : "That was the last step. Well done.";
     if (handsFree() && tapped && next) {
       say("Time's up. " + cue);
@@ -311,6 +366,7 @@
     var article = $("#player");
     var total = Number(timer.getAttribute("data-seconds")) || 0;
     var said = $("[data-announce]");
+    var stopLink = $("[data-player-stop]", article);
     state = {
       article: article,
       timer: timer,
@@ -324,11 +380,13 @@
       announce: said ? said.textContent : "",
       phase: "ready",
       said: {},
+      key: stopLink ? stopLink.getAttribute("href") : window.location.pathname, // one per step
       interval: window.setInterval(tick, TICK_MS)
     };
     showSettings();
     setButton();
     render();
+    if (recallClock()) return;
     if (handsFree() && tapped) countIn();
     else {
       setLabel(duration(total) + " for this step");
@@ -387,6 +445,7 @@
   // ---- Controls ----
   document.addEventListener("click", function (event) {
     unlockAudio();
+    if (event.target.closest("[data-start-session] [type=submit]")) forgetClocks();
     if (event.target.closest("[data-start-session] [type=submit]") && handsFree()) {
       say("Starting your session."); // speaks within the tap: the browser allows sound from now on
     }
@@ -399,7 +458,7 @@
   document.addEventListener("keydown", function (event) {
     if (!$("#player") || event.altKey || event.ctrlKey || event.metaKey) return;
     var target = event.target;
-    if (target.closest("input, textarea, select")) return;
+    if (target.closest("input, textarea, select, dialog")) return; // Esc in the dialog closes it
     unlockAudio();
     if (event.key === " " || event.key === "Spacebar") {
       if (target.closest("button, a") || !state) return; // Space already works that control
@@ -414,9 +473,18 @@
       if (back) { event.preventDefault(); back.click(); }
     } else if (event.key === "Escape") {
       var stop = $("[data-player-stop]");
-      if (stop) { event.preventDefault(); window.location.assign(stop.href); }
+      if (stop) { event.preventDefault(); askToStop(stop); }
     }
   });
+
+  // Esc asks before stopping: "Stop — this hurts" (focused: Enter stops) or "No, carry on"
+  // (a second Esc). The dialog's link follows the step on show.
+  function askToStop(stop) {
+    var ask = $("[data-stop-ask]");
+    if (!ask || typeof ask.showModal !== "function") return window.location.assign(stop.href);
+    $("[data-stop-ask-yes]", ask).href = stop.href;
+    if (!ask.open) ask.showModal();
+  }
 
   // A locked screen or another app: the time runs on (it is read from the clock), and when the
   // page comes back it catches up at once, and asks for the wake lock again.

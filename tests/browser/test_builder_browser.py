@@ -42,10 +42,36 @@ def test_build_a_session_live_and_start_it(live, page: Page, watched):
     expect(page).to_have_url(re.compile(r"minutes=10"))
     assert page.evaluate("window.__sameDocument") is True  # no reload happened
 
-    page.get_by_role("button", name="Start this session").click()
+    page.get_by_role("button", name="Start this session").click()  # one tap: step 1
+    expect(page).to_have_url(re.compile(r"/s/[\w-]{12}/step/1/$"))
+    expect(page.get_by_text(re.compile(r"^Step 1 of \d+$"))).to_be_visible()
+    expect(page.get_by_role("button", name="Start", exact=True)).to_be_visible()
+    session = CareSession.objects.get()
+    assert session.started_at is not None
+    # The overview's content is a tap away, and its optional rating folded away here.
+    expect(page.get_by_role("link", name="Overview", exact=True)).to_have_attribute(
+        "href", f"/s/{session.code}/"
+    )
+    rating = page.locator("details.rate-before")
+    expect(rating.get_by_role("radio", name="4", exact=True)).to_be_hidden()
+    rating.get_by_text("Before you start: rate the pain (optional)").click()
+    rating.get_by_role("radio", name="4", exact=True).check()
+    rating.get_by_role("button", name="Save it and carry on").click()
+    expect(page).to_have_url(re.compile(r"/step/1/$"))
+    expect(page.locator("details.rate-before")).to_have_count(0)  # rated: asked no more
+    session.refresh_from_db()
+    assert session.pain_before == 4
+    assert watched.problems == []
+
+
+def test_the_builder_can_save_a_session_to_look_it_over_first(live, page: Page, watched):
+    page.set_viewport_size(PHONE)
+    answer_screen_clear(page, live.url)
+    page.goto(live.url + "/build/?region=upper-back&prop=tennis-ball")
+    page.get_by_role("button", name="Save it and look it over first").click()
     expect(page).to_have_url(re.compile(r"/s/[\w-]{12}/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your 10 min session")
-    assert CareSession.objects.count() == 1
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Your \d+ min session$"))
+    assert CareSession.objects.get().started_at is None
     assert watched.problems == []
 
 
@@ -121,7 +147,12 @@ def test_screen_builder_and_overview_are_accessible(live, page: Page, watched, a
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     assert_accessible(axe, page)
     page.get_by_role("button", name="Start this session").click()
-    expect(page).to_have_url(re.compile(r"/s/"))
+    expect(page).to_have_url(re.compile(r"/s/[\w-]{12}/step/1/$"))
+    assert_accessible(axe, page)
+    page.locator("details.rate-before summary").click()  # the rating opened, on step 1
+    assert_accessible(axe, page)
+    page.get_by_role("link", name="Overview", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/s/[\w-]{12}/$"))
     assert_accessible(axe, page)
     assert watched.problems == []
 
@@ -146,4 +177,44 @@ def test_on_a_phone_the_areas_sides_and_usual_length_read_right(live, page: Page
     expect(preview).to_contain_text("Your 30 min session")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert_accessible(axe, page)
+    assert watched.problems == []
+
+
+def test_before_an_area_is_chosen_the_builder_invites_rather_than_warns(live, page: Page, watched):
+    page.set_viewport_size(PHONE)
+    answer_screen_clear(page, live.url)
+    preview = page.locator("#preview")
+    status = page.get_by_role("status")
+    page.get_by_text("One person massages another").click()
+    expect(page).to_have_url(re.compile(r"performer=partner"))
+    page.get_by_role("checkbox", name="Tennis ball", exact=True).check()
+    page.get_by_label("10 min").check()
+    expect(page).to_have_url(re.compile(r"minutes=10"))
+    expect(preview).to_contain_text("Choose where it hurts to see your session")
+    expect(status).to_have_text("Choose where it hurts to see your session.")
+    expect(preview).not_to_contain_text("Nothing to do yet")
+    expect(preview).not_to_contain_text("can be worked safely")
+    expect(preview).not_to_contain_text("not used today")
+    page.get_by_role("checkbox", name="Upper back", exact=True).check()
+    expect(preview.get_by_role("heading", level=2)).to_have_text("Your 10 min session")
+    assert watched.problems == []
+
+
+def test_props_read_plainly_and_an_unused_one_adds_its_area_in_one_tap(live, page: Page, watched):
+    page.set_viewport_size(PHONE)
+    answer_screen_clear(page, live.url)
+    ball = page.get_by_role("checkbox", name="Tennis ball", exact=True)
+    expect(ball).to_have_accessible_description("for your mid back")  # not "alone, opens:"
+    page.goto(live.url + "/build/?region=lower-back&prop=foam-roller&minutes=10")
+    preview = page.locator("#preview")
+    note = preview.locator(".note", has_text="Foam roller:")
+    expect(note).to_contain_text("not used today. It's for your")
+    expect(note).not_to_contain_text("It works the")
+    add = note.get_by_role("link", name=re.compile(r"^Add the "))
+    area = add.first.inner_text().removeprefix("Add the ")
+    add.first.click()
+    expect(page.get_by_role("checkbox", name=area, exact=False).first).to_be_checked()
+    expect(page.get_by_role("checkbox", name="Lower back", exact=True)).to_be_checked()
+    expect(preview).to_contain_text(re.compile(r"Have these to hand: .*foam roller"))
+    expect(preview).not_to_contain_text("Foam roller: not used today")
     assert watched.problems == []

@@ -123,7 +123,7 @@ def test_build_a_session_for_this_opens_the_builder_filled_in(live, page: Page, 
     expect(preview.get_by_role("heading", level=2)).to_have_text(re.compile(r"Your \d min session"))
     expect(preview.locator(".note").first).to_contain_text("more would only repeat it")
     page.get_by_role("button", name="Start this session").click()
-    expect(page).to_have_url(re.compile(r"/s/[\w-]{12}/$"))
+    expect(page).to_have_url(re.compile(r"/s/[\w-]{12}/step/1/$"))
     session = CareSession.objects.get()
     assert session.focus == ["piriformis"]
     first = session.steps.filter(phase="main").first()
@@ -155,4 +155,38 @@ def test_the_finder_works_with_the_keyboard_alone_and_passes_axe(live, page: Pag
     page.go_back()
     expect(suspects(page).nth(0)).to_have_text("Erector spinae")
     assert_accessible(axe, page)
+    assert watched.problems == []
+
+
+@pytest.mark.parametrize("viewport", [{"width": 375, "height": 812}, DESKTOP], ids=["375", "1280"])
+def test_the_builder_from_the_finder_shows_every_area(live, page: Page, watched, viewport):
+    """The muscle travels as a hidden input at the top of "Where does it hurt?": the five
+    areas still sit below the question, inside the panel, each one there to tap."""
+    page.set_viewport_size(viewport)
+    page.goto(live.url + "/where-it-hurts/?spot=buttock:left")
+    page.get_by_role(
+        "link", name="Build a session for this muscle: the piriformis, left side"
+    ).click()
+    page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_url(re.compile(r"/build/\?.*muscle=piriformis"))
+    panel = page.locator("fieldset.region-picker")
+    expect(panel.locator(".region-choice .chip-check")).to_have_count(5)
+    for choice in panel.locator(".region-choice .chip-check").all():
+        expect(choice).to_be_visible()
+    # Each area under the question and inside the panel (the page's own coordinates).
+    placed = panel.evaluate(
+        """panel => {
+          const legend = panel.querySelector("legend").getBoundingClientRect();
+          const box = panel.getBoundingClientRect();
+          return [...panel.querySelectorAll(".region-choice")].map(area => {
+            const r = area.getBoundingClientRect();
+            return {below: r.top >= legend.bottom - 1,
+                    inside: r.left >= box.left && r.right <= box.right + 0.5
+                            && r.bottom <= box.bottom + 0.5};
+          });
+        }"""
+    )
+    assert placed == [{"below": True, "inside": True}] * 5
+    page.get_by_role("checkbox", name="Lower back", exact=True).click()  # nothing covers it
+    expect(page.get_by_role("checkbox", name="Lower back", exact=True)).to_be_checked()
     assert watched.problems == []

@@ -30,7 +30,7 @@ SESSION_URL = re.compile(r"/s/([\w-]{12})/$")
 def build_and_rate(page: Page, base: str, query: str, before: int, after: int) -> str:
     """Build a session in the builder, rate the pain before starting it and after it."""
     page.goto(f"{base}/build/?{query}")
-    page.get_by_role("button", name="Start this session").click()
+    page.get_by_role("button", name="Save it and look it over first").click()
     expect(page).to_have_url(SESSION_URL)
     code = SESSION_URL.search(page.url)[1]
     page.get_by_role("radio", name=str(before), exact=True).check()

@@ -190,9 +190,13 @@ def test_hands_free_is_remembered_and_says_when_it_cant_speak(live, session, pag
     expect(page.get_by_label("Hands-free: count me in")).to_be_checked()
 
 
-def test_switching_sides_is_cued(live, page: Page):
-    """A technique done one side at a time: the end of the left side says to switch."""
-    session = care_session("self", ["neck-shoulders"], [], 10)
+@pytest.mark.parametrize(
+    ("performer", "whose"), [("self", "your"), ("partner", "their")], ids=["alone", "partner"]
+)
+def test_switching_sides_is_cued(live, page: Page, performer, whose):
+    """A technique done one side at a time: the end of the left side says to switch, to the
+    side of the back being massaged (a partner hears "their right side", not "your")."""
+    session = care_session(performer, ["neck-shoulders"], [], 10)
     steps = list(session.steps.order_by("number"))
     left = next(
         s
@@ -202,9 +206,11 @@ def test_switching_sides_is_cued(live, page: Page):
     page.add_init_script(SPOKEN)
     page.clock.install()
     page.goto(f"{live.url}/s/{session.code}/step/{left.number}/")
+    shown = "their left side" if performer == "partner" else "left side"
+    expect(page.locator("#player [data-side]")).to_have_text(shown)
     page.get_by_role("button", name="Start").click()
     page.clock.run_for((left.seconds + 1) * 1000)
-    expect(page.locator("[data-live]")).to_contain_text("Switch to your right side.")
+    expect(page.locator("[data-live]")).to_contain_text(f"Switch to {whose} right side.")
 
 
 def test_stop_button_and_escape_lead_to_the_stop_page(live, session, page: Page, watched):
@@ -214,8 +220,56 @@ def test_stop_button_and_escape_lead_to_the_stop_page(live, session, page: Page,
     stop.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Stop, and let your back rest")
     page.goto(f"{live.url}/s/{session.code}/step/1/")
-    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")  # asks first: Enter stops
+    expect(page.get_by_role("dialog", name="Stop the session?")).to_be_visible()
+    page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/stop/\?step=1$"))
+    assert watched.problems == []
+
+
+def test_escape_asks_before_stopping_and_esc_again_carries_on(
+    live, session, page: Page, watched, axe
+):
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live.url}/s/{session.code}/step/1/")
+    page.get_by_role("link", name="Next ▶").click()  # the dialog follows the step swapped in
+    expect(page).to_have_url(re.compile(r"/step/2/$"))
+    page.get_by_role("button", name="Start").click()
+    page.keyboard.press("Escape")
+    ask = page.get_by_role("dialog", name="Stop the session?")
+    expect(ask).to_be_visible()
+    expect(ask.get_by_role("link", name="Stop — this hurts")).to_be_focused()
+    assert_accessible(axe, page)
+    page.keyboard.press("Escape")  # a key pressed by mistake: back to the step
+    expect(ask).to_be_hidden()
+    expect(page).to_have_url(re.compile(r"/step/2/$"))
+    expect(page.get_by_role("button", name="Pause")).to_be_visible()  # the clock ran on
+    page.keyboard.press("Escape")
+    ask.get_by_role("button", name="No, carry on").click()
+    expect(ask).to_be_hidden()
+    page.keyboard.press("Escape")
+    ask.get_by_role("link", name="Stop — this hurts").click()
+    expect(page).to_have_url(re.compile(r"/stop/\?step=2$"))
+    assert watched.problems == []
+
+
+@pytest.mark.parametrize("paused", [False, True], ids=["running", "paused"])
+def test_a_reload_keeps_the_steps_clock(live, session, page: Page, watched, paused):
+    page.goto(f"{live.url}/s/{session.code}/step/2/")
+    total = clock_seconds(page)
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_timeout(3200)
+    if paused:
+        page.get_by_role("button", name="Pause").click()
+    before = clock_seconds(page)
+    assert before <= total - 3
+    page.reload()
+    expect(page.get_by_role("button", name="Resume" if paused else "Pause")).to_be_visible()
+    after = clock_seconds(page)
+    assert after == before if paused else total - 10 < after <= before
+    expect(page.locator("[data-lines] li.is-current")).to_have_count(1)
+    page.goto(f"{live.url}/s/{session.code}/step/3/")  # another step starts from its start
+    expect(page.get_by_role("button", name="Start")).to_be_visible()
     assert watched.problems == []
 
 

@@ -34,7 +34,7 @@ def test_a_wound_on_the_lower_back_is_kept_off_on_every_step(
     )
     preview = page.locator("#preview")
     expect(preview).to_contain_text("Start this session")
-    page.get_by_role("button", name="Start this session").click()
+    page.get_by_role("button", name="Save it and look it over first").click()
     expect(page).to_have_url(re.compile(r"/s/[\w-]{12}/$"))
     expect(page.get_by_text("Keep off your lower back today")).to_be_visible()
     page.get_by_role("button", name="Start the session").click()

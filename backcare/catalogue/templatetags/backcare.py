@@ -26,26 +26,8 @@ def draw_diagram(diagram: Diagram, label: str = "", swapped: bool = False) -> Sa
     `label` is its accessible name; `swapped`, whether its muscle links fetch with htmx (where,
     and how, is set once on a container around it: hx-target, hx-swap, hx-push-url)."""
     context = {"diagram": diagram, "diagram_label": label, "diagram_swapped": swapped}
-    return _kept(("diagram-svg", diagram.key, label, swapped), "catalogue/diagram.html", context)
-
-
-@register.simple_tag
-def plan_steps(plan, key: str) -> SafeString:
-    """{% plan_steps plan plan_key %}: a composed plan's steps as the builder lists them,
-    drawn once per catalogue version for each plan (`key`: the plan's own cache key)."""
-    return _kept(f"plan-steps:{key}", "planner/plan_steps.html", {"plan": plan})
-
-
-@register.simple_tag
-def pictogram(setting: str) -> SafeString:
-    """{% pictogram setting %}: how to set up for a step (player/pictogram.html), drawn once
-    per catalogue version for each place."""
-    return _kept(f"pictogram:{setting}", "player/pictogram.html", {"setting": setting})
-
-
-def _kept(key, template_name: str, context: dict) -> SafeString:
-    """A template drawn from `context` alone, kept under `key` until the catalogue changes."""
-    return remember(key, lambda: render_to_string(template_name, context))
+    key = ("diagram-svg", diagram.key, label, swapped)
+    return remember(key, lambda: render_to_string("catalogue/diagram.html", context))
 
 
 @register.filter
