@@ -306,8 +306,9 @@ def _link(through, pairs, columns: tuple[str, str]) -> None:
 def care_session(performer="self", regions=("upper-back",), props=(), minutes=10):
     """A saved session composed from the loaded catalogue, as the builder saves one."""
     from backcare.catalogue.snapshot import catalogue_snapshot
-    from backcare.planner.compose import Request, compose
+    from backcare.planner.compose import compose
     from backcare.planner.models import CareSession
+    from backcare.planner.plan import Request
 
     ask = Request(performer, tuple(regions), frozenset(props), minutes)
     snapshot = catalogue_snapshot()

@@ -23,7 +23,7 @@ from backcare.catalogue.values import (
     Wording,
     Zone,
 )
-from backcare.planner.compose import Request
+from backcare.planner.plan import Request
 
 REGIONS = (("upper-back", "Upper back"), ("lower-back", "Lower back"), ("hips", "Hips"))
 PROPS = (

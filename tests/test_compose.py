@@ -6,7 +6,8 @@ from hypothesis import strategies as st
 
 from backcare.catalogue.snapshot import catalogue_snapshot, read_snapshot
 from backcare.catalogue.values import Allowance
-from backcare.planner.compose import TOLERANCE, Request, compose
+from backcare.planner.compose import compose
+from backcare.planner.plan import TOLERANCE, Request
 from backcare.planner.screening import verdict_for
 from tests.shipped import ALL_PROPS, ALL_REGIONS
 

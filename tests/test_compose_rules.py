@@ -10,7 +10,8 @@ import pytest
 from backcare.catalogue.choices import Effect, Pressure
 from backcare.catalogue.values import Allowance, Question, Wording, Zone
 from backcare.planner.cards import UNDER_A_CAP
-from backcare.planner.compose import HANDS_TIRE, NOTHING_MORE, TOLERANCE, compose
+from backcare.planner.compose import compose
+from backcare.planner.plan import HANDS_TIRE, NOTHING_MORE, TOLERANCE
 from backcare.planner.screening import screen
 from tests.snapshots import ask, muscle, snapshot, stroke, technique
 

@@ -10,9 +10,10 @@ from django.test import Client
 
 from backcare.catalogue.models import Muscle, NoGoZone, PainSpot, Region, Technique, TechniqueStep
 from backcare.catalogue.snapshot import catalogue_snapshot
-from backcare.planner.compose import Request, compose
+from backcare.planner.compose import compose
 from backcare.planner.history import builder_answers
 from backcare.planner.models import CareSession, CareStep
+from backcare.planner.plan import Request
 from tests.factories import as_owner, leave_out, screened
 from tests.test_editors_edits_kept import edit_in_the_admin
 from tests.test_mine_views import keep_in_browser, rate

@@ -12,13 +12,8 @@ from backcare.catalogue.choices import Phase, Pressure
 from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.catalogue.values import reachable
 from backcare.planner.cards import UNDER_A_CAP
-from backcare.planner.compose import (
-    HANDS_TIRE,
-    NOTHING_MORE,
-    TOLERANCE,
-    Request,
-    compose,
-)
+from backcare.planner.compose import compose
+from backcare.planner.plan import HANDS_TIRE, NOTHING_MORE, TOLERANCE, Request, Unused
 from backcare.planner.screening import verdict_for
 from tests.shipped import ALL_PROPS, ALL_REGIONS, LIMITS, LOCAL, PRESSURE_CAPS
 
@@ -567,9 +562,9 @@ def test_a_prop_left_unused_says_why_truly(snapshot):
     ball does the lacrosse ball's work; the sock would only roll muscles already rolled."""
     props = frozenset({"tennis-ball", "lacrosse-ball", "ball-sock", "handheld-massager"})
     ask = Request("self", ("lower-back", "mid-back"), props, 33, (("mid-back", "left"),))
-    why = {prop.slug: prop.why for prop in compose(snapshot, ask).unused_props}
-    assert why["lacrosse-ball"] == "Your tennis ball does the same work in this session."
-    assert why["ball-sock"].startswith("It would only repeat work")
+    why = {prop.slug: prop.reason for prop in compose(snapshot, ask).unused_props}
+    assert why["lacrosse-ball"] == (Unused.INSTEAD, (), "Tennis ball")
+    assert why["ball-sock"] == (Unused.REPEATS, (), "")
 
 
 def test_a_long_session_is_a_few_longer_pieces_not_many_short_ones(snapshot):

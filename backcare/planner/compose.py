@@ -1,54 +1,36 @@
 """Compose a session as a therapist would: a pure, deterministic function of (catalogue
-snapshot, request, allowance).
+snapshot, request, allowance), in named stages, each returning new values:
 
-No ORM, no request, no randomness: the same inputs always give the same plan. The snapshot
-is read from the database by `backcare.catalogue.snapshot`. A plan is made in stages:
+    areas -> fit -> choose -> order -> time -> steps
 
-1. **Areas.** The areas asked for that can be worked, and those that feed their pain (the
-   hips for the lower back: catalogue data) with about a third of that area's time.
-2. **Warm-up and finish** (about a sixth and a tenth of the time), only on areas worked: one
-   stroke up the whole back when the whole back is worked; none when the gentle work that
-   would open the session is already the first work of every area.
-3. **Fit.** When time is short the finish goes first, then whole areas, the least needed
-   first (said, with the minutes that would fit them), then the warm-up; a step is never cut
-   below what is worth doing.
-4. **Choose.** Each area gets its share of the time piece by piece, each piece chosen for
-   what it adds: a kind of work the area hasn't had (a hold after rolling or rubbing), a
-   technique not yet used, a muscle not yet worked; never the same work twice on one area.
-   Your own hands do at most what they can before tiring (a catalogue guideline).
-5. **Time.** Seconds for each step, in its technique's range and on a 5 s grid; no technique
-   takes more than about 40 % of the main work while others can take the time. A plan is
-   shorter than asked, and says why, rather than padded with repeats.
-6. **Order.** Steps in one place together (sitting, at the wall, on the floor), top to bottom.
-7. **Cards,** written under the session's limits (light wording under a pressure cap).
+No ORM, no request, no randomness. The plan's values are in `plan`, time allotment in
+`timing`; the snapshot is read from the database by `backcare.catalogue.snapshot`.
 """
 
 from __future__ import annotations
 
 import math
-import operator
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from itertools import count, product
+from dataclasses import dataclass
+from itertools import product
+from typing import NamedTuple
 
 from backcare.catalogue.choices import SIDES, GuidelineSlug, Performer, Phase, Pressure, Side
-from backcare.catalogue.values import (
-    NO_LIMITS,
-    Allowance,
-    Snapshot,
-    TechniqueInfo,
-    reachable,
+from backcare.catalogue.values import NO_LIMITS, Allowance, Snapshot, TechniqueInfo, reachable
+from backcare.planner.cards import write_card
+from backcare.planner.plan import (
+    HANDS_TIRE,
+    TOLERANCE,
+    Linked,
+    Plan,
+    PlannedStep,
+    Request,
+    Unreachable,
+    Unused,
+    UnusedProp,
 )
-from backcare.planner.cards import Card, write_card
+from backcare.planner.timing import Unit, bookend_seconds, capacity, close_gap, spread, whole_for
 
-__all__ = ["Allowance", "Plan", "PlannedStep", "Request", "compose"]
-
-TOLERANCE = 5  # seconds the plan may differ from the asked time
-WARM_UP_SHARE, FINISH_SHARE = 0.17, 0.10  # of the session: a therapist's 15–20 % and 10 %
-SHORTEST_WARM_UP = 20  # seconds: even a 3-minute session starts gently
 LINKED_SHARE = 1 / 3  # of an area's main time, for the areas that feed its pain
-TECHNIQUE_SHARE = 0.4  # of the main work, at most, for one technique while others have room
-WORTH_DOING = 0.75  # of a technique's usual time: a piece shorter than that isn't planned
 ROOM_TO_SPARE = 1.25  # an area's next piece may go this far over the time left to it
 SPARE_CAPACITY = 1.1  # the work chosen can take this much more than the time, for the shares
 PER_KIND = 3  # techniques of one kind of work an area chooses among (the likeliest)
@@ -58,179 +40,44 @@ HANDS_MINUTES = 12  # when the catalogue has no guideline for it
 PRESSURE_RANK = {Pressure.MODERATE: 0, Pressure.FIRM: 1, Pressure.LIGHT: 2}
 
 
-# Why a plan is shorter than asked.
-HANDS_TIRE = "hands_tire"
-NOTHING_MORE = "nothing_more"
-
-
-# ---------- What the person asks ----------
 @dataclass(frozen=True)
-class Request:
-    performer: str
-    regions: tuple[str, ...]
-    props: frozenset[str]
-    minutes: int
-    # (area, "left" or "right") for an area that hurts on one side; the others: both sides.
-    sides: tuple[tuple[str, str], ...] = ()
-    # Muscles to work first in the areas asked for ("a session for this muscle").
-    focus: tuple[str, ...] = ()
+class Context:
+    """What every stage reads: the catalogue, the request and what the safety answers allow."""
 
-    def side_of(self, region: str) -> str:
-        return dict(self.sides).get(region, Side.BOTH)
+    snapshot: Snapshot
+    request: Request
+    allowance: Allowance
+    owned: frozenset[str]  # the props ticked and those every home has
+    total: int  # seconds asked, within the allowance's longest session
+    hands_limit: int  # seconds of work your own hands can do before tiring
 
+    @classmethod
+    def of(cls, snapshot: Snapshot, request: Request, allowance: Allowance) -> Context:
+        minutes = min(request.minutes, allowance.max_minutes or request.minutes)
+        hands = snapshot.guideline(GuidelineSlug.SOLO_HANDS_MINUTES, HANDS_MINUTES)
+        owned = snapshot.everyday | frozenset(request.props)
+        return cls(snapshot, request, allowance, owned, minutes * 60, hands * 60)
 
-# ---------- The plan ----------
-@dataclass(frozen=True)
-class PlannedStep:
-    phase: str
-    technique: str
-    technique_name: str
-    muscle: str
-    muscle_name: str
-    region: str
-    region_name: str
-    side: str  # "left", "right", "both" (a bilateral muscle worked together) or "" (single)
-    seconds: int
-    card: Card
-    props: tuple[str, ...] = ()  # the props this step uses (needed, then helpful)
-    setting: str = ""
-    # A warm-up or finish over several areas: their names, top to bottom; `region` is the first.
-    span: tuple[str, ...] = ()
-    one_pass: bool = False  # …in one stroke up the back, not one area after another
-    areas: tuple[str, ...] = ()  # the slugs of the areas of `span`
-
-    @property
-    def where(self) -> str:
-        """The area in plain words; main work adds its muscle: "Lower back, erector spinae";
-        a step over several areas names them in turn ("Mid back, then lower back") or, in one
-        stroke up the back, from the bottom ("Lower back up to the upper back")."""
-        if self.span and self.one_pass:
-            return f"{self.span[-1]} up to the {self.span[0].lower()}"
-        if self.span:
-            return ", then ".join(n if i == 0 else n.lower() for i, n in enumerate(self.span))
-        if self.phase != Phase.MAIN:
-            return self.region_name
-        return f"{self.region_name}, {self.muscle_name[:1].lower()}{self.muscle_name[1:]}"
+    def main_choices(self, region: str) -> list[TechniqueInfo]:
+        """The main work an area can get with what the person has and the answers allow."""
+        props = self.owned - self.snapshot.everyday
+        found = self.snapshot.working_with(self.request.performer, region, props)
+        return [t for t in found if self.allowance.permits(t)]
 
 
-@dataclass(frozen=True)
-class Unreachable:
-    region: str
-    region_name: str
-    props: tuple[str, ...] = ()  # the cheapest set of props that would unlock it
-    partner: bool = False  # …or a partner could reach it
-    excluded: bool = False  # left out by the safety screen
-    no_time: bool = False  # reachable, but the time asked is too short
-    minutes_needed: int = 0  # …and this many more minutes would fit it
-    hands_tire: bool = False  # …or no length would: your own hands would tire first
-
-
-@dataclass(frozen=True)
-class Linked:
-    """An area added because its muscles feed the pain of one asked for."""
+class Area(NamedTuple):
+    """An area to work: the few techniques it chooses among, and how much time it wants."""
 
     region: str
-    region_name: str
-    feeds: str
-    feeds_name: str
-    muscles: tuple[str, ...]  # names
-
-
-@dataclass(frozen=True)
-class UnusedProp:
-    slug: str
-    name: str
-    why: str
-    places: tuple[str, ...] = ()  # when it works only other areas: those (region slugs)
-
-
-@dataclass(frozen=True)
-class Plan:
-    steps: tuple[PlannedStep, ...]
-    unreachable: tuple[Unreachable, ...] = ()
-    asked_seconds: int = 0
-    left_out: tuple[str, ...] = ()  # areas the safety answers left out: every step keeps off
-    linked: tuple[Linked, ...] = ()
-    shortfall: str = ""  # HANDS_TIRE or NOTHING_MORE when shorter than asked
-    unused_props: tuple[UnusedProp, ...] = ()
-    props_used: tuple[str, ...] = ()  # names, in the order the steps use them
-
-    @property
-    def total_seconds(self) -> int:
-        return sum(step.seconds for step in self.steps)
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.steps
-
-    @property
-    def is_short(self) -> bool:
-        return bool(self.steps) and self.total_seconds < self.asked_seconds - TOLERANCE
-
-
-# ---------- Composing ----------
-@dataclass
-class _Unit:
-    """One technique on one muscle in one area: one step, or one per side."""
-
-    technique: TechniqueInfo
-    region: str
-    phase: str
-    muscle_slug: str
-    muscle_name: str
-    sides: tuple[str, ...]
-    weight: float = 1.0  # the share of time it should get, before clamping
-    seconds: int = 0  # a side
-    area_target: float = 0.0  # the time its area should get
-    ceiling: int = 0  # seconds a side at most while its technique's share is capped (0: none)
-    span: tuple[str, ...] = ()  # the areas, top to bottom, of a warm-up or finish over several
-
-    @property
-    def count(self) -> int:
-        return len(self.sides)
-
-    @property
-    def hi(self) -> int:
-        """The most seconds a side may get."""
-        top = self.technique.max_seconds
-        return max(self.technique.min_seconds, min(top, self.ceiling)) if self.ceiling else top
-
-    @property
-    def low(self) -> int:
-        return self.technique.min_seconds * self.count
-
-    @property
-    def high(self) -> int:
-        return self.technique.max_seconds * self.count
-
-    @property
-    def short(self) -> int:
-        """The least time worth planning for it: most of its usual time, never below its
-        shortest (a 20 s piece of kneading is not worth stopping and starting for)."""
-        usual = _round5(self.technique.default_seconds * WORTH_DOING)
-        return max(self.technique.min_seconds, usual) * self.count
-
-    @property
-    def usual(self) -> int:
-        """Its usual time: what an area's share is filled with, piece by piece."""
-        return self.technique.default_seconds * self.count
-
-
-@dataclass
-class _Area:
-    region: str
-    choices: list[TechniqueInfo]  # the allowed main work that reaches it
+    choices: tuple[TechniqueInfo, ...]  # the allowed main work that reaches it
     side: str
     weight: float = 1.0
     muscles: frozenset[str] | None = None  # only these (an area added for the pain it feeds)
     feeds: str = ""
     focus: frozenset[str] = frozenset()  # these first (the muscle a session is for)
     knotty: bool = False  # knots are common here: a hold on a knot first
-    chosen: list[_Unit] = field(default_factory=list)
-    target: float = 0.0  # seconds of main work it should get
-    planned: int = 0  # what the chosen work is worth (`_Unit.short`)
-    first: _Unit | None = None  # what it would get first, on its own
-    cheapest: int = 0  # the least time worth giving it (`_Unit.short` of its cheapest work)
+    first: Unit | None = None  # what it would get first, on its own
+    cheapest: int = 0  # the least time worth giving it (`Unit.short` of its cheapest work)
 
     def reaches(self, technique: TechniqueInfo) -> list:
         """The muscles of this area `technique` can work (of those it is for, if any)."""
@@ -240,197 +87,103 @@ class _Area:
             if self.muscles is None or m.slug in self.muscles
         ]
 
-    @property
-    def kinds(self) -> set[tuple[str, str]]:
-        """(family, muscle) of the work chosen here: a muscle gets each kind of work once."""
-        return {(u.technique.family, u.muscle_slug) for u in self.chosen}
+
+@dataclass(frozen=True)
+class Fit:
+    """The areas that fit the time, and the warm-up and finish with their seconds."""
+
+    areas: tuple[Area, ...]
+    warm: Unit | None
+    finish: Unit | None
+    warm_s: int
+    finish_s: int
+    length: int  # seconds the session can take (hand work alone: until your hands tire)
+    main_hands: int  # seconds your own hands can give the main work
+    left: tuple[Unreachable, ...]  # areas asked for that there was no time for
 
 
-@dataclass
-class _Chosen:
-    """What the whole session has so far: techniques used, muscles named, hand work."""
+@dataclass(frozen=True)
+class Worked:
+    """An area and the work chosen for it, in the order chosen."""
 
-    used: set[str] = field(default_factory=set)
-    named: list[str] = field(default_factory=list)
-    hands_short: int = 0  # what the hand work chosen is worth (`_Unit.short`)
+    area: Area
+    units: tuple[Unit, ...]
+    target: float  # seconds of main work it should get
 
 
 def compose(snapshot: Snapshot, request: Request, allowance: Allowance = NO_LIMITS) -> Plan:
-    total = min(request.minutes, allowance.max_minutes or request.minutes) * 60  # a limit caps it
-    owned = snapshot.everyday | frozenset(request.props)
-    left_out = tuple(slug for slug, _ in snapshot.regions if slug in allowance.excluded_regions)
-    hands_limit = 60 * snapshot.guideline(GuidelineSlug.SOLO_HANDS_MINUTES, HANDS_MINUTES)
-
-    # 1. Areas.
-    areas, unreachable = _areas(snapshot, request, owned, allowance)
-
-    def plan(steps=(), **more) -> Plan:
-        unreachable.sort(key=lambda item: snapshot.region_order(item.region))
-        return Plan(
-            tuple(steps),
-            tuple(unreachable),
-            total,
-            left_out,
-            linked=tuple(
-                Linked(
-                    a.region,
-                    snapshot.region_name(a.region),
-                    a.feeds,
-                    snapshot.region_name(a.feeds),
-                    tuple(dict.fromkeys(u.muscle_name for u in a.chosen)),
-                )
-                for a in areas
-                if a.feeds and a.chosen
-            ),
-            **more,
-        )
-
-    if not areas:
-        return plan(unused_props=_unused(snapshot, request, owned, allowance, areas, ()))
-
-    everyday = snapshot.everyday
-    for area in areas:
-        area.first = _next_unit(area, _Chosen(), everyday)
-        area.cheapest = _next_unit(area, _Chosen(), everyday, room=0).short
-    # Your own hands can only do so much: a session of hand work alone stops there.
-    hands_only = all(t.hand_work for a in areas for t in a.choices)
-    length = min(total, hands_limit) if hands_only else total
-
-    # 2. Warm-up and finish.
-    def bookends():
-        return _bookends(snapshot, request.performer, owned, allowance, areas)
-
-    warm, finish = bookends()
-    warm_s, finish_s = _bookend_seconds(length, warm, finish, hands_limit)
-
-    # 3. Fit: too little time drops the finish, then whole areas (saying so), then the warm-up.
-    def fits() -> bool:
-        return sum(a.cheapest for a in areas) <= length - warm_s - finish_s
-
-    if not fits() and finish:
-        finish, finish_s = None, 0
-    while not fits() and len(areas) > 1:
-        dropped = areas.pop(_least_needed(snapshot, request, areas))
-        warm, new_finish = bookends()  # on the areas still worked
-        finish = new_finish if finish else None
-        warm_s, finish_s = _bookend_seconds(length, warm, finish, hands_limit)
-        if not dropped.feeds:
-            need = sum(a.cheapest for a in (dropped, *areas)) + warm_s + finish_s
-            # Hand work alone stops at the hands limit, however long the session asked.
-            tire = hands_only and need > hands_limit
-            unreachable.append(
-                Unreachable(
-                    dropped.region,
-                    snapshot.region_name(dropped.region),
-                    no_time=True,
-                    minutes_needed=0 if tire else max(1, math.ceil((need - total) / 60)),
-                    hands_tire=tire,
-                )
-            )
-    if not fits() and warm:
-        warm, warm_s = None, 0
-
-    # 4. Choose.
-    hand_bookends = sum(
-        seconds
-        for u, seconds in ((warm, warm_s), (finish, finish_s))
-        if u and u.technique.hand_work
-    )
-    main_hands = max(0, hands_limit - hand_bookends)
-    _choose(areas, length - warm_s - finish_s, main_hands, everyday, (warm, finish))
-
-    # 5. Time, and 6. order.
-    main, warm, finish = _order(areas, warm, finish)
-    warm_s, finish_s = (warm_s if warm else 0), (finish_s if finish else 0)
-    feeds = {a.region: a.feeds for a in areas if a.feeds}
-    shortfall = _spread(main, length - warm_s - finish_s, main_hands, feeds)
-    if shortfall:  # nothing more worth doing: a shorter plan, with bookends to match
-        done = sum(u.seconds * u.count for u in main)
-        warm_s, finish_s = _bookend_seconds(
-            round(done / (1 - WARM_UP_SHARE - FINISH_SHARE)), warm, finish, hands_limit
-        )
-        if done + warm_s + finish_s >= total - TOLERANCE:
-            shortfall = ""  # the warm-up and finish took up the rest
-    elif length < total:
-        shortfall = HANDS_TIRE
-    if not shortfall:  # the last seconds go to the warm-up or finish: every step on a 5 s grid
-        ends = ((warm, warm_s), (finish, finish_s))
-        hands_used = sum(u.seconds * u.count for u in main if u.technique.hand_work)
-        hands_used += sum(s for u, s in ends if u and u.technique.hand_work)
-        main_s = sum(u.seconds * u.count for u in main)
-        warm_s, finish_s = _close_gap(total - main_s, hands_limit - hands_used, *ends)
-    for unit, seconds in ((warm, warm_s), (finish, finish_s)):
-        if unit:
-            unit.seconds = seconds
-    units = ([warm] if warm else []) + main + ([finish] if finish else [])
-
-    # 7. Cards.
-    steps = tuple(
-        PlannedStep(
-            u.phase,
-            u.technique.slug,
-            u.technique.name,
-            u.muscle_slug,
-            u.muscle_name,
-            u.region,
-            snapshot.region_name(u.region),
-            side,
-            u.seconds,
-            write_card(
-                u.technique.wording,
-                u.region,
-                side,
-                snapshot.zones,
-                family=u.technique.family,
-                cap=allowance.max_pressure,
-                span=u.span,
-            ),
-            u.technique.props_for(owned),
-            u.technique.setting,
-            tuple(snapshot.region_name(r) for r in u.span),
-            u.technique.spans,
-            u.span,
-        )
-        for u in units
-        for side in u.sides
-    )
-    used = tuple(dict.fromkeys(p for s in steps for p in s.props))
-    return plan(
-        steps,
-        shortfall=shortfall,
-        unused_props=_unused(snapshot, request, owned, allowance, areas, used),
-        props_used=tuple(snapshot.prop(p).name for p in used),
-    )
+    ctx = Context.of(snapshot, request, allowance)
+    found, unreachable = areas(ctx)
+    if not found:
+        return _plan(ctx, (), unreachable, (), "")
+    fitted = fit(ctx, found)
+    worked = choose(ctx, fitted)
+    main, warm, finish = order(worked, fitted.warm, fitted.finish)
+    timed, shortfall = time(ctx, fitted, worked, main, warm, finish)
+    return _plan(ctx, steps(ctx, timed), unreachable + fitted.left, worked, shortfall)
 
 
 # ---------- 1. Areas ----------
-def _areas(snapshot, request, owned, allowance) -> tuple[list[_Area], list[Unreachable]]:
-    """The areas asked for that can be worked, top to bottom, and those that feed their pain;
-    what can't be worked, and what would open it."""
-    unreachable: list[Unreachable] = []
-    areas: list[_Area] = []
+def areas(ctx: Context) -> tuple[tuple[Area, ...], tuple[Unreachable, ...]]:
+    """The areas to work, top to bottom, with those that feed their pain (the hips for the
+    lower back); those that can't be worked, with what would open them."""
+    snapshot, request, excluded = ctx.snapshot, ctx.request, ctx.allowance.excluded_regions
     asked = sorted(set(request.regions), key=snapshot.region_order)
+    found: list[Area] = []
+    unreachable: list[Unreachable] = []
+    focus = frozenset(request.focus)
     for region in asked:
-        if region in allowance.excluded_regions:
+        if region in excluded:
             unreachable.append(Unreachable(region, snapshot.region_name(region), excluded=True))
-            continue
-        found = _main_choices(snapshot, request.performer, owned, allowance, region)
-        if found:
-            focus = frozenset(request.focus)
-            areas.append(_Area(region, found, request.side_of(region), focus=focus))
+        elif choices := ctx.main_choices(region):
+            found.append(Area(region, tuple(choices), request.side_of(region), focus=focus))
         else:
-            unreachable.append(_unlock(snapshot, request, allowance, region))
-    _link(snapshot, request, owned, allowance, areas, asked)
-    for area in areas:
-        area.knotty = area.region in snapshot.knotty
-        area.choices = _shortlist(area, snapshot.everyday)
-    return areas, unreachable
+            unreachable.append(_unlock(ctx, region))
+    ready = (_ready(ctx, a) for a in _with_linked(ctx, found, asked))
+    return tuple(sorted(ready, key=lambda a: snapshot.region_order(a.region))), tuple(unreachable)
 
 
-def _shortlist(area: _Area, everyday) -> list[TechniqueInfo]:
-    """The few techniques of each kind of work an area could ever get, the likeliest first,
-    so choosing among them costs the same however large the catalogue grows: an area takes
-    at most one piece per muscle of each kind."""
+def _with_linked(ctx: Context, asked_areas: list[Area], asked: list[str]) -> list[Area]:
+    """The areas asked for, each giving a third of its time to each area not asked for whose
+    muscles feed its pain and can be worked; and those areas."""
+    kept: list[Area] = []
+    added: dict[str, Area] = {}
+    for area in asked_areas:
+        weight = area.weight
+        for region, muscles in ctx.snapshot.feeders.get(area.region, ()):
+            if region in asked or region in ctx.allowance.excluded_regions:
+                continue
+            found = [
+                t
+                for t in ctx.main_choices(region)
+                if any(m.slug in muscles for m in t.muscles_in(region))
+            ]
+            if not found:
+                continue
+            share = weight * LINKED_SHARE
+            weight -= share
+            if region in added:
+                added[region] = added[region]._replace(weight=added[region].weight + share)
+            else:
+                found, muscles = tuple(found), frozenset(muscles)
+                added[region] = Area(region, found, area.side, share, muscles, area.region)
+        kept.append(area._replace(weight=weight))
+    return kept + list(added.values())
+
+
+def _ready(ctx: Context, area: Area) -> Area:
+    """`area` with its shortlist of work, and what it would get first on its own."""
+    everyday = ctx.snapshot.everyday
+    area = area._replace(
+        knotty=area.region in ctx.snapshot.knotty, choices=_shortlist(area, everyday)
+    )
+    cheapest = _next_unit(area, (), ((), []), everyday, room=0).short
+    return area._replace(first=_next_unit(area, (), ((), []), everyday), cheapest=cheapest)
+
+
+def _shortlist(area: Area, everyday) -> tuple[TechniqueInfo, ...]:
+    """The few likeliest techniques of each kind of work, so choosing costs the same however
+    large the catalogue grows (an area takes one piece per muscle of each kind at most)."""
 
     def for_focus(t: TechniqueInfo) -> bool:
         return bool(area.focus) and t.each_side and any(m.slug in area.focus for m in t.muscles)
@@ -452,68 +205,89 @@ def _shortlist(area: _Area, everyday) -> list[TechniqueInfo]:
         if kept.get(technique.family, 0) < PER_KIND:
             kept[technique.family] = kept.get(technique.family, 0) + 1
             shortlist.append(technique)
-    return shortlist
+    return tuple(shortlist)
 
 
-def _main_choices(
-    snapshot: Snapshot, performer: str, owned: frozenset[str], allowance: Allowance, region: str
-) -> list[TechniqueInfo]:
-    """The main work an area can get with what the person has and the safety answers allow."""
-    props = owned - snapshot.everyday
-    return [t for t in snapshot.working_with(performer, region, props) if allowance.permits(t)]
+def _unlock(ctx: Context, region: str) -> Unreachable:
+    """What would open an area: the cheapest props (fewest on a tie), else a partner."""
+    snapshot, performer = ctx.snapshot, ctx.request.performer
+    name = snapshot.region_name(region)
+    options: list[tuple[int, int, tuple[str, ...]]] = []
+    for technique in snapshot.working.get((performer, region), ()):
+        if not ctx.allowance.permits(technique):
+            continue
+        unmet = [g for g in technique.prop_groups if not any(t in ctx.owned for t in g)]
+        for pick in product(*unmet):
+            props = tuple(sorted(set(pick)))
+            cost = sum(snapshot.prop(slug).cost_rank for slug in props)
+            options.append((cost, len(props), props))
+    if options:
+        return Unreachable(region, name, props=min(options)[2])
+    partner_can = performer == Performer.SELF and region in reachable(
+        snapshot, Performer.PARTNER, ctx.owned, ctx.allowance
+    )
+    return Unreachable(region, name, partner=partner_can)
 
 
-def _link(snapshot, request, owned, allowance, areas: list[_Area], asked) -> None:
-    """Add the areas whose muscles feed an asked area's pain (the hips for the lower back),
-    with a third of that area's time, when they can be worked and weren't asked for."""
-    added: dict[str, _Area] = {}
-    for area in list(areas):
-        for region, muscles in snapshot.feeders.get(area.region, ()):
-            if region in asked or region in allowance.excluded_regions:
-                continue
-            found = [
-                t
-                for t in _main_choices(snapshot, request.performer, owned, allowance, region)
-                if any(m.slug in muscles for m in t.muscles_in(region))
-            ]
-            if not found:
-                continue
-            share = area.weight * LINKED_SHARE
-            area.weight -= share
-            if region in added:
-                added[region].weight += share
-            else:
-                added[region] = _Area(
-                    region,
-                    found,
-                    area.side,
-                    share,
-                    frozenset(muscles),
-                    feeds=area.region,
+# ---------- 2. Fit ----------
+def fit(ctx: Context, found: tuple[Area, ...]) -> Fit:
+    """The warm-up and finish on the areas worked; when time is short the finish goes first,
+    then whole areas, the least needed first (said, with the minutes that would fit them),
+    then the warm-up. Hand work alone stops when your hands would tire."""
+    hands_limit, total = ctx.hands_limit, ctx.total
+    hands_only = all(t.hand_work for a in found for t in a.choices)
+    length = min(total, hands_limit) if hands_only else total
+    kept = list(found)
+    warm, finish = _bookends(ctx, kept)
+    warm_s, finish_s = bookend_seconds(length, warm, finish, hands_limit)
+    left: list[Unreachable] = []
+
+    def fits() -> bool:
+        return sum(a.cheapest for a in kept) <= length - warm_s - finish_s
+
+    if not fits() and finish:
+        finish, finish_s = None, 0
+    while not fits() and len(kept) > 1:
+        dropped = kept.pop(_least_needed(ctx, kept))
+        warm, new_finish = _bookends(ctx, kept)  # on the areas still worked
+        finish = new_finish if finish else None
+        warm_s, finish_s = bookend_seconds(length, warm, finish, hands_limit)
+        if not dropped.feeds:
+            need = sum(a.cheapest for a in (dropped, *kept)) + warm_s + finish_s
+            # Hand work alone stops at the hands limit, however long the session asked.
+            tire = hands_only and need > hands_limit
+            more = 0 if tire else max(1, math.ceil((need - total) / 60))
+            name = ctx.snapshot.region_name(dropped.region)
+            left.append(
+                Unreachable(
+                    dropped.region, name, no_time=True, minutes_needed=more, hands_tire=tire
                 )
-    areas.extend(added.values())
-    areas.sort(key=lambda a: snapshot.region_order(a.region))
+            )
+    if not fits() and warm:
+        warm, warm_s = None, 0
+    ends = ((warm, warm_s), (finish, finish_s))
+    hand_ends = sum(s for u, s in ends if u and u.technique.hand_work)
+    main_hands = max(0, hands_limit - hand_ends)
+    return Fit(tuple(kept), warm, finish, warm_s, finish_s, length, main_hands, tuple(left))
 
 
-# ---------- 2. Warm-up and finish ----------
-def _bookends(snapshot, performer, owned, allowance, areas: list[_Area]):
-    """The warm-up and the finish: the gentlest allowed technique that suits each, on the
-    worked areas it reaches where it isn't that area's first main work (the finish: on the
-    last); a stroke over several areas in one pass first, when all of them are worked.
-    Never on an area not worked. None when that technique is the first main work of every
-    area (a gentle session: the stroking is the session, not something before it)."""
-    worked = [a.region for a in areas]
-    firsts = {a.region: a.first.technique for a in areas}
+def _bookends(ctx: Context, found: list[Area]) -> tuple[Unit | None, Unit | None]:
+    """The gentlest allowed warm-up and finish, on the worked areas they reach where they
+    aren't the area's first main work (a stroke up the whole back first, when all of it is
+    worked); the finish on the last. None where the stroking is the session itself."""
+    snapshot = ctx.snapshot
+    worked = [a.region for a in found]
+    firsts = {a.region: a.first.technique for a in found}
     candidates = sorted(
         (
             t
-            for t in snapshot.bookends.get(performer, ())
-            if not t.each_side and allowance.permits(t) and t.usable_with(owned)
+            for t in snapshot.bookends.get(ctx.request.performer, ())
+            if not t.each_side and ctx.allowance.permits(t) and t.usable_with(ctx.owned)
         ),
         key=lambda t: not t.spans,  # stable: the gentlest first otherwise
     )
 
-    def pick(flag: str, phase: str, order: list[str], avoid=None) -> _Unit | None:
+    def pick(flag: str, phase: str, order: list[str], avoid=None) -> Unit | None:
         # A stroke over the whole back opens a session first; a finish prefers what is only
         # a finish (the light tapping that closes a partner massage), when it is allowed.
         ordered = (
@@ -537,12 +311,8 @@ def _bookends(snapshot, performer, owned, allowance, areas: list[_Area]):
                 ]
                 if regions:
                     # A warm-up strokes every area worked that it reaches, one after another.
-                    return _span(
-                        snapshot,
-                        technique,
-                        phase,
-                        regions if phase == Phase.WARM_UP else regions[:1],
-                    )
+                    on = regions if phase == Phase.WARM_UP else regions[:1]
+                    return _span(snapshot, technique, phase, on)
         return None
 
     # The warm-up from the first area worked; the finish on the last (where the work ends).
@@ -555,12 +325,12 @@ def _gentlest(technique: TechniqueInfo):
     return technique.pressure, technique.family_order, technique.slug
 
 
-def _span(snapshot: Snapshot, technique: TechniqueInfo, phase: str, regions) -> _Unit:
+def _span(snapshot: Snapshot, technique: TechniqueInfo, phase: str, regions) -> Unit:
     """One step of `technique` over `regions`, top to bottom: one area, several in turn, or all
     of them in one pass (a stroke up the whole back)."""
     regions = sorted(regions, key=snapshot.region_order)
     muscle = technique.muscles_in(regions[0])[0]
-    return _Unit(
+    return Unit(
         technique,
         regions[0],
         phase,
@@ -571,147 +341,159 @@ def _span(snapshot: Snapshot, technique: TechniqueInfo, phase: str, regions) -> 
     )
 
 
-def _bookend_seconds(
-    total: int, warm: _Unit | None, finish: _Unit | None, hands_limit: int
-) -> tuple[int, int]:
-    """The warm-up's and finish's shares of `total`; strokes by your own hands a share of
-    what your hands can do, so they don't take the time the main work needs of them."""
-
-    def share(unit: _Unit | None, fraction: float, floor: int) -> int:
-        if unit is None:
-            return 0
-        low = max(unit.technique.min_seconds, floor)
-        base = min(total, hands_limit) if unit.technique.hand_work else total
-        return min(max(_round5(base * fraction), low), unit.technique.max_seconds)
-
-    return share(warm, WARM_UP_SHARE, SHORTEST_WARM_UP), share(finish, FINISH_SHARE, 0)
-
-
-def _close_gap(total: int, hands_room: int, *bookends: tuple[_Unit | None, int]) -> tuple[int, int]:
-    """The bookends' seconds, moved 5 s at a time (warm-up, then finish, in turn) within
-    their ranges towards adding up to `total`: what the main work's 5 s steps left over.
-    Your own hands get no more than `hands_room` seconds more."""
-    seconds = [s for _, s in bookends]
-    for turn in count():
-        gap = total - sum(seconds)
-        step = 5 if gap > 0 else -5
-        if abs(gap) < 5:
-            break
-        movable = [
-            i
-            for i, (unit, _) in enumerate(bookends)
-            if unit
-            and unit.technique.min_seconds <= seconds[i] + step <= unit.technique.max_seconds
-            and not (unit.technique.hand_work and step > hands_room)
-        ]
-        if not movable:
-            break
-        chosen = movable[turn % len(movable)]
-        seconds[chosen] += step
-        if bookends[chosen][0].technique.hand_work:
-            hands_room -= step
-    return seconds[0], seconds[1]
-
-
-# ---------- 3. Fit ----------
-def _least_needed(snapshot: Snapshot, request: Request, areas: list[_Area]) -> int:
-    """Which area to leave out when time is short: an added linked area first; then the area
-    asked for that is needed least — not the one a session is for, nor one that hurts on one
-    side, nor one whose pain is fed by (or feeds) another area being worked — and of those
-    alike, the one whose work would take the most time, then the highest."""
-    linked = [i for i, a in enumerate(areas) if a.feeds]
+def _least_needed(ctx: Context, found: list[Area]) -> int:
+    """The area to leave out when time is short: an added linked area; else the one needed
+    least (not the one the session is for, one hurting on one side, or one feeding or fed by
+    another worked), of those alike the one whose work takes longest, then the highest."""
+    linked = [i for i, a in enumerate(found) if a.feeds]
     if linked:
         return linked[-1]
-    sides = dict(request.sides)
-    regions = {a.region for a in areas}
+    feeders = ctx.snapshot.feeders
+    sides = dict(ctx.request.sides)
+    regions = {a.region for a in found}
 
     def need(i: int):
-        area = areas[i]
-        feeders = {r for r, _ in snapshot.feeders.get(area.region, ())}
-        fed = {b for b in regions if area.region in {r for r, _ in snapshot.feeders.get(b, ())}}
+        area = found[i]
+        feeding = {r for r, _ in feeders.get(area.region, ())}
+        fed = {b for b in regions if area.region in {r for r, _ in feeders.get(b, ())}}
         for_it = area.first.muscle_slug in area.focus
-        return (for_it, area.region in sides, bool((feeders | fed) & regions), -area.cheapest, i)
+        return (for_it, area.region in sides, bool((feeding | fed) & regions), -area.cheapest, i)
 
-    return min(range(len(areas)), key=need)
+    return min(range(len(found)), key=need)
 
 
-# ---------- 4. Choose ----------
+# ---------- 3. Choose ----------
+def choose(ctx: Context, fitted: Fit) -> tuple[Worked, ...]:
+    """Each area's work, piece by piece: the area furthest from its share first, until every
+    share is full; then more, from the areas least served (a new kind of work first), while
+    the chosen work can't fill the time; the gentle strokes last, your hands held to their limit."""
+    found, ends, everyday = fitted.areas, (fitted.warm, fitted.finish), ctx.snapshot.everyday
+    main_time = fitted.length - fitted.warm_s - fitted.finish_s
+    weights = sum(a.weight for a in found)
+    targets = [main_time * a.weight / weights for a in found]
+    picked: list[list[Unit]] = [[] for _ in found]
+    planned = [0] * len(found)  # the usual time of what each area has
+    session: tuple[set[str], list[str]] = set(), []  # techniques used, muscles named
+    hands_short = 0  # what the hand work chosen is worth (`Unit.short`)
+
+    def pieces(rooms: list[float], usual=False):
+        """(area index, the piece that adds most there) for each area that has one."""
+        hands = fitted.main_hands - hands_short
+        for i, area in enumerate(found):
+            unit = _next_unit(area, picked[i], session, everyday, rooms[i], hands, ends, usual)
+            if unit is not None:
+                yield i, unit
+
+    def chosen() -> list[tuple[Unit, bool]]:
+        return [(u, bool(a.feeds)) for a, units in zip(found, picked, strict=True) for u in units]
+
+    def take(best: list) -> None:
+        nonlocal hands_short
+        _, i, unit = min(best)
+        picked[i].append(unit)
+        planned[i] += unit.usual
+        session[0].add(unit.technique.slug)
+        session[1].append(unit.muscle_slug)
+        hands_short += unit.short if unit.technique.hand_work else 0
+
+    while True:  # each area up to its share
+        rooms = [t - p for t, p in zip(targets, planned, strict=True)]
+        best = [
+            ((-rooms[i] / targets[i] if targets[i] else 0, i), i, u)
+            for i, u in pieces(rooms, usual=True)
+            if not (picked[i] and (u.usual > rooms[i] or _is_filler(u.technique)))
+        ]
+        if not best:
+            break
+        take(best)
+    for fillers in (False, True):  # more, while what is chosen can't fill the time
+        while capacity(chosen(), main_time, fitted.main_hands) < main_time * SPARE_CAPACITY:
+            room = main_time - sum(u.short for units in picked for u in units)  # worth doing
+            kinds = {u.technique.family for units in picked for u in units}
+            served = [round(p / t, 1) if t else 0 for p, t in zip(planned, targets, strict=True)]
+            best = [
+                ((served[i], u.technique.family in kinds, i), i, u)
+                for i, u in pieces([room] * len(found))
+                if _is_filler(u.technique) == fillers and u.short <= room
+            ]
+            if not best:
+                break
+            take(best)
+    return tuple(map(Worked, found, map(tuple, picked), targets))
+
+
 def _is_filler(technique: TechniqueInfo) -> bool:
     """Light work that opens or closes a session (palm strokes): main work only when there is
     nothing else (a gentle session)."""
     return (technique.warm_up or technique.finish) and technique.pressure == Pressure.LIGHT
 
 
-def _muscle_for(area: _Area, technique: TechniqueInfo, chosen: _Chosen):
-    """The muscle a piece of work names: for work done a side at a time, the muscle the
-    session is for; then one that hasn't had this kind of work here; then one this area
-    hasn't had; then the one named least so far (work over a whole area names its muscles in
-    turn). None if it reaches none of the area's muscles."""
-    in_area = [u.muscle_slug for u in area.chosen]
-    had = area.kinds
+def _kinds(units) -> set[tuple[str, str]]:
+    """(family, muscle) of the work chosen: a muscle gets each kind of work once an area."""
+    return {(u.technique.family, u.muscle_slug) for u in units}
+
+
+def _muscle_for(area: Area, had, technique: TechniqueInfo, named: list[str]):
+    """The muscle a piece names: the one the session is for (work a side at a time); then one
+    without this kind of work here; one the area hasn't had; the one named least so far."""
+    in_area = [u.muscle_slug for u in had]
+    kinds = _kinds(had)
     return min(
         area.reaches(technique),
         key=lambda m: (
             technique.each_side and m.slug not in area.focus,
-            (technique.family, m.slug) in had,  # not this kind of work on it again
+            (technique.family, m.slug) in kinds,  # not this kind of work on it again
             in_area.count(m.slug),
-            chosen.named.count(m.slug),
+            named.count(m.slug),
         ),
         default=None,
     )
 
 
-def _needs(unit: _Unit, area: _Area, usual: bool) -> float:
+def _needs(unit: Unit, had, usual: bool) -> float:
     """The time a piece needs to be worth adding to an area: its usual time (or, `usual`
     False, the least worth doing); an area's first piece may go a little over its room."""
-    if not area.chosen:
+    if not had:
         return unit.short / ROOM_TO_SPARE
     return unit.usual if usual else unit.short
 
 
-def _next_unit(
-    area: _Area, chosen: _Chosen, everyday, room=None, allowed=None, ends=(), usual=False
-):
-    """The piece of work that adds most to this area now, or None.
-
-    Never the same technique twice on one area (its card would read the same), nor the same
-    kind of work on a muscle this area has already had it on (two tools pressing one muscle),
-    nor the strokes the warm-up or finish already give an area that has other work. Best
-    first: not the gentle strokes that open a session; work on the muscle the session is for;
-    work done a side at a time where only one side hurts; a hold on a knot where knots are
-    common (between the shoulder blades); what fits in `room` seconds (a first piece may go a
-    little over); a kind of work the area hasn't had; moderate pressure, then firm, then
-    light; a technique not used yet; one that uses a prop the person has; then broad work
-    before focused.
-    """
-    taken = {u.technique.slug for u in area.chosen}
-    kinds = area.kinds
-    families = {u.technique.family for u in area.chosen}
-    hold_first = area.knotty and not any(u.technique.wording.hold for u in area.chosen)
+def _next_unit(area: Area, had, session, everyday, room=None, hands=None, ends=(), usual=False):
+    """The piece that adds most to `area` (which `had` that work already; the `session`: the
+    techniques used and muscles named so far), or None: never a technique twice on an area,
+    a kind of work twice on a muscle, the bookends' strokes again, nor hand work past `hands`
+    seconds. Best first: not the gentle strokes; the muscle the session is for; a side at a
+    time where one side hurts; a hold where knots are common; what fits `room`; a new kind
+    of work; moderate, firm, then light pressure; a technique not used yet; one using a prop
+    the person has; broad work before focused."""
+    taken, (used, named) = {u.technique.slug for u in had}, session
+    kinds = _kinds(had)
+    families = {u.technique.family for u in had}
+    hold_first = area.knotty and not any(u.technique.wording.hold for u in had)
     best = None
     for technique in area.choices:
         if technique.slug in taken:
             continue
-        if area.chosen and any(
+        if had and any(
             end and end.technique is technique and area.region in (end.span or (end.region,))
             for end in ends
         ):
             continue  # the same strokes again, on an area worked otherwise
-        muscle = _muscle_for(area, technique, chosen)
+        muscle = _muscle_for(area, had, technique, named)
         if muscle is None or (technique.family, muscle.slug) in kinds:
             continue
         unit = _unit(area, technique, muscle)
-        if allowed is not None and not allowed(unit):
-            continue
+        if hands is not None and technique.hand_work and had and unit.short > hands:
+            continue  # your hands would tire
         key = (
             _is_filler(technique),
             not (technique.each_side and muscle.slug in area.focus),
             area.side in SIDES and not technique.each_side,
             hold_first and not technique.wording.hold,
-            room is not None and _needs(unit, area, usual) > room,
+            room is not None and _needs(unit, had, usual) > room,
             technique.family in families,
             PRESSURE_RANK.get(technique.pressure, len(PRESSURE_RANK)),
-            technique.slug in chosen.used,
+            technique.slug in used,
             not any(set(group) - everyday for group in technique.prop_groups),
             technique.family_order,
             technique.slug,
@@ -721,250 +503,26 @@ def _next_unit(
     return best and best[1]
 
 
-def _unit(area: _Area, technique: TechniqueInfo, muscle) -> _Unit:
+def _unit(area: Area, technique: TechniqueInfo, muscle) -> Unit:
     """One technique on one muscle of an area: the side that hurts, or both in turn, for work
     done a side at a time; otherwise both sides at once."""
     if technique.each_side and muscle.bilateral:
         sides = (area.side,) if area.side in SIDES else SIDES
     else:
         sides = (Side.BOTH if muscle.bilateral else "",)
-    return _Unit(technique, area.region, Phase.MAIN, muscle.slug, muscle.name, sides)
+    return Unit(technique, area.region, Phase.MAIN, muscle.slug, muscle.name, sides)
 
 
-def _choose(areas: list[_Area], main_time: int, hands_limit: int, everyday, ends=()) -> None:
-    """Choose each area's work: piece by piece, the area furthest from its share of the main
-    time first (linked areas a third of the area they feed), each piece what adds most there
-    (`_next_unit`), until every area's share is full; then more, from the areas least served
-    (a kind of work the session hasn't had first), while the chosen work can't fill the time
-    and anything worth doing is left. Your own hands
-    are held to what they can do; the gentle strokes that also open a session come last."""
-    weights = sum(a.weight for a in areas)
-    for area in areas:
-        area.target = main_time * area.weight / weights
-    chosen = _Chosen()
-
-    def allowed_in(area: _Area):
-        def allowed(unit: _Unit) -> bool:
-            if not unit.technique.hand_work or not area.chosen:
-                return True
-            return chosen.hands_short + unit.short <= hands_limit  # before your hands tire
-
-        return allowed
-
-    def take(area: _Area, unit: _Unit) -> None:
-        if unit.technique.hand_work:
-            chosen.hands_short += unit.short
-        area.chosen.append(unit)
-        area.planned += unit.usual
-        unit.area_target = area.target
-        chosen.used.add(unit.technique.slug)
-        chosen.named.append(unit.muscle_slug)
-
-    while True:  # each area up to its share
-        best = None
-        for i, area in enumerate(areas):
-            room = area.target - area.planned
-            unit = _next_unit(area, chosen, everyday, room, allowed_in(area), ends, usual=True)
-            if unit is None or (area.chosen and (unit.usual > room or _is_filler(unit.technique))):
-                continue
-            key = (-room / area.target if area.target else 0, i)
-            if best is None or key < best[0]:
-                best = (key, area, unit)
-        if best is None:
-            break
-        take(best[1], best[2])
-    for fillers in (False, True):  # more, while what is chosen can't fill the time
-        while _capacity(areas, main_time, hands_limit) < main_time * SPARE_CAPACITY:
-            best = None
-            room = main_time - sum(u.short for a in areas for u in a.chosen)  # worth doing
-            kinds = {u.technique.family for a in areas for u in a.chosen}
-            for i, area in enumerate(areas):
-                unit = _next_unit(area, chosen, everyday, room, allowed_in(area), ends)
-                if unit is None or _is_filler(unit.technique) != fillers or unit.short > room:
-                    continue
-                served = round(area.planned / area.target, 1) if area.target else 0
-                key = (served, unit.technique.family in kinds, i)  # a new kind of work first
-                if best is None or key < best[0]:
-                    best = (key, area, unit)
-            if best is None:
-                break
-            take(best[1], best[2])
-
-
-def _capacity(areas: list[_Area], main_time: int, hands_limit: int) -> int:
-    """The most time the chosen work can take: each technique at most its share of the main
-    work (unless that is less than its shortest), your own hands at most their limit."""
-    by_technique: dict[str, list[tuple[_Unit, bool]]] = {}
-    for area in areas:
-        for unit in area.chosen:
-            by_technique.setdefault(unit.technique.slug, []).append((unit, bool(area.feeds)))
-    hands = other = 0
-    for pairs in by_technique.values():
-        units = [u for u, _ in pairs]
-        # An area added for the pain it feeds takes its usual time, not more.
-        most = min(
-            sum(min(u.high, u.usual) if linked else u.high for u, linked in pairs),
-            max(TECHNIQUE_SHARE * main_time, sum(u.low for u in units)),
-        )
-        if units[0].technique.hand_work:
-            hands += most
-        else:
-            other += most
-    return other + min(hands, hands_limit)
-
-
-# ---------- 5. Time ----------
-def _spread(main: list[_Unit], main_time: int, hands_limit: int, feeds: dict[str, str]) -> str:
-    """Seconds for the main work: each unit its share of its area's time, the steps adding up
-    to `main_time`, hand work at most `hands_limit`; while other work can take the time, no
-    technique more than about 40 % of it and no area added for the pain it feeds (`feeds`:
-    that area -> the one asked for) more than the area asked for. Returns why it falls
-    short, if it does."""
-    by_area: dict[str, list[_Unit]] = {}
-    for unit in main:
-        by_area.setdefault(unit.region, []).append(unit)
-    for units in by_area.values():
-        defaults = sum(u.technique.default_seconds * u.count for u in units)
-        # Work added past an area's share (to fill the time) widens its share.
-        area_time = max(units[0].area_target, sum(u.short for u in units))
-        for unit in units:
-            unit.weight = area_time * unit.technique.default_seconds / defaults
-    hands = [u for u in main if u.technique.hand_work]
-    others = [u for u in main if not u.technique.hand_work]
-
-    def share() -> int:
-        _share(main, main_time)
-        if hands and sum(u.seconds * u.count for u in hands) > hands_limit:
-            _share(hands, max(hands_limit, sum(u.low for u in hands)))
-            _share(others, main_time - sum(u.seconds * u.count for u in hands))
-        return sum(u.seconds * u.count for u in main)
-
-    done = share()
-    for _ in range(2 * len(main)):
-        before = [(u.seconds, u.ceiling) for u in main]
-        if not (_cap_share(main, main_time) or _cap_linked(main, feeds)):
-            break
-        if share() < min(done, main_time) - TOLERANCE:  # left time no other work could take
-            for unit, (seconds, ceiling) in zip(main, before, strict=True):
-                unit.seconds, unit.ceiling = seconds, ceiling
-            break
-    if sum(u.seconds * u.count for u in main) >= main_time - TOLERANCE:
-        return ""
-    hands_done = sum(u.seconds * u.count for u in hands)
-    return HANDS_TIRE if hands and hands_done >= hands_limit - TOLERANCE else NOTHING_MORE
-
-
-def _cap_share(main: list[_Unit], main_time: int) -> bool:
-    """Hold a technique over about 40 % of the main work (the one with the most time first) to
-    that share, or as near as the other work's room (within its own share) and what each
-    piece is worth allow. Returns whether anything changed."""
-    totals: dict[str, int] = {}
-    for unit in main:
-        totals[unit.technique.slug] = totals.get(unit.technique.slug, 0) + unit.seconds * unit.count
-    share = TECHNIQUE_SHARE * min(main_time, sum(totals.values()))  # of what is done
-    for slug, most in sorted(totals.items(), key=lambda item: (-item[1], item[0])):
-        if len(totals) < 2 or most <= share:
-            return False
-        mine = [u for u in main if u.technique.slug == slug]
-        # What the other techniques can take without going over their own share.
-        room: dict[str, int] = {}
-        for unit in main:
-            if unit.technique.slug != slug:
-                more = (unit.hi - unit.seconds) * unit.count
-                room[unit.technique.slug] = room.get(unit.technique.slug, 0) + more
-        room_left = sum(max(0, min(more, share - totals[t])) for t, more in room.items())
-        target = max(share, most - room_left, sum(u.short for u in mine))
-        if most - target >= 5 * len(mine):
-            _lower_ceilings(mine, target / most)
-            return True
-    return False
-
-
-def _cap_linked(main: list[_Unit], feeds: dict[str, str]) -> bool:
-    """Hold an area added for the pain it feeds to no more time than the area asked for.
-    Returns whether anything changed."""
-    totals: dict[str, int] = {}
-    for unit in main:
-        totals[unit.region] = totals.get(unit.region, 0) + unit.seconds * unit.count
-    for linked, fed in feeds.items():
-        mine = [u for u in main if u.region == linked]
-        if linked not in totals or fed not in totals:
-            continue
-        target = max(totals[fed], sum(u.short for u in mine))
-        if totals[linked] - target >= 5 * len(mine):
-            _lower_ceilings(mine, target / totals[linked])
-            return True
-    return False
-
-
-def _lower_ceilings(units: list[_Unit], scale: float) -> None:
-    """Each unit's ceiling to `scale` of its seconds, never below what it is worth."""
-    for unit in units:
-        limit = max(unit.short // unit.count, 5 * math.floor(unit.seconds * scale / 5))
-        unit.ceiling = min(unit.ceiling or limit, limit)
-
-
-def _share(units: Sequence[_Unit], total: int) -> None:
-    """Seconds per unit: proportional to each unit's weight, clamped to its range, adding up
-    to `total` (or as near as the ranges allow).
-
-    Found by bisection on a common scale factor (water-filling), then rounded to 5 s and the
-    remainder handed out 5 s at a time to units with room, in turn (what a pair of sides
-    can't take, the warm-up or finish takes: `_close_gap`). When the time allows, no unit
-    gets less than it is worth (`_Unit.short`), only its technique's shortest when it doesn't.
-    """
-    if not units:
-        return
-    worth = sum(u.short for u in units) <= total
-    floors = [max(u.short // u.count, 5) if worth else u.technique.min_seconds for u in units]
-    ranges = [(u.weight, lo, u.hi) for u, lo in zip(units, floors, strict=True)]
-    counts = [u.count for u in units]
-
-    def seconds_at(scale: float) -> list[int]:
-        return [min(max(round(weight * scale), lo), hi) for weight, lo, hi in ranges]
-
-    def used(values: list[int]) -> int:
-        return sum(map(operator.mul, values, counts))
-
-    low, high = 0.0, 10_000.0
-    for _ in range(60):
-        middle = (low + high) / 2
-        if used(seconds_at(middle)) < total:
-            low = middle
-        else:
-            high = middle
-    values = [
-        min(max(_round5(v), lo), u.hi)
-        for v, u, lo in zip(seconds_at(high), units, floors, strict=True)
-    ]
-    turn = 0
-    while abs(gap := total - used(values)) >= 5:
-        step = 5 if gap > 0 else -5
-        room = [
-            i
-            for i, u in enumerate(units)
-            if u.count * 5 <= abs(gap) and floors[i] <= values[i] + step <= u.hi
-        ]
-        if not room:
-            break
-        values[room[turn % len(room)]] += step
-        turn += 1
-    for value, unit in zip(values, units, strict=True):
-        unit.seconds = value
-
-
-def _round5(value: float) -> int:
-    return 5 * round(value / 5)
-
-
-# ---------- 6. Order ----------
-def _order(areas: list[_Area], warm, finish):
-    """The main work in one place together (places in the order the areas first need them),
-    top to bottom within a place, broad work before focused; left then right. A warm-up or
-    finish that would repeat the step beside it moves the main work round, or goes."""
-    main = [u for a in areas for u in a.chosen]
-    area_order = {a.region: i for i, a in enumerate(areas)}
-    main.sort(key=lambda u: (area_order[u.region], u.technique.family_order))
+# ---------- 4. Order ----------
+def order(worked: tuple[Worked, ...], warm: Unit | None, finish: Unit | None):
+    """(main work, warm-up, finish): work in one place together, top to bottom, broad work
+    before focused, left then right; a bookend that would repeat the step beside it moves
+    the main work round, or goes."""
+    area_order = {w.area.region: i for i, w in enumerate(worked)}
+    main = sorted(
+        (u for w in worked for u in w.units),
+        key=lambda u: (area_order[u.region], u.technique.family_order),
+    )
     places = list(dict.fromkeys(u.technique.setting for u in main))
     if warm and warm.technique.setting in places:  # start where the warm-up is
         places.insert(0, places.pop(places.index(warm.technique.setting)))
@@ -974,101 +532,147 @@ def _order(areas: list[_Area], warm, finish):
     # A bookend beside main work of the same technique reads as the same step twice: bring
     # other work on that area next to it (the order of areas stays top to bottom).
     if finish and main[-1].technique is finish.technique:
-        last = main[-1].region
-        other = next(
-            (
-                i
-                for i in reversed(range(len(main)))
-                if main[i].region == last and main[i].technique is not finish.technique
-            ),
-            None,
-        )
-        if other is not None:
-            main.append(main.pop(other))
+        last, done = main[-1].region, finish.technique
+        other = [i for i, u in enumerate(main) if u.region == last and u.technique is not done]
+        if other:
+            main.append(main.pop(other[-1]))
     if warm and main[0].technique is warm.technique:
-        first = main[0].region
-        other = next(
-            (
-                i
-                for i, u in enumerate(main)
-                if u.region == first and u.technique is not warm.technique
-            ),
-            None,
-        )
-        if other is not None:
-            main.insert(0, main.pop(other))
+        first, done = main[0].region, warm.technique
+        other = [i for i, u in enumerate(main) if u.region == first and u.technique is not done]
+        if other:
+            main.insert(0, main.pop(other[0]))
     if warm and _same(warm, main[0]):
         warm = None  # the main work is the gentle stroking itself
     if finish and _same(finish, main[-1]):
         finish = None
-    return main, warm, finish
+    return tuple(main), warm, finish
 
 
-def _same(a: _Unit, b: _Unit) -> bool:
+def _same(a: Unit, b: Unit) -> bool:
     """Two steps a person would read as the same: one technique on one area."""
     return a.technique is b.technique and a.region == b.region
 
 
-# ---------- What the plan says besides its steps ----------
-def _unlock(snapshot: Snapshot, request: Request, allowance: Allowance, region: str):
-    """What would open an area: the cheapest props (fewest on a tie), else a partner."""
-    name = snapshot.region_name(region)
-    owned = snapshot.everyday | frozenset(request.props)
-    options: list[tuple[int, int, tuple[str, ...]]] = []
-    for technique in snapshot.working.get((request.performer, region), ()):
-        if not allowance.permits(technique):
-            continue
-        unmet = [g for g in technique.prop_groups if not any(t in owned for t in g)]
-        for pick in product(*unmet):
-            props = tuple(sorted(set(pick)))
-            cost = sum(snapshot.prop(slug).cost_rank for slug in props)
-            options.append((cost, len(props), props))
-    if options:
-        return Unreachable(region, name, props=min(options)[2])
-    partner_can = request.performer == Performer.SELF and region in reachable(
-        snapshot, Performer.PARTNER, owned, allowance
+# ---------- 5. Time ----------
+def time(ctx: Context, fitted: Fit, worked, main, warm, finish) -> tuple[tuple[Unit, ...], str]:
+    """(units with their seconds, shortfall): a plan shorter than asked says why rather than
+    pad with repeats; otherwise the bookends take the last seconds of the 5 s grid."""
+    hands_limit, total = ctx.hands_limit, ctx.total
+    warm_s, finish_s = (fitted.warm_s if warm else 0), (fitted.finish_s if finish else 0)
+    targets = {w.area.region: w.target for w in worked}
+    feeds = {w.area.region: w.area.feeds for w in worked if w.area.feeds}
+    main_time = fitted.length - warm_s - finish_s
+    seconds, shortfall = spread(main, targets, main_time, fitted.main_hands, feeds)
+    main = [u._replace(seconds=s) for u, s in zip(main, seconds, strict=True)]
+    done = sum(u.seconds * u.count for u in main)
+    if shortfall:  # nothing more worth doing: a shorter plan, with bookends to match
+        warm_s, finish_s = bookend_seconds(whole_for(done), warm, finish, hands_limit)
+        if done + warm_s + finish_s >= total - TOLERANCE:
+            shortfall = ""  # the warm-up and finish took up the rest
+    elif fitted.length < total:
+        shortfall = HANDS_TIRE
+    if not shortfall:
+        ends = ((warm, warm_s), (finish, finish_s))
+        hands_used = sum(u.seconds * u.count for u in main if u.technique.hand_work)
+        hands_used += sum(s for u, s in ends if u and u.technique.hand_work)
+        warm_s, finish_s = close_gap(total - done, hands_limit - hands_used, *ends)
+    first = [warm._replace(seconds=warm_s)] if warm else []
+    last = [finish._replace(seconds=finish_s)] if finish else []
+    return (*first, *main, *last), shortfall
+
+
+# ---------- 6. Steps ----------
+def steps(ctx: Context, units: tuple[Unit, ...]) -> tuple[PlannedStep, ...]:
+    """A step for each unit and side, its card written under the session's pressure cap."""
+    snapshot = ctx.snapshot
+    return tuple(
+        PlannedStep(
+            u.phase,
+            u.technique.slug,
+            u.technique.name,
+            u.muscle_slug,
+            u.muscle_name,
+            u.region,
+            snapshot.region_name(u.region),
+            side,
+            u.seconds,
+            write_card(
+                u.technique.wording,
+                u.region,
+                side,
+                snapshot.zones,
+                family=u.technique.family,
+                cap=ctx.allowance.max_pressure,
+                span=u.span,
+            ),
+            u.technique.props_for(ctx.owned),
+            u.technique.setting,
+            tuple(snapshot.region_name(r) for r in u.span),
+            u.technique.spans,
+            u.span,
+        )
+        for u in units
+        for side in u.sides
     )
-    return Unreachable(region, name, partner=partner_can)
 
 
-def _unused(snapshot, request, owned, allowance, areas: list[_Area], used) -> tuple:
-    """Why each prop the person ticked is not in the plan."""
-    worked = {a.region for a in areas} | (set(request.regions) - allowance.excluded_regions)
+# ---------- What the plan says besides its steps ----------
+def _plan(ctx: Context, planned, unreachable, worked, shortfall: str) -> Plan:
+    snapshot = ctx.snapshot
+    used = tuple(dict.fromkeys(p for s in planned for p in s.props))
+    left_out = tuple(s for s, _ in snapshot.regions if s in ctx.allowance.excluded_regions)
+    name = snapshot.region_name
+    linked = tuple(
+        Linked(a.region, name(a.region), a.feeds, name(a.feeds), muscles)
+        for a, muscles in (
+            (w.area, tuple(dict.fromkeys(u.muscle_name for u in w.units))) for w in worked
+        )
+        if a.feeds and muscles
+    )
+    return Plan(
+        planned,
+        tuple(sorted(unreachable, key=lambda item: snapshot.region_order(item.region))),
+        ctx.total,
+        left_out,
+        linked,
+        shortfall,
+        unused(ctx, worked, used),
+        tuple(snapshot.prop(p).name for p in used),
+    )
+
+
+def unused(ctx: Context, worked: tuple[Worked, ...], used) -> tuple[UnusedProp, ...]:
+    """Why each prop the person ticked is not in the plan (`Unused`), alike together."""
+    snapshot, request, allowance = ctx.snapshot, ctx.request, ctx.allowance
+    regions = {w.area.region for w in worked} | (set(request.regions) - allowance.excluded_regions)
     found = []
-    for slug in sorted(request.props, key=lambda s: snapshot.prop(s).cost_rank):
-        places: tuple[str, ...] = ()
+    for slug in sorted(request.props, key=lambda s: (snapshot.prop(s).cost_rank, s)):
         if slug in used or slug in snapshot.everyday:
             continue
         mine = [t for t in snapshot.using.get(slug, ()) if t.performer == request.performer]
-        reaching = [t for t in mine if any(snapshot.works(t, r) for r in worked)]
+        reaching = [t for t in mine if any(snapshot.works(t, r) for r in regions)]
+        places: tuple[str, ...] = ()
+        instead = ""
         if not mine:
-            why = (
-                "Your partner's hands do this work in a partner session."
-                if request.performer == Performer.PARTNER
-                else "None of the techniques for working on your own use it."
-            )
-        elif not worked:
-            why = "There is nothing it can work in this session."
+            partner = request.performer == Performer.PARTNER
+            why = Unused.PARTNER_HANDS if partner else Unused.NOT_ALONE
+        elif not regions:
+            why = Unused.NOTHING_TO_WORK
         elif not reaching:
-            places = tuple(
-                sorted(
-                    {r for t in mine for r in t.regions if snapshot.works(t, r)},
-                    key=snapshot.region_order,
-                )
-            )
-            names = " and ".join(snapshot.region_name(r).lower() for r in places)
-            why = f"It works the {names}, not the areas in this session."
-        elif not any(allowance.permits(t) and t.usable_with(owned) for t in reaching):
-            why = "Not with today's safety answers: what it does is too firm for now."
+            why = Unused.ELSEWHERE
+            worked_by = {r for t in mine for r in t.regions if snapshot.works(t, r)}
+            places = tuple(sorted(worked_by, key=snapshot.region_order))
+        elif not any(allowance.permits(t) and t.usable_with(ctx.owned) for t in reaching):
+            why = Unused.TOO_FIRM
         elif instead := _used_instead(snapshot, slug, reaching, used):
-            why = f"Your {instead.lower()} does the same work in this session."
-        elif all(_repeats(t, areas) for t in reaching if allowance.permits(t)):
-            why = "It would only repeat work this session already does on the same muscles."
+            why = Unused.INSTEAD
+        elif all(_repeats(t, worked) for t in reaching if allowance.permits(t)):
+            why = Unused.REPEATS
         else:
-            why = "There wasn't time for it: a longer session would use it."
-        found.append(UnusedProp(slug, snapshot.prop(slug).name, why, places))
-    reasons = list(dict.fromkeys(prop.why for prop in found))
-    return tuple(sorted(found, key=lambda prop: reasons.index(prop.why)))  # alike together
+            why = Unused.NO_TIME
+        found.append(UnusedProp(slug, snapshot.prop(slug).name, why, places, instead))
+    reasons = list(dict.fromkeys(prop.reason for prop in found))
+    return tuple(sorted(found, key=lambda prop: reasons.index(prop.reason)))
 
 
 def _used_instead(snapshot, slug: str, techniques, used) -> str:
@@ -1083,11 +687,11 @@ def _used_instead(snapshot, slug: str, techniques, used) -> str:
     return ""
 
 
-def _repeats(technique: TechniqueInfo, areas: list[_Area]) -> bool:
+def _repeats(technique: TechniqueInfo, worked: tuple[Worked, ...]) -> bool:
     """On every area worked that it reaches, the plan already gives each muscle it could work
     there the same kind of work."""
     return all(
-        all((technique.family, m.slug) in a.kinds for m in a.reaches(technique))
-        for a in areas
-        if technique.muscles_in(a.region)
+        all((technique.family, m.slug) in _kinds(w.units) for m in w.area.reaches(technique))
+        for w in worked
+        if technique.muscles_in(w.area.region)
     )

@@ -18,7 +18,7 @@ from backcare.catalogue.choices import MAX_MINUTES, MIN_MINUTES, Performer, Phas
 from backcare.catalogue.models import Muscle, Prop, Region, Technique
 from backcare.catalogue.templatetags.backcare import first_sentence
 from backcare.catalogue.values import Snapshot
-from backcare.planner.compose import Plan, PlannedStep, Request
+from backcare.planner.plan import Plan, PlannedStep, Request
 
 CODE_LENGTH = 12
 CODE_PATTERN = f"[A-Za-z0-9_-]{{{CODE_LENGTH}}}"  # what new_code() makes

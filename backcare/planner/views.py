@@ -22,7 +22,7 @@ from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.catalogue.values import Snapshot, reachable, unlocks
 from backcare.catalogue.version import current
 from backcare.limits import Limit, client_key, hit
-from backcare.planner.compose import HANDS_TIRE, Request, compose
+from backcare.planner.compose import compose
 from backcare.planner.forms import (
     FALLBACK_MINUTES,
     REPLAY_KEY,
@@ -43,6 +43,7 @@ from backcare.planner.memory import (
     remember_screen,
 )
 from backcare.planner.models import CareSession, Run, is_code
+from backcare.planner.plan import HANDS_TIRE, Request
 from backcare.planner.screening import screen, verdict_for
 from backcare.web import (
     FRAGMENT_HEADERS,
@@ -275,7 +276,7 @@ def _preview_context(form, plan, verdict, snapshot) -> dict:
     focus = form.cleaned_data.get("muscle", ()) if plan else ()
     unused = []  # ticked props not used, alike together; one tap adds an area one works
     for prop in plan.unused_props if plan else ():
-        if unused and unused[-1]["why"] == prop.why:
+        if unused and unused[-1]["props"][0].reason == prop.reason:
             unused[-1]["props"].append(prop)
             continue
         adds = []

@@ -55,8 +55,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from backcare.catalogue.snapshot import catalogue_snapshot  # noqa: E402
 from backcare.catalogue.version import bump  # noqa: E402
-from backcare.planner.compose import Request, compose  # noqa: E402
+from backcare.planner.compose import compose  # noqa: E402
 from backcare.planner.models import CareSession  # noqa: E402
+from backcare.planner.plan import Request  # noqa: E402
 from tests.factories import care_session, grow_catalogue  # noqa: E402
 from tests.serving import Browser, Server, free_port, production_env  # noqa: E402
 
