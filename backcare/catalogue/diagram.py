@@ -68,26 +68,9 @@ class Diagram:
         return sorted(by_shape.values(), key=lambda m: (m.depth == Muscle.Depth.DEEP, m.order))
 
 
-def back_diagram(
-    selected: Iterable[str] = (),
-    side: str = "",
-    size: str = "full",
-    linked: bool = True,
-    pick_regions: bool = False,
-    labels: bool = True,
-    region: str = "",
-    kept_off: tuple[Area, ...] = (),
-) -> Diagram:
-    return Diagram(
-        frozenset(selected),
-        side,
-        size,
-        linked,
-        pick_regions,
-        labels,
-        region,
-        kept_off,
-    )
+def back_diagram(selected: Iterable[str] = (), **shown) -> Diagram:
+    """A drawing lighting the `selected` muscles (slugs); `shown`: Diagram's other fields."""
+    return Diagram(frozenset(selected), **shown)
 
 
 def _shapes(pick_regions: bool) -> tuple[list[Muscle], list[NoGoZone]]:
