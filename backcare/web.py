@@ -17,6 +17,7 @@ from django.http.request import validate_host
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
+from django.utils.deprecation import MiddlewareMixin
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django_htmx.middleware import HtmxDetails
@@ -118,18 +119,10 @@ def refuse(
     return response
 
 
-def too_many(
-    request: HttpRequest,
-    retry_after: int,
-    heading: str,
-    explanation: str,
-    why: str = "",
-    template: str = "error.html",
-    onward: tuple[str, str] | None = None,
-) -> HttpResponse:
-    """429 with a Retry-After (seconds). An htmx request gets the whole page swapped in, the
-    way a link would show it (base.html's htmx config lets a 429 swap)."""
-    response = refuse(request, 429, heading, explanation, why, template, onward)
+def too_many(request: HttpRequest, retry_after: int, *args, **kwargs) -> HttpResponse:
+    """`refuse(request, 429, …)` with a Retry-After (seconds). An htmx request gets the whole
+    page swapped in, the way a link would show it (base.html's htmx config lets a 429 swap)."""
+    response = refuse(request, 429, *args, **kwargs)
     response["Retry-After"] = str(max(1, retry_after))
     if request.headers.get("HX-Request") == "true":
         response["HX-Retarget"] = "body"
@@ -207,19 +200,13 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-class RequestLimitsMiddleware:
+class RequestLimitsMiddleware(MiddlewareMixin):
     """Refuses, before anything reads the body, what no form of Backcare sends: bodies over
     policy.MAX_BODY_BYTES or of unknown length, and forms in a charset other than UTF-8 (which
     Django would refuse anyway, but only after the CSRF check had read the body). Files in a
     form are dropped unread (settings.FILE_UPLOAD_HANDLERS is empty)."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self._refusal(request) or self.get_response(request)
-
-    def _refusal(self, request: HttpRequest) -> HttpResponse | None:
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
         meta = request.META
         if "HTTP_TRANSFER_ENCODING" in meta:
             return refuse(
@@ -248,14 +235,10 @@ class RequestLimitsMiddleware:
         return None
 
 
-class PermissionsPolicyMiddleware:
+class PermissionsPolicyMiddleware(MiddlewareMixin):
     """Adds the Permissions-Policy header (Django has a setting for every other one)."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
 
@@ -269,15 +252,9 @@ def database_busy(error: BaseException) -> bool:
     return False
 
 
-class DatabaseBusyMiddleware:
+class DatabaseBusyMiddleware(MiddlewareMixin):
     """A burst that has every pooled database connection in use, and a request that waited
     DB_WAIT_SECONDS for one: a designed 503 with Retry-After, not a server error."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not database_busy(exception):
