@@ -15,7 +15,6 @@ from django.views.decorators.vary import vary_on_headers
 
 from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.snapshot import catalogue_snapshot
-from backcare.catalogue.values import Signal
 from backcare.planner.history import builder_answers
 from backcare.planner.memory import is_owner
 from backcare.planner.models import CareSession, CareStep, Run
@@ -80,8 +79,7 @@ def overview(request: HtmxHttpRequest, code: str) -> HttpResponse:
     owner = is_owner(request, code)
     now = Today(session, list(session.steps.all()), verdict, owner)
     # Today's run, unless it is finished: opening the session again is then a new run.
-    run = Run.objects.latest_of(session) if owner else None
-    run = run if run and run.finished_at is None else None
+    run = _current_run(session) if owner else None
     form = PainForm(request.POST if request.method == "POST" else None, required=False)
     if request.method == "POST" and form.is_valid():
         return _start(request, now, form.cleaned_data["pain"])
@@ -93,7 +91,8 @@ def overview(request: HtmxHttpRequest, code: str) -> HttpResponse:
         "form": form,
         "to_hand": _to_hand(now.played),
         "keep_off": _keep_off(now.played),
-        "stop_now": _stop_now(),
+        # What makes a person stop at once (the rest say ease off, on the stop page and card).
+        "stop_now": catalogue_snapshot().stop_now,
         "can_rate": owner and (run is None or run.pain_before is None),
         "screen_url": screen_url(code),
         "again": _again(now),
@@ -165,11 +164,6 @@ def _offline_pages(code: str, count: int) -> str:
 def _keep_off(steps: Iterable[CareStep]) -> list[str]:
     """The no-go zones of the areas the steps work, each said once (every step says its own)."""
     return list(dict.fromkeys(line for step in steps for line in step.keep_off))
-
-
-def _stop_now() -> tuple[Signal, ...]:
-    """What makes a person stop at once (the rest say ease off, on the stop page and card)."""
-    return catalogue_snapshot().stop_now
 
 
 def _to_hand(steps: Iterable[CareStep]) -> list[str]:
