@@ -63,19 +63,15 @@ def built_sessions(codes: Sequence[str]) -> list[Listed]:
     built for (as named when it was saved): two queries however many there are."""
     if not codes:
         return []
-    sessions = list(CareSession.objects.filter(code__in=codes))
-    runs: dict[int, list[Run]] = {s.pk: [] for s in sessions}
-    for run in Run.objects.filter(session_id__in=list(runs)):
-        runs[run.session_id].append(run)
     listed = []
-    for session in sessions:
+    for session in CareSession.objects.filter(code__in=codes).prefetch_related("runs"):
         sides = dict(session.sides)
         named = tuple(
             f"{name} ({sides[slug]} side)" if slug in sides else name
             for slug, name in session.areas
         )
         focus = tuple(session.focus_names)
-        for run in runs[session.pk] or [None]:
+        for run in session.runs.all() or [None]:
             moment = run.started_at if run else session.created_at
             listed.append(Listed(session, at(moment), named, focus, run))
     return sorted(listed, key=lambda item: item.moment, reverse=True)
