@@ -175,12 +175,12 @@ def _opens_alone(prop: Prop) -> list[tuple[str, str]]:
 @require_safe
 @catalogue_page
 def safety(request: HtmxHttpRequest) -> HttpResponse:
-    contraindications = Contraindication.objects.prefetch_related("sources", "excluded_families")
-    by_effect = {effect: [] for effect in Contraindication.Effect}
-    for item in contraindications:
-        by_effect[item.effect].append(item)
+    questions = list(Contraindication.objects.prefetch_related("sources", "excluded_families"))
     context = {
-        "groups": [(effect, by_effect[effect]) for effect in Contraindication.Effect],
+        "groups": [
+            (effect, [c for c in questions if c.effect == effect])
+            for effect in Contraindication.Effect
+        ],
         "signals": StopSignal.objects.prefetch_related("sources"),
         "zones": NoGoZone.objects.prefetch_related("sources", "families").select_related("region"),
         "diagram": back_diagram(size="mini", linked=False),
