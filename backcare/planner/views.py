@@ -196,13 +196,7 @@ def _build_options(snapshot: Snapshot) -> dict:
     kept = _offered
     if kept is not None and kept[0] is snapshot:
         return kept[1]
-    options = _read_options(snapshot)
-    _offered = (snapshot, options)
-    return options
-
-
-def _read_options(snapshot: Snapshot) -> dict:
-    return {
+    options = {
         "regions": Options.of(snapshot.regions),
         "props": Options.of((prop.slug, prop.name) for prop in snapshot.props),
         "muscles": Options.of(snapshot.muscle_names.items()),
@@ -215,6 +209,8 @@ def _read_options(snapshot: Snapshot) -> dict:
             ),
         },
     }
+    _offered = (snapshot, options)
+    return options
 
 
 def _too_many_sessions(request: HtmxHttpRequest) -> HttpResponse | None:
