@@ -177,9 +177,8 @@ class TechniqueAdmin(admin.ModelAdmin):
 
     @admin.display(description="phases")
     def phases(self, technique: Technique) -> str:
-        names = [("warm-up", technique.warm_up), ("main", technique.main)]
-        names.append(("finish", technique.finish))
-        return ", ".join(name for name, on in names if on)
+        names = {"warm-up": technique.warm_up, "main": technique.main, "finish": technique.finish}
+        return ", ".join(name for name, on in names.items() if on)
 
 
 @admin.register(NoGoZone)
