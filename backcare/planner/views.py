@@ -255,14 +255,11 @@ def _preview_context(form, plan, verdict, snapshot) -> dict:
     suggestions = []
     if plan:
         for item in plan.unreachable:
-            add = QueryDict(builder_query(form.data), mutable=True)
-            for slug in item.props:
-                add.appendlist("prop", slug)
             suggestions.append(
                 {
                     "item": item,
                     "props": [snapshot.prop(slug).name for slug in item.props],
-                    "add_url": _with_query(reverse("planner:build"), add.urlencode()),
+                    "add_url": _builder_url(form, add=[("prop", slug) for slug in item.props]),
                     # More minutes would fit it, but the safety answers allow no more.
                     "over_cap": bool(verdict.max_minutes)
                     and plan.asked_seconds // 60 + item.minutes_needed > verdict.max_minutes,
@@ -275,16 +272,10 @@ def _preview_context(form, plan, verdict, snapshot) -> dict:
         if unused and unused[-1]["props"][0].reason == prop.reason:
             unused[-1]["props"].append(prop)
             continue
-        adds = []
-        for region in prop.places:
-            add = QueryDict(builder_query(form.data), mutable=True)
-            add.appendlist("region", region)
-            adds.append(
-                (
-                    snapshot.region_name(region),
-                    _with_query(reverse("planner:build"), add.urlencode()),
-                )
-            )
+        adds = [
+            (snapshot.region_name(region), _builder_url(form, add=[("region", region)]))
+            for region in prop.places
+        ]
         unused.append({"why": prop.why, "props": [prop], "places": adds})
     return {
         "form": form,
@@ -294,7 +285,7 @@ def _preview_context(form, plan, verdict, snapshot) -> dict:
         "focus_steps": sum(s.phase == Phase.MAIN and s.muscle in focus for s in plan.steps)
         if focus
         else 0,
-        "whole_areas": _with_query(reverse("planner:build"), _without(form, "muscle")),
+        "whole_areas": _builder_url(form, drop="muscle"),
         "verdict": verdict,
         "suggestions": suggestions,
         "unused": unused,
@@ -362,11 +353,13 @@ def _form_context(form, verdict, snapshot) -> dict:
     }
 
 
-def _without(form: BuildForm, key: str) -> str:
-    """The builder's query string without one of its answers."""
+def _builder_url(form: BuildForm, add=(), drop: str = "") -> str:
+    """The builder with the form's answers, and `add` ((name, value) pairs), less `drop`."""
     query = QueryDict(builder_query(form.data) if form.is_bound else "", mutable=True)
-    query.pop(key, None)
-    return query.urlencode()
+    query.pop(drop, None)
+    for name, value in add:
+        query.appendlist(name, value)
+    return _with_query(reverse("planner:build"), query.urlencode())
 
 
 # ---------- My sessions: the ones this browser built, from its own cookie ----------
