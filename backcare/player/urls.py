@@ -1,19 +1,14 @@
 from django.urls import path, register_converter
+from django.urls.converters import StringConverter
 
 from backcare.planner.models import CODE_PATTERN
 from backcare.player import views
 
 
-class SessionCode:
+class SessionCode(StringConverter):
     """A saved session's code: anything else is a 404 before any query is made."""
 
     regex = CODE_PATTERN
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
 
 
 register_converter(SessionCode, "code")
