@@ -252,19 +252,17 @@ def _start(request: HtmxHttpRequest, plan, ask: Request, snapshot: Snapshot) -> 
 
 def _preview_context(form, plan, verdict, snapshot) -> dict:
     """What the preview (the htmx fragment) shows: the plan and what it could not reach."""
-    suggestions = []
-    if plan:
-        for item in plan.unreachable:
-            suggestions.append(
-                {
-                    "item": item,
-                    "props": [snapshot.prop(slug).name for slug in item.props],
-                    "add_url": _builder_url(form, add=[("prop", slug) for slug in item.props]),
-                    # More minutes would fit it, but the safety answers allow no more.
-                    "over_cap": bool(verdict.max_minutes)
-                    and plan.asked_seconds // 60 + item.minutes_needed > verdict.max_minutes,
-                }
-            )
+    suggestions = [
+        {
+            "item": item,
+            "props": [snapshot.prop(slug).name for slug in item.props],
+            "add_url": _builder_url(form, add=[("prop", slug) for slug in item.props]),
+            # More minutes would fit it, but the safety answers allow no more.
+            "over_cap": bool(verdict.max_minutes)
+            and plan.asked_seconds // 60 + item.minutes_needed > verdict.max_minutes,
+        }
+        for item in (plan.unreachable if plan else ())
+    ]
     notes = snapshot.notes
     focus = form.cleaned_data.get("muscle", ()) if plan else ()
     unused = []  # ticked props not used, alike together; one tap adds an area one works
