@@ -166,8 +166,6 @@ class Prop(SlugModel):
     )
     sources = models.ManyToManyField(Source, related_name="props")
 
-    objects = SlugManager()
-
     class Meta:
         ordering = ["cost_rank", "name"]
         verbose_name = "prop"
@@ -556,8 +554,6 @@ class StopSignal(SignalRule, SlugModel):
     advice = models.TextField(help_text="What to do, in plain words.")
     order = models.PositiveSmallIntegerField()
     sources = models.ManyToManyField(Source, related_name="stop_signals")
-
-    objects = SlugManager()
 
     class Meta:
         ordering = ["order", "slug"]
