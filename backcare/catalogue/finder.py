@@ -62,12 +62,10 @@ class Finding:
     @property
     def places(self) -> list[tuple[Spot, str]]:
         """Each place picked once, with its sides in words: ("Buttock", "left and right")."""
-        sides: dict[str, list[str]] = {}
-        spots: dict[str, Spot] = {}
+        sides: dict[Spot, list[str]] = {}
         for pick in self.picks:
-            spots[pick.spot.slug] = pick.spot
-            sides.setdefault(pick.spot.slug, []).append(pick.side)
-        return [(spots[slug], " and ".join(filter(None, found))) for slug, found in sides.items()]
+            sides.setdefault(pick.spot, []).append(pick.side)
+        return [(spot, " and ".join(filter(None, found))) for spot, found in sides.items()]
 
 
 def session_query(areas: Iterable[str], muscle: str, side: str = "") -> str:
