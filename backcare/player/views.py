@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterable
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_list_or_404, get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
@@ -199,10 +199,7 @@ def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
 
 def _steps(code: str) -> list[CareStep]:
     """A session's steps, each with its session: one query (a step keeps all it shows)."""
-    steps = list(CareStep.objects.filter(session__code=code).select_related("session"))
-    if not steps:
-        raise Http404("No such session.")
-    return steps
+    return get_list_or_404(CareStep.objects.select_related("session"), session__code=code)
 
 
 def _step_context(now: Today, number: int) -> dict:
@@ -355,9 +352,7 @@ def reminder(request: HtmxHttpRequest, code: str) -> HttpResponse:
     form = ReminderForm(request.GET)
     if not form.is_valid():
         return _card(request, code, form, status=400)
-    steps = list(CareStep.objects.filter(session__code=code).only("title", "seconds"))
-    if not steps:
-        raise Http404("No such session.")
+    steps = get_list_or_404(CareStep.objects.only("title", "seconds"), session__code=code)
     overview = reverse("player:overview", args=[code])
     event = SessionEvent(
         code=code,
