@@ -34,7 +34,7 @@ import resource
 import socket
 import sys
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime
 from http import HTTPStatus
 from types import SimpleNamespace
 
@@ -146,7 +146,7 @@ class Worker(GeventWorker):
 
     def handle_request(self, listener_name, req, sock, addr):
         """Read the body whole, within its total deadline, before the application runs."""
-        length = _body_length(req)
+        length = 0 if _refused_unread(req) else int(_content_length(req))
         if length:
             started = datetime.now()
             if req._expected_100_continue:
@@ -161,17 +161,13 @@ class Worker(GeventWorker):
                     pass  # one read waited READ_SECONDS
                 except (OSError, NoMoreData):
                     too_slow = False  # the client has gone: nobody to answer
-            if too_slow:
-                self._too_slow(req, sock, addr, datetime.now() - started)
+            if too_slow:  # answered 408, and that answer logged like any other
+                response = SimpleNamespace(status_code=408, sent=_refuse(sock, 408))
+                self.log.access(response, req, {"REMOTE_ADDR": addr[0]}, datetime.now() - started)
             if too_slow or len(body) < length:
                 raise StopIteration()  # AsyncWorker.handle closes the connection
             req.body = io.BytesIO(body)
         return super().handle_request(listener_name, req, sock, addr)
-
-    def _too_slow(self, req, sock, addr, took: timedelta) -> None:
-        sent = _refuse(sock, 408)
-        response = SimpleNamespace(status_code=408, sent=sent)
-        self.log.access(response, req, {"REMOTE_ADDR": addr[0]}, took)
 
 
 def _content_length(req) -> str:
@@ -184,11 +180,6 @@ def _refused_unread(req) -> bool:
     length = _content_length(req)
     chunked = any(name == "TRANSFER-ENCODING" for name, _ in req.headers)
     return chunked or not length.isdigit() or int(length) > MAX_BODY_BYTES
-
-
-def _body_length(req) -> int:
-    """The length of the body the worker reads before Django: 0 if none, or refused unread."""
-    return 0 if _refused_unread(req) else int(_content_length(req))
 
 
 def pre_request(worker, req):
