@@ -58,19 +58,14 @@ def _key(limit: Limit, who: str) -> str:
     )
 
 
-def _window(limit: Limit, now: float | None) -> tuple[int, int]:
-    now = int(time.time() if now is None else now)
-    start = now - now % limit.seconds
-    return start, start + limit.seconds - now
-
-
 _TABLE = RateCount._meta.db_table
 
 
 def hit(limit: Limit, who: str, by: int = 1, now: float | None = None) -> Tally:
     """Counts `by` more for `who` and returns the new count, in one statement (an upsert that
     PostgreSQL and SQLite ≥ 3.35 both run atomically). `by=-1` takes one back."""
-    start, left = _window(limit, now)
+    now = int(time.time() if now is None else now)
+    start = now - now % limit.seconds  # the window ends `limit.seconds` after it starts
     table, key, window, count, expires = (
         connection.ops.quote_name(name) for name in (_TABLE, "key", "window", "count", "expires")
     )
@@ -83,7 +78,7 @@ def hit(limit: Limit, who: str, by: int = 1, now: float | None = None) -> Tally:
             [_key(limit, who), start, max(by, 0), start + limit.seconds, by, by],
         )
         (total,) = cursor.fetchone()
-    return Tally(total, limit, left)
+    return Tally(total, limit, start + limit.seconds - now)
 
 
 def prune(now: float | None = None, dry_run: bool = False) -> int:
