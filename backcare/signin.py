@@ -55,10 +55,6 @@ def _limits() -> tuple[Limit, Limit]:
     )
 
 
-def _username(request: HttpRequest) -> str:
-    return unicodedata.normalize("NFKC", request.POST.get("username", "")[:1000])
-
-
 def _trusted(request: HttpRequest, username: str) -> bool:
     """Whether this browser signed in as `username` before (its device cookie says so)."""
     signed = request.get_signed_cookie(
@@ -74,7 +70,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     """/admin/login/: the admin's own view, after the limits."""
     if request.method != "POST":
         return admin.site.login(request)
-    username = _username(request)
+    username = unicodedata.normalize("NFKC", request.POST.get("username", "")[:1000])
     if not AxesProxyHandler.is_allowed(request, {"username": username}):
         return locked_out(request)  # already locked: not counted again, for anyone's limit
     counted: list[tuple[Limit, str]] = []
