@@ -61,8 +61,6 @@ def built_sessions(codes: Sequence[str]) -> list[Listed]:
     """The sessions of these codes that still exist, newest first, an entry for each run of
     each (a session never followed: one entry), each with its areas and the muscles it was
     built for (as named when it was saved): two queries however many there are."""
-    if not codes:
-        return []
     listed = []
     for session in CareSession.objects.filter(code__in=codes).prefetch_related("runs"):
         sides = dict(session.sides)
