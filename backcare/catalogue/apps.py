@@ -4,7 +4,6 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 class CatalogueConfig(AppConfig):
     name = "backcare.catalogue"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from backcare.catalogue.version import catalogue_changed

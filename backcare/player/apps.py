@@ -4,7 +4,6 @@ from django.core import checks
 
 class PlayerConfig(AppConfig):
     name = "backcare.player"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from backcare.web import origin_is_answered_here  # the card's and the .ics's links
