@@ -130,18 +130,8 @@ class PBKDF2InThreadHasher(PBKDF2PasswordHasher):
     instead of waiting half a second behind each sign-in attempt."""
 
     def encode(self, password: str, salt: str, iterations: int | None = None) -> str:
-        work = super().encode
-        pool = _native_threads()
-        return (
-            work(password, salt, iterations)
-            if pool is None
-            else pool.apply(work, (password, salt, iterations))
-        )
+        from gevent import get_hub, monkey  # a dependency; imported once a worker has patched
 
-
-def _native_threads():
-    try:
-        from gevent import get_hub, monkey
-    except ImportError:
-        return None
-    return get_hub().threadpool if monkey.is_module_patched("threading") else None
+        if not monkey.is_module_patched("threading"):  # not served by gevent
+            return super().encode(password, salt, iterations)
+        return get_hub().threadpool.apply(super().encode, (password, salt, iterations))
