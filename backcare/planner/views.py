@@ -115,18 +115,22 @@ def screen_view(request: HtmxHttpRequest) -> HttpResponse:
     answers, areas = form.answers(), tuple(form.cleaned_data["area"])
     verdict = screen(answers, {c.slug: areas for c in answers if c.asks_for_area})
     if verdict.stops_session:
-        kept = {  # sent back only if the person wants to change one (never stored)
-            "flag": [c.slug for c in answers],
-            "area": list(areas),
-            "next": form.cleaned_data["next"],
-        }
-        context = {"verdict": verdict, "answers": kept, "nav": "build"}
-        response = render(request, "planner/stop.html", context)
-        forget_screen(response)
-        return response
+        flags = [c.slug for c in answers]
+        return stop_page(request, verdict, flags, areas, form.cleaned_data["next"], nav="build")
     response = SeeOther(_after_screen(form.cleaned_data["next"]))
     local_areas = areas if verdict.local else ()
     remember_screen(response, ScreenAnswers(tuple(c.slug for c in answers), local_areas))
+    return response
+
+
+def stop_page(request, verdict, flags, areas, next_query: str, nav: str = "") -> HttpResponse:
+    """The screen's advice for answers that rule out any session today. The answers are
+    forgotten, and sent back only if the person wants to change one (`next_query`: where the
+    screen then goes on to)."""
+    answers = {"flag": list(flags), "area": list(areas), "next": next_query}
+    context = {"verdict": verdict, "answers": answers, "nav": nav}
+    response = render(request, "planner/stop.html", context)
+    forget_screen(response)
     return response
 
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -18,10 +17,10 @@ from backcare.catalogue.choices import Pressure
 from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.catalogue.values import BARRED_FAMILY, NO_LIMITS, Area
 from backcare.planner.forms import REPLAY_KEY
-from backcare.planner.memory import forget_screen, recall_screen
+from backcare.planner.memory import recall_screen
 from backcare.planner.models import CareSession, CareStep
 from backcare.planner.screening import Verdict, verdict_for
-from backcare.planner.views import screen_url
+from backcare.planner.views import screen_url, stop_page
 from backcare.player.replay import LEFT_OUT_AREA, Replay, SavedStep
 from backcare.web import HtmxHttpRequest, SeeOther, wants_fragment
 
@@ -59,15 +58,8 @@ def not_today(request: HtmxHttpRequest, code: str, verdict: Verdict | None) -> H
 def stop_advice(request: HtmxHttpRequest, code: str, verdict: Verdict) -> HttpResponse:
     """The screen's own stop page, for answers this device kept that now stop any session. As
     the screen does, the answers are forgotten (and may be changed from this page)."""
-    remembered = recall_screen(request)
-    answers = {
-        "flag": list(remembered.flags) if remembered else [],
-        "area": list(remembered.areas) if remembered else [],
-        "next": f"{REPLAY_KEY}={code}",
-    }
-    response = render(request, "planner/stop.html", {"verdict": verdict, "answers": answers})
-    forget_screen(response)
-    return response
+    remembered = recall_screen(request)  # there are answers: they gave `verdict`
+    return stop_page(request, verdict, remembered.flags, remembered.areas, f"{REPLAY_KEY}={code}")
 
 
 def _because(answers: Sequence) -> str:
