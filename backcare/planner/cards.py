@@ -84,9 +84,7 @@ def _how_hard(note: str, cap: int) -> str:
     if not limit:
         return note
     word = Pressure(cap).label
-    for mark in (":", "."):
-        if note.startswith(word + mark):
-            rest = note[len(word) + 1 :].strip()
-            note = rest[:1].upper() + rest[1:]
-            break
+    if note.startswith((f"{word}:", f"{word}.")):
+        rest = note[len(word) + 1 :].strip()
+        note = rest[:1].upper() + rest[1:]
     return f"{limit} {note}".strip()
