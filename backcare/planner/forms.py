@@ -31,9 +31,8 @@ class ScreenForm(forms.Form):
     def __init__(self, *args, contraindications, regions, **kwargs):
         super().__init__(*args, **kwargs)
         self.contraindications = list(contraindications)
-        self.regions = list(regions)
         self.fields["flag"].choices = [(c.slug, c.question) for c in self.contraindications]
-        self.fields["area"].choices = self.regions  # (slug, name)
+        self.fields["area"].choices = list(regions)  # (slug, name)
         self.fields["flag"].error_messages["invalid_choice"] = (
             "“%(value)s” is not one of the questions on this screen."
         )
