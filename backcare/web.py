@@ -18,7 +18,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils.deprecation import MiddlewareMixin
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 from django_htmx.middleware import HtmxDetails
 
@@ -308,6 +308,7 @@ SHELL = (
 
 
 @require_safe
+@cache_control(public=True, max_age=3600)
 def manifest(request: HttpRequest) -> HttpResponse:
     """The web app manifest: Backcare can be installed, and opens where a session is built."""
     icon = static("img/icon.svg")
@@ -325,9 +326,7 @@ def manifest(request: HttpRequest) -> HttpResponse:
             {"src": icon, "sizes": "512x512", "type": "image/svg+xml", "purpose": "maskable"},
         ],
     }
-    response = HttpResponse(json.dumps(data), content_type="application/manifest+json")
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
+    return HttpResponse(json.dumps(data), content_type="application/manifest+json")
 
 
 @require_safe
