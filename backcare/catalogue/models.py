@@ -591,11 +591,9 @@ class Guideline(SlugModel):
 
     @property
     def is_own_advice(self) -> bool:
-        """Backcare's advice rather than a source's (shown as such beside its note)."""
-        marked = getattr(self, "own_advice_sources", None)
-        if marked is None:
-            return self.sources.filter(kind=Source.Kind.BACKCARE).exists()
-        return marked > 0
+        """Backcare's advice rather than a source's (shown as such beside its note). Read
+        with `Guideline.objects.marked()`, as the snapshot (its only reader) reads them."""
+        return self.own_advice_sources > 0
 
 
 class CatalogueVersion(models.Model):
