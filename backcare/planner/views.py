@@ -58,9 +58,8 @@ from backcare.web import (
 BUILD_KEYS = ("performer", "region", "prop", "minutes", "side", "muscle")
 
 
-def builder_query(raw: str | QueryDict) -> str:
+def builder_query(source: QueryDict) -> str:
     """Only the builder's own parameters survive a trip through the screen (no open redirect)."""
-    source = QueryDict(raw.lstrip("?")) if isinstance(raw, str) else raw
     kept = QueryDict(mutable=True)
     for key in BUILD_KEYS:
         values = [v[:100] for v in source.getlist(key)[:20]]
