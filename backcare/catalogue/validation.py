@@ -252,13 +252,8 @@ def _techniques() -> Iterator[str]:
         if wrong := pressure_words_disagree(t.pressure, t.pressure_note):
             yield f"Technique {t.slug}: {wrong}."
         if t.performer == Performer.PARTNER:
-            for label, text in (
-                ("summary", t.summary),
-                ("position", t.position),
-                ("pressure note", t.pressure_note),
-                ("direction", t.direction),
-                ("cautions", t.cautions),
-                *((f"line {s.number}", s.text) for s in t.steps.all()),
+            for label, text in _said(
+                t, "summary", "position", "pressure_note", "direction", "cautions", lines=True
             ):
                 if yours := RECEIVERS_BODY_AS_YOURS.search(text):
                     yield (
@@ -266,11 +261,7 @@ def _techniques() -> Iterator[str]:
                         "about the receiver's body; say 'their'."
                     )
         setting = Setting(t.setting)
-        for label, text in (
-            ("position", t.position),
-            ("direction", t.direction),
-            *((f"line {s.number}", s.text) for s in t.steps.all()),
-        ):
+        for label, text in _said(t, "position", "direction", lines=True):
             if clash := SETTING_CLASHES[setting].search(text):
                 yield (
                     f"Technique {t.slug}: set '{setting.label.lower()}', but its {label} says "
@@ -279,16 +270,10 @@ def _techniques() -> Iterator[str]:
         applied = {r.slug for r in t.regions.all()}
         # One pass over several areas (a stroke up the whole back) may name each of them.
         allowed = applied if len(applied) == 1 or t.spans_regions else set()
-        for label, text in (
-            ("name", t.name),
-            ("position", t.position),
-            ("pressure note", t.pressure_note),
-            ("tempo", t.tempo),
-            ("direction", t.direction),
-        ):
+        for label, text in _said(t, "name", "position", "pressure_note", "tempo", "direction"):
             if extra := areas_named(text) - allowed:
                 yield f"Technique {t.slug}: its {label} names {', '.join(sorted(extra))}."
-        for label, text in (("tempo", t.tempo), ("direction", t.direction)):
+        for label, text in _said(t, "tempo", "direction"):
             if COUNT_WORDS.search(text):
                 yield f"Technique {t.slug}: its {label} has a count that won't fit a timer."
             if KIDNEY_WORDS.search(text):
@@ -311,6 +296,13 @@ def _techniques() -> Iterator[str]:
                     f"Technique {t.slug} on the {region.name.lower()}: says both lift your "
                     "hands off to start again and keep them on."
                 )
+
+
+def _said(t: Technique, *fields: str, lines: bool = False) -> list[tuple[str, str]]:
+    """(label, text) of a technique's `fields` ("pressure note" for pressure_note), then of
+    each of its instruction lines ("line 2") when `lines`."""
+    said = [(name.replace("_", " "), getattr(t, name)) for name in fields]
+    return said + [(f"line {s.number}", s.text) for s in t.steps.all()] if lines else said
 
 
 def _lines() -> Iterator[str]:
