@@ -94,14 +94,13 @@ def picks_from(spots: Iterable[Spot], values: Iterable[str]) -> tuple[Pick, ...]
 def find(picks: Iterable[Pick], numbness: bool = False) -> Finding:
     """What may be behind pain at these places, or the warning that rules a session out."""
     picks = tuple(picks)
-    sides: dict[str, set[str]] = {}
+    sides: dict[Spot, set[str]] = {}  # each spot picked, with its sides
     for pick in picks:
-        sides.setdefault(pick.spot.slug, set()).add(pick.side)
-    spots = {pick.spot.slug: pick.spot for pick in picks}.values()
+        sides.setdefault(pick.spot, set()).add(pick.side)
     answered: list[Question] = []  # the screen's questions this pain says yes to
-    for spot in spots:
+    for spot, on in sides.items():
         answered += spot.warned(WarnWhen.ALWAYS)
-        if set(SIDES) <= sides[spot.slug]:
+        if set(SIDES) <= on:
             answered += spot.warned(WarnWhen.BOTH_SIDES)
         if numbness:
             answered += spot.warned(WarnWhen.WITH_NUMBNESS)
@@ -109,7 +108,7 @@ def find(picks: Iterable[Pick], numbness: bool = False) -> Finding:
     stop = _in_order(c for c in answered if c.stops_session)
     # Asked even when something else stops a session: its answer may be more urgent.
     said = {c.slug for c in stop}
-    ask = _in_order(c for spot in spots for c in spot.warned(WarnWhen.ASK) if c.slug not in said)
+    ask = _in_order(c for spot in sides for c in spot.warned(WarnWhen.ASK) if c.slug not in said)
     if stop:
         return Finding(picks, stop=stop, ask=ask)
     return Finding(picks, check_first=_in_order(answered), ask=ask, suspects=_ranked(picks))
