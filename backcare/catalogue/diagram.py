@@ -5,7 +5,7 @@ browser, the builder's region picker and the player; this says what each use sho
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 
 from backcare.catalogue.cache import remember
@@ -29,19 +29,9 @@ class Diagram:
 
     @property
     def key(self) -> tuple:
-        """Everything that changes the drawing, besides the catalogue itself."""
-        selected = tuple(sorted(self.selected))
-        kept_off = tuple(region.slug for region in self.kept_off)
-        return (
-            selected,
-            self.side,
-            self.size,
-            self.linked,
-            self.pick_regions,
-            self.labels,
-            self.region,
-            kept_off,
-        )
+        """Everything that changes the drawing, besides the catalogue itself: every field (the
+        kept-off areas with their names, which the drawing says)."""
+        return tuple(getattr(self, f.name) for f in fields(self))
 
     @cached_property
     def muscles(self) -> list[Muscle]:
