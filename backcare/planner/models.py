@@ -36,8 +36,7 @@ def is_code(text: str) -> bool:
 
 
 def _ids(snapshot: Snapshot, kind: str, slugs: set[str]) -> dict[str, int]:
-    found = {slug: snapshot.id_of(kind, slug) for slug in slugs}
-    return {slug: pk for slug, pk in found.items() if pk is not None}
+    return {slug: pk for slug in slugs if (pk := snapshot.id_of(kind, slug)) is not None}
 
 
 class CareSessionManager(models.Manager):
