@@ -106,11 +106,10 @@ def screen_view(request: HtmxHttpRequest) -> HttpResponse:
         return render(request, "planner/screen.html", {"form": form, "nav": "build"})
 
     form = ScreenForm(request.POST, contraindications=questions, regions=known_regions)
-    if request.POST.get("change"):  # back from the advice page: the answers, to change one
-        return render(request, "planner/screen.html", {"form": form, "nav": "build"})
-    if not form.is_valid():
+    change = request.POST.get("change")  # back from the advice page: the answers, to change one
+    if change or not form.is_valid():
         context = {"form": form, "nav": "build"}
-        return render(request, "planner/screen.html", context, status=400)
+        return render(request, "planner/screen.html", context, status=200 if change else 400)
     answers, areas = form.answers(), tuple(form.cleaned_data["area"])
     verdict = screen(answers, {c.slug: areas for c in answers if c.asks_for_area})
     if verdict.stops_session:
