@@ -6,16 +6,12 @@ from django.utils.safestring import SafeString
 
 from backcare.catalogue.cache import remember
 from backcare.catalogue.diagram import Diagram
-from backcare.web import wants_fragment as _wants_fragment
+from backcare.web import wants_fragment
 
 register = template.Library()
-
-
-@register.filter
-def wants_fragment(request) -> bool:
-    """{% if request|wants_fragment %}: rendered for an htmx swap, not as a whole page (a
-    history restore gets the page: backcare.web.wants_fragment)."""
-    return _wants_fragment(request)
+# {% if request|wants_fragment %}: rendered for an htmx swap, not as a whole page (a history
+# restore gets the page).
+register.filter("wants_fragment", wants_fragment)
 
 
 @register.simple_tag
