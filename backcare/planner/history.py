@@ -20,10 +20,6 @@ WIDTH, HEIGHT = 360, 220
 LEFT, RIGHT, TOP, BOTTOM = 40, 348, 12, 178
 
 
-def when(session: CareSession, pattern: str = WHEN) -> str:
-    return at(session.created_at, pattern)
-
-
 def at(moment: datetime, pattern: str = WHEN) -> str:
     return dateformat.format(timezone.localtime(moment), pattern)
 

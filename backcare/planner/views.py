@@ -30,7 +30,7 @@ from backcare.planner.forms import (
     Options,
     ScreenForm,
 )
-from backcare.planner.history import built_sessions, pain_chart, when
+from backcare.planner.history import at, built_sessions, pain_chart
 from backcare.planner.memory import (
     ScreenAnswers,
     forget_screen,
@@ -392,6 +392,6 @@ def forget(request: HtmxHttpRequest) -> HttpResponse:
     if code in codes:
         remember_built(response, [kept for kept in codes if kept != code])
         session = CareSession.objects.filter(code=code).first()
-        said = f"your session of {when(session)}" if session else "a session"
+        said = f"your session of {at(session.created_at)}" if session else "a session"
         messages.success(request, f"Forgotten: {said}. Its link still works if you kept it.")
     return response
