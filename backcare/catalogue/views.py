@@ -154,22 +154,18 @@ def prop_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         .filter(requirements__prop=prop)
         .distinct()
     )
+    snapshot = catalogue_snapshot()
+    # The areas it opens to someone on their own, as the builder's hints say it: beyond bare
+    # hands and what every home has.
+    opened = unlocks(snapshot, Performer.SELF).get(prop.slug, ())
     context = {
         "prop": prop,
         "techniques": unlocked,
-        "regions_alone": _opens_alone(prop),
+        "regions_alone": [(slug, snapshot.region_name(slug)) for slug in opened],
         "helped": prop.helps.select_related("family"),
         "nav": "props",
     }
     return render(request, "catalogue/prop.html", context)
-
-
-def _opens_alone(prop: Prop) -> list[tuple[str, str]]:
-    """(slug, name) of the areas this prop opens to someone on their own, as the builder's
-    hints say it: beyond bare hands and what every home has."""
-    snapshot = catalogue_snapshot()
-    opened = unlocks(snapshot, Performer.SELF).get(prop.slug, ())
-    return [(slug, snapshot.region_name(slug)) for slug in opened]
 
 
 @require_safe
