@@ -261,9 +261,7 @@ class JsonLogger(Logger):
             for handler in log.handlers:
                 if getattr(handler, "_gunicorn", False):
                     handler.setFormatter(JsonFormatter())
-                    if isinstance(handler, logging.StreamHandler) and not isinstance(
-                        handler, logging.FileHandler
-                    ):
+                    if type(handler) is logging.StreamHandler:  # the console's, not a file's
                         handler.setStream(sys.stdout)
 
     def access(self, resp, req, environ, request_time):
