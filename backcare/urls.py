@@ -3,8 +3,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from backcare.player.offline import service_worker
 from backcare.signin import SignInForm, sign_in
-from backcare.web import healthz, manifest, service_worker
+from backcare.web import healthz, manifest
 
 admin.site.login_form = SignInForm
 

@@ -1,7 +1,6 @@
 """Small HTTP helpers every app shares: htmx page-or-fragment, 303 after a POST, the designed
 refusal pages, and the middleware that guards every request before Django reads it."""
 
-import hashlib
 import ipaddress
 import json
 import logging
@@ -295,18 +294,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-# ---------- Installable and offline (issue: follow a session with the network gone) ----------
-SHELL = (
-    "css/backcare.css",
-    "js/backcare.js",
-    "js/player.js",
-    "django_htmx/htmx-2.min.js",
-    "django_htmx/django-htmx.js",
-    "img/favicon.svg",
-    "img/icon.svg",
-)
-
-
+# ---------- Installable ----------
 @require_safe
 @cache_control(public=True, max_age=3600)
 def manifest(request: HttpRequest) -> HttpResponse:
@@ -327,24 +315,3 @@ def manifest(request: HttpRequest) -> HttpResponse:
         ],
     }
     return HttpResponse(json.dumps(data), content_type="application/manifest+json")
-
-
-@require_safe
-@never_cache
-def service_worker(request: HttpRequest) -> HttpResponse:
-    """The service worker, at the site's root so that it may keep the session pages; its
-    cache is named after the app shell's files (their names change with their content)."""
-    # The planner's views import this module.
-    from backcare.planner.memory import SCREEN_AGE
-    from backcare.planner.models import CODE_PATTERN
-
-    shell = [static(path) for path in SHELL]
-    version = hashlib.sha256("\n".join(shell).encode()).hexdigest()[:12]
-    context = {
-        "shell": json.dumps(shell),
-        "version": version,
-        "code": CODE_PATTERN,
-        "screen": reverse("planner:screen"),
-        "answers_age": SCREEN_AGE,
-    }
-    return render(request, "pwa/sw.js", context, content_type="text/javascript")

@@ -218,3 +218,16 @@ def test_card_and_reminder_query_counts_do_not_grow_with_steps_or_catalogue(clie
     grow_catalogue(10)
     assert counts(small) == expected
     assert counts(large) == with_left_out
+
+
+def test_a_partners_card_names_the_receivers_side_alone_it_is_yours(client):
+    """The card says a side as the step and its spoken cues do: "their left side" to a
+    partner, plainly "left side" to someone massaging themselves."""
+    partner = care_session("partner", ["hips-glutes"], [], 20)
+    titles = re.findall(r"<strong>([^<]*)</strong>", client.get(f"/s/{partner.code}/card/").text)
+    sided = [t for t in titles if re.search(r"(left|right) side", t)]
+    assert sided and all(re.search(r"· their (left|right) side$", t) for t in sided)
+    alone = care_session("self", ["hips-glutes"], ["tennis-ball"], 10)
+    titles = re.findall(r"<strong>([^<]*)</strong>", client.get(f"/s/{alone.code}/card/").text)
+    sided = [t for t in titles if re.search(r"(left|right) side", t)]
+    assert sided and all(re.search(r"· (left|right) side$", t) for t in sided)

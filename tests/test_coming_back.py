@@ -94,3 +94,17 @@ def test_a_run_left_unfinished_yesterday_is_not_todays(owner):
     assert client.post(f"/s/{session.code}/", {"pain": "3"}).status_code == 303
     assert Run.objects.filter(session=session).count() == 2
     assert ratings(session) == (3, None)
+
+
+def test_a_rating_sent_after_the_answers_ran_out_is_kept_and_the_questions_come_first(client):
+    """A before-rating kept on the device while offline may arrive after today's safety
+    answers have expired: it is saved (never lost), and the questions come before any step."""
+    session = care_session("self", ["upper-back"], [], 5)
+    as_owner(client, session)  # the owner, with no answers on this device now
+    response = client.post(f"/s/{session.code}/", {"pain": "6"})
+    assert response.status_code == 303 and response["Location"].startswith("/build/screen/")
+    assert ratings(session) == (6, None)
+    screened(client)
+    response = client.post(f"/s/{session.code}/", {})  # Start, after the questions
+    assert response["Location"] == f"/s/{session.code}/step/1/"
+    assert Run.objects.filter(session=session).count() == 1

@@ -554,3 +554,25 @@ def unlocks(
         for prop in snapshot.props
         if prop.slug not in snapshot.everyday
     }
+
+
+def needed_beside(
+    snapshot: Snapshot,
+    performer: str,
+    prop: str,
+    areas: Iterable[str],
+    allowance: Allowance = NO_LIMITS,
+) -> tuple[str, ...]:
+    """What every home has that all the prop's work on these areas also needs (a ball held
+    against a wall): the builder's hint says it beside the areas, "with a wall"."""
+    needs = [
+        frozenset(g[0] for g in t.prop_groups if all(p in snapshot.everyday for p in g))
+        for t in snapshot.using.get(prop, ())
+        if t.performer == performer
+        and t.main
+        and allowance.permits(t)
+        and any(prop in g for g in t.prop_groups)
+        and any(snapshot.works(t, area) for area in areas)
+    ]
+    common = frozenset.intersection(*needs) if needs else frozenset()
+    return tuple(p.slug for p in snapshot.props if p.slug in common)

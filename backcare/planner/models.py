@@ -112,7 +112,7 @@ class CareSessionManager(models.Manager):
                 over=step.where if step.span else "",
                 side=step.side,
                 seconds=step.seconds,
-                title=step_title(step),
+                title=step_title(step, ask.performer),
                 name=step.technique_name,
                 position=step.card.position,
                 instructions=list(step.card.instructions),
@@ -137,9 +137,12 @@ def step_aim(summary: str, performer: str) -> str:
     return where
 
 
-def step_title(step: PlannedStep) -> str:
-    """What a step is called in lists: the technique, where, and which side."""
+def step_title(step: PlannedStep, performer: str = Performer.SELF) -> str:
+    """What a step is called in lists: the technique, where, and which side (the receiver's,
+    "their left side", to a partner: as the step and its spoken cues say it)."""
     side = {"left": "left side", "right": "right side", "both": "both sides"}.get(step.side)
+    if side and step.side != "both" and performer == Performer.PARTNER:
+        side = f"their {side}"
     return " · ".join(part for part in (step.technique_name, step.where, side) if part)
 
 

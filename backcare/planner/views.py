@@ -19,7 +19,7 @@ from backcare.catalogue.cache import cache_key, remember
 from backcare.catalogue.choices import EVERYDAY, GuidelineSlug, Performer, Phase
 from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.snapshot import catalogue_snapshot
-from backcare.catalogue.values import Snapshot, reachable, unlocks
+from backcare.catalogue.values import Snapshot, needed_beside, reachable, unlocks
 from backcare.catalogue.version import current
 from backcare.limits import Limit, client_key, hit
 from backcare.planner.compose import compose
@@ -346,6 +346,14 @@ def _form_context(form, verdict, snapshot) -> dict:
         ],
         "unlock_hints": {
             slug: [snapshot.region_name(r) for r in found] for slug, found in hints.items()
+        },
+        "hints_beside": {  # "for your mid back, with a wall"
+            slug: [
+                snapshot.prop(beside).name.lower()
+                for beside in needed_beside(snapshot, performer, slug, found, allowance)
+            ]
+            for slug, found in hints.items()
+            if found
         },
         "diagram": replace(diagram, selected=frozenset(lit)),
         "query": builder_query(form.data) if form.is_bound else "",

@@ -106,6 +106,12 @@ def _start(request: HtmxHttpRequest, now: Today, pain: int | None) -> HttpRespon
     """Start: the before rating saved, on to the first step done today. A device with no
     answers goes through the screen first (and comes back here)."""
     code = now.session.code
+    if now.verdict is None and pain is not None:
+        # The answers ran out since the rating was given (one kept on the device while
+        # offline, sent later): keep the rating, then ask today's questions before any step.
+        if refusal := _rate(request, now.session, "pain_before", pain):
+            return refusal
+        pain = None
     if refusal := not_today(request, code, now.verdict):
         return refusal
     if now.first is None:  # nothing in it suits today's answers: the overview says so

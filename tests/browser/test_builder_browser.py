@@ -204,7 +204,10 @@ def test_props_read_plainly_and_an_unused_one_adds_its_area_in_one_tap(live, pag
     page.set_viewport_size(PHONE)
     answer_screen_clear(page, live.url)
     ball = page.get_by_role("checkbox", name="Tennis ball", exact=True)
-    expect(ball).to_have_accessible_description("for your mid back")  # not "alone, opens:"
+    # not "alone, opens:"; and what every home has that it needs beside it
+    expect(ball).to_have_accessible_description("for your mid back, with a wall")
+    sock = page.get_by_role("checkbox", name="Two balls in a sock", exact=True)
+    expect(sock).to_have_accessible_description("for your mid back")  # it needs nothing else
     page.goto(live.url + "/build/?region=lower-back&prop=foam-roller&minutes=10")
     preview = page.locator("#preview")
     note = preview.locator(".note", has_text="Foam roller:")

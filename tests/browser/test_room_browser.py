@@ -62,9 +62,8 @@ def test_the_dock_and_header_leave_the_step_the_screen(
         dock = box(page, ".player-dock")
         assert dock["height"] / viewport["height"] <= share, (number, dock)
         assert dock["bottom"] == pytest.approx(viewport["height"], abs=1)  # at the foot
-        if viewport is UPRIGHT:  # Back, Start and Next in one row
-            controls = page.locator(".player__controls > *").evaluate_all(_tops)
-            assert len({round(c["top"]) for c in controls}) == 1, controls
+        controls = page.locator(".player__controls > *").evaluate_all(_tops)
+        assert len({round(c["top"]) for c in controls}) == 1, controls  # Back, Start, Next
     header = page.locator(".player-bar")
     rows = {round(b["top"]) for b in header.locator("a").evaluate_all(_tops)}
     assert len(rows) == 1, rows  # one row: home, then the overview
