@@ -185,7 +185,7 @@ def test_limits_cap_pressure_and_bar_families():
 
 def test_red_flags_cover_the_clinical_anchors():
     urgent = set(
-        Contraindication.objects.by_effect("refer_urgently").values_list("slug", flat=True)
+        Contraindication.objects.filter(effect="refer_urgently").values_list("slug", flat=True)
     )
     assert {"bowel-bladder", "saddle-numbness", "both-legs"} <= urgent
     for slug in ("limb-numbness", "fever", "blood-clot"):

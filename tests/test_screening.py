@@ -86,7 +86,7 @@ def test_a_stop_leaves_nothing_else_to_apply():
 def test_osteochondrosis_keeps_a_session_to_15_minutes_and_nothing_else():
     """Seed 004: the same reasons not to massage as for anyone, one session 15 minutes at
     most. A limit on length alone: no pressure cap, no kind of work barred."""
-    osteochondrosis = catalogue_snapshot().question("osteochondrosis")
+    osteochondrosis = next(q for q in catalogue_snapshot().questions if q.slug == "osteochondrosis")
     assert osteochondrosis.effect == Effect.LIMIT and osteochondrosis.only_shortens
     assert "wear of the discs and joints" in osteochondrosis.question
     assert "15 minutes" in osteochondrosis.advice

@@ -486,11 +486,6 @@ class NoGoZone(SlugModel):
         return self.name
 
 
-class ContraindicationQuerySet(models.QuerySet):
-    def by_effect(self, effect: str) -> ContraindicationQuerySet:
-        return self.filter(effect=effect)
-
-
 class Contraindication(ScreeningRule, SlugModel):
     """A screening question and what a "yes" does, as data."""
 
@@ -522,7 +517,7 @@ class Contraindication(ScreeningRule, SlugModel):
     )
     sources = models.ManyToManyField(Source, related_name="contraindications")
 
-    objects = SlugManager.from_queryset(ContraindicationQuerySet)()
+    objects = SlugManager()
 
     class Meta:
         ordering = ["order", "slug"]

@@ -417,13 +417,6 @@ class Snapshot:
     def stop_now(self) -> tuple[Signal, ...]:
         return tuple(s for s in self.signals if s.stop_now)
 
-    @cached_property
-    def _questions(self) -> dict[str, Question]:
-        return {q.slug: q for q in self.questions}
-
-    def question(self, slug: str) -> Question | None:
-        return self._questions.get(slug)
-
     @property
     def urgent(self) -> tuple[Question, ...]:
         """The red flags: a yes means get medical help now."""
