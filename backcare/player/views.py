@@ -4,6 +4,7 @@ import json
 import re
 from collections.abc import Iterable
 
+from django.core.cache import caches
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -13,9 +14,11 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from backcare.catalogue.cache import also_forget
 from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.catalogue.values import Signal
+from backcare.catalogue.version import current
 from backcare.planner.history import builder_answers
 from backcare.planner.memory import is_owner
 from backcare.planner.models import CareSession, CareStep, Run
@@ -34,6 +37,8 @@ from backcare.web import (
 )
 
 STEP_NUMBER = re.compile(r"[0-9]{1,4}")  # ASCII digits only: "²".isdigit() is true
+_KEPT_STEPS = caches["default"]  # a saved session's steps, per process (see _steps)
+also_forget(_KEPT_STEPS.clear)
 
 
 def _session(code: str) -> CareSession:
@@ -204,10 +209,21 @@ def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
 
 
 def _steps(code: str) -> list[CareStep]:
-    """A session's steps, each with its session: one query (a step keeps all it shows)."""
-    steps = list(CareStep.objects.filter(session__code=code).select_related("session"))
+    """A session's steps, each with its session. The session is read on every request (it
+    changes, and `manage.py prune` may have deleted it); its steps never change once saved,
+    so each process keeps them (Django's cache, the per-process `default`), under the
+    catalogue's version too: deleting a muscle unlinks the steps that name it."""
+    session = get_object_or_404(CareSession, code=code)
+    token, key = current(), f"care-steps:{session.pk}:{code}"
+    steps = _KEPT_STEPS.get(key, version=token) if token else None
+    if steps is None:
+        steps = list(CareStep.objects.filter(session_id=session.pk))
+        if token:
+            _KEPT_STEPS.set(key, steps, version=token)
     if not steps:
         raise Http404("No such session.")
+    for step in steps:
+        step.session = session  # read just now, never kept
     return steps
 
 
