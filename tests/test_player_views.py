@@ -400,3 +400,32 @@ def test_every_time_on_the_players_pages_carries_a_duration_the_w3c_checker_acce
         for attributes in times:
             found = re.search(r'\bdatetime="([^"]*)"', attributes)
             assert found and DURATION_OR_DATE.match(found[1]), (url, attributes)
+
+
+def test_what_a_step_keeps_of_its_card_never_carries_one_devices_day_to_another(client):
+    """The process keeps each step's card once drawn; today's answers, the owner's rating and
+    the way through the steps are still drawn for each request: every step fragment reads
+    the same whether its card was kept, drawn by a device with other answers, or drawn now."""
+    from backcare.catalogue.cache import forget_all
+
+    session = care_session("partner", ["upper-back", "mid-back", "lower-back"], [], 30)
+    owner = as_owner(screened(Client()), session)  # nothing applies
+    limited = screened(Client(), ["blood-thinners", "recent-strain"], ["lower-back"])
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+    def fragments(device):
+        count = session.steps.count()
+        pages = [device.get(f"/s/{session.code}/step/{n}/", **HX) for n in range(1, count + 1)]
+        return [token.sub("", page.content.decode()) for page in pages]
+
+    drawn_now = {}
+    for device in (owner, limited):
+        forget_all()
+        drawn_now[device] = fragments(device)
+    for first, then in ((owner, limited), (limited, owner)):
+        forget_all()
+        fragments(first)  # its cards kept
+        assert fragments(then) == drawn_now[then]
+    assert "Your answers today: light pressure only" in "".join(drawn_now[limited])
+    assert "Keep off your lower back today" in "".join(drawn_now[limited])
+    assert "Before you start: rate the pain" in drawn_now[owner][0]

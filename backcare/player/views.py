@@ -18,7 +18,7 @@ from backcare.catalogue.cache import also_forget
 from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.catalogue.values import Signal
-from backcare.catalogue.version import current
+from backcare.catalogue.version import current as catalogue_version
 from backcare.planner.history import builder_answers
 from backcare.planner.memory import is_owner
 from backcare.planner.models import CareSession, CareStep, Run
@@ -214,7 +214,7 @@ def _steps(code: str) -> list[CareStep]:
     so each process keeps them (Django's cache, the per-process `default`), under the
     catalogue's version too: deleting a muscle unlinks the steps that name it."""
     session = get_object_or_404(CareSession, code=code)
-    token, key = current(), f"care-steps:{session.pk}:{code}"
+    token, key = catalogue_version(), f"care-steps:{session.pk}:{code}"
     steps = _KEPT_STEPS.get(key, version=token) if token else None
     if steps is None:
         steps = list(CareStep.objects.filter(session_id=session.pk))
@@ -247,6 +247,8 @@ def _step_context(now: Today, number: int) -> dict:
             "muscle": path_to("catalogue:muscle", current.muscle_slug) if current.muscle_id else "",
         },
         "step": current,
+        # The key of what the step page keeps of the saved step (see player/step.html).
+        "card_key": f"{now.session.pk}-{number}-{catalogue_version()}",
         "today": now,
         "number": number,
         "position": position,
