@@ -429,3 +429,13 @@ def test_what_a_step_keeps_of_its_card_never_carries_one_devices_day_to_another(
     assert "Your answers today: light pressure only" in "".join(drawn_now[limited])
     assert "Keep off your lower back today" in "".join(drawn_now[limited])
     assert "Before you start: rate the pain" in drawn_now[owner][0]
+
+
+def test_a_step_page_sets_the_csrf_cookie_before_listing_pages_with_forms(client, session):
+    """The whole page lists the session's pages (forms among them) for the service worker:
+    the cookie comes first, so those fetches all mask one secret."""
+    from django.conf import settings
+
+    response = client.get(f"/s/{session.code}/step/2/")
+    assert "data-offline-pages" in response.content.decode()
+    assert response.cookies[settings.CSRF_COOKIE_NAME].value

@@ -6,11 +6,11 @@ from collections.abc import Iterable
 
 from django.core.cache import caches
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
-from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -185,10 +185,6 @@ def _to_hand(steps: Iterable[CareStep]) -> list[str]:
 @require_safe
 @vary_on_headers(*FRAGMENT_HEADERS, "HX-Target", "Cookie")
 @cache_control(private=True, no_cache=True)
-# It lists the session's pages for the service worker to fetch, forms among them: with the
-# CSRF cookie set first, those fetches all mask the one secret, and none replaces it while a
-# form the person is filling in carries a token of an earlier one.
-@ensure_csrf_cookie
 def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
     steps = _steps(code)
     if not 1 <= number <= len(steps):
@@ -205,6 +201,11 @@ def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
         template = page_or_fragment(request, template, "player")
     if template == "player/step.html":  # the whole page also lists the session's pages
         context["offline_pages"] = _offline_pages(code, len(steps))
+        # …for the service worker to fetch, forms among them: with the CSRF cookie set first
+        # (as ensure_csrf_cookie sets it), those fetches all mask the one secret, and none
+        # replaces it while a form the person is filling in carries a token of an earlier one.
+        # The player's own swaps list nothing: they spare the work (a form in one sets it).
+        get_token(request)
     return render(request, template, context)
 
 
