@@ -220,15 +220,17 @@ def test_player_query_counts_do_not_grow_with_the_catalogue(client, session):
     # it, today's run of it (its ratings so far).
     overview = ["planner_caresession", "planner_carestep", "planner_run"]
     first_overview = [*overview[:2], VERSION, overview[2]]
-    # step: the steps with their session (the card and the words it shows of the catalogue
-    # are on the step); first after a change also the version, the snapshot, the diagram's
-    # muscles and zones.
-    step = ["planner_carestep"]
-    first_step = [*step, VERSION, "muscle", "nogozone"]
-    # stop: the steps (first after a change also the version and the snapshot: the verdict's
-    # questions, the stop signals, the red flags).
-    stop = ["planner_carestep"]
-    first_stop = [*stop, VERSION]
+    # step: the session, read afresh (it changes; prune deletes it); its steps never change
+    # once saved (the card and the words it shows of the catalogue are on the step), so the
+    # process keeps them: they are read only on the first request after a change, under the
+    # catalogue's version (a deleted muscle unlinks its steps), with the snapshot, the
+    # diagram's muscles and zones.
+    step = ["planner_caresession"]
+    first_step = [*step, VERSION, "planner_carestep", "muscle", "nogozone"]
+    # stop: the session, and its kept steps (first after a change also the version, the
+    # steps and the snapshot: the verdict's questions, the stop signals, the red flags).
+    stop = ["planner_caresession"]
+    first_stop = [*stop, VERSION, "planner_carestep"]
     done = ["planner_caresession", "planner_run"]  # the session, today's run of it
     expected = [
         (first_overview, overview),
@@ -398,3 +400,42 @@ def test_every_time_on_the_players_pages_carries_a_duration_the_w3c_checker_acce
         for attributes in times:
             found = re.search(r'\bdatetime="([^"]*)"', attributes)
             assert found and DURATION_OR_DATE.match(found[1]), (url, attributes)
+
+
+def test_what_a_step_keeps_of_its_card_never_carries_one_devices_day_to_another(client):
+    """The process keeps each step's card once drawn; today's answers, the owner's rating and
+    the way through the steps are still drawn for each request: every step fragment reads
+    the same whether its card was kept, drawn by a device with other answers, or drawn now."""
+    from backcare.catalogue.cache import forget_all
+
+    session = care_session("partner", ["upper-back", "mid-back", "lower-back"], [], 30)
+    owner = as_owner(screened(Client()), session)  # nothing applies
+    limited = screened(Client(), ["blood-thinners", "recent-strain"], ["lower-back"])
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+    def fragments(device):
+        count = session.steps.count()
+        pages = [device.get(f"/s/{session.code}/step/{n}/", **HX) for n in range(1, count + 1)]
+        return [token.sub("", page.content.decode()) for page in pages]
+
+    drawn_now = {}
+    for device in (owner, limited):
+        forget_all()
+        drawn_now[device] = fragments(device)
+    for first, then in ((owner, limited), (limited, owner)):
+        forget_all()
+        fragments(first)  # its cards kept
+        assert fragments(then) == drawn_now[then]
+    assert "Your answers today: light pressure only" in "".join(drawn_now[limited])
+    assert "Keep off your lower back today" in "".join(drawn_now[limited])
+    assert "Before you start: rate the pain" in drawn_now[owner][0]
+
+
+def test_a_step_page_sets_the_csrf_cookie_before_listing_pages_with_forms(client, session):
+    """The whole page lists the session's pages (forms among them) for the service worker:
+    the cookie comes first, so those fetches all mask one secret."""
+    from django.conf import settings
+
+    response = client.get(f"/s/{session.code}/step/2/")
+    assert "data-offline-pages" in response.content.decode()
+    assert response.cookies[settings.CSRF_COOKIE_NAME].value

@@ -51,6 +51,18 @@ def test_sessions_never_opened_go_after_30_days_and_the_rest_stay():
     assert old.code not in kept()
 
 
+def test_a_pruned_session_is_gone_from_its_steps_at_once():
+    """Its steps were opened (so this process keeps them) but it was never started: once
+    pruned, its step and stop pages say it is gone, as every other page of it does."""
+    old = aged(31)
+    player = screened(Client())
+    for url in (f"/s/{old.code}/step/1/", f"/s/{old.code}/stop/?step=1"):
+        assert player.get(url).status_code == 200
+    prune()
+    for url in (f"/s/{old.code}/step/1/", f"/s/{old.code}/stop/?step=1"):
+        assert player.get(url).status_code == 404, url
+
+
 def test_the_retention_comes_from_the_settings(settings):
     settings.UNOPENED_SESSION_DAYS = 7
     aged(8)

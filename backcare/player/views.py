@@ -4,17 +4,20 @@ import json
 import re
 from collections.abc import Iterable
 
+from django.core.cache import caches
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_list_or_404, get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
-from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from backcare.catalogue.cache import also_forget
 from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.snapshot import catalogue_snapshot
+from backcare.catalogue.version import current as catalogue_version
 from backcare.planner.history import builder_answers
 from backcare.planner.memory import is_owner
 from backcare.planner.models import CareSession, CareStep, Run
@@ -33,6 +36,8 @@ from backcare.web import (
 )
 
 STEP_NUMBER = re.compile(r"[0-9]{1,4}")  # ASCII digits only: "²".isdigit() is true
+_KEPT_STEPS = caches["default"]  # a saved session's steps, per process (see _steps)
+also_forget(_KEPT_STEPS.clear)
 
 
 def _session(code: str) -> CareSession:
@@ -180,10 +185,6 @@ def _to_hand(steps: Iterable[CareStep]) -> list[str]:
 @require_safe
 @vary_on_headers(*FRAGMENT_HEADERS, "HX-Target", "Cookie")
 @cache_control(private=True, no_cache=True)
-# It lists the session's pages for the service worker to fetch, forms among them: with the
-# CSRF cookie set first, those fetches all mask the one secret, and none replaces it while a
-# form the person is filling in carries a token of an earlier one.
-@ensure_csrf_cookie
 def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
     steps = _steps(code)
     if not 1 <= number <= len(steps):
@@ -200,12 +201,31 @@ def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
         template = page_or_fragment(request, template, "player")
     if template == "player/step.html":  # the whole page also lists the session's pages
         context["offline_pages"] = _offline_pages(code, len(steps))
+        # …for the service worker to fetch, forms among them: with the CSRF cookie set first
+        # (as ensure_csrf_cookie sets it), those fetches all mask the one secret, and none
+        # replaces it while a form the person is filling in carries a token of an earlier one.
+        # The player's own swaps list nothing: they spare the work (a form in one sets it).
+        get_token(request)
     return render(request, template, context)
 
 
 def _steps(code: str) -> list[CareStep]:
-    """A session's steps, each with its session: one query (a step keeps all it shows)."""
-    return get_list_or_404(CareStep.objects.select_related("session"), session__code=code)
+    """A session's steps, each with its session. The session is read on every request (it
+    changes, and `manage.py prune` may have deleted it); its steps never change once saved,
+    so each process keeps them (Django's cache, the per-process `default`), under the
+    catalogue's version too: deleting a muscle unlinks the steps that name it."""
+    session = get_object_or_404(CareSession, code=code)
+    token, key = catalogue_version(), f"care-steps:{session.pk}:{code}"
+    steps = _KEPT_STEPS.get(key, version=token) if token else None
+    if steps is None:
+        steps = list(CareStep.objects.filter(session_id=session.pk))
+        if token:
+            _KEPT_STEPS.set(key, steps, version=token)
+    if not steps:
+        raise Http404("No such session.")
+    for step in steps:
+        step.session = session  # read just now, never kept
+    return steps
 
 
 def _step_context(now: Today, number: int) -> dict:
@@ -228,6 +248,8 @@ def _step_context(now: Today, number: int) -> dict:
             "muscle": path_to("catalogue:muscle", current.muscle_slug) if current.muscle_id else "",
         },
         "step": current,
+        # The key of what the step page keeps of the saved step (see player/step.html).
+        "card_key": f"{now.session.pk}-{number}-{catalogue_version()}",
         "today": now,
         "number": number,
         "position": position,

@@ -240,6 +240,8 @@ def http_throughput(backend: str, **extra: str) -> None:
         verdict(
             f"HTTP builder preview ≥ 30 % of /healthz ({backend})", ratio >= 0.30, f"{ratio:.0%}"
         )
+        ratio = rates["player step"] / rates["/healthz"]
+        verdict(f"HTTP player step ≥ 50 % of /healthz ({backend})", ratio >= 0.50, f"{ratio:.0%}")
         ratio = rates["/muscles/"] / rates["/healthz"]
         verdict(f"HTTP /muscles/ ≥ 40 % of /healthz ({backend})", ratio >= 0.40, f"{ratio:.0%}")
     finally:
