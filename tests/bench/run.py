@@ -190,8 +190,8 @@ def measure(scale: str) -> tuple[dict, dict]:
 def http_throughput(backend: str, **extra: str) -> None:
     wrk = shutil.which("wrk")
     print(
-        "\nHTTP throughput under gunicorn on loopback (wrk, 10 s each, 2 threads, 32 connections),"
-        f" catalogue cache: {backend}"
+        "\nHTTP throughput under gunicorn on loopback (wrk, 2 threads, 32 connections; each page"
+        f" 4 s in turn with /healthz, three times, the median), catalogue cache: {backend}"
     )
     if not wrk:
         verdict("HTTP throughput", False, "wrk is not installed (make bench installs it as root)")
@@ -222,20 +222,36 @@ def http_throughput(backend: str, **extra: str) -> None:
                 ["-H", "HX-Request: true", "-H", "HX-Target: player", "-H", f"Cookie: {cookie}"],
             ),
         }
-        rates = {}
-        for name, (path, extra) in targets.items():
+
+        def rate(name: str, seconds: int) -> float:
+            path, extra = targets[name]
             out = subprocess.run(
-                [wrk, "-t2", "-c32", "-d10s", *extra, server.url + path],
+                [wrk, "-t2", "-c32", f"-d{seconds}s", *extra, server.url + path],
                 capture_output=True,
                 text=True,
                 check=True,
             ).stdout
-            rates[name] = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-            errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-            print(
-                f"  {name:20} {rates[name]:8.0f} req/s  {rates[name] / rates['/healthz']:5.0%} "
-                f"of /healthz{'  NON-2xx: ' + errors.group(1) if errors else ''}"
-            )
+            if errors := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
+                print(f"  {name}: NON-2xx: {errors.group(1)}")
+            return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+        # Each page is timed in turn with /healthz, three times over: a machine busy with
+        # something else for a few seconds moves both, and the median ratio stands.
+        ratios: dict[str, list[float]] = {name: [] for name in targets if name != "/healthz"}
+        rates: dict[str, list[float]] = {name: [] for name in targets}
+        for _ in range(3):
+            for name in ratios:
+                healthz = rate("/healthz", 4)
+                found = rate(name, 4)
+                rates["/healthz"].append(healthz)
+                rates[name].append(found)
+                ratios[name].append(found / healthz)
+        rates = {name: statistics.median(found) for name, found in rates.items()}
+        print(f"  {'/healthz':20} {rates['/healthz']:8.0f} req/s")
+        for name, found in ratios.items():
+            ratio = statistics.median(found)
+            print(f"  {name:20} {rates[name]:8.0f} req/s  {ratio:5.0%} of /healthz")
+            rates[name] = ratio * rates["/healthz"]  # so the verdicts read the median ratio
         ratio = rates["builder preview"] / rates["/healthz"]
         verdict(
             f"HTTP builder preview ≥ 30 % of /healthz ({backend})", ratio >= 0.30, f"{ratio:.0%}"
