@@ -220,17 +220,17 @@ def test_player_query_counts_do_not_grow_with_the_catalogue(client, session):
     # it, today's run of it (its ratings so far).
     overview = ["planner_caresession", "planner_carestep", "planner_run"]
     first_overview = [*overview[:2], VERSION, overview[2]]
-    # step: the session, read afresh (it changes; prune deletes it); its steps never change
-    # once saved (the card and the words it shows of the catalogue are on the step), so the
-    # process keeps them: they are read only on the first request after a change, under the
-    # catalogue's version (a deleted muscle unlinks its steps), with the snapshot, the
+    # step: nothing. A session and its steps never change once saved (the card and the words
+    # it shows of the catalogue are on the step; ratings are on its runs), so the process
+    # keeps them for a few minutes: they are read on the first request after a change, under
+    # the catalogue's version (a deleted muscle unlinks its steps), with the snapshot, the
     # diagram's muscles and zones.
-    step = ["planner_caresession"]
-    first_step = [*step, VERSION, "planner_carestep", "muscle", "nogozone"]
-    # stop: the session, and its kept steps (first after a change also the version, the
-    # steps and the snapshot: the verdict's questions, the stop signals, the red flags).
-    stop = ["planner_caresession"]
-    first_stop = [*stop, VERSION, "planner_carestep"]
+    step: list[str] = []
+    first_step = [VERSION, "planner_carestep", "muscle", "nogozone"]
+    # stop: the same kept steps (first after a change also the version, the steps and the
+    # snapshot: the verdict's questions, the stop signals, the red flags).
+    stop: list[str] = []
+    first_stop = [VERSION, "planner_carestep"]
     done = ["planner_caresession", "planner_run"]  # the session, today's run of it
     expected = [
         (first_overview, overview),

@@ -51,14 +51,22 @@ def test_sessions_never_opened_go_after_30_days_and_the_rest_stay():
     assert old.code not in kept()
 
 
-def test_a_pruned_session_is_gone_from_its_steps_at_once():
+def test_a_pruned_session_is_gone_from_its_steps_once_a_process_stops_keeping_it(monkeypatch):
     """Its steps were opened (so this process keeps them) but it was never started: once
-    pruned, its step and stop pages say it is gone, as every other page of it does."""
+    pruned, its step and stop pages say it is gone, as every other page of it does, at the
+    latest when the process's kept copy lapses."""
+    import time
+
+    from backcare.player.views import KEEP_STEPS_SECONDS
+
     old = aged(31)
     player = screened(Client())
     for url in (f"/s/{old.code}/step/1/", f"/s/{old.code}/stop/?step=1"):
         assert player.get(url).status_code == 200
     prune()
+    assert player.get(f"/s/{old.code}/").status_code == 404  # its overview: at once
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + KEEP_STEPS_SECONDS + 1)
     for url in (f"/s/{old.code}/step/1/", f"/s/{old.code}/stop/?step=1"):
         assert player.get(url).status_code == 404, url
 

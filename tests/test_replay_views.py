@@ -337,12 +337,11 @@ def test_replay_query_counts_do_not_grow_with_the_catalogue(client, replayed):
     # rebuild: something is skipped; its areas are kept on it). It was built leaving nothing
     # out (today's answers do): no need to ask which.
     overview = ["planner_caresession", "planner_carestep", "prop"]
-    # step: the session (read afresh: it changes, and prune deletes it); its steps never
-    # change once saved, so the process keeps them (only a first request after a change, not
-    # pinned here, reads them).
-    step = ["planner_caresession"]
+    # step: nothing. A session and its steps never change once saved, so the process keeps
+    # them (only a first request after a change, not pinned here, reads them).
+    step: list[str] = []
     # stop: the same (the red flags are the snapshot's).
-    stop = ["planner_caresession"]
+    stop: list[str] = []
     assert [warm for _, warm in counts()] == [overview, step, step, stop]
     cold = [len(first) for first, _ in counts()]
     grow_catalogue(10)

@@ -209,22 +209,23 @@ def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
     return render(request, template, context)
 
 
+KEEP_STEPS_SECONDS = 300  # how long a process keeps a session it served (see _steps)
+
+
 def _steps(code: str) -> list[CareStep]:
-    """A session's steps, each with its session. The session is read on every request (it
-    changes, and `manage.py prune` may have deleted it); its steps never change once saved,
-    so each process keeps them (Django's cache, the per-process `default`), under the
-    catalogue's version too: deleting a muscle unlinks the steps that name it."""
-    session = get_object_or_404(CareSession, code=code)
-    token, key = catalogue_version(), f"care-steps:{session.pk}:{code}"
+    """A session's steps, each with its session. Neither changes once saved (the session's
+    ratings live on its runs), so each process keeps them for a few minutes (Django's
+    per-process `default` cache), under the catalogue's version too: deleting a muscle
+    unlinks the steps that name it. A session `manage.py prune` removes (one nobody opened
+    for a month) stays playable from a process that kept it for at most KEEP_STEPS_SECONDS."""
+    token, key = catalogue_version(), f"care-steps:{code}"
     steps = _KEPT_STEPS.get(key, version=token) if token else None
     if steps is None:
-        steps = list(CareStep.objects.filter(session_id=session.pk))
+        steps = list(CareStep.objects.filter(session__code=code).select_related("session"))
         if token:
-            _KEPT_STEPS.set(key, steps, version=token)
+            _KEPT_STEPS.set(key, steps, KEEP_STEPS_SECONDS, version=token)
     if not steps:
         raise Http404("No such session.")
-    for step in steps:
-        step.session = session  # read just now, never kept
     return steps
 
 
