@@ -7,7 +7,7 @@ builder's prop hints and the prop pages all answer "what does this prop let me r
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple, Protocol
@@ -138,14 +138,13 @@ class TechniqueInfo:
 # ---------- Safety: the screen's questions, the signals to stop, the pain finder's spots ----------
 class ScreeningRule:
     """What a yes to a screening question does: the rules once, for the catalogue row
-    (models.Contraindication) and its plain value (`Question`)."""
+    (models.Contraindication) and its plain value (`Question`). Each says for itself whether
+    it bars a kind of work, `bars_families()` (a related manager on the row, slugs here)."""
 
     effect: str
     max_pressure: int | None
     max_minutes: int | None
-
-    def bars_families(self) -> bool:
-        raise NotImplementedError
+    bars_families: Callable[[], bool]
 
     @property
     def stops_session(self) -> bool:
