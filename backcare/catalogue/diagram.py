@@ -4,6 +4,8 @@ One hand-drawn set of shapes (templates/catalogue/back_diagram_shapes.html) serv
 browser, the builder's region picker and the player; this says what each use shows.
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from functools import cached_property
@@ -34,25 +36,25 @@ class Diagram:
         return tuple(getattr(self, f.name) for f in fields(self))
 
     @cached_property
-    def muscles(self) -> list[Muscle]:
+    def muscles(self) -> list[MuscleShape]:
         return self._shapes[0]
 
     @cached_property
-    def zones(self) -> list[NoGoZone]:
+    def zones(self) -> list[ZoneShape]:
         return self._shapes[1]
 
     @cached_property
-    def _shapes(self) -> tuple[list[Muscle], list[NoGoZone]]:
+    def _shapes(self) -> tuple[list[MuscleShape], list[ZoneShape]]:
         return remember(("diagram", self.pick_regions), lambda: _shapes(self.pick_regions))
 
     @property
-    def drawing_order(self) -> list[Muscle]:
+    def drawing_order(self) -> list[MuscleShape]:
         """Superficial muscles first; deep ones last, drawn dashed on top so they stay clickable.
 
         Each shape is drawn once (a lit muscle's, if one has it): muscles that share a shape
         would only be painted, and linked, over each other; the muscle index lists them all.
         """
-        by_shape: dict[str, Muscle] = {}
+        by_shape: dict[str, MuscleShape] = {}
         for muscle in sorted(self.muscles, key=lambda m: (m.slug not in self.selected, m.order)):
             by_shape.setdefault(muscle.shape, muscle)
         return sorted(by_shape.values(), key=lambda m: (m.depth == Muscle.Depth.DEEP, m.order))
@@ -63,9 +65,44 @@ def back_diagram(selected: Iterable[str] = (), **shown) -> Diagram:
     return Diagram(frozenset(selected), **shown)
 
 
-def _shapes(pick_regions: bool) -> tuple[list[Muscle], list[NoGoZone]]:
-    muscles = Muscle.objects.only("slug", "name", "shape", "depth", "order", "bilateral")
+@dataclass(frozen=True)
+class MuscleShape:
+    """A muscle as the diagram draws it."""
+
+    slug: str
+    name: str
+    shape: str
+    depth: str
+    order: int
+    bilateral: bool
+    regions: tuple[str, ...] = ()  # its areas (read for the builder's region picker only)
+
+
+@dataclass(frozen=True)
+class ZoneShape:
+    """A no-go zone as the diagram draws it."""
+
+    slug: str
+    name: str
+    label: str
+    shape: str
+    bilateral: bool
+
+
+def _shapes(pick_regions: bool) -> tuple[list[MuscleShape], list[ZoneShape]]:
+    """Every muscle and no-go zone the diagram draws, as plain values (kept per version)."""
+    columns = ("slug", "name", "shape", "depth", "order", "bilateral")
+    muscles = Muscle.objects.only(*columns)
     if pick_regions:
         muscles = muscles.prefetch_related("regions")
     zones = NoGoZone.objects.only("slug", "name", "label", "shape", "bilateral")
-    return list(muscles), list(zones)
+    return (
+        [
+            MuscleShape(
+                *(getattr(m, column) for column in columns),
+                tuple(r.slug for r in m.regions.all()) if pick_regions else (),
+            )
+            for m in muscles
+        ],
+        [ZoneShape(z.slug, z.name, z.label, z.shape, z.bilateral) for z in zones],
+    )

@@ -329,7 +329,7 @@ def _form_context(form, verdict, snapshot) -> dict:
     chosen_regions = set(data.get("region", ()))
     # The picker's diagram already loads each muscle's regions: light the chosen ones from it.
     diagram = back_diagram(size="mini", linked=False, pick_regions=True, labels=False)
-    lit = [m.slug for m in diagram.muscles if {r.slug for r in m.regions.all()} & chosen_regions]
+    lit = [m.slug for m in diagram.muscles if set(m.regions) & chosen_regions]
     allowance = verdict.allowance()
     hints = unlocks(snapshot, performer, allowance)
     notes = snapshot.notes
