@@ -6,10 +6,12 @@ from __future__ import annotations
 import contextlib
 import http.cookiejar
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -119,13 +121,29 @@ class Server:
                 self.kill()
 
 
+_prepared: Path | None = None  # this test process's prepared database and static files
+
+
 def serve_in(folder: Path, workers: int = 3, **extra: str) -> Server:
     """gunicorn (DEBUG off) on its own SQLite database in `folder`, prepared as `make serve`
-    prepares one, started; its stdout.log and stderr.log are written in `folder`."""
+    prepares one, started; its stdout.log and stderr.log are written in `folder`.
+
+    The first server of a test process is prepared by `prepare` (migrate, seed, collect
+    static files: about 8 s); every later one starts from a copy of that, the same fresh
+    state, in its own folder."""
+    global _prepared
+    if _prepared is None:
+        template = Path(tempfile.mkdtemp(prefix="backcare-served-"))
+        env = production_env(
+            f"sqlite:///{template / 'served.sqlite3'}", DJANGO_STATIC_ROOT=str(template / "static")
+        )
+        prepare(env)
+        _prepared = template
+    shutil.copy(_prepared / "served.sqlite3", folder / "served.sqlite3")
+    shutil.copytree(_prepared / "static", folder / "static", dirs_exist_ok=True)
     env = production_env(
         f"sqlite:///{folder / 'served.sqlite3'}", DJANGO_STATIC_ROOT=str(folder / "static"), **extra
     )
-    prepare(env)
     return Server(env, free_port(), workers=workers, output=folder).start()
 
 
