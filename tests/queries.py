@@ -73,6 +73,7 @@ SNAPSHOT = [
     "paincause",
     "region",
     "spotwarning",
+    "movement",
 ]
 
 

@@ -77,6 +77,7 @@ class WarnWhen(TextChoices):
 class Phase(TextChoices):
     WARM_UP = "warm_up", "Warm-up"
     MAIN = "main", "Main"
+    MOVE = "move", "Movement"
     FINISH = "finish", "Finish"
 
 
@@ -101,3 +102,31 @@ class GuidelineSlug(TextChoices):
     SOLO_HANDS_MINUTES = "solo-hands-minutes", "Your own hands, at most"
     SOLO_DEFAULT_MINUTES = "solo-default-minutes", "A session on your own, usually"
     PARTNER_DEFAULT_MINUTES = "partner-default-minutes", "A session with a partner, usually"
+
+
+class Position(TextChoices):
+    """How a person is placed for a movement (catalogue Movement.position)."""
+
+    LYING_BACK = "lying_back", "Lying on your back"
+    LYING_FRONT = "lying_front", "Lying on your front"
+    ALL_FOURS = "all_fours", "On your hands and knees"
+    SITTING = "sitting", "Sitting"
+    STANDING = "standing", "Standing"
+
+
+class Motion(TextChoices):
+    """What a movement asks of the spine, for the screen's limits (Contraindication
+    .excluded_motions): a movement may do several or none of these."""
+
+    BEND_FORWARD = "bend_forward", "Bending the back forward"
+    BEND_BACK = "bend_back", "Bending the back backward"
+    TWIST = "twist", "Twisting the back"
+
+
+class Pattern(TextChoices):
+    """How a movement's repetitions go, for the player's counter and voice."""
+
+    HOLD = "hold", "Move, hold, release: that's one"
+    FLOW = "flow", "A slow, steady movement: each one counts"
+    EACH_SIDE = "each_side", "All on one side, then all on the other"
+    ALTERNATE = "alternate", "One side, then the other: that's one"

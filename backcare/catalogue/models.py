@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.deconstruct import deconstructible
 
 from backcare.catalogue.choices import (
     MAX_MINUTES,
@@ -17,7 +18,10 @@ from backcare.catalogue.choices import (
     PARTNER_MAX_PRESSURE,
     CauseHow,
     Effect,
+    Motion,
+    Pattern,
     Performer,
+    Position,
     Pressure,
     Reach,
     Setting,
@@ -429,6 +433,104 @@ class PropRequirement(models.Model):
     natural_key.dependencies = ["catalogue.technique", "catalogue.prop"]
 
 
+@deconstructible
+class ChoiceList:
+    """Validates a JSON list of `choices` values (a movement's motions, a question's
+    positions): each known, none twice."""
+
+    def __init__(self, choices: type[models.TextChoices]):
+        self.choices = choices
+
+    def __call__(self, value) -> None:
+        if not isinstance(value, list) or len(set(value)) != len(value):
+            raise ValidationError("Give a list of different values.")
+        if unknown := [v for v in value if v not in self.choices.values]:
+            raise ValidationError(
+                f"Unknown: {', '.join(map(str, unknown))}. Use {', '.join(self.choices.values)}."
+            )
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, ChoiceList) and other.choices is self.choices
+
+
+class Movement(SlugModel):
+    """A gentle movement from NHS exercise guidance, done by the person with the back pain: a
+    session's movement block, and between sessions."""
+
+    Position = Position
+    Pattern = Pattern
+
+    name = models.CharField(max_length=100)
+    summary = models.CharField(max_length=240, help_text="One line: what it does.")
+    position = models.CharField(max_length=12, choices=Position)
+    setting = models.CharField(
+        max_length=10,
+        choices=Setting,
+        help_text="Where the person is: a session keeps steps in one place together.",
+    )
+    regions = models.ManyToManyField(
+        Region, related_name="movements", help_text="The areas of the back it moves."
+    )
+    muscles = models.ManyToManyField(
+        Muscle, blank=True, related_name="movements", help_text="The muscles it reaches."
+    )
+    needs = models.ManyToManyField(
+        Prop,
+        blank=True,
+        related_name="movements",
+        help_text="What it needs, from what every home has (a chair, a mat or rug).",
+    )
+    motions = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[ChoiceList(Motion)],
+        help_text=f"What it asks of the spine (for the screen): {', '.join(Motion.values)}.",
+    )
+    start = models.TextField("start position")
+    action = models.TextField("what to do", help_text="One instruction a line.")
+    pattern = models.CharField(max_length=10, choices=Pattern, default=Pattern.HOLD)
+    reps = models.PositiveSmallIntegerField(
+        "repetitions",
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="On each side when done a side at a time.",
+    )
+    hold_seconds = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(60)],
+        help_text="Each repetition is held this long.",
+    )
+    move_seconds = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Seconds to move into it and back again.",
+    )
+    dose = models.CharField(
+        max_length=200, help_text='How much, as its source says: "8 to 10 times".'
+    )
+    often = models.CharField(max_length=200, help_text="How often its source says to do it.")
+    tips = models.TextField(blank=True)
+    when_not = models.TextField("when not to do it, or change it", blank=True)
+    watch = models.TextField(
+        "what a partner watches for",
+        blank=True,
+        help_text="In a partner session the receiver moves; this is said to the giver.",
+    )
+    order = models.PositiveSmallIntegerField(help_text="Position in lists, neck first.")
+    sources = models.ManyToManyField(Source, related_name="movements")
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:movement", args=[self.slug])
+
+    def action_lines(self) -> list[str]:
+        return [line.strip() for line in self.action.splitlines() if line.strip()]
+
+
 class NoGoZoneQuerySet(models.QuerySet):
     def for_family(self, family: Family) -> NoGoZoneQuerySet:
         """Zones that bar every kind of pressure, and those that bar this family."""
@@ -514,6 +616,21 @@ class Contraindication(ScreeningRule, SlugModel):
         blank=True,
         help_text='avoid_region: how a step card ends "Keep off your lower back today — …", '
         'e.g. "you told us about a wound there".',
+    )
+    excluded_positions = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[ChoiceList(Position)],
+        help_text=f"Movements done so are left out: {', '.join(Position.values)}.",
+    )
+    excluded_motions = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[ChoiceList(Motion)],
+        help_text=f"Movements that do these are left out: {', '.join(Motion.values)}.",
+    )
+    movement_caution = models.CharField(
+        max_length=200, blank=True, help_text="Said on every movement step after a yes."
     )
     sources = models.ManyToManyField(Source, related_name="contraindications")
 

@@ -7,6 +7,7 @@ from backcare.catalogue.cache import also_forget, remember
 from backcare.catalogue.models import (
     Contraindication,
     Guideline,
+    Movement,
     NoGoZone,
     PainCause,
     PainSpot,
@@ -22,6 +23,7 @@ from backcare.catalogue.values import (
     FamilyInfo,
     GuidelineInfo,
     Line,
+    MovementInfo,
     MuscleInfo,
     PropInfo,
     Question,
@@ -115,6 +117,10 @@ def read_snapshot() -> Snapshot:
             Signal(s.slug, s.feeling, s.action, s.advice, s.order) for s in StopSignal.objects.all()
         ),
         spots=_spots(questions, frozenset(muscles)),
+        movements=tuple(
+            _movement(m)
+            for m in Movement.objects.prefetch_related("regions", "muscles", "needs", "sources")
+        ),
         row_ids=(
             *(("technique", t.slug, t.pk) for t in techniques),
             *(("muscle", slug, pk) for slug, pk in muscles.items()),
@@ -172,6 +178,35 @@ def _technique(t: Technique, region_slugs: dict[int, str]) -> TechniqueInfo:
     )
 
 
+def _movement(m: Movement) -> MovementInfo:
+    # Its NHS or NICE page: the first source with an address (the validator asks for one).
+    source = next((s for s in m.sources.all() if s.url), None)
+    return MovementInfo(
+        slug=m.slug,
+        name=m.name,
+        position=m.position,
+        setting=m.setting,
+        regions=tuple(r.slug for r in m.regions.all()),
+        muscles=tuple(muscle.slug for muscle in m.muscles.all()),
+        needs=tuple(p.slug for p in m.needs.all()),
+        motions=frozenset(m.motions),
+        pattern=m.pattern,
+        reps=m.reps,
+        hold=m.hold_seconds,
+        move=m.move_seconds,
+        dose=m.dose,
+        often=m.often,
+        start=m.start,
+        action=tuple(m.action_lines()),
+        tips=m.tips,
+        when_not=m.when_not,
+        watch=m.watch,
+        source=source.title if source else "",
+        source_url=source.url if source else "",
+        order=m.order,
+    )
+
+
 def question_of(c: Contraindication) -> Question:
     """A screening question's row as the plain value screening reads."""
     families = sorted(c.excluded_families.all(), key=lambda f: (f.order, f.slug))
@@ -187,6 +222,9 @@ def question_of(c: Contraindication) -> Question:
         max_minutes=c.max_minutes,
         excluded_families=tuple(FamilyInfo(f.slug, f.plain_name, f.order) for f in families),
         keep_off_because=c.keep_off_because,
+        excluded_positions=tuple(c.excluded_positions),
+        excluded_motions=tuple(c.excluded_motions),
+        movement_caution=c.movement_caution,
     )
 
 

@@ -17,6 +17,7 @@ from backcare.catalogue.choices import (
     SIDES,
     CauseHow,
     Effect,
+    Pattern,
     Performer,
     Pressure,
     SignalAction,
@@ -135,6 +136,44 @@ class TechniqueInfo:
         return tuple(dict.fromkeys([*needed, *(t for t in self.helpful if t in owned)]))
 
 
+@dataclass(frozen=True)
+class MovementInfo:
+    """A gentle movement from NHS exercise guidance (catalogue Movement): the person who has
+    the back pain does it, in a session's movement block and between sessions."""
+
+    slug: str
+    name: str
+    position: str  # a Position: how the person is placed
+    setting: str  # a Setting: a session keeps steps in one place together
+    regions: tuple[str, ...]  # the areas of the back it moves, top first
+    muscles: tuple[str, ...] = ()  # the muscles it reaches (slugs)
+    needs: tuple[str, ...] = ()  # what every home has that it needs (prop slugs: a chair)
+    motions: frozenset[str] = frozenset()  # Motion: what it asks of the spine
+    pattern: str = Pattern.HOLD
+    reps: int = 5  # repetitions (on each side, for each_side and alternate)
+    hold: int = 0  # seconds each repetition is held
+    move: int = 3  # seconds to move into it and back again
+    dose: str = ""  # how much, as the source says it: "Hold for one deep breath, 8 to 10 times."
+    often: str = ""  # how often the source says to do it
+    start: str = ""  # the start position
+    action: tuple[str, ...] = ()  # what to do, a line each
+    tips: str = ""
+    when_not: str = ""  # who leaves it out or changes it
+    watch: str = ""  # in a partner session: what the giver watches for
+    source: str = ""  # the NHS or NICE page it comes from: its title…
+    source_url: str = ""  # …and address
+    order: int = 0
+
+    @property
+    def sides(self) -> int:
+        return 2 if self.pattern in (Pattern.EACH_SIDE, Pattern.ALTERNATE) else 1
+
+    @property
+    def seconds(self) -> int:
+        """How long it takes at its dose: each repetition is a move and a hold, per side."""
+        return self.reps * self.sides * (self.move + self.hold)
+
+
 # ---------- Safety: the screen's questions, the signals to stop, the pain finder's spots ----------
 class ScreeningRule:
     """What a yes to a screening question does: the rules once, for the catalogue row
@@ -192,6 +231,9 @@ class Question(ScreeningRule):
     max_minutes: int | None = None
     excluded_families: tuple[FamilyInfo, ...] = ()
     keep_off_because: str = ""
+    excluded_positions: tuple[str, ...] = ()  # Position: movements done so are left out
+    excluded_motions: tuple[str, ...] = ()  # Motion: movements that do these are left out
+    movement_caution: str = ""  # said on every movement step after a yes
 
     def __str__(self) -> str:
         return self.label
@@ -305,6 +347,18 @@ class Allowance:
     max_pressure: int = Pressure.FIRM
     excluded_families: frozenset[str] = frozenset()
     max_minutes: int | None = None  # the longest session allowed (None: any length)
+    excluded_positions: frozenset[str] = frozenset()  # for movements
+    excluded_motions: frozenset[str] = frozenset()
+    movement_cautions: tuple[str, ...] = ()  # said on every movement step
+
+    def moves(self, movement: MovementInfo) -> bool:
+        """The movement is allowed: its position and what it asks of the spine, and every
+        area it moves (an area left out stays out)."""
+        return not (
+            movement.position in self.excluded_positions
+            or movement.motions & self.excluded_motions
+            or self.excluded_regions.intersection(movement.regions)
+        )
 
     def objection(self, work: Kind) -> str:
         """Why the work's kind is not allowed (BARRED_FAMILY, TOO_FIRM), or "" when it is.
@@ -339,6 +393,7 @@ class Snapshot:
     questions: tuple[Question, ...] = ()  # the safety screen's, in its order
     signals: tuple[Signal, ...] = ()  # what to do about a feeling during a session, in order
     spots: tuple[Spot, ...] = ()  # the pain finder's, top of the body first
+    movements: tuple[MovementInfo, ...] = ()  # in the catalogue's order
     # The database ids of the rows a saved session links to: (kind, slug, id), kind being
     # "technique", "muscle", "region" or "prop". Only saving reads them.
     row_ids: tuple[tuple[str, str, int], ...] = ()

@@ -14,8 +14,17 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from backcare.catalogue.choices import MAX_MINUTES, MIN_MINUTES, Performer, Phase, Pressure, Side
-from backcare.catalogue.models import Muscle, Prop, Region, Technique
+from backcare.catalogue.choices import (
+    MAX_MINUTES,
+    MIN_MINUTES,
+    Pattern,
+    Performer,
+    Phase,
+    Position,
+    Pressure,
+    Side,
+)
+from backcare.catalogue.models import Movement, Muscle, Prop, Region, Technique
 from backcare.catalogue.templatetags.backcare import first_sentence
 from backcare.catalogue.values import Snapshot
 from backcare.planner.plan import Plan, PlannedStep, Request
@@ -351,6 +360,21 @@ class CareStep(models.Model):
     cautions = models.TextField(blank=True)
     keep_off = models.JSONField(default=list, help_text="The no-go zones of this step's area.")
     props = models.JSONField(default=list, blank=True, help_text="The props it uses, by name.")
+    # A movement step (phase "move"): the person with the back pain moves, counted by the player.
+    movement = models.ForeignKey(
+        Movement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    pose = models.CharField(max_length=12, choices=Position, blank=True, help_text="How placed.")
+    motions = models.JSONField(default=list, blank=True, help_text="What it asks of the spine.")
+    pattern = models.CharField(max_length=10, choices=Pattern, blank=True)
+    reps = models.PositiveSmallIntegerField(default=0, help_text="0: not counted (massage).")
+    hold = models.PositiveSmallIntegerField(default=0, help_text="Seconds each is held.")
+    move = models.PositiveSmallIntegerField(default=0, help_text="Seconds into it and back.")
+    dose = models.CharField(max_length=200, blank=True, help_text="How much, as its source says.")
+    often = models.CharField(max_length=200, blank=True, help_text="How often, as its source says.")
+    watch = models.TextField(blank=True, help_text="Said to a partner who watches.")
+    source = models.CharField(max_length=200, blank=True)
+    source_url = models.URLField(blank=True)
 
     class Meta:
         ordering = ["session", "number"]

@@ -23,6 +23,9 @@ class Verdict:
     max_pressure: int = Pressure.FIRM
     excluded_families: frozenset[str] = frozenset()
     max_minutes: int | None = None  # the longest session the answers allow
+    excluded_positions: frozenset[str] = frozenset()  # for movements
+    excluded_motions: frozenset[str] = frozenset()
+    movement_cautions: tuple[str, ...] = ()
     limits: tuple[Question, ...] = ()
     local: tuple[tuple[Question, tuple[str, ...]], ...] = field(default=())
 
@@ -44,7 +47,13 @@ class Verdict:
 
     def allowance(self) -> Allowance:
         return Allowance(
-            self.excluded_regions, self.max_pressure, self.excluded_families, self.max_minutes
+            self.excluded_regions,
+            self.max_pressure,
+            self.excluded_families,
+            self.max_minutes,
+            self.excluded_positions,
+            self.excluded_motions,
+            self.movement_cautions,
         )
 
 
@@ -68,6 +77,9 @@ def screen(answers: Iterable[Question], areas: dict[str, Iterable[str]] | None =
         max_pressure=min(caps, default=Pressure.FIRM),
         excluded_families=frozenset(family.slug for c in limits for family in c.excluded_families),
         max_minutes=min((c.max_minutes for c in limits if c.max_minutes), default=None),
+        excluded_positions=frozenset(p for c in answers for p in c.excluded_positions),
+        excluded_motions=frozenset(m for c in answers for m in c.excluded_motions),
+        movement_cautions=tuple(c.movement_caution for c in answers if c.movement_caution),
         limits=limits,
         local=local,
     )
