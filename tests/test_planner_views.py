@@ -348,7 +348,7 @@ def test_hands_that_tire_in_a_gentle_session_never_suggest_a_prop_the_page_calls
 
 def test_a_gentle_session_says_why_it_is_short_without_offering_props(client):
     answer_screen(client, "blood-thinners")
-    html = client.get("/build/?performer=self&region=hips-glutes&minutes=10", **HX)
+    html = client.get("/build/?performer=self&region=hips-glutes&minutes=10&movement=0", **HX)
     html = html.content.decode()
     assert "Your safety answers keep it to gentle work" in html
     assert "Add an area or a prop" not in html

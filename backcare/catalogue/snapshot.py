@@ -86,7 +86,8 @@ def read_snapshot() -> Snapshot:
     slugs = {pk: slug for pk, slug, _, _ in regions}
     techniques, props = list(techniques), list(Prop.objects.all())
     muscles = {m.slug: m.pk for t in techniques for m in t.muscles.all()}
-    movements = list(Movement.objects.prefetch_related("regions", "muscles", "needs", "sources"))
+    # Read after the rest (the queryset keeps its rows for the ids below).
+    movements = Movement.objects.prefetch_related("regions", "muscles", "needs", "sources")
     questions = {
         c.slug: question_of(c)
         for c in Contraindication.objects.prefetch_related("excluded_families")

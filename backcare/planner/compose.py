@@ -122,15 +122,25 @@ def compose(snapshot: Snapshot, request: Request, allowance: Allowance = NO_LIMI
     block = movement.budget(ctx.total) if request.movement and snapshot.movements else 0
     massage = _massage(ctx, found, block)
     moves = movements(ctx, massage, block)
-    if (used := sum(m.seconds for m in moves)) != block:
+    if (used := sum(map(movement.seconds, moves))) != block:
         massage = _massage(ctx, found, used)  # the massage takes the time they leave
+    # The massage's steps of 5 s a side may take a step too many: then a step less of it, and
+    # the movement rests the difference.
+    if moves and not massage[3] and (over := _seconds(massage[0]) + used - ctx.total) > 0:
+        massage = _massage(ctx, found, used + over)
     timed, fitted, worked, shortfall = massage
     planned = steps(ctx, timed)
     if moves:  # after the main work, before the finish
         at = len(planned) - (planned[-1].phase == Phase.FINISH)
         moving = movement.steps(snapshot, allowance, moves, _about(ctx, worked))
+        if not shortfall:  # the massage's 5 s grid may miss by a step: the movement takes it
+            moving = movement.even_out(moving, ctx.total - sum(s.seconds for s in planned))
         planned = (*planned[:at], *moving, *planned[at:])
     return _plan(ctx, planned, unreachable + fitted.left, worked, shortfall)
+
+
+def _seconds(units: tuple[Unit, ...]) -> int:
+    return sum(u.seconds * u.count for u in units)
 
 
 def _massage(ctx: Context, found: tuple[Area, ...], moving: int):

@@ -9,8 +9,9 @@ already in where one suits (`choose`); the screen's answers filter them (`Allowa
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from backcare.catalogue.choices import Phase, Position, Setting
 from backcare.catalogue.values import Allowance, MovementInfo, Snapshot
@@ -33,6 +34,11 @@ POSES_FROM = {
 }
 
 
+def seconds(movement: MovementInfo) -> int:
+    """A movement step's seconds: its dose's, on the session's 5 s grid (a moment's rest)."""
+    return 5 * math.ceil(movement.seconds / 5)
+
+
 def budget(seconds: int) -> int:
     """The movement block's seconds in a session of `seconds` (0: too short for one)."""
     if seconds < SHORTEST_SESSION:
@@ -45,22 +51,22 @@ def place(setting: str) -> str:
 
 
 def choose(
-    snapshot: Snapshot, allowance: Allowance, areas: Iterable[str], here: str, seconds: int
+    snapshot: Snapshot, allowance: Allowance, areas: Iterable[str], here: str, within: int
 ) -> tuple[MovementInfo, ...]:
-    """Movements for `areas` (the first matter most) within `seconds` (`pick`), in the
+    """Movements for `areas` (the first matter most) within `within` seconds (`pick`), in the
     block's order: those done where the person is (`here`, a Setting) first, each place's
     positions in the order a person moves through them."""
     poses = list(dict.fromkeys([*POSES_FROM.get(here, ()), *POSES, *Position]))
-    chosen = pick(snapshot, allowance, areas, here, seconds)
+    chosen = pick(snapshot, allowance, areas, here, within)
     return tuple(
         sorted(chosen, key=lambda m: (place(m.setting) != place(here), poses.index(m.position)))
     )
 
 
 def pick(
-    snapshot: Snapshot, allowance: Allowance, areas: Iterable[str], here: str, seconds: int
+    snapshot: Snapshot, allowance: Allowance, areas: Iterable[str], here: str, within: int
 ) -> list[MovementInfo]:
-    """The movements the answers allow for `areas` within `seconds`, as they are picked: one
+    """The movements the answers allow for `areas` within `within` seconds, as picked: one
     for each area in turn, then more while they fit, those done `here` first."""
     rank = {area: i for i, area in enumerate(dict.fromkeys(areas))}
     here = place(here)
@@ -69,17 +75,17 @@ def pick(
     ]
     chosen: list[MovementInfo] = []
     covered: set[str] = set()
-    left = seconds
+    left = within
 
     def need(m: MovementInfo):
         new = [rank[r] for r in m.regions if r in rank and r not in covered]
         return (not new, min(new, default=0), place(m.setting) != here, m.order, m.slug)
 
-    while fitting := [m for m in allowed if m not in chosen and m.seconds <= left]:
+    while fitting := [m for m in allowed if m not in chosen and seconds(m) <= left]:
         best = min(fitting, key=need)
         chosen.append(best)
         covered.update(best.regions)
-        left -= best.seconds
+        left -= seconds(best)
     return chosen
 
 
@@ -102,7 +108,7 @@ def steps(
                 on[0],
                 names[0],
                 "",
-                m.seconds,
+                seconds(m),
                 movement_card(m, allowance.movement_cautions),
                 m.needs,
                 m.setting,
@@ -113,6 +119,18 @@ def steps(
             )
         )
     return tuple(found)
+
+
+def even_out(steps: tuple[PlannedStep, ...], seconds: int) -> tuple[PlannedStep, ...]:
+    """The steps taking `seconds` together, when the longest can give or take the difference
+    (a moment's more rest, or less, never less than its dose takes)."""
+    if not steps or (gap := seconds - sum(s.seconds for s in steps)) == 0:
+        return steps
+    i = max(range(len(steps)), key=lambda i: steps[i].seconds)
+    longest = steps[i]
+    if longest.seconds + gap < longest.movement.seconds:
+        return steps
+    return (*steps[:i], replace(longest, seconds=longest.seconds + gap), *steps[i + 1 :])
 
 
 @dataclass(frozen=True)
