@@ -63,6 +63,11 @@ SNAPSHOT = [
     "prop",
     "techniquestep",
     "prop",
+    "movement",  # the movements, then their areas, muscles, props and sources
+    "region",
+    "muscle",
+    "prop",
+    "source",
     "contraindication",
     "family",
     "nogozone",
@@ -73,11 +78,6 @@ SNAPSHOT = [
     "paincause",
     "region",
     "spotwarning",
-    "movement",  # the movements, then their areas, muscles, props and sources
-    "region",
-    "muscle",
-    "prop",
-    "source",
 ]
 
 
