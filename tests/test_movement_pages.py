@@ -106,7 +106,7 @@ def test_movement_page_says_how_to_do_it_how_much_and_when_not(client, knee_roll
     assert "8 to 10 times each side" in html and "Every day" in html
     assert "Keep both shoulders on the floor." in html
     assert "Leave it out later in pregnancy." in html
-    assert "your partner watches: the shoulders stay down." in html
+    assert "What a partner watches</dt><dd>The shoulders stay down." in html
     assert STOP in html
     assert 'href="/props/floor-mat/"' in html
     source = '<a href="https://www.nhs.uk/test/" rel="external noopener">Back pain exercises (test)'
