@@ -185,3 +185,14 @@ def test_finder_suggests_at_most_two_movements_those_moving_more_places_first():
     low = [Pick(spot("low", "lower-back"))]
     assert [m.slug for m in find(low, False, moves).movements] == ["b", "e"]
     assert find([Pick(spot("head", None))], False, moves).movements == ()
+
+
+def test_finder_suggests_no_movement_for_pain_the_screen_stops_a_session_for():
+    from backcare.catalogue.choices import Effect, WarnWhen
+    from backcare.catalogue.values import MovementInfo, Question, Spot
+
+    refer = Question("clot", "A clot?", "A clot", Effect.REFER, order=1)
+    low = Spot("low", "Low", "lower-back", False, "low", (), ((WarnWhen.ALWAYS, refer),))
+    moves = [MovementInfo("b", "B", "sitting", "sitting", ("lower-back",))]
+    finding = find([Pick(low)], False, moves)
+    assert finding.stops and finding.movements == ()
