@@ -6,7 +6,7 @@ import re
 import pytest
 
 from backcare.catalogue.finder import Pick, find
-from backcare.catalogue.models import Muscle, Prop, Region
+from backcare.catalogue.models import Movement, Muscle, Prop, Region
 from backcare.catalogue.snapshot import catalogue_snapshot
 from tests.factories import MovementFactory, SourceFactory
 
@@ -14,6 +14,12 @@ pytestmark = pytest.mark.django_db
 
 HX = {"HTTP_HX_REQUEST": "true"}
 STOP = "Stop if it makes your symptoms worse or brings on a new pain."
+
+
+@pytest.fixture(autouse=True)
+def no_shipped_movements(db):
+    """Only the factory movements each test makes (the shipped ones: test_movement_content)."""
+    Movement.objects.all().delete()
 
 
 def _text(response) -> str:
@@ -100,7 +106,7 @@ def test_movement_page_says_how_to_do_it_how_much_and_when_not(client, knee_roll
     assert "8 to 10 times each side" in html and "Every day" in html
     assert "Keep both shoulders on the floor." in html
     assert "Leave it out later in pregnancy." in html
-    assert "your partner watches: the shoulders stay down." in html
+    assert "What a partner watches</dt><dd>The shoulders stay down." in html
     assert STOP in html
     assert 'href="/props/floor-mat/"' in html
     source = '<a href="https://www.nhs.uk/test/" rel="external noopener">Back pain exercises (test)'
@@ -171,7 +177,22 @@ def test_finder_suggests_at_most_two_movements_those_moving_more_places_first():
         MovementInfo("b", "B", "sitting", "sitting", ("lower-back",), order=2),
         MovementInfo("c", "C", "sitting", "sitting", ("lower-back", "hips-glutes"), order=3),
         MovementInfo("d", "D", "sitting", "sitting", ("hips-glutes",), order=4),
+        MovementInfo("e", "E", "sitting", "sitting", ("neck-shoulders", "lower-back"), order=0),
     ]
     picks = [Pick(spot("low", "lower-back")), Pick(spot("hip", "hips-glutes"))]
     assert [m.slug for m in find(picks, False, moves).movements] == ["c", "b"]
+    # One area: the movement for it alone first, then the one moving it and another.
+    low = [Pick(spot("low", "lower-back"))]
+    assert [m.slug for m in find(low, False, moves).movements] == ["b", "e"]
     assert find([Pick(spot("head", None))], False, moves).movements == ()
+
+
+def test_finder_suggests_no_movement_for_pain_the_screen_stops_a_session_for():
+    from backcare.catalogue.choices import Effect, WarnWhen
+    from backcare.catalogue.values import MovementInfo, Question, Spot
+
+    refer = Question("clot", "A clot?", "A clot", Effect.REFER, order=1)
+    low = Spot("low", "Low", "lower-back", False, "low", (), ((WarnWhen.ALWAYS, refer),))
+    moves = [MovementInfo("b", "B", "sitting", "sitting", ("lower-back",))]
+    finding = find([Pick(low)], False, moves)
+    assert finding.stops and finding.movements == ()

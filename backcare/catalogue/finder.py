@@ -130,10 +130,14 @@ def find(
 
 def _moves_for(picks: tuple[Pick, ...], movements: Iterable[MovementInfo]) -> tuple:
     """The movements that move an area that hurts: those moving more of the areas first, then
-    in the catalogue's order (neck first). A place outside the back (the head) suggests none."""
+    those moving fewer others (the most to the point), then in the catalogue's order (neck
+    first). A place outside the back (the head) suggests none."""
     areas = {pick.spot.region for pick in picks if pick.spot.region}
-    fitting = [(-len(areas.intersection(m.regions)), m.order, m.slug, m) for m in movements]
-    ranked = sorted((f for f in fitting if f[0]), key=lambda f: f[:3])
+    fitting = []
+    for m in movements:
+        moved = len(areas.intersection(m.regions))
+        fitting.append((-moved, len(m.regions) - moved, m.order, m.slug, m))
+    ranked = sorted((f for f in fitting if f[0]), key=lambda f: f[:4])
     return tuple(m for *_, m in ranked[:MOVEMENTS_SUGGESTED])
 
 
