@@ -63,11 +63,6 @@ SNAPSHOT = [
     "prop",
     "techniquestep",
     "prop",
-    "movement",  # the movements, then their areas, muscles, props and sources
-    "region",
-    "muscle",
-    "prop",
-    "source",
     "contraindication",
     "family",
     "nogozone",
@@ -78,6 +73,11 @@ SNAPSHOT = [
     "paincause",
     "region",
     "spotwarning",
+    "movement",  # the movements, then their areas, muscles, props and sources
+    "region",
+    "muscle",
+    "prop",
+    "source",
 ]
 
 

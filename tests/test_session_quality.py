@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from backcare.catalogue.choices import Phase, Pressure
 from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.catalogue.values import reachable
-from backcare.planner.cards import UNDER_A_CAP
+from backcare.planner.cards import COMFORTABLE, STOP_MOVING, UNDER_A_CAP
 from backcare.planner.compose import compose
 from backcare.planner.plan import HANDS_TIRE, NOTHING_MORE, TOLERANCE, Request, Unused
 from backcare.planner.screening import verdict_for
@@ -46,9 +46,14 @@ def warmers(snapshot, ask, allowance, worked):
             yield t
 
 
+def massage(plan):
+    """The plan's massage steps (not its movement)."""
+    return [s for s in plan.steps if s.phase != Phase.MOVE]
+
+
 def hand_seconds(snapshot, plan) -> int:
     techniques = by_slug(snapshot)
-    return sum(s.seconds for s in plan.steps if techniques[s.technique].hand_work)
+    return sum(s.seconds for s in massage(plan) if techniques[s.technique].hand_work)
 
 
 @st.composite
@@ -64,6 +69,7 @@ def requests(draw):
         frozenset(draw(st.sets(st.sampled_from(ALL_PROPS)))),
         draw(st.integers(min_value=3, max_value=60)),
         sides,
+        movement=draw(st.booleans()),
     )
 
 
@@ -98,7 +104,7 @@ def test_every_plan_keeps_the_therapists_rules(snapshot, ask, left_out, local, l
         else:
             assert abs(plan.total_seconds - asked) <= TOLERANCE
     # Each step within its technique's range; each piece of work once.
-    for step in steps:
+    for step in massage(plan):
         technique = techniques[step.technique]
         assert technique.min_seconds <= step.seconds <= technique.max_seconds, step
         assert step.seconds % 5 == 0, step  # a timer of 1:49 reads as a mistake
@@ -111,7 +117,7 @@ def test_every_plan_keeps_the_therapists_rules(snapshot, ask, left_out, local, l
     assert Phase.WARM_UP not in phases[1:] and Phase.FINISH not in phases[:-1]
     worked = {s.region for s in main}
     if steps and ask.minutes >= 5:
-        bookends = sum(s.seconds for s in steps if s.phase != Phase.MAIN)
+        bookends = sum(s.seconds for s in steps if s.phase in (Phase.WARM_UP, Phase.FINISH))
         assert bookends <= 0.3 * plan.total_seconds + TOLERANCE, plan
         if steps[0].phase != Phase.WARM_UP:
             # Every warm-up that could open it is already the main work where it reaches.
@@ -123,7 +129,7 @@ def test_every_plan_keeps_the_therapists_rules(snapshot, ask, left_out, local, l
     # that stroke is the session.
     names = dict(snapshot.regions)
     for step in steps:
-        if step.phase != Phase.MAIN:
+        if step.phase in (Phase.WARM_UP, Phase.FINISH):
             covered = {step.region} | {r for r in worked if names[r] in step.span}
             assert covered <= worked, titles(plan)
             assert len(step.span) in (0, len(covered)), titles(plan)
@@ -131,7 +137,7 @@ def test_every_plan_keeps_the_therapists_rules(snapshot, ask, left_out, local, l
         assert all(s.technique != main[0].technique for s in steps if s.phase != Phase.MAIN)
     # The strokes that open or close a session are not main work again on an area that has
     # other work (three rounds of palm strokes on the lower back in twelve minutes).
-    ends = {(s.technique, s.region) for s in steps if s.phase != Phase.MAIN}
+    ends = {(s.technique, s.region) for s in steps if s.phase in (Phase.WARM_UP, Phase.FINISH)}
     for step in main:
         if (step.technique, step.region) in ends:
             assert {s.technique for s in main if s.region == step.region} == {step.technique}
@@ -164,6 +170,38 @@ def test_every_plan_keeps_the_therapists_rules(snapshot, ask, left_out, local, l
     places = [s.setting for s in main]
     runs = [p for i, p in enumerate(places) if i == 0 or places[i - 1] != p]
     assert len(runs) <= len(set(places)) + 2, places  # a warm-up repeat may split one
+    moves_keep_their_rules(snapshot, ask, allowance, plan)
+
+
+def moves_keep_their_rules(snapshot, ask, allowance, plan):
+    """The movement block: in every session of 10 minutes or more unless left out (or
+    nothing the answers allow moves its areas), in one run after the main work and before the
+    finish, 2 to 6 minutes and at most a fifth of a 10-minute session, never a movement the
+    answers bar, each step its dose's time at least, with the stop line."""
+    steps = plan.steps
+    moves = [s for s in steps if s.phase == Phase.MOVE]
+    asked = plan.asked_seconds
+    areas = [r for r in ask.regions if r not in allowance.excluded_regions]
+    areas += [s.region for s in steps if s.phase == Phase.MAIN]
+    could = [m for m in snapshot.movements if allowance.moves(m) and set(m.regions) & set(areas)]
+    if not ask.movement or asked < 600 or not any(s.phase == Phase.MAIN for s in steps):
+        assert not moves, titles(plan)
+    elif could:
+        assert moves, titles(plan)
+    if not moves:
+        return
+    phases = [s.phase for s in steps]
+    first, last = phases.index(Phase.MOVE), len(phases) - phases[::-1].index(Phase.MOVE) - 1
+    assert set(phases[first : last + 1]) == {Phase.MOVE}, titles(plan)  # one run
+    assert Phase.MAIN not in phases[last:] and Phase.FINISH not in phases[:first]
+    moving = sum(s.seconds for s in moves)
+    assert moving <= max(0.2 * asked, 120) + TOLERANCE and moving <= 360 + TOLERANCE, plan
+    for step in moves:
+        assert allowance.moves(step.movement), (step.technique, allowance)
+        assert step.movement.seconds <= step.seconds and step.seconds % 5 == 0
+        assert step.card.cautions.endswith(STOP_MOVING)
+        assert all(c in step.card.how_hard for c in allowance.movement_cautions)
+    assert len({s.technique for s in moves}) == len(moves)  # each movement once
 
 
 @settings(
@@ -179,7 +217,7 @@ def test_a_pressure_cap_gives_gentle_work_never_an_empty_plan(snapshot, ask, lim
     owned = set(ask.props)
     if set(ask.regions) & reachable(snapshot, ask.performer, owned, allowance):
         assert plan.steps
-        assert all(by_slug(snapshot)[s.technique].pressure <= 1 for s in plan.steps)
+        assert all(by_slug(snapshot)[s.technique].pressure <= 1 for s in massage(plan))
 
 
 @settings(
@@ -251,7 +289,10 @@ def test_under_a_light_cap_every_card_says_light(snapshot, ask, left_out, local,
     technique's own words for keeping to it, and nothing firmer."""
     plan, allowance = planned(snapshot, ask, left_out, local, limits)
     for step in plan.steps:
-        if allowance.max_pressure == Pressure.LIGHT:
+        if step.phase == Phase.MOVE:  # no pressure: it says how far (and nothing firmer)
+            assert step.card.how_hard.startswith(COMFORTABLE)
+            assert allowance.max_pressure > Pressure.LIGHT or not FIRMER.search(card_text(step))
+        elif allowance.max_pressure == Pressure.LIGHT:
             assert step.card.how_hard.startswith(UNDER_A_CAP[Pressure.LIGHT]), step.card
             assert not FIRMER.search(card_text(step)), (step.technique, card_text(step))
         else:
@@ -421,7 +462,9 @@ def test_alone_lower_back_ten_minutes_no_props(snapshot):
 def test_alone_neck_sixty_minutes_stops_when_hands_tire(snapshot):
     plan = compose(snapshot, Request("self", ("neck-shoulders",), frozenset(), 60))
     assert plan.shortfall == HANDS_TIRE
-    assert 10 * 60 <= plan.total_seconds <= 13 * 60
+    assert 10 * 60 <= sum(s.seconds for s in massage(plan)) <= 13 * 60
+    # The movement doesn't tire your hands: the neck's movements come as well.
+    assert 2 * 60 <= sum(s.seconds for s in plan.steps if s.phase == Phase.MOVE) <= 6 * 60
     main = [
         title for title, s in zip(titles(plan), plan.steps, strict=True) if s.phase == Phase.MAIN
     ]
@@ -483,8 +526,8 @@ def test_a_gentle_session_strokes_where_it_hurts_not_the_neck_before_and_after(
     no warm-up and finish of the same strokes on the neck and shoulders (read as a therapist:
     40 s of stroking the neck before and after a hip session)."""
     plan = compose(snapshot, Request("self", (region,), frozenset(), 10), allowance_for([flag]))
-    assert {s.technique for s in plan.steps} == {"self-palm-stroking"}
-    assert all(s.phase == Phase.MAIN for s in plan.steps)
+    assert {s.technique for s in massage(plan)} == {"self-palm-stroking"}
+    assert all(s.phase == Phase.MAIN for s in massage(plan))
     assert plan.steps[0].region == region
     assert "neck-shoulders" not in {s.region for s in plan.steps}
     assert plan.shortfall == NOTHING_MORE
