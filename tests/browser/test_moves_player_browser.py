@@ -1,0 +1,140 @@
+"""A movement step in Chromium: the ring counts its repetitions ("2 of 3", left side then
+right, Move… Hold… Release), pauses, survives a reload and ends with the last one; hands-free
+counts aloud ("And release, that's one.", "Now the other side.") and the clock waits while a
+count is said. Short moves and holds keep the tests fast; the page's clock is Playwright's."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import (
+    answer_in_browser,
+    assert_accessible,
+    own_in_browser,
+    screenshot,
+)
+from tests.factories import care_session, with_movement
+
+pytestmark = pytest.mark.browser
+
+UPRIGHT = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 800}
+
+# A voice that takes SAY_MS to say anything, and records what it is asked to say.
+VOICE = """
+(() => {
+  const voice = window.__voice = { said: [] };
+  const synth = {
+    speaking: false, pending: false, paused: false,
+    getVoices: () => [],
+    speak(utterance) {
+      voice.said.push(utterance.text);
+      setTimeout(() => utterance.dispatchEvent(new Event("end")), %d);
+    },
+    cancel() {}, pause() { this.paused = true; }, resume() { this.paused = false; },
+  };
+  class Utterance extends EventTarget {
+    constructor(text) { super(); this.text = text; }
+  }
+  Object.defineProperty(window, "speechSynthesis", { value: synth, configurable: true });
+  window.SpeechSynthesisUtterance = Utterance;
+})();
+"""
+
+
+def ring(page: Page) -> str:
+    """What the ring says: the count, the side, the phase word."""
+    parts = page.locator("[data-rep-count], [data-rep-side], [data-rep-phase]:not([hidden])")
+    return " · ".join(text.strip() for text in parts.all_inner_texts())
+
+
+@pytest.mark.parametrize("viewport", [UPRIGHT, LAPTOP], ids=["phone", "laptop"])
+def test_the_ring_counts_each_side_pauses_keeps_its_count_and_ends(
+    live, page: Page, watched, axe, viewport
+):
+    session = care_session("self", ["lower-back"], [], 10)
+    # Each repetition: a second into it, two held, a second back; three on each side (24 s).
+    with_movement(session, number=1, pattern="each_side", reps=3, hold=2, move=2)
+    page.set_viewport_size(viewport)
+    answer_in_browser(page, live.url)
+    page.clock.install()
+    page.goto(f"{live.url}/s/{session.code}/step/1/")
+    expect(page.locator("[data-rep-count]")).to_have_text("3 times")  # as the page says it
+    assert_accessible(axe, page)
+    page.get_by_role("button", name="Start", exact=True).click()
+    page.clock.run_for(500)
+    assert ring(page) == "1 of 3 · left side · Move…"
+    page.clock.run_for(1_000)
+    assert ring(page) == "1 of 3 · left side · Hold…"
+    page.clock.run_for(2_000)
+    assert ring(page) == "1 of 3 · left side · Release"
+    page.clock.run_for(1_000)
+    assert ring(page) == "2 of 3 · left side · Move…"
+    expect(page.locator("[data-rep-mini]")).to_have_text("2 of 3 · left side")  # the dock
+    screenshot(page, f"movement-{viewport['width']}x{viewport['height']}")
+    assert_accessible(axe, page)
+
+    page.get_by_role("button", name="Pause").click()
+    page.clock.run_for(10_000)
+    assert ring(page).startswith("2 of 3 · left side")
+    page.get_by_role("button", name="Resume").click()
+    page.clock.run_for(8_000)  # 12.5 s in: the right side, from one again
+    assert ring(page) == "1 of 3 · right side · Move…"
+    assert "Now the other side." in page.locator("[data-live]").inner_text()
+
+    page.reload()  # the count is read from the step's kept clock
+    expect(page.get_by_role("button", name="Pause")).to_be_visible()
+    assert ring(page).startswith("1 of 3 · right side")
+    page.clock.run_for(12_000)
+    assert ring(page) == "3 of 3 · right side · Done"
+    expect(page.locator("[data-timer-state]")).to_have_text("All 3 done")
+    expect(page.get_by_role("button", name="Start again")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/step/1/$"))  # without hands-free, it waits
+    assert watched.problems == []
+
+
+def test_hands_free_counts_aloud_and_waits_for_each_count_to_be_said(live, page: Page, watched):
+    session = care_session("self", ["lower-back"], [], 10)
+    # Left then right is one; two of them: 2 × 2 × (2 + 1) = 12 s of movement.
+    with_movement(session, number=1, pattern="alternate", reps=2, hold=1, move=2)
+    answer_in_browser(page, live.url)
+    own_in_browser(page, live.url, session)
+    page.add_init_script(VOICE % 1000)  # each thing said takes a second
+    page.clock.install()
+    page.goto(f"{live.url}/s/{session.code}/")
+    page.get_by_label("Hands-free: count me in").check()
+    page.get_by_role("button", name="Start the session").click()
+    expect(page.locator("#player")).to_have_attribute("data-step", "1")
+    page.clock.run_for(100)  # htmx settles the swap: the step starts its get-ready
+    pause = page.get_by_role("button", name="Pause")
+    for _ in range(30):
+        page.clock.run_for(500)
+        if pause.is_visible():
+            break
+    said = page.evaluate("window.__voice.said")
+    intro = next(text for text in said if "Get ready." in text)
+    assert "Let both knees roll slowly to one side" in intro  # what one repetition is
+
+    # Twelve seconds of movement, and ten counts said a second each: not done at 13 s…
+    page.clock.run_for(13_000)
+    expect(pause).to_be_visible()
+    # …done by 23 s.
+    page.clock.run_for(10_000)
+    expect(page.locator("[data-timer-state]")).to_have_text("All 2 done")
+    said = page.evaluate("window.__voice.said")
+    counts = said[said.index(intro) + 1 :]
+    assert counts[:10] == [
+        "Hold…",
+        "And release.",
+        "Now the other side.",
+        "Hold…",
+        "And release, that's one.",
+        "Hold…",
+        "And release.",
+        "Now the other side.",
+        "Hold…",
+        "And release, that's two.",
+    ]
+    assert counts[10].startswith("That's all of them. Next: ")
+    assert watched.problems == []
