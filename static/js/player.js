@@ -227,7 +227,7 @@
       word.textContent = state.phase === "done" ? "Done" : state.phase === "paused" ? "" : go.word;
     }
     var mini = $("[data-rep-mini]");
-    if (mini) mini.textContent = text + (c.sides === 2 ? " · " + go.sideName : "");
+    if (mini) mini.textContent = text + (c.sides === 2 ? " · " + (go.side ? "right" : "left") : "");
   }
 
   // The counts due by now are said (only the latest, after a locked screen); while one is being

@@ -71,7 +71,7 @@ def test_the_ring_counts_each_side_pauses_keeps_its_count_and_ends(
     assert ring(page) == "1 of 3 · left side · Release"
     page.clock.run_for(1_000)
     assert ring(page) == "2 of 3 · left side · Move…"
-    expect(page.locator("[data-rep-mini]")).to_have_text("2 of 3 · left side")  # the dock
+    expect(page.locator("[data-rep-mini]")).to_have_text("2 of 3 · left")  # the dock
     screenshot(page, f"movement-{viewport['width']}x{viewport['height']}")
     assert_accessible(axe, page)
 
