@@ -54,8 +54,8 @@ def test_the_ring_counts_each_side_pauses_keeps_its_count_and_ends(
     live, page: Page, watched, axe, viewport
 ):
     session = care_session("self", ["lower-back"], [], 10)
-    # Each repetition: a second into it, two held, a second back; three on each side (24 s).
-    with_movement(session, number=1, pattern="each_side", reps=3, hold=2, move=2)
+    # Each repetition: two seconds into it, two held, two back; three on each side (36 s).
+    with_movement(session, number=1, pattern="each_side", reps=3, hold=2, move=4)
     page.set_viewport_size(viewport)
     answer_in_browser(page, live.url)
     page.clock.install()
@@ -63,30 +63,30 @@ def test_the_ring_counts_each_side_pauses_keeps_its_count_and_ends(
     expect(page.locator("[data-rep-count]")).to_have_text("3 times")  # as the page says it
     assert_accessible(axe, page)
     page.get_by_role("button", name="Start", exact=True).click()
-    page.clock.run_for(500)
-    assert ring(page) == "1 of 3 · left side · Move…"
     page.clock.run_for(1_000)
+    assert ring(page) == "1 of 3 · left side · Move…"
+    page.clock.run_for(2_000)
     assert ring(page) == "1 of 3 · left side · Hold…"
     page.clock.run_for(2_000)
     assert ring(page) == "1 of 3 · left side · Release"
-    page.clock.run_for(1_000)
+    page.clock.run_for(2_000)
     assert ring(page) == "2 of 3 · left side · Move…"
     expect(page.locator("[data-rep-mini]")).to_have_text("2 of 3 · left")  # the dock
-    screenshot(page, f"movement-{viewport['width']}x{viewport['height']}")
-    assert_accessible(axe, page)
 
     page.get_by_role("button", name="Pause").click()
+    screenshot(page, f"movement-{viewport['width']}x{viewport['height']}")
+    assert_accessible(axe, page)
     page.clock.run_for(10_000)
     assert ring(page).startswith("2 of 3 · left side")
     page.get_by_role("button", name="Resume").click()
-    page.clock.run_for(8_000)  # 12.5 s in: the right side, from one again
+    page.clock.run_for(12_000)  # 19 s in: the right side, from one again
     assert ring(page) == "1 of 3 · right side · Move…"
     assert "Now the other side." in page.locator("[data-live]").inner_text()
 
     page.reload()  # the count is read from the step's kept clock
     expect(page.get_by_role("button", name="Pause")).to_be_visible()
     assert ring(page).startswith("1 of 3 · right side")
-    page.clock.run_for(12_000)
+    page.clock.run_for(20_000)
     assert ring(page) == "3 of 3 · right side · Done"
     expect(page.locator("[data-timer-state]")).to_have_text("All 3 done")
     expect(page.get_by_role("button", name="Start again")).to_be_visible()
