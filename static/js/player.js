@@ -189,9 +189,14 @@
         c.cues.push({ at: at, text: OTHER_SIDE });
       }
       if (hold > 0) c.cues.push({ at: at + move / 2, text: "Hold…" });
-      var counted = pattern !== "alternate" || go.side === 1; // a repetition ends here
-      c.cues.push({ at: at + move / 2 + hold,
-        text: counted ? "And release, that's " + (NUMBERS[go.rep] || go.rep) + "." : "And release." });
+      // Back from it: a repetition ends here (for "alternate", on the right). A flowing one,
+      // never held, is only counted.
+      var counted = pattern !== "alternate" || go.side === 1;
+      var number = NUMBERS[go.rep] || String(go.rep);
+      var back = hold > 0
+        ? (counted ? "And release, that's " + number + "." : "And release.")
+        : (counted ? "That's " + number + "." : "");
+      if (back) c.cues.push({ at: at + move / 2 + hold, text: back });
     }
     return c;
   }
@@ -208,7 +213,8 @@
     var k = Math.max(0, Math.min(c.goes - 1, Math.floor(elapsed / c.cycle)));
     var within = elapsed - k * c.cycle;
     var go = place(c, k);
-    go.word = within < c.move / 2 ? "Move…" : within < c.move / 2 + c.hold ? "Hold…" : "Release";
+    go.word = within < c.move / 2 ? "Move…" : within < c.move / 2 + c.hold ? "Hold…"
+      : c.hold ? "Release" : "Back…";
     go.sideName = go.side ? "right side" : "left side";
     return go;
   }
@@ -379,7 +385,7 @@
     } else if (kept.phase === "done") {
       state.remaining = 0;
       state.timer.classList.add("is-finished");
-      setLabel("Time's up for this step");
+      setLabel(doneLabel());
     } else {
       state.remaining = state.total - ((now() - kept.startedAt) / 1000 - kept.pausedFor);
       setLabel("");
@@ -498,12 +504,16 @@
     keepClock();
   }
 
+  function doneLabel() {
+    return state.count ? "All " + state.count.reps + " done" : "Time's up for this step";
+  }
+
   function finish() {
     state.remaining = 0;
     state.phase = "done";
     render();
     state.timer.classList.add("is-finished");
-    setLabel(state.count ? "All " + state.count.reps + " done" : "Time's up for this step");
+    setLabel(doneLabel());
     setButton();
     keepClock();
     chime();

@@ -91,6 +91,9 @@ def test_the_ring_counts_each_side_pauses_keeps_its_count_and_ends(
     expect(page.locator("[data-timer-state]")).to_have_text("All 3 done")
     expect(page.get_by_role("button", name="Start again")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/step/1/$"))  # without hands-free, it waits
+    page.reload()
+    expect(page.locator("[data-timer-state]")).to_have_text("All 3 done")
+    assert ring(page) == "3 of 3 · right side · Done"
     assert watched.problems == []
 
 
@@ -137,4 +140,32 @@ def test_hands_free_counts_aloud_and_waits_for_each_count_to_be_said(live, page:
         "And release, that's two.",
     ]
     assert counts[10].startswith("That's all of them. Next: ")
+    assert watched.problems == []
+
+
+def test_a_flowing_movement_is_only_counted_aloud(live, page: Page, watched):
+    session = care_session("self", ["neck-shoulders"], [], 10)
+    # Never held: into it and back, three times (4 s each).
+    with_movement(session, number=1, name="Shoulder rolls", pattern="flow", reps=3, hold=0, move=4)
+    answer_in_browser(page, live.url)
+    own_in_browser(page, live.url, session)
+    page.add_init_script(VOICE % 200)
+    page.clock.install()
+    page.goto(f"{live.url}/s/{session.code}/")
+    page.get_by_label("Hands-free: count me in").check()
+    page.get_by_role("button", name="Start the session").click()
+    expect(page.locator("#player")).to_have_attribute("data-step", "1")
+    page.clock.run_for(100)
+    pause = page.get_by_role("button", name="Pause")
+    for _ in range(30):
+        page.clock.run_for(500)
+        if pause.is_visible():
+            break
+    page.clock.run_for(3_000)
+    assert ring(page) == "1 of 3 · Back…"  # no side: both move together
+    page.clock.run_for(12_000)
+    said = page.evaluate("window.__voice.said")
+    intro = next(text for text in said if "Get ready." in text)
+    counts = said[said.index(intro) + 1 :]
+    assert counts[:3] == ["That's one.", "That's two.", "That's three."]
     assert watched.problems == []
