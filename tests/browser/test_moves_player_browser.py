@@ -11,10 +11,9 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import (
     answer_in_browser,
     assert_accessible,
-    own_in_browser,
     screenshot,
 )
-from tests.browser.test_voice_browser import VOICE
+from tests.browser.test_voice_browser import start_hands_free
 from tests.factories import care_session, with_movement
 
 pytestmark = pytest.mark.browser
@@ -23,19 +22,11 @@ UPRIGHT = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
 
 
-def start_hands_free(page: Page, live, session) -> list[str]:
+def counting(page: Page, live, session) -> list[str]:
     """`session` started hands-free from its overview, with a voice that takes half a second to
     say each thing (a second for a step's introduction); once step 1 is counting: what the
     voice said, up to then."""
-    answer_in_browser(page, live.url)
-    own_in_browser(page, live.url, session)
-    page.add_init_script(VOICE % 1000)
-    page.clock.install()
-    page.goto(f"{live.url}/s/{session.code}/")
-    page.get_by_label("Hands-free: count me in").check()
-    page.get_by_role("button", name="Start the session").click()
-    expect(page.locator("#player")).to_have_attribute("data-step", "1")
-    page.clock.run_for(100)  # htmx settles the swap: the step starts its get-ready
+    start_hands_free(page, live, 1000, session)
     pause = page.get_by_role("button", name="Pause")
     for _ in range(30):
         page.clock.run_for(500)
@@ -108,7 +99,7 @@ def test_hands_free_counts_aloud_and_waits_for_each_count_to_be_said(live, page:
     session = care_session("self", ["lower-back"], [], 10)
     # Left then right is one; two of them: 2 × 2 × (2 + 1) = 12 s of movement.
     with_movement(session, number=1, pattern="alternate", reps=2, hold=1, move=2)
-    intro = start_hands_free(page, live, session)[0]
+    intro = counting(page, live, session)[0]
     assert "Let both knees roll slowly to one side" in intro  # what one repetition is
 
     # Twelve seconds of movement, and ten counts said half a second each: not done at 13 s…
@@ -138,7 +129,7 @@ def test_a_flowing_movement_is_only_counted_aloud(live, page: Page, watched):
     session = care_session("self", ["neck-shoulders"], [], 10)
     # Never held: into it and back, three times (4 s each).
     with_movement(session, number=1, name="Shoulder rolls", pattern="flow", reps=3, hold=0, move=4)
-    start_hands_free(page, live, session)
+    counting(page, live, session)
     page.clock.run_for(3_000)
     assert ring(page) == "1 of 3 · Back…"  # no side: both move together
     page.clock.run_for(12_000)
