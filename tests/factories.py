@@ -121,6 +121,50 @@ class TechniqueFactory(DjangoModelFactory):
             models.TechniqueStep.objects.create(technique=self, number=number, text=text)
 
 
+class MovementFactory(DjangoModelFactory):
+    """A gentle movement; `regions`, `muscles`, `needs` and `sources` are optional (by default
+    one new area, no muscles, nothing needed and one NHS page)."""
+
+    class Meta:
+        model = models.Movement
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"movement-{n}")
+    name = factory.Sequence(lambda n: f"Movement {n}")
+    summary = "Eases a stiff back."
+    position = models.Position.LYING_BACK
+    setting = models.Setting.FLOOR
+    start = "Lie on your back with your knees bent."
+    action = "Move slowly.\nCome back to the start."
+    reps = 5
+    hold_seconds = 5
+    move_seconds = 3
+    dose = "5 times"
+    often = "3 times a day"
+    order = factory.Sequence(lambda n: 100 + n)
+
+    @factory.post_generation
+    def regions(self, create, extracted, **kwargs):
+        if create:
+            self.regions.set(extracted if extracted is not None else [RegionFactory()])
+
+    @factory.post_generation
+    def muscles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.muscles.set(extracted)
+
+    @factory.post_generation
+    def needs(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.needs.set(extracted)
+
+    @factory.post_generation
+    def sources(self, create, extracted, **kwargs):
+        if create:
+            default = [SourceFactory(url="https://www.nhs.uk/example/", title="An NHS page")]
+            self.sources.set(extracted if extracted is not None else default)
+
+
 class NoGoZoneFactory(DjangoModelFactory):
     class Meta:
         model = models.NoGoZone
@@ -201,8 +245,8 @@ class CareSessionFactory(DjangoModelFactory):
 
 def grow_catalogue(times: int = 10, tag: str = "x") -> None:
     """Make the loaded catalogue `times` as large: copies of every muscle, prop, technique,
-    contraindication, stop signal and pain spot, wired like the originals (for query-count tests and
-    the benchmark). `tag` keeps the copies' slugs unique when growing twice.
+    contraindication, stop signal, pain spot and movement, wired like the originals (for
+    query-count tests and the benchmark). `tag` keeps the copies' slugs unique when growing twice.
 
     Bulk inserts, so growing ×100 takes seconds; they send no signals, so this gives the
     catalogue a new version itself, as any change does.
@@ -215,6 +259,9 @@ def grow_catalogue(times: int = 10, tag: str = "x") -> None:
     contraindications = list(models.Contraindication.objects.all())
     signals = list(models.StopSignal.objects.all())
     spots = list(models.PainSpot.objects.prefetch_related("causes", "warnings"))
+    movements = list(
+        models.Movement.objects.prefetch_related("regions", "muscles", "needs", "sources")
+    )
     with transaction.atomic():
         for copy in range(1, times):
             suffix = f"-{tag}{copy}"
@@ -223,6 +270,7 @@ def grow_catalogue(times: int = 10, tag: str = "x") -> None:
             technique_copy = _copies(techniques, suffix, copy)
             question_copy = _copies(contraindications, suffix, copy, name_field="label")
             spot_copy = _copies(spots, suffix, copy)
+            movement_copy = _copies(movements, suffix, copy)
             _copies(signals, suffix, copy, name_field="feeling", order_offset=1000 * copy)
             _link(
                 models.Muscle.regions.through,
@@ -243,6 +291,21 @@ def grow_catalogue(times: int = 10, tag: str = "x") -> None:
                 [(technique_copy[t.pk], r.pk) for t in techniques for r in t.regions.all()],
                 ("technique_id", "region_id"),
             )
+            for field, column, copied in (
+                ("regions", "region_id", None),
+                ("muscles", "muscle_id", muscle_copy),
+                ("needs", "prop_id", prop_copy),
+                ("sources", "source_id", None),
+            ):
+                _link(
+                    getattr(models.Movement, field).through,
+                    [
+                        (movement_copy[m.pk], copied[row.pk] if copied else row.pk)
+                        for m in movements
+                        for row in getattr(m, field).all()
+                    ],
+                    ("movement_id", column),
+                )
             models.PropRequirement.objects.bulk_create(
                 models.PropRequirement(
                     technique_id=technique_copy[t.pk], group=r.group, prop_id=prop_copy[r.prop_id]

@@ -73,7 +73,11 @@ SNAPSHOT = [
     "paincause",
     "region",
     "spotwarning",
-    "movement",
+    "movement",  # the movements, then their areas, muscles, props and sources
+    "region",
+    "muscle",
+    "prop",
+    "source",
 ]
 
 

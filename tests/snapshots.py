@@ -12,10 +12,18 @@ props: a wall every home has, a ball and a roller.
 
 from __future__ import annotations
 
-from backcare.catalogue.choices import EVERYDAY, GuidelineSlug, Performer, Pressure
+from backcare.catalogue.choices import (
+    EVERYDAY,
+    GuidelineSlug,
+    Performer,
+    Position,
+    Pressure,
+    Setting,
+)
 from backcare.catalogue.values import (
     GuidelineInfo,
     Line,
+    MovementInfo,
     MuscleInfo,
     PropInfo,
     Snapshot,
@@ -103,8 +111,34 @@ def stroke(slug: str = "stroke", *muscles: MuscleInfo, **overrides) -> Technique
     return technique(slug, *muscles, **{**fields, **overrides})
 
 
+def movement(
+    slug: str,
+    *regions: str,
+    position: str = Position.LYING_BACK,
+    seconds: int = 60,  # at its dose: reps × (move + hold)
+    **fields,
+) -> MovementInfo:
+    """A movement of `regions` (the lower back when none are given), on the floor when lying
+    or on all fours, else sitting."""
+    floor = position in (Position.LYING_BACK, Position.LYING_FRONT, Position.ALL_FOURS)
+    defaults = dict(
+        name=slug.replace("-", " ").capitalize(),
+        setting=Setting.FLOOR if floor else Setting.SITTING,
+        reps=seconds // 5,
+        hold=2,
+        move=3,
+        dose=f"{seconds // 5} times",
+        start="Get ready.",
+        action=(f"Do the {slug}.",),
+    )
+    return MovementInfo(
+        slug, position=position, regions=regions or ("lower-back",), **{**defaults, **fields}
+    )
+
+
 def snapshot(
     *techniques: TechniqueInfo,
+    movements: tuple[MovementInfo, ...] = (),
     barred: dict[str, tuple[str, ...]] | None = None,  # area -> families barred ((): all)
     zones: tuple[Zone, ...] = (),
     knotty: tuple[str, ...] = (),
@@ -126,6 +160,7 @@ def snapshot(
         zones=zones,
         knotty=frozenset(knotty),
         guidelines=guidelines,
+        movements=movements,
     )
 
 
@@ -136,6 +171,9 @@ def ask(
     minutes: int = 10,
     sides: tuple[tuple[str, str], ...] = (),
     focus: tuple[str, ...] = (),
+    movement: bool = True,
 ) -> Request:
     """What a person asks for (the lower back when no area is given)."""
-    return Request(performer, regions or ("lower-back",), frozenset(props), minutes, sides, focus)
+    return Request(
+        performer, regions or ("lower-back",), frozenset(props), minutes, sides, focus, movement
+    )

@@ -4,7 +4,9 @@ import re
 
 import pytest
 
-from tests.factories import grow_catalogue
+from backcare.catalogue import models
+from backcare.catalogue.models import Muscle, Prop, Region
+from tests.factories import MovementFactory, grow_catalogue
 from tests.queries import VERSION, by_table, cold_and_warm, own
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +23,7 @@ PAGES = [
     "/props/",
     "/props/tennis-ball/",
     "/safety/",
+    "/movements/",
 ]
 FRAGMENTS = ["/muscles/", "/muscles/rhomboids/", "/techniques/?performer=self"]
 
@@ -56,6 +59,7 @@ def test_history_restore_gets_the_full_page(client):
         "/muscles/no-such-muscle/",
         "/techniques/no-such-technique/",
         "/props/no-such-prop/",
+        "/movements/no-such-movement/",
         "/muscles/" + "x" * 300 + "/",
         "/muscles/rhomboïds/",
     ],
@@ -151,19 +155,19 @@ QUERY_PAGES = [
     # the muscle index + its regions; the diagram's muscles + no-go zones
     ("/muscles/", {}, {"muscle": 2, "region": 1, "nogozone": 1}),
     ("/muscles/", HX, {"muscle": 2, "region": 1, "nogozone": 1}),
-    # the muscle, its regions, sources and techniques; their steps, muscles (+ regions),
-    # regions, prop requirements (+ props); then the index page's
+    # the muscle, its regions, sources, movements and techniques; their steps, muscles
+    # (+ regions), regions, prop requirements (+ props); then the index page's
     (
         "/muscles/erector-spinae/",
         {},
         {"muscle": 4, "region": 4, "source": 1, "technique": 1, "techniquestep": 1}
-        | {"proprequirement": 1, "prop": 1, "nogozone": 1},
+        | {"proprequirement": 1, "prop": 1, "nogozone": 1, "movement": 1},
     ),
     (
         "/muscles/erector-spinae/",
         HX,
         {"muscle": 4, "region": 4, "source": 1, "technique": 1, "techniquestep": 1}
-        | {"proprequirement": 1, "prop": 1, "nogozone": 1},
+        | {"proprequirement": 1, "prop": 1, "nogozone": 1, "movement": 1},
     ),
     # families; their techniques with steps, muscles, regions, requirements (+ props)
     (
@@ -224,6 +228,50 @@ def test_query_counts_are_pinned_and_do_not_grow_with_the_catalogue(client):
     expected = [({VERSION: 1} | tables, []) for _, _, tables in QUERY_PAGES]
     assert seen() == expected
     grow_catalogue(10)
+    assert seen() == expected
+
+
+MOVEMENT_PAGES = [
+    # the regions; their movements
+    ("/movements/", {}, {"region": 1, "movement": 1}),
+    ("/movements/?position=sitting", HX, {"region": 1, "movement": 1}),
+    # the movement; its regions, muscles, props, sources; the diagram's muscles, no-go zones
+    (
+        "/movements/pinned-movement/",
+        {},
+        {"movement": 1, "region": 1, "muscle": 2, "prop": 1, "source": 1, "nogozone": 1},
+    ),
+    (
+        "/movements/pinned-movement/",
+        HX,
+        {"movement": 1, "region": 1, "muscle": 2, "prop": 1, "source": 1, "nogozone": 1},
+    ),
+]
+
+
+def test_movement_pages_query_counts_are_pinned_and_do_not_grow_with_the_catalogue(client):
+    """Apart from the others: with a movement added to the catalogue, the snapshot the other
+    pages read would read its links too (the shipped movements bring those to SNAPSHOT)."""
+    MovementFactory(
+        slug="pinned-movement",
+        regions=Region.objects.filter(slug__in=["lower-back", "hips-glutes"]),
+        muscles=Muscle.objects.filter(slug__in=["erector-spinae", "gluteus-maximus"]),
+        needs=Prop.objects.filter(slug="floor-mat"),
+    )
+
+    def seen():
+        return [
+            (by_table(cold), warm)
+            for cold, warm in (
+                cold_and_warm(lambda u=url, h=headers: client.get(u, **h))
+                for url, headers, _ in MOVEMENT_PAGES
+            )
+        ]
+
+    expected = [({VERSION: 1} | tables, []) for _, _, tables in MOVEMENT_PAGES]
+    assert seen() == expected
+    grow_catalogue(10)
+    assert models.Movement.objects.count() >= 10
     assert seen() == expected
 
 

@@ -10,10 +10,10 @@ import pytest
 import yaml
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.forms import CheckboxInput
+from django.forms import CheckboxInput, CheckboxSelectMultiple
 
 from backcare.catalogue import version
-from backcare.catalogue.models import StopSignal, Technique
+from backcare.catalogue.models import Contraindication, Movement, StopSignal, Technique
 from backcare.catalogue.shipping import read_fixture
 
 pytestmark = pytest.mark.django_db
@@ -229,3 +229,28 @@ def test_a_row_deleted_in_the_admin_is_not_brought_back(editor):
 
     assert "leave out (deleted in the admin since shipped): stop signal sharp-pain" in said
     assert not StopSignal.objects.filter(slug="sharp-pain").exists()
+
+
+def test_an_editor_ticks_the_motions_a_movement_does_and_a_question_leaves_out(editor):
+    """JSON lists of choices are checkboxes in the admin, never JSON typed by hand."""
+    osteoporosis = Contraindication.objects.get(slug="osteoporosis")
+    page = editor.get(f"/admin/catalogue/contraindication/{osteoporosis.pk}/change/")
+    form = page.context["adminform"].form
+    for name in ("excluded_positions", "excluded_motions"):
+        assert isinstance(form.fields[name].widget, CheckboxSelectMultiple)
+    assert form["excluded_motions"].value() == ["bend_forward", "twist"]
+    assert 'value="lying_back"' in page.content.decode()
+    assert "movement_caution" in form.fields
+
+    edit_in_the_admin(editor, osteoporosis, excluded_motions=["twist"])
+    osteoporosis.refresh_from_db()
+    assert osteoporosis.excluded_motions == ["twist"]
+
+    knee_rolls = Movement.objects.get(slug="knee-rolls")
+    edit_in_the_admin(editor, knee_rolls, motions=["bend_forward", "twist"], reps="6")
+    knee_rolls.refresh_from_db()
+    assert (knee_rolls.motions, knee_rolls.reps) == (["bend_forward", "twist"], 6)
+
+    url = f"/admin/catalogue/movement/{knee_rolls.pk}/change/"
+    refused = editor.post(url, {"motions": ["sideways"]})
+    assert refused.status_code == 200 and "motions" in refused.context["adminform"].form.errors

@@ -7,18 +7,20 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from backcare.catalogue.choices import Performer, Pressure, Setting
+from backcare.catalogue.choices import Motion, Pattern, Performer, Position, Pressure, Setting
 from backcare.catalogue.models import (
     Contraindication,
+    Movement,
     Muscle,
     PainCause,
     PainSpot,
+    Prop,
     Region,
     Source,
     Technique,
     TechniqueStep,
 )
-from backcare.catalogue.validation import source_on_its_site
+from backcare.catalogue.validation import is_nhs_or_nice, source_on_its_site
 from tests.factories import MuscleFactory, TechniqueFactory
 
 pytestmark = pytest.mark.django_db
@@ -261,3 +263,123 @@ def test_only_a_one_sided_technique_says_its_side_and_only_with_the_two_placehol
         line = TechniqueStep.objects.get(technique__slug=slug)
         with pytest.raises(ValidationError, match=problem):  # the admin's form says the same
             line.full_clean()
+
+
+def movement(slug: str, **fields) -> Movement:
+    """A movement that keeps every rule (a shipped one's words and sources) but `fields`."""
+    chin_tucks = Movement.objects.get(slug="chin-tucks")
+    row = {
+        "name": slug,
+        "summary": "A gentle movement.",
+        "position": Position.SITTING,
+        "setting": Setting.SITTING,
+        "start": chin_tucks.start,
+        "action": chin_tucks.action,
+        "reps": 5,
+        "hold_seconds": 5,
+        "dose": "Hold for 5 seconds, 5 times.",
+        "often": "Once a day.",
+        "tips": "Only as far as is comfortable.",
+        "order": 99,
+    }
+    regions = fields.pop("regions", Region.objects.filter(slug="neck-shoulders"))
+    sources = fields.pop("sources", chin_tucks.sources.all())
+    muscles, needs = fields.pop("muscles", []), fields.pop("needs", [])
+    made = Movement.objects.create(slug=slug, **(row | fields))
+    made.regions.set(regions)
+    made.sources.set(sources)
+    made.muscles.set(muscles)
+    made.needs.set(needs)
+    return made
+
+
+def test_a_movement_rests_on_an_nhs_or_nice_page_on_its_own_site():
+    ours = Source.objects.get(slug="backcare-advice")
+    mayo = Source.objects.get(slug="mayo-massage")  # clinical, but not the NHS
+    movement("only-ours", sources=[ours])
+    movement("only-mayo", sources=[ours, mayo])
+    movement("leeds", sources=Source.objects.filter(slug="leeds-neck-problems"))
+    said = refused()
+    assert "Movement only-ours: cites no NHS or NICE page on its publisher's site." in said
+    assert "Movement only-mayo: cites no NHS or NICE page" in said
+    assert "Movement leeds:" not in said
+    trust = Source(url="https://www.cuh.nhs.uk/x/", domain="cuh.nhs.uk", kind="clinical")
+    assert is_nhs_or_nice(trust)
+    assert is_nhs_or_nice(Source(url="https://www.nice.org.uk/ng59", domain="nice.org.uk"))
+    assert not is_nhs_or_nice(Source(url="https://www.nhs.uk.example.com/", domain="nhs.uk"))
+    assert not is_nhs_or_nice(Source(url="https://evilnhs.uk/", domain="evilnhs.uk"))
+    assert not is_nhs_or_nice(Source(url="", domain="nhs.uk"))
+
+
+def test_a_movement_moves_an_area_and_reaches_only_muscles_there():
+    movement("nowhere", regions=[])
+    movement("glutes-from-the-neck", muscles=Muscle.objects.filter(slug="gluteus-maximus"))
+    movement("trapezius", muscles=Muscle.objects.filter(slug="upper-trapezius"))
+    said = refused()
+    assert "Movement nowhere: moves no area of the back." in said
+    assert "Movement glutes-from-the-neck: reaches gluteus maximus, which lies outside" in said
+    assert "Movement trapezius:" not in said
+
+
+def test_a_movement_needs_only_what_every_home_has():
+    movement("on-a-roller", needs=Prop.objects.filter(slug__in=["foam-roller", "chair"]))
+    movement("on-a-chair", needs=Prop.objects.filter(slug="chair"))
+    said = refused()
+    assert "Movement on-a-roller: needs foam roller, which not every home has." in said
+    assert "needs a chair" not in said and "Movement on-a-chair:" not in said
+
+
+def test_a_movement_is_set_where_its_position_puts_the_person():
+    movement("lying-but-sitting", position=Position.LYING_BACK, setting=Setting.SITTING)
+    movement("standing-on-the-floor", position=Position.STANDING, setting=Setting.FLOOR)
+    movement("on-all-fours", position=Position.ALL_FOURS, setting=Setting.FLOOR)
+    said = refused()
+    assert (
+        "Movement lying-but-sitting: done lying on your back, but set 'sitting or standing'."
+        in said
+    )
+    assert "Movement standing-on-the-floor: done standing, but set 'lying on the floor'." in said
+    assert "Movement on-all-fours:" not in said
+
+
+def test_a_movement_fits_a_block_of_a_few_minutes():
+    """Its time is reps × sides × (move + hold): 20 s to 4 minutes."""
+    movement("too-short", reps=2, hold_seconds=0, move_seconds=3)  # 6 s
+    movement("too-long", reps=10, hold_seconds=10, pattern=Pattern.EACH_SIDE)  # 10×2×13 = 260 s
+    movement("just-right", reps=10, hold_seconds=5, pattern=Pattern.EACH_SIDE)  # 10×2×8 = 160 s
+    said = refused()
+    assert "Movement too-short: takes 6 s at its dose; keep it between 20 and 240 s." in said
+    assert "Movement too-long: takes 260 s at its dose" in said
+    assert "Movement just-right:" not in said
+
+
+def test_a_movement_says_how_much_how_often_what_to_do_and_how_to_do_it_well():
+    movement("no-dose", dose=" ")
+    movement("no-often", often="")
+    movement("no-action", action="\n  \n")
+    movement("no-advice", tips="", when_not="")
+    movement("only-when-not", tips="", when_not="With a knee problem, go only halfway.")
+    said = refused()
+    assert "Movement no-dose: doesn't say how much." in said
+    assert "Movement no-often: doesn't say how often." in said
+    assert "Movement no-action: has no instructions." in said
+    assert "Movement no-advice: gives no tips and no word on when not to do it." in said
+    assert "Movement only-when-not:" not in said
+
+
+def test_a_question_that_leaves_movements_out_says_so_when_the_session_goes_on():
+    osteoporosis = Contraindication.objects.get(slug="osteoporosis")  # a limit
+    osteoporosis.advice = "Light pressure only."
+    osteoporosis.save()
+    strain = Contraindication.objects.get(slug="recent-strain")  # leaves out an area
+    strain.excluded_motions = [Motion.TWIST]
+    strain.save()
+    # Pregnancy stops the session: its advice is to ask a midwife first, about everything.
+    assert Contraindication.objects.get(slug="pregnancy").excluded_positions
+    said = refused()
+    assert (
+        "Screening question Osteoporosis or thin bones (not severe): leaves movements out, but "
+        "its advice doesn't say so." in said
+    )
+    assert "Strain or sprain that is settling: leaves movements out" in said
+    assert "Screening question Pregnancy:" not in said

@@ -1,13 +1,17 @@
 """The content editors' admin: every catalogue table, searchable, with inlines for techniques."""
 
+from django import forms
 from django.contrib import admin
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Field, QuerySet
 from django.http import HttpRequest
+from django.utils.text import capfirst
 
 from backcare.catalogue.models import (
+    ChoiceList,
     Contraindication,
     Family,
     Guideline,
+    Movement,
     Muscle,
     NoGoZone,
     PainCause,
@@ -25,6 +29,23 @@ from backcare.catalogue.models import (
 admin.site.site_header = "Backcare content"
 admin.site.site_title = "Backcare admin"
 admin.site.index_title = "Catalogue and sessions"
+
+
+class ChoiceListCheckboxes:
+    """A JSON list of choices (a movement's motions, the positions a question leaves out) is
+    edited as a row of checkboxes, not as JSON typed by hand."""
+
+    def formfield_for_dbfield(self, db_field: Field, request: HttpRequest, **kwargs):
+        for rule in db_field.validators:
+            if isinstance(rule, ChoiceList):
+                return forms.MultipleChoiceField(
+                    choices=rule.choices.choices,
+                    widget=forms.CheckboxSelectMultiple,
+                    required=False,
+                    label=capfirst(db_field.verbose_name),
+                    help_text=db_field.help_text,
+                )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(Source)
@@ -181,6 +202,26 @@ class TechniqueAdmin(admin.ModelAdmin):
         return ", ".join(name for name, on in names.items() if on)
 
 
+@admin.register(Movement)
+class MovementAdmin(ChoiceListCheckboxes, admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "pattern", "reps", "hold_seconds", "order"]
+    list_filter = ["position", "setting", "pattern", "regions"]
+    list_editable = ["order"]
+    search_fields = ["name", "slug", "summary", "muscles__name"]
+    autocomplete_fields = ["regions", "muscles", "needs", "sources"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "summary", "order"]}),
+        ("Where", {"fields": ["position", "setting", "regions", "muscles", "needs", "motions"]}),
+        ("How", {"fields": ["start", "action", "tips", "when_not", "watch"]}),
+        (
+            "How much",
+            {"fields": ["pattern", ("reps", "hold_seconds", "move_seconds"), "dose", "often"]},
+        ),
+        ("Evidence", {"fields": ["sources"]}),
+    ]
+
+
 @admin.register(NoGoZone)
 class NoGoZoneAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "label", "region", "whole_region"]
@@ -190,7 +231,7 @@ class NoGoZoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contraindication)
-class ContraindicationAdmin(admin.ModelAdmin):
+class ContraindicationAdmin(ChoiceListCheckboxes, admin.ModelAdmin):
     list_display = ["label", "slug", "effect", "order", "max_pressure", "max_minutes"]
     list_filter = ["effect"]
     list_editable = ["order"]
@@ -202,7 +243,11 @@ class ContraindicationAdmin(admin.ModelAdmin):
             "What a yes does",
             {"fields": ["effect", "max_pressure", "excluded_families", "max_minutes"]},
         ),
-        ("What people read", {"fields": ["advice", "why", "keep_off_because"]}),
+        ("Movements a yes leaves out", {"fields": ["excluded_positions", "excluded_motions"]}),
+        (
+            "What people read",
+            {"fields": ["advice", "why", "keep_off_because", "movement_caution"]},
+        ),
         ("Evidence", {"fields": ["sources"]}),
     ]
 

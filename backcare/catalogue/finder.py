@@ -1,7 +1,8 @@
-"""The pain finder: from the places that hurt to the muscles most likely behind them.
+"""The pain finder: from the places that hurt to the muscles most likely behind them, and a
+gentle movement or two for the same areas.
 
-The spots, the muscles behind each and the warnings are the snapshot's plain values
-(`Snapshot.spots`); `find()` is pure.
+The spots, the muscles behind each, the warnings and the movements are the snapshot's plain
+values (`Snapshot.spots`, `Snapshot.movements`); `find()` is pure.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from django.http import QueryDict
 
 from backcare.catalogue.choices import SIDES, WarnWhen
-from backcare.catalogue.values import Cause, Question, Spot
+from backcare.catalogue.values import Cause, MovementInfo, Question, Spot
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Finding:
     check_first: tuple[Question, ...] = ()  # questions that allow a session: shown first
     ask: tuple[Question, ...] = ()  # questions this pain brings to mind but doesn't answer
     suspects: tuple[Suspect, ...] = ()
+    movements: tuple[MovementInfo, ...] = ()  # one or two for the areas that hurt
 
     @property
     def stops(self) -> bool:
@@ -91,8 +93,14 @@ def picks_from(spots: Iterable[Spot], values: Iterable[str]) -> tuple[Pick, ...]
     )
 
 
-def find(picks: Iterable[Pick], numbness: bool = False) -> Finding:
-    """What may be behind pain at these places, or the warning that rules a session out."""
+MOVEMENTS_SUGGESTED = 2
+
+
+def find(
+    picks: Iterable[Pick], numbness: bool = False, movements: Iterable[MovementInfo] = ()
+) -> Finding:
+    """What may be behind pain at these places, and one or two of `movements` for their areas;
+    or the warning that rules a session out (and so any movement: nothing is suggested)."""
     picks = tuple(picks)
     sides: dict[Spot, set[str]] = {}  # each spot picked, with its sides
     for pick in picks:
@@ -111,7 +119,26 @@ def find(picks: Iterable[Pick], numbness: bool = False) -> Finding:
     ask = _in_order(c for spot in sides for c in spot.warned(WarnWhen.ASK) if c.slug not in said)
     if stop:
         return Finding(picks, stop=stop, ask=ask)
-    return Finding(picks, check_first=_in_order(answered), ask=ask, suspects=_ranked(picks))
+    return Finding(
+        picks,
+        check_first=_in_order(answered),
+        ask=ask,
+        suspects=_ranked(picks),
+        movements=_moves_for(picks, movements),
+    )
+
+
+def _moves_for(picks: tuple[Pick, ...], movements: Iterable[MovementInfo]) -> tuple:
+    """The movements that move an area that hurts: those moving more of the areas first, then
+    those moving fewer others (the most to the point), then in the catalogue's order (neck
+    first). A place outside the back (the head) suggests none."""
+    areas = {pick.spot.region for pick in picks if pick.spot.region}
+    fitting = []
+    for m in movements:
+        moved = len(areas.intersection(m.regions))
+        fitting.append((-moved, len(m.regions) - moved, m.order, m.slug, m))
+    ranked = sorted((f for f in fitting if f[0]), key=lambda f: f[:4])
+    return tuple(m for *_, m in ranked[:MOVEMENTS_SUGGESTED])
 
 
 def _in_order(found: Iterable[Question]) -> tuple[Question, ...]:

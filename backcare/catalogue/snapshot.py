@@ -86,6 +86,7 @@ def read_snapshot() -> Snapshot:
     slugs = {pk: slug for pk, slug, _, _ in regions}
     techniques, props = list(techniques), list(Prop.objects.all())
     muscles = {m.slug: m.pk for t in techniques for m in t.muscles.all()}
+    movements = list(Movement.objects.prefetch_related("regions", "muscles", "needs", "sources"))
     questions = {
         c.slug: question_of(c)
         for c in Contraindication.objects.prefetch_related("excluded_families")
@@ -117,15 +118,13 @@ def read_snapshot() -> Snapshot:
             Signal(s.slug, s.feeling, s.action, s.advice, s.order) for s in StopSignal.objects.all()
         ),
         spots=_spots(questions, frozenset(muscles)),
-        movements=tuple(
-            _movement(m)
-            for m in Movement.objects.prefetch_related("regions", "muscles", "needs", "sources")
-        ),
+        movements=tuple(_movement(m) for m in movements),
         row_ids=(
             *(("technique", t.slug, t.pk) for t in techniques),
             *(("muscle", slug, pk) for slug, pk in muscles.items()),
             *(("region", slug, pk) for pk, slug, _, _ in regions),
             *(("prop", p.slug, p.pk) for p in props),
+            *(("movement", m.slug, m.pk) for m in movements),
         ),
     )
 

@@ -3,7 +3,9 @@ each instruction line stays in its own area and side, counts fit a timer, the wo
 with the data (pressure tags, settings, the muscles a step names, "their" to a partner), no
 banned claim, every row has a source or says it is Backcare's advice, safety rules rest on
 clinical sources on their publishers' sites, a place on the pain finder that no muscle
-explains says what to do about it, a limit on a session's length says it in its advice.
+explains says what to do about it, a limit on a session's length says it in its advice, each
+movement rests on an NHS or NICE page and fits a timer, the place it is done and the props
+every home has.
 
 `manage.py validate_catalogue` prints what `problems()` finds; `make test` runs it on the
 shipped fixtures, and the tests use the same word lists.
@@ -15,9 +17,10 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from backcare.catalogue.choices import Performer, Pressure, Setting
+from backcare.catalogue.choices import Effect, Performer, Position, Pressure, Setting
 from backcare.catalogue.models import (
     Contraindication,
+    Movement,
     Muscle,
     NoGoZone,
     PainCause,
@@ -179,6 +182,32 @@ def _is_safety_rule(row) -> bool:
     return isinstance(row, NoGoZone)
 
 
+# A movement's guidance comes from the NHS or NICE: the pages on these domains (and any NHS
+# trust's, under nhs.uk) are the ones it may rest on.
+NHS_DOMAINS = ("nhs.uk", "nhs.scot", "nhsinform.scot", "nhs.wales", "nice.org.uk")
+
+# Where a movement is done, as a session groups its steps: on the floor, or up on a chair or
+# on your feet. Lying on the front fits a partner session's face-down place too.
+POSITION_SETTINGS = {
+    Position.LYING_BACK: {Setting.FLOOR},
+    Position.LYING_FRONT: {Setting.FLOOR, Setting.FACE_DOWN},
+    Position.ALL_FOURS: {Setting.FLOOR},
+    Position.SITTING: {Setting.SITTING},
+    Position.STANDING: {Setting.SITTING},
+}
+
+# How long a movement takes at its dose (MovementInfo.seconds): long enough to be worth a step,
+# short enough for a block of a few minutes.
+MOVEMENT_SECONDS = (20, 240)
+
+
+def is_nhs_or_nice(source: Source) -> bool:
+    """The source is an NHS or NICE page, linked on its publisher's own site."""
+    domain = source.domain.lower().strip(".")
+    on_nhs = any(domain == d or domain.endswith(f".{d}") for d in NHS_DOMAINS)
+    return bool(source.url) and on_nhs and source_on_its_site(source)
+
+
 def areas_named(text: str) -> set[str]:
     """The areas of the back that `text` names."""
     return {region for region, pattern in _AREAS.items() if pattern.search(text)}
@@ -203,6 +232,8 @@ def problems() -> list[str]:
         *_sources(),
         *_spots(),
         *_limits(),
+        *_movements(),
+        *_movement_limits(),
     ]
 
 
@@ -384,4 +415,48 @@ def _limits() -> Iterator[str]:
             yield (
                 f"Screening question {question}: its advice doesn't say the "
                 f"{question.max_minutes} minutes it keeps a session to."
+            )
+
+
+def _movements() -> Iterator[str]:
+    infos = {m.slug: m for m in read_snapshot().movements}  # its time is the player's own rule
+    low, high = MOVEMENT_SECONDS
+    for m in Movement.objects.prefetch_related("regions", "muscles__regions", "needs", "sources"):
+        name = f"Movement {m.slug}"
+        if not any(map(is_nhs_or_nice, m.sources.all())):
+            yield f"{name}: cites no NHS or NICE page on its publisher's site."
+        regions = set(m.regions.all())
+        if not regions:
+            yield f"{name}: moves no area of the back."
+        for muscle in m.muscles.all():
+            if not regions.intersection(muscle.regions.all()):
+                yield f"{name}: reaches {muscle.name.lower()}, which lies outside its areas."
+        for prop in m.needs.all():
+            if prop.cost_rank:
+                yield f"{name}: needs {prop.name.lower()}, which not every home has."
+        if m.setting not in POSITION_SETTINGS[Position(m.position)]:
+            position = Position(m.position).label.lower()
+            yield f"{name}: done {position}, but set '{Setting(m.setting).label.lower()}'."
+        seconds = infos[m.slug].seconds
+        if not low <= seconds <= high:
+            yield f"{name}: takes {seconds} s at its dose; keep it between {low} and {high} s."
+        for label in ("dose", "often"):
+            if not getattr(m, label).strip():
+                yield f"{name}: doesn't say {'how much' if label == 'dose' else 'how often'}."
+        if not m.action_lines():
+            yield f"{name}: has no instructions."
+        if not (m.tips.strip() or m.when_not.strip()):
+            yield f"{name}: gives no tips and no word on when not to do it."
+
+
+def _movement_limits() -> Iterator[str]:
+    """A question that lets a session go on but leaves movements out says so in its advice, as
+    a limit on a session's length does: the person knows why some are missing."""
+    goes_on = (Effect.LIMIT, Effect.AVOID_REGION)
+    for question in Contraindication.objects.filter(effect__in=goes_on):
+        leaves_out = question.excluded_positions or question.excluded_motions
+        if leaves_out and "movement" not in question.advice.lower():
+            yield (
+                f"Screening question {question}: leaves movements out, but its advice doesn't "
+                "say so."
             )

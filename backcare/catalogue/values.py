@@ -355,10 +355,14 @@ class Allowance:
         """The movement is allowed: its position and what it asks of the spine, and every
         area it moves (an area left out stays out)."""
         return not (
-            movement.position in self.excluded_positions
-            or movement.motions & self.excluded_motions
+            self.bars_movement(movement.position, movement.motions)
             or self.excluded_regions.intersection(movement.regions)
         )
+
+    def bars_movement(self, position: str, motions: Iterable[str]) -> bool:
+        """A movement done in `position`, asking `motions` of the spine, is not allowed
+        (where it goes is checked apart)."""
+        return position in self.excluded_positions or not self.excluded_motions.isdisjoint(motions)
 
     def objection(self, work: Kind) -> str:
         """Why the work's kind is not allowed (BARRED_FAMILY, TOO_FIRM), or "" when it is.
@@ -395,7 +399,7 @@ class Snapshot:
     spots: tuple[Spot, ...] = ()  # the pain finder's, top of the body first
     movements: tuple[MovementInfo, ...] = ()  # in the catalogue's order
     # The database ids of the rows a saved session links to: (kind, slug, id), kind being
-    # "technique", "muscle", "region" or "prop". Only saving reads them.
+    # "technique", "muscle", "region", "prop" or "movement". Only saving reads them.
     row_ids: tuple[tuple[str, str, int], ...] = ()
 
     @cached_property

@@ -1,4 +1,5 @@
-"""Pages for browsing what Backcare knows: the back diagram, techniques, props and safety.
+"""Pages for browsing what Backcare knows: the back diagram, techniques, movements, props and
+safety.
 
 They are made from the catalogue alone, so each process keeps them until it changes
 (`catalogue_page`)."""
@@ -10,13 +11,14 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from backcare.catalogue.cache import catalogue_page
-from backcare.catalogue.choices import Performer
+from backcare.catalogue.choices import Performer, Position
 from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.finder import find, picks_from, session_query
 from backcare.catalogue.forms import FinderForm
 from backcare.catalogue.models import (
     Contraindication,
     Family,
+    Movement,
     Muscle,
     NoGoZone,
     Prop,
@@ -83,7 +85,7 @@ def muscle_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     techniques = Technique.objects.with_details().prefetch_related("muscles__regions")
     muscle = get_object_or_404(
         Muscle.objects.prefetch_related(
-            "regions", "sources", Prefetch("techniques", queryset=techniques)
+            "regions", "sources", "movements", Prefetch("techniques", queryset=techniques)
         ),
         slug=slug,
     )
@@ -133,6 +135,52 @@ def technique_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "nav": "techniques",
     }
     return render(request, "catalogue/technique.html", context)
+
+
+def _position(query: QueryDict) -> str:
+    """The position the movement list is narrowed to, or "" for all (also for a junk value)."""
+    position = query.get("position", "")
+    return position if position in Position.values else ""
+
+
+@require_safe
+@vary_on_headers(*FRAGMENT_HEADERS)
+@catalogue_page(reads=_position)
+def movement_list(request: HtmxHttpRequest) -> HttpResponse:
+    """Every movement under each area of the back it moves, so a person starts from where it
+    hurts; optionally only those done in one position (a person who can't get down to the
+    floor)."""
+    position = _position(request.GET)
+    movements = Movement.objects.all()
+    if position:
+        movements = movements.filter(position=position)
+    regions = list(Region.objects.prefetch_related(Prefetch("movements", queryset=movements)))
+    context = {
+        "regions": regions,
+        "any_shown": any(region.movements.all() for region in regions),
+        "position": position,
+        "positions": Position.choices,
+        "nav": "movements",
+    }
+    template = page_or_fragment(request, "catalogue/movements.html", "movement-list")
+    return render(request, template, context)
+
+
+@require_safe
+@vary_on_headers(*FRAGMENT_HEADERS)
+@catalogue_page
+def movement_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    movement = get_object_or_404(
+        Movement.objects.prefetch_related("regions", "muscles", "needs", "sources"), slug=slug
+    )
+    context = {
+        "movement": movement,
+        "diagram": back_diagram(selected=[m.slug for m in movement.muscles.all()], size="mini"),
+        "session_query": session_query([r.slug for r in movement.regions.all()], ""),
+        "nav": "movements",
+    }
+    template = page_or_fragment(request, "catalogue/movement.html", "movement")
+    return render(request, template, context)
 
 
 @require_safe
@@ -212,7 +260,7 @@ def where_it_hurts(request: HtmxHttpRequest) -> HttpResponse:
     finding = None
     if form.is_bound and form.is_valid():
         picks = picks_from(spots, form.cleaned_data["spot"])
-        finding = find(picks, numbness=form.cleaned_data["numb"])
+        finding = find(picks, form.cleaned_data["numb"], catalogue_snapshot().movements)
     context = {
         "form": form,
         "spots": spots,

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from backcare.catalogue.choices import Pressure
-from backcare.catalogue.values import Wording, Zone
+from backcare.catalogue.values import MovementInfo, Wording, Zone
 from backcare.catalogue.wording import with_side
 
 UNTIL_THE_TIMER_ENDS = "Keep going until the timer ends."
@@ -88,3 +88,23 @@ def _how_hard(note: str, cap: int) -> str:
         rest = note[len(word) + 1 :].strip()
         note = rest[:1].upper() + rest[1:]
     return f"{limit} {note}".strip()
+
+
+# Said on every movement step (NHS inform's advice for its back exercises, in our words).
+STOP_MOVING = "Stop if it makes your pain worse or brings on a new pain."
+COMFORTABLE = "Only as far as is comfortable."
+
+
+def movement_card(movement: MovementInfo, cautions: Iterable[str] = ()) -> Card:
+    """The card of a movement step: where to start, what to do, how far (with the cautions
+    the safety answers add, like a small range after a strain), how much, its tips (in
+    `direction`), when not to."""
+    return Card(
+        position=movement.start,
+        instructions=movement.action,
+        how_hard=" ".join([COMFORTABLE, *cautions]),
+        pace=_sentence(movement.dose),
+        direction=movement.tips,
+        cautions=" ".join(part for part in (movement.when_not, STOP_MOVING) if part),
+        keep_off=(),
+    )

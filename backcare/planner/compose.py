@@ -1,7 +1,9 @@
 """Compose a session as a therapist would: a pure, deterministic function of (catalogue
 snapshot, request, allowance), in named stages, each returning new values:
 
-    areas -> fit -> choose -> order -> time -> steps
+    areas -> fit -> choose -> order -> time -> movements -> steps
+
+The massage is composed in the time the movement block leaves it (`planner.movement`).
 
 No ORM, no request, no randomness. The plan's values are in `plan`, time allotment in
 `timing`; the snapshot is read from the database by `backcare.catalogue.snapshot`.
@@ -10,12 +12,13 @@ No ORM, no request, no randomness. The plan's values are in `plan`, time allotme
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import product
 from typing import NamedTuple
 
 from backcare.catalogue.choices import SIDES, GuidelineSlug, Performer, Phase, Pressure, Side
 from backcare.catalogue.values import NO_LIMITS, Allowance, Snapshot, TechniqueInfo, reachable
+from backcare.planner import movement
 from backcare.planner.cards import write_card
 from backcare.planner.plan import (
     HANDS_TIRE,
@@ -116,11 +119,46 @@ def compose(snapshot: Snapshot, request: Request, allowance: Allowance = NO_LIMI
     found, unreachable = areas(ctx)
     if not found:
         return _plan(ctx, (), unreachable, (), "")
+    block = movement.budget(ctx.total) if request.movement and snapshot.movements else 0
+    massage = _massage(ctx, found, block)
+    moves = movements(ctx, massage, block)
+    if (used := sum(m.seconds for m in moves)) != block:
+        massage = _massage(ctx, found, used)  # the massage takes the time they leave
+    timed, fitted, worked, shortfall = massage
+    planned = steps(ctx, timed)
+    if moves:  # after the main work, before the finish
+        at = len(planned) - (planned[-1].phase == Phase.FINISH)
+        moving = movement.steps(snapshot, allowance, moves, _about(ctx, worked))
+        planned = (*planned[:at], *moving, *planned[at:])
+    return _plan(ctx, planned, unreachable + fitted.left, worked, shortfall)
+
+
+def _massage(ctx: Context, found: tuple[Area, ...], moving: int):
+    """The massage in the session's time less `moving` seconds of movement: its units with
+    their seconds, what fitted, the work chosen, and why it is shorter than asked (or "")."""
+    ctx = replace(ctx, total=ctx.total - moving)
     fitted = fit(ctx, found)
     worked = choose(ctx, fitted)
     main, warm, finish = order(worked, fitted.warm, fitted.finish)
     timed, shortfall = time(ctx, fitted, worked, main, warm, finish)
-    return _plan(ctx, steps(ctx, timed), unreachable + fitted.left, worked, shortfall)
+    return timed, fitted, worked, shortfall
+
+
+def _about(ctx: Context, worked: tuple[Worked, ...]) -> list[str]:
+    """The areas a session is about: those asked for that the answers allow, then the others
+    worked (an area feeding the pain of one asked for)."""
+    asked = [r for r in ctx.request.regions if r not in ctx.allowance.excluded_regions]
+    return list(dict.fromkeys([*asked, *(w.area.region for w in worked)]))
+
+
+def movements(ctx: Context, massage, block: int):
+    """The movement block for the session's areas, where the main work ends (stage 7)."""
+    if not block:
+        return ()
+    timed, _, worked, _ = massage
+    main = [u for u in timed if u.phase == Phase.MAIN]
+    here = main[-1].technique.setting if main else ""
+    return movement.choose(ctx.snapshot, ctx.allowance, _about(ctx, worked), here, block)
 
 
 # ---------- 1. Areas ----------

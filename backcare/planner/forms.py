@@ -115,6 +115,15 @@ class BuildForm(forms.Form):
         label="A muscle to work first",
         help_text="From a muscle's page or the pain finder: a session for that muscle.",
     )
+    # A hidden "0" and a checkbox "1" (build.html): the last one sent wins, so unticking says
+    # "0", and a URL without it (a bookmark, a muscle's page) keeps the movement in.
+    movement = forms.TypedChoiceField(
+        choices=[("1", "Yes"), ("0", "No")],
+        coerce=lambda value: value == "1",
+        empty_value=True,
+        required=False,
+        label="Add a few minutes of gentle movement",
+    )
     side = forms.MultipleChoiceField(
         required=False,
         widget=forms.MultipleHiddenInput,

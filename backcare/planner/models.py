@@ -26,7 +26,7 @@ from backcare.catalogue.choices import (
 )
 from backcare.catalogue.models import Movement, Muscle, Prop, Region, Technique
 from backcare.catalogue.templatetags.backcare import first_sentence
-from backcare.catalogue.values import Snapshot
+from backcare.catalogue.values import MovementInfo, Snapshot
 from backcare.planner.plan import Plan, PlannedStep, Request
 
 CODE_LENGTH = 12
@@ -64,7 +64,7 @@ class CareSessionManager(models.Manager):
         ids = {
             model: _ids(snapshot, model._meta.model_name, slugs)
             for model, slugs in (
-                (Technique, {step.technique for step in steps}),
+                (Technique, {step.technique for step in steps if not step.movement}),
                 (Muscle, {step.muscle for step in steps}),
                 (Region, {*ask.regions, *plan.left_out, *(step.region for step in steps)}),
                 (Prop, set(ask.props)),
@@ -99,24 +99,15 @@ class CareSessionManager(models.Manager):
         kinds = {slug: snapshot.technique(slug) for slug in ids[Technique]}
         aimed = [s for s in steps if s.phase == Phase.MAIN and kinds[s.technique].each_side]
         summaries = {m.slug: m.summary for t in kinds.values() for m in t.muscles}
+        moving = _ids(snapshot, "movement", {s.technique for s in steps if s.movement})
         CareStep.objects.bulk_create(
             CareStep(
                 session=session,
                 number=number,
                 phase=step.phase,
-                technique_id=ids[Technique][step.technique],
-                family=kinds[step.technique].family,
-                pressure=kinds[step.technique].pressure,
-                family_name=kinds[step.technique].family_name,
-                family_plain_name=kinds[step.technique].family_plain_name,
-                setting=kinds[step.technique].setting,
-                muscle_id=ids[Muscle][step.muscle],
-                muscle_slug=step.muscle,
-                muscle_name=step.muscle_name,
                 region_id=ids[Region][step.region],
                 region_slug=step.region,
                 region_name=step.region_name,
-                aim=step_aim(summaries[step.muscle], ask.performer) if step in aimed else "",
                 areas=list(step.areas),
                 over=step.where if step.span else "",
                 side=step.side,
@@ -131,10 +122,53 @@ class CareSessionManager(models.Manager):
                 cautions=step.card.cautions,
                 keep_off=list(step.card.keep_off),
                 props=[snapshot.prop(slug).name for slug in step.props],
+                setting=step.setting,
+                **(
+                    _movement_fields(step.movement, moving)
+                    if step.movement
+                    else _massage_fields(step, kinds, ids, summaries, ask, step in aimed)
+                ),
             )
             for number, step in enumerate(plan.steps, start=1)
         )
         return session
+
+
+def _massage_fields(step: PlannedStep, kinds, ids, summaries, ask: Request, aimed: bool) -> dict:
+    """What a massage step keeps of its technique and muscle."""
+    technique = kinds[step.technique]
+    return dict(
+        technique_id=ids[Technique][step.technique],
+        family=technique.family,
+        pressure=technique.pressure,
+        family_name=technique.family_name,
+        family_plain_name=technique.family_plain_name,
+        muscle_id=ids[Muscle][step.muscle],
+        muscle_slug=step.muscle,
+        muscle_name=step.muscle_name,
+        aim=step_aim(summaries[step.muscle], ask.performer) if aimed else "",
+    )
+
+
+def _movement_fields(movement: MovementInfo, ids: dict[str, int]) -> dict:
+    """What a movement step keeps of its movement: how it is counted, how often to do it
+    between sessions, and where it comes from."""
+    return dict(
+        movement_id=ids.get(movement.slug),
+        movement_slug=movement.slug,
+        pressure=Pressure.LIGHT,
+        pose=movement.position,
+        motions=sorted(movement.motions),
+        pattern=movement.pattern,
+        reps=movement.reps,
+        hold=movement.hold,
+        move=movement.move,
+        dose=movement.dose,
+        often=movement.often,
+        watch=movement.watch,
+        source=movement.source,
+        source_url=movement.source_url,
+    )
 
 
 def step_aim(summary: str, performer: str) -> str:
@@ -364,6 +398,7 @@ class CareStep(models.Model):
     movement = models.ForeignKey(
         Movement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    movement_slug = models.SlugField(max_length=60, blank=True)
     pose = models.CharField(max_length=12, choices=Position, blank=True, help_text="How placed.")
     motions = models.JSONField(default=list, blank=True, help_text="What it asks of the spine.")
     pattern = models.CharField(max_length=10, choices=Pattern, blank=True)

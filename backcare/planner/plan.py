@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from backcare.catalogue.choices import Phase, Side
+from backcare.catalogue.values import MovementInfo
 from backcare.planner.cards import Card
 
 TOLERANCE = 5  # seconds the plan may differ from the asked time
@@ -39,6 +40,7 @@ class Request:
     sides: tuple[tuple[str, str], ...] = ()
     # Muscles to work first in the areas asked for ("a session for this muscle").
     focus: tuple[str, ...] = ()
+    movement: bool = True  # a few minutes of gentle movement before the finish
 
     def side_of(self, region: str) -> str:
         return dict(self.sides).get(region, Side.BOTH)
@@ -62,12 +64,15 @@ class PlannedStep:
     span: tuple[str, ...] = ()
     one_pass: bool = False  # …in one stroke up the back, not one area after another
     areas: tuple[str, ...] = ()  # the slugs of the areas of `span`
+    movement: MovementInfo | None = None  # a movement step's movement (phase MOVE)
 
     @property
     def where(self) -> str:
         """The area in plain words; main work adds its muscle: "Lower back, erector spinae";
         a step over several areas names them in turn ("Mid back, then lower back") or, in one
         stroke up the back, from the bottom ("Lower back up to the upper back")."""
+        if self.phase == Phase.MOVE:
+            return and_list([self.region_name, *self.span[1:]])
         if self.span and self.one_pass:
             return f"{self.span[-1]} up to the {self.span[0].lower()}"
         if self.span:
@@ -75,6 +80,14 @@ class PlannedStep:
         if self.phase != Phase.MAIN:
             return self.region_name
         return f"{self.region_name}, {self.muscle_name[:1].lower()}{self.muscle_name[1:]}"
+
+
+def and_list(names: list[str]) -> str:
+    """ "Mid back, lower back and hips": names after the first in lower case."""
+    names = [n if i == 0 else n[:1].lower() + n[1:] for i, n in enumerate(names)]
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 @dataclass(frozen=True)

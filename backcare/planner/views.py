@@ -154,6 +154,7 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
             data["minutes"],
             data["side"],
             tuple(data["muscle"]),
+            data["movement"],
         )
         # Kept per request and allowance, for this catalogue version: `make bench` shows the
         # preview at 5× its time without (composing, and drawing the steps: build.html).

@@ -11,6 +11,7 @@ from functools import cached_property
 from backcare.catalogue.values import Allowance
 
 LEFT_OUT_AREA = "area"  # the answers leave the step's area out today
+BARRED_MOVEMENT = "movement"  # …or a movement's position or what it asks of the spine
 # …or its kind of work: values.BARRED_FAMILY ("family"), values.TOO_FIRM ("pressure")
 
 
@@ -24,6 +25,8 @@ class SavedStep:
     pressure: int
     seconds: int
     areas: tuple[str, ...] = ()  # every area it goes over, when more than its region
+    pose: str = ""  # a movement's position ("" for massage)
+    motions: tuple[str, ...] = ()  # …and what it asks of the spine
 
 
 def skipped_today(steps: Iterable[SavedStep], allowance: Allowance) -> dict[int, str]:
@@ -33,6 +36,8 @@ def skipped_today(steps: Iterable[SavedStep], allowance: Allowance) -> dict[int,
     for step in steps:
         if {step.region, *step.areas} & allowance.excluded_regions:
             found[step.number] = LEFT_OUT_AREA
+        elif step.pose and allowance.bars_movement(step.pose, step.motions):
+            found[step.number] = BARRED_MOVEMENT
         elif why := allowance.objection(step):
             found[step.number] = why
     return found

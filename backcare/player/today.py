@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
-from backcare.catalogue.choices import Pressure
+from backcare.catalogue.choices import Motion, Position, Pressure
 from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.catalogue.values import BARRED_FAMILY, NO_LIMITS, Area
 from backcare.planner.forms import REPLAY_KEY
@@ -21,7 +21,7 @@ from backcare.planner.memory import recall_screen
 from backcare.planner.models import CareSession, CareStep
 from backcare.planner.screening import Verdict, verdict_for
 from backcare.planner.views import screen_url, stop_page
-from backcare.player.replay import LEFT_OUT_AREA, Replay, SavedStep
+from backcare.player.replay import BARRED_MOVEMENT, LEFT_OUT_AREA, Replay, SavedStep
 from backcare.web import HtmxHttpRequest, SeeOther, wants_fragment
 
 # What a pressure cap allows, in the words the screen's advice uses.
@@ -96,6 +96,8 @@ class Today:
                 step.pressure,
                 step.seconds,
                 tuple(step.areas),
+                step.pose,
+                tuple(step.motions),
             )
             for step in self.steps
         ]
@@ -150,6 +152,8 @@ class Today:
                 said[number] = next(lines[area] for area in areas if area in lines)
             elif why == BARRED_FAMILY:
                 said[number] = self._barred(step)
+            elif why == BARRED_MOVEMENT:
+                said[number] = self._barred_movement(step)
             else:
                 said[number] = self._too_firm(step)
         return said
@@ -159,6 +163,18 @@ class Today:
         found = [(c, f) for c in limits for f in c.excluded_families if f.slug == step.family]
         name = found[0][1].plain_name if found else "this kind of massage"
         return f"No {name} today{_because([c for c, _ in found])}."
+
+    def _barred_movement(self, step: CareStep) -> str:
+        """ "No bending the back forward today, as you told us about osteoporosis…"."""
+        limits = self.verdict.limits if self.verdict else ()
+        if step.pose in self.verdict.excluded_positions:
+            what = f"movements {Position(step.pose).label.lower()}"
+            found = [c for c in limits if step.pose in c.excluded_positions]
+        else:
+            motion = next(m for m in step.motions if m in self.verdict.excluded_motions)
+            what = Motion(motion).label.lower()
+            found = [c for c in limits if motion in c.excluded_motions]
+        return f"No {what} today{_because(found)}."
 
     def _too_firm(self, step: CareStep) -> str:
         limits = self.verdict.limits if self.verdict else ()

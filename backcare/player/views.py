@@ -15,12 +15,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from backcare.catalogue.cache import also_forget
+from backcare.catalogue.choices import Phase
 from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.catalogue.version import current as catalogue_version
 from backcare.planner.history import builder_answers
 from backcare.planner.memory import is_owner
 from backcare.planner.models import CareSession, CareStep, Run
+from backcare.planner.movement import Between, between_sessions
 from backcare.planner.views import screen_url
 from backcare.player.calendar import SessionEvent, reminder_calendar, whole_minutes
 from backcare.player.forms import PainForm, ReminderForm
@@ -175,6 +177,18 @@ def _offline_pages(code: str, count: int) -> str:
 def _keep_off(steps: Iterable[CareStep]) -> list[str]:
     """The no-go zones of the areas the steps work, each said once (every step says its own)."""
     return list(dict.fromkeys(line for step in steps for line in step.keep_off))
+
+
+def _between(request: HtmxHttpRequest, session: CareSession, steps: Iterable[CareStep]):
+    """Two or three movements to do between sessions: the session's own, or, when it had
+    none, some that this device's answers of today allow for its areas."""
+    verdict = answers_today(request)
+    allowance = verdict.allowance() if verdict and not verdict.stops_session else None
+    saved = [
+        Between(s.name, s.dose, s.often, s.movement_slug) for s in steps if s.phase == Phase.MOVE
+    ]
+    areas = [slug for slug, _ in session.areas] or [s.region_slug for s in steps]
+    return between_sessions(saved, catalogue_snapshot(), allowance, areas)
 
 
 def _to_hand(steps: Iterable[CareStep]) -> list[str]:
@@ -342,6 +356,7 @@ def done(request: HtmxHttpRequest, code: str) -> HttpResponse:
         "form": form,
         "owner": owner,
         "can_rate": owner and (run is None or run.pain_after is None),
+        "between": _between(request, session, _steps(code)),
     }
     return render(request, "player/done.html", context, status=400 if form.errors else 200)
 
@@ -360,6 +375,7 @@ def _card(
         "to_hand": _to_hand(session.steps.all()),
         "keep_off_today": [line for _, line in left_out],
         "keep_off": _keep_off(session.steps.all()),
+        "between": _between(request, session, session.steps.all()),
         "signals": catalogue_snapshot().during_a_session,
         "form": form,
         "diagram": back_diagram(

@@ -1,0 +1,149 @@
+"""The movement block: a few minutes of gentle movement from NHS guidance after the main work
+and before the finish, for the areas the session is about (NICE advises massage for low back
+pain only alongside exercise). Pure, like the rest of the composer.
+
+The block's share of the session is bounded (`budget`); the movements fill it, one for each
+area first (those asked for first), then more for the same areas, in the place the person is
+already in where one suits (`choose`); the screen's answers filter them (`Allowance.moves`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from backcare.catalogue.choices import Phase, Position, Setting
+from backcare.catalogue.values import Allowance, MovementInfo, Snapshot
+from backcare.planner.cards import movement_card
+from backcare.planner.plan import PlannedStep
+from backcare.planner.timing import round5
+
+SHORTEST_SESSION = 10 * 60  # seconds: a shorter session is all massage
+BLOCK_SHARE = 0.15  # of the session, within:
+SHORTEST_BLOCK, LONGEST_BLOCK = 2 * 60, 6 * 60
+# Where a person is: lying face down for a partner is on the floor; at a wall, standing.
+PLACE = {Setting.FACE_DOWN: Setting.FLOOR, Setting.WALL: Setting.SITTING}
+# A place's positions in the order a person moves through them: from lying on the back, roll
+# over, push up onto hands and knees; from lying face down, the other way; sit, then stand,
+# unless already standing at a wall.
+POSES = [Position.LYING_BACK, Position.LYING_FRONT, Position.ALL_FOURS, Position.SITTING]
+POSES_FROM = {
+    Setting.FACE_DOWN: [Position.LYING_FRONT, Position.ALL_FOURS, Position.LYING_BACK],
+    Setting.WALL: [Position.STANDING, Position.SITTING],
+}
+
+
+def budget(seconds: int) -> int:
+    """The movement block's seconds in a session of `seconds` (0: too short for one)."""
+    if seconds < SHORTEST_SESSION:
+        return 0
+    return min(max(round5(seconds * BLOCK_SHARE), SHORTEST_BLOCK), LONGEST_BLOCK)
+
+
+def place(setting: str) -> str:
+    return PLACE.get(setting, setting)
+
+
+def choose(
+    snapshot: Snapshot, allowance: Allowance, areas: Iterable[str], here: str, seconds: int
+) -> tuple[MovementInfo, ...]:
+    """Movements for `areas` (the first matter most) within `seconds` (`pick`), in the
+    block's order: those done where the person is (`here`, a Setting) first, each place's
+    positions in the order a person moves through them."""
+    poses = list(dict.fromkeys([*POSES_FROM.get(here, ()), *POSES, *Position]))
+    chosen = pick(snapshot, allowance, areas, here, seconds)
+    return tuple(
+        sorted(chosen, key=lambda m: (place(m.setting) != place(here), poses.index(m.position)))
+    )
+
+
+def pick(
+    snapshot: Snapshot, allowance: Allowance, areas: Iterable[str], here: str, seconds: int
+) -> list[MovementInfo]:
+    """The movements the answers allow for `areas` within `seconds`, as they are picked: one
+    for each area in turn, then more while they fit, those done `here` first."""
+    rank = {area: i for i, area in enumerate(dict.fromkeys(areas))}
+    here = place(here)
+    allowed = [
+        m for m in snapshot.movements if allowance.moves(m) and any(r in rank for r in m.regions)
+    ]
+    chosen: list[MovementInfo] = []
+    covered: set[str] = set()
+    left = seconds
+
+    def need(m: MovementInfo):
+        new = [rank[r] for r in m.regions if r in rank and r not in covered]
+        return (not new, min(new, default=0), place(m.setting) != here, m.order, m.slug)
+
+    while fitting := [m for m in allowed if m not in chosen and m.seconds <= left]:
+        best = min(fitting, key=need)
+        chosen.append(best)
+        covered.update(best.regions)
+        left -= best.seconds
+    return chosen
+
+
+def steps(
+    snapshot: Snapshot, allowance: Allowance, movements: Iterable[MovementInfo], areas
+) -> tuple[PlannedStep, ...]:
+    """A step for each movement, on the session's areas it moves."""
+    areas = set(areas)
+    found = []
+    for m in movements:
+        on = [r for r in m.regions if r in areas] or list(m.regions)
+        names = tuple(snapshot.region_name(r) for r in on)
+        found.append(
+            PlannedStep(
+                Phase.MOVE,
+                m.slug,
+                m.name,
+                "",
+                "",
+                on[0],
+                names[0],
+                "",
+                m.seconds,
+                movement_card(m, allowance.movement_cautions),
+                m.needs,
+                m.setting,
+                names if len(on) > 1 else (),
+                False,
+                tuple(on) if len(on) > 1 else (),
+                m,
+            )
+        )
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class Between:
+    """A movement to do between sessions: its name, how much and how often its source says,
+    and its slug for its page ("" once the catalogue no longer has it)."""
+
+    name: str
+    dose: str
+    often: str
+    slug: str = ""
+
+
+BETWEEN = 3  # movements the done page and the card suggest, at most
+
+
+def between_sessions(
+    saved: Iterable[Between],
+    snapshot: Snapshot,
+    allowance: Allowance | None,
+    areas: Iterable[str],
+) -> tuple[Between, ...]:
+    """Two or three movements for between sessions: the session's own (`saved`, as its steps
+    keep them), then, when it had fewer than two and today's safety answers are known
+    (`allowance`), others for its areas that they allow."""
+    found = list({b.name: b for b in saved}.values())
+    if len(found) < 2 and allowance is not None:
+        named = {b.name for b in found}
+        found += [
+            Between(m.name, m.dose, m.often, m.slug)
+            for m in pick(snapshot, allowance, areas, "", LONGEST_BLOCK * BETWEEN)
+            if m.name not in named
+        ]
+    return tuple(found[:BETWEEN])
