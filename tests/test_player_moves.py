@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.factories import care_session, screened, with_movement
+from tests.factories import MovementFactory, care_session, screened, with_movement
 
 pytestmark = pytest.mark.django_db
 
@@ -88,28 +88,15 @@ def test_a_movement_step_fragment_is_the_player_with_its_counter(client):
 
 
 def test_a_movement_step_lights_the_muscles_its_movement_reaches(client):
-    from backcare.catalogue.models import Movement, Muscle, Region, Source
+    from backcare.catalogue.models import Muscle, Region
     from backcare.catalogue.version import bump
 
     session = care_session("self", ["lower-back"], [], 10)
-    step = with_movement(session)
-    knee_rolls = Movement.objects.create(
-        slug="knee-rolls",
-        name=step.name,
-        summary="Rolls the knees side to side.",
-        position="lying_back",
-        setting="floor",
-        start=step.position,
-        action="\n".join(step.instructions),
-        reps=8,
-        dose=step.dose,
-        often=step.often,
-        order=1,
+    step = with_movement(session, name="Slow side rolls")
+    reached = list(Muscle.objects.filter(regions__slug="lower-back").order_by("slug")[:2])
+    MovementFactory(
+        name=step.name, regions=[Region.objects.get(slug="lower-back")], muscles=reached
     )
-    knee_rolls.regions.add(Region.objects.get(slug="lower-back"))
-    reached = Muscle.objects.filter(regions__slug="lower-back").order_by("slug")[:2]
-    knee_rolls.muscles.add(*reached)
-    knee_rolls.sources.add(Source.objects.first())
     bump()
     html = page(client, session, step.number)
     lit = set(re.findall(r'class="muscle[^"]*is-selected[^"]*" data-muscle="([^"]+)"', html))
