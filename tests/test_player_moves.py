@@ -92,11 +92,9 @@ def test_a_movement_step_lights_the_muscles_its_movement_reaches(client):
     from backcare.catalogue.version import bump
 
     session = care_session("self", ["lower-back"], [], 10)
-    step = with_movement(session, name="Slow side rolls")
     reached = list(Muscle.objects.filter(regions__slug="lower-back").order_by("slug")[:2])
-    MovementFactory(
-        name=step.name, regions=[Region.objects.get(slug="lower-back")], muscles=reached
-    )
+    rolls = MovementFactory(regions=[Region.objects.get(slug="lower-back")], muscles=reached)
+    step = with_movement(session, name=rolls.name, movement=rolls, movement_slug=rolls.slug)
     bump()
     html = page(client, session, step.number)
     lit = set(re.findall(r'class="muscle[^"]*is-selected[^"]*" data-muscle="([^"]+)"', html))

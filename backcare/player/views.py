@@ -303,8 +303,8 @@ def _step_context(now: Today, number: int) -> dict:
 
 def _moved(step: CareStep) -> tuple[str, ...]:
     """The muscles a movement step reaches, lit on its drawing: its movement's, while the
-    catalogue has one of its name (a saved step keeps words, not the muscles it reaches)."""
-    found = (m for m in catalogue_snapshot().movements if m.name == step.name)
+    catalogue has it (a saved step keeps its movement's slug, not the muscles it reaches)."""
+    found = (m for m in catalogue_snapshot().movements if m.slug == step.movement_slug)
     return next((m.muscles for m in found), ())
 
 
