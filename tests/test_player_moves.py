@@ -37,6 +37,7 @@ def test_a_movement_step_says_how_to_start_what_to_do_how_much_and_to_take_care(
     lines = re.search(r"<ol[^>]*data-lines>(.*?)</ol>", html, re.S)[1]
     assert re.findall(r"<li>(.*?)</li>", lines) == step.instructions
     assert words(html, "data-dose") == "Hold for one deep breath, 8 to 10 times."
+    assert "<dt>Pace</dt>" not in html  # the dose says it: said once
     assert "Stop if it makes your symptoms worse" in words(html, "player__cautions")
     assert f'<a href="{step.source_url}" target="_blank"' in html
     # The pose, not the massage's place: lying on the back.
