@@ -435,3 +435,51 @@ def followed(session, days_ago: float = 0, **ratings):
         run.started_at = timezone.now() - timedelta(days=days_ago)
         run.save(update_fields=["started_at"])
     return run
+
+
+def with_movement(session, number: int | None = None, **fields):
+    """`session` with a movement step (phase "move"), as the composer saves one: at `number`
+    (the steps from there on move down one), else last. Knee rolls by default, counted the way
+    `fields` say (pattern, reps, hold, move; its seconds follow from them)."""
+    from backcare.catalogue.choices import Pattern, Position
+    from backcare.planner.models import CareStep
+
+    steps = session.steps.order_by("-number")
+    number = number or (steps.first().number + 1 if steps.exists() else 1)
+    for later in steps.filter(number__gte=number):  # from the last, so numbers stay unique
+        later.number += 1
+        later.save(update_fields=["number"])
+    values = {
+        "name": "Knee rolls",
+        "pose": Position.LYING_BACK,
+        "setting": "floor",
+        "position": "On your back, a small cushion under your head, knees bent and together.",
+        "instructions": [
+            "Let both knees roll slowly to one side, shoulders on the floor.",
+            "Stay there for a breath, then bring them back to the middle.",
+        ],
+        "how_hard": "Only as far as feels comfortable",
+        "pace": "Slow and smooth",
+        "cautions": "Stop if it makes your symptoms worse or causes new pain.",
+        "region_slug": "lower-back",
+        "region_name": "Lower back",
+        "pattern": Pattern.ALTERNATE,
+        "reps": 4,
+        "hold": 3,
+        "move": 4,
+        "dose": "Hold for one deep breath, 8 to 10 times.",
+        "often": "Every day.",
+        "watch": "That both shoulders stay on the floor and the knees go only as far as is easy.",
+        "source": "Lower back pain exercises (NHS)",
+        "source_url": "https://www.nhs.uk/live-well/exercise/lower-back-pain-exercises/",
+        **fields,
+    }
+    sides = 2 if values["pattern"] in (Pattern.EACH_SIDE, Pattern.ALTERNATE) else 1
+    values.setdefault("seconds", values["reps"] * sides * (values["move"] + values["hold"]))
+    values.setdefault("title", f"{values['name']} · {values['region_name']}")
+    step = CareStep.objects.create(
+        session=session, number=number, phase=Phase.MOVE, family="", pressure=1, **values
+    )
+    session.total_seconds = sum(s.seconds for s in session.steps.all())
+    session.save(update_fields=["total_seconds"])
+    return step

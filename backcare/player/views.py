@@ -290,15 +290,22 @@ def _step_context(now: Today, number: int) -> dict:
         "moves": before is None or now.steps[before - 1].setting != current.setting,
         "again": _again(now) if not replay.played else (),
         "diagram": back_diagram(
-            selected=[current.muscle_slug],
+            selected=_moved(current) if current.reps else [current.muscle_slug],
             side=current.side if current.side in ("left", "right") else "",
             size="mini",
             linked=False,
             labels=False,
-            region=current.region_slug,
+            region="" if current.reps else current.region_slug,
             kept_off=tuple(region for region, _ in now.keep_off),
         ),
     }
+
+
+def _moved(step: CareStep) -> tuple[str, ...]:
+    """The muscles a movement step reaches, lit on its drawing: its movement's, while the
+    catalogue has it (a saved step keeps its movement's slug, not the muscles it reaches)."""
+    found = (m for m in catalogue_snapshot().movements if m.slug == step.movement_slug)
+    return next((m.muscles for m in found), ())
 
 
 @require_safe

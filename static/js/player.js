@@ -7,7 +7,9 @@
 // screen doesn't stop it: when the page comes back it catches up. Hands-free speaks the step,
 // each instruction line as its turn comes, "halfway", "ten seconds left", "switch sides" or
 // "next: …", then moves on by itself; where the browser can't speak, tones and a buzz mark
-// the same moments. Sound and speech are unlocked by the tap that starts the session; pausing
+// the same moments. A movement step counts its repetitions instead ("3 of 8", Move… Hold…
+// Release, side by side), and hands-free counts them aloud, the clock waiting while a count is
+// said. Sound and speech are unlocked by the tap that starts the session; pausing
 // pauses the voice with the clock; the screen is kept awake on a step where the browser can.
 (function () {
   "use strict";
@@ -156,6 +158,130 @@
     }
   }
 
+  // ---- A movement's repetitions: where its clock stands, and what is said when ----
+  var NUMBERS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+    "eighteen", "nineteen", "twenty"];
+  var OTHER_SIDE = "Now the other side.";
+
+  // The counter of a movement step (data-reps, -pattern, -move, -hold on its timer), or null.
+  // Each repetition is a move into it and back (`move` seconds) around a hold (`hold`); on
+  // each side in turn ("each_side": all on the left, then all on the right) or one side then
+  // the other ("alternate": left then right is one).
+  function counter(timer, seconds) {
+    var reps = Number(timer.getAttribute("data-reps")) || 0;
+    if (!reps) return null;
+    var pattern = timer.getAttribute("data-pattern") || "hold";
+    var hold = Number(timer.getAttribute("data-hold")) || 0;
+    var move = Number(timer.getAttribute("data-move")) || 0;
+    var sides = pattern === "each_side" || pattern === "alternate" ? 2 : 1;
+    if (move + hold <= 0) move = seconds / (reps * sides); // untimed: the step's time, shared
+    if (!(move + hold > 0)) return null;
+    var c = { reps: reps, pattern: pattern, hold: hold, move: move, sides: sides,
+      cycle: move + hold, goes: reps * sides, cues: [] };
+    c.total = c.goes * c.cycle;
+    for (var k = 0; k < c.goes; k++) {
+      var at = k * c.cycle;
+      var go = place(c, k);
+      if (k > 0 && go.side !== place(c, k - 1).side && pattern === "each_side") {
+        c.cues.push({ at: at, text: OTHER_SIDE });
+      } else if (k > 0 && pattern === "alternate" && go.side === 1) {
+        c.cues.push({ at: at, text: OTHER_SIDE });
+      }
+      if (hold > 0) c.cues.push({ at: at + move / 2, text: "Hold…" });
+      // Back from it: a repetition ends here (for "alternate", on the right). A flowing one,
+      // never held, is only counted.
+      var counted = pattern !== "alternate" || go.side === 1;
+      var number = NUMBERS[go.rep] || String(go.rep);
+      var back = hold > 0
+        ? (counted ? "And release, that's " + number + "." : "And release.")
+        : (counted ? "That's " + number + "." : "");
+      if (back) c.cues.push({ at: at + move / 2 + hold, text: back });
+    }
+    return c;
+  }
+
+  // The k-th go (0-based): which repetition, on which side (0 left, 1 right).
+  function place(c, k) {
+    if (c.pattern === "each_side") return { rep: (k % c.reps) + 1, side: Math.floor(k / c.reps) };
+    if (c.pattern === "alternate") return { rep: Math.floor(k / 2) + 1, side: k % 2 };
+    return { rep: k + 1, side: 0 };
+  }
+
+  // Where the count stands `elapsed` seconds in: its repetition, side and phase word.
+  function standing(c, elapsed) {
+    var k = Math.max(0, Math.min(c.goes - 1, Math.floor(elapsed / c.cycle)));
+    var within = elapsed - k * c.cycle;
+    var go = place(c, k);
+    go.word = within < c.move / 2 ? "Move…" : within < c.move / 2 + c.hold ? "Hold…"
+      : c.hold ? "Release" : "Back…";
+    go.sideName = go.side ? "right side" : "left side";
+    return go;
+  }
+
+  function renderCount() {
+    var c = state.count;
+    if (!c || ["running", "paused", "done"].indexOf(state.phase) < 0) return;
+    var go = standing(c, state.total - Math.max(0, state.remaining));
+    var text = go.rep + " of " + c.reps;
+    $("[data-rep-count]", state.timer).textContent = text;
+    var side = $("[data-rep-side]", state.timer);
+    if (side) side.textContent = go.sideName;
+    var word = $("[data-rep-phase]", state.timer);
+    if (word) {
+      word.hidden = false;
+      word.textContent = state.phase === "done" ? "Done" : state.phase === "paused" ? "" : go.word;
+    }
+    var mini = $("[data-rep-mini]");
+    if (mini) mini.textContent = text + (c.sides === 2 ? " · " + (go.side ? "right" : "left") : "");
+  }
+
+  // The counts due by now are said (only the latest, after a locked screen); while one is being
+  // said the clock waits for it, so a slow voice never leaves the count behind the body.
+  function countCues() {
+    var c = state.count;
+    var elapsed = state.total - state.remaining;
+    var due = null;
+    while (state.cue < c.cues.length && c.cues[state.cue].at <= elapsed + 0.001) {
+      due = c.cues[state.cue];
+      state.cue += 1;
+    }
+    if (!due) return;
+    if (due.text === OTHER_SIDE) chime(550);
+    var wait = { since: now() };
+    var voiced = say(due.text, function () { waited(wait); });
+    if (!voiced || wait.over) return;
+    state.waiting = wait;
+    wait.timeout = window.setTimeout(function () { waited(wait); }, sayingTime(due.text));
+  }
+
+  function waited(wait) {
+    wait.over = true;
+    if (!state || state.waiting !== wait) return;
+    window.clearTimeout(wait.timeout);
+    state.pausedFor += (now() - wait.since) / 1000;
+    state.waiting = null;
+    keepClock();
+    tick();
+  }
+
+  // The voice waited for is let go (paused, restarted): its time is the clock's pause.
+  function stopWaiting() {
+    var wait = state && state.waiting;
+    if (!wait) return;
+    window.clearTimeout(wait.timeout);
+    state.pausedFor += (now() - wait.since) / 1000;
+    state.waiting = null;
+  }
+
+  // The counts already said before `elapsed` (a reload, a resumed step) are not said again.
+  function skipSaidCues() {
+    var elapsed = state.total - state.remaining;
+    state.cue = 0;
+    if (!state.count) return;
+    while (state.cue < state.count.cues.length && state.count.cues[state.cue].at < elapsed) state.cue += 1;
+  }
+
   // ---- Drawing the step's time, lines and the session's time left ----
   function render() {
     var left = Math.max(0, state.remaining);
@@ -177,11 +303,12 @@
     }
     var progress = $("[data-session-progress]");
     if (progress) progress.value = state.number - 1 + (state.total ? 1 - left / state.total : 1);
+    renderCount();
     showLine();
   }
 
   function showLine() {
-    if (!state.lines.length) return;
+    if (!state.lines.length || state.count) return; // a movement's lines are one repetition
     var started = state.phase === "running" || state.phase === "paused" || state.phase === "done";
     var index = started
       ? Math.min(state.lines.length - 1, Math.floor((1 - state.remaining / state.total) * state.lines.length))
@@ -258,13 +385,14 @@
     } else if (kept.phase === "done") {
       state.remaining = 0;
       state.timer.classList.add("is-finished");
-      setLabel("Time's up for this step");
+      setLabel(doneLabel());
     } else {
       state.remaining = state.total - ((now() - kept.startedAt) / 1000 - kept.pausedFor);
       setLabel("");
     }
     var elapsed = state.total - state.remaining; // cues already given stay given
     state.said = { half: elapsed >= state.total / 2, ten: state.remaining <= 10 };
+    skipSaidCues();
     setButton();
     render();
     if (state.phase === "running") tick();
@@ -284,7 +412,7 @@
       setLabel(state.listening ? "Get ready… listen" : "Get ready… " + Math.ceil(wait));
       return;
     }
-    if (state.phase !== "running") return;
+    if (state.phase !== "running" || state.waiting) return; // (waiting: a count being said)
     state.remaining = state.total - ((t - state.startedAt) / 1000 - state.pausedFor);
     cues();
     render();
@@ -292,6 +420,7 @@
   }
 
   function cues() {
+    if (state.count) return countCues();
     var elapsed = state.total - state.remaining;
     if (!state.said.half && state.total >= 40 && elapsed >= state.total / 2 && state.remaining > 12) {
       state.said.half = true;
@@ -312,7 +441,7 @@
     var position = $("[data-position]");
     var aim = $("[data-aim]"); // where the step's muscle lies, for eyes on the ceiling
     var text = state.announce + ". " + (aim ? aim.textContent + " " : "") + "Get ready. " +
-      (position ? position.textContent : "");
+      (position ? position.textContent : "") + (state.count ? " " + oneRepetition() : "");
     var counting = state;
     state.phase = "counting";
     state.readyAt = started + seconds * 1000;
@@ -344,7 +473,9 @@
       state.pausedFor = 0;
       if (state.phase === "ready") say(state.announce);
       var first = state.lines[0];
-      if (first) say(first.textContent);
+      if (state.count) {
+        if (state.phase === "ready") say(oneRepetition()); // hands-free said it getting ready
+      } else if (first) say(first.textContent);
     }
     state.phase = "running";
     state.timer.classList.remove("is-paused");
@@ -355,9 +486,15 @@
     tick();
   }
 
+  // What one repetition is: a movement's lines, said before the count starts.
+  function oneRepetition() {
+    return state.lines.map(function (li) { return li.textContent; }).join(" ");
+  }
+
   function pause() {
     if (!state || state.phase !== "running") return;
     tick();
+    stopWaiting();
     state.phase = "paused";
     state.pausedAt = now();
     state.timer.classList.add("is-paused");
@@ -367,15 +504,20 @@
     keepClock();
   }
 
+  function doneLabel() {
+    return state.count ? "All " + state.count.reps + " done" : "Time's up for this step";
+  }
+
   function finish() {
     state.remaining = 0;
     state.phase = "done";
     render();
     state.timer.classList.add("is-finished");
-    setLabel("Time's up for this step");
+    setLabel(doneLabel());
     setButton();
     keepClock();
     chime();
+    var over = state.count ? "That's all of them. " : "Time's up. ";
     var next = $("[data-player-next]");
     var switchCue = state.article.getAttribute("data-switch-cue"); // worded by the page
     var nextTitle = state.article.getAttribute("data-next-title");
@@ -383,20 +525,22 @@
       ? switchCue
       : nextTitle ? "Next: " + nextTitle + "." : "That was the last step. Well done.";
     if (handsFree() && tapped && next) {
-      say("Time's up. " + cue);
+      say(over + cue);
       state.advance = window.setTimeout(function () { next.click(); }, 2500);
     } else {
-      say("Time's up. " + cue);
-      announce("Time's up for this step. " + cue + " Press Next when you're ready.");
+      say(over + cue);
+      announce(over + cue + " Press Next when you're ready.");
     }
   }
 
   // "Start again" on a finished step: the whole step once more.
   function restart() {
     window.clearTimeout(state.advance);
+    stopWaiting();
     state.phase = "ready";
     state.remaining = state.total;
     state.said = {};
+    state.cue = 0;
     state.line = null;
     state.timer.classList.remove("is-finished");
     run();
@@ -404,6 +548,7 @@
 
   function teardown() {
     if (!state) return;
+    stopWaiting();
     window.clearInterval(state.interval);
     window.clearTimeout(state.advance);
     state = null;
@@ -417,6 +562,8 @@
     var total = Number(timer.getAttribute("data-seconds")) || 0;
     var said = $("[data-announce]");
     var stopLink = $("[data-player-stop]", article);
+    var count = counter(timer, total);
+    if (count) total = count.total; // it ends when the repetitions are done
     state = {
       article: article,
       timer: timer,
@@ -430,6 +577,9 @@
       announce: said ? said.textContent : "",
       phase: "ready",
       said: {},
+      count: count,
+      cue: 0,
+      waiting: null,
       key: stopLink ? stopLink.getAttribute("href") : window.location.pathname, // one per step
       interval: window.setInterval(tick, TICK_MS)
     };

@@ -50,8 +50,9 @@ def clock_seconds(page: Page) -> int:
     return int(minutes) * 60 + int(seconds)
 
 
-def start_hands_free(page: Page, live, intro_ms: int):
-    session = care_session("self", ["upper-back"], [], 5)
+def start_hands_free(page: Page, live, intro_ms: int, session=None):
+    """`session` (else a short one) started hands-free from its overview: step 1's seconds."""
+    session = session or care_session("self", ["upper-back"], [], 5)
     answer_in_browser(page, live.url)
     own_in_browser(page, live.url, session)
     page.add_init_script(VOICE % intro_ms)
