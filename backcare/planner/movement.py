@@ -22,6 +22,7 @@ from backcare.planner.timing import round5
 SHORTEST_SESSION = 10 * 60  # seconds: a shorter session is all massage
 BLOCK_SHARE = 0.15  # of the session, within:
 SHORTEST_BLOCK, LONGEST_BLOCK = 2 * 60, 6 * 60
+MOST = 4  # movements in a block: a few done well, not a circuit of getting up and down
 # Where a person is: lying face down for a partner is on the floor; at a wall, standing.
 PLACE = {Setting.FACE_DOWN: Setting.FLOOR, Setting.WALL: Setting.SITTING}
 # A place's positions in the order a person moves through them: from lying on the back, roll
@@ -64,10 +65,16 @@ def choose(
 
 
 def pick(
-    snapshot: Snapshot, allowance: Allowance, areas: Iterable[str], here: str, within: int
+    snapshot: Snapshot,
+    allowance: Allowance,
+    areas: Iterable[str],
+    here: str,
+    within: int,
+    most: int = MOST,
 ) -> list[MovementInfo]:
     """The movements the answers allow for `areas` within `within` seconds, as picked: one
-    for each area in turn, then more while they fit, those done `here` first."""
+    for each area in turn, then more while they fit (`most` at most), those done `here`
+    first."""
     rank = {area: i for i, area in enumerate(dict.fromkeys(areas))}
     here = place(here)
     allowed = [
@@ -81,7 +88,9 @@ def pick(
         new = [rank[r] for r in m.regions if r in rank and r not in covered]
         return (not new, min(new, default=0), place(m.setting) != here, m.order, m.slug)
 
-    while fitting := [m for m in allowed if m not in chosen and seconds(m) <= left]:
+    while len(chosen) < most and (
+        fitting := [m for m in allowed if m not in chosen and seconds(m) <= left]
+    ):
         best = min(fitting, key=need)
         chosen.append(best)
         covered.update(best.regions)
@@ -161,7 +170,7 @@ def between_sessions(
         named = {b.name for b in found}
         found += [
             Between(m.name, m.dose, m.often, m.slug)
-            for m in pick(snapshot, allowance, areas, "", LONGEST_BLOCK * BETWEEN)
+            for m in pick(snapshot, allowance, areas, "", LONGEST_BLOCK, BETWEEN)
             if m.name not in named
         ]
     return tuple(found[:BETWEEN])
