@@ -291,7 +291,7 @@ def _bookends(ctx: Context, found: list[Area]) -> tuple[Unit | None, Unit | None
         ordered = (
             candidates
             if phase == Phase.WARM_UP
-            else sorted(candidates, key=lambda t: (t.warm_up, _gentlest(t)))
+            else sorted(candidates, key=lambda t: (t.warm_up, t.pressure, t.family_order, t.slug))
         )
         for prefer_other in (True, False):
             for technique in ordered:
@@ -319,24 +319,14 @@ def _bookends(ctx: Context, found: list[Area]) -> tuple[Unit | None, Unit | None
     return warm, finish
 
 
-def _gentlest(technique: TechniqueInfo):
-    return technique.pressure, technique.family_order, technique.slug
-
-
 def _span(snapshot: Snapshot, technique: TechniqueInfo, phase: str, regions) -> Unit:
     """One step of `technique` over `regions`, top to bottom: one area, several in turn, or all
     of them in one pass (a stroke up the whole back)."""
     regions = sorted(regions, key=snapshot.region_order)
     muscle = technique.muscles_in(regions[0])[0]
-    return Unit(
-        technique,
-        regions[0],
-        phase,
-        muscle.slug,
-        muscle.name,
-        (Side.BOTH if muscle.bilateral else "",),
-        span=tuple(regions) if len(regions) > 1 else (),
-    )
+    sides = (Side.BOTH if muscle.bilateral else "",)
+    span = tuple(regions) if len(regions) > 1 else ()
+    return Unit(technique, regions[0], phase, muscle.slug, muscle.name, sides, span)
 
 
 def _least_needed(ctx: Context, found: list[Area]) -> int:
