@@ -663,13 +663,9 @@ def unused(ctx: Context, worked: tuple[Worked, ...], used) -> tuple[UnusedProp, 
 def _used_instead(snapshot, slug: str, techniques, used) -> str:
     """The name of a prop in the plan that can stand in for `slug` in all its work there (a
     tennis ball for a lacrosse ball), or ""."""
-    for technique in techniques:
-        for group in technique.prop_groups:
-            if slug in group:
-                other = next((p for p in group if p in used and p != slug), None)
-                if other:
-                    return snapshot.prop(other).name
-    return ""
+    groups = [g for t in techniques for g in t.prop_groups if slug in g]
+    other = next((p for g in groups for p in g if p in used and p != slug), None)
+    return snapshot.prop(other).name if other else ""
 
 
 def _repeats(technique: TechniqueInfo, worked: tuple[Worked, ...]) -> bool:
