@@ -36,8 +36,10 @@ def is_code(text: str) -> bool:
     return bool(_CODE.match(text))
 
 
-# What a step keeps of its technique, as it was when the session was saved.
-TECHNIQUE_KEPT = ("family", "pressure", "family_name", "family_plain_name", "setting")
+# What a saved step keeps, by the same names, of the planned step and of its technique (as it
+# was when the session was saved).
+STEP_KEPT = ("phase", "muscle_name", "region_name", "areas", "side", "seconds", "setting")
+TECHNIQUE_KEPT = ("family", "pressure", "family_name", "family_plain_name")
 
 
 def _ids(snapshot: Snapshot, kind: str, slugs: set[str]) -> dict[str, int]:
@@ -93,20 +95,15 @@ class CareSessionManager(models.Manager):
             CareStep(
                 session=session,
                 number=number,
-                phase=step.phase,
-                technique_id=ids[Technique][step.technique],
+                **{name: getattr(step, name) for name in STEP_KEPT},
                 **{name: getattr(kinds[step.technique], name) for name in TECHNIQUE_KEPT},
+                technique_id=ids[Technique][step.technique],
                 muscle_id=ids[Muscle][step.muscle],
                 muscle_slug=step.muscle,
-                muscle_name=step.muscle_name,
                 region_id=ids[Region][step.region],
                 region_slug=step.region,
-                region_name=step.region_name,
                 aim=step_aim(summaries[step.muscle], ask.performer) if step in aimed else "",
-                areas=list(step.areas),
                 over=step.where if step.span else "",
-                side=step.side,
-                seconds=step.seconds,
                 title=step_title(step, ask.performer),
                 name=step.technique_name,
                 **asdict(step.card),  # its words, field for field
