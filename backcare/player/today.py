@@ -88,16 +88,12 @@ class Today:
     @cached_property
     def replay(self) -> Replay:
         allowance = self.verdict.allowance() if self.verdict else NO_LIMITS
+        same = ("number", "family", "pressure", "seconds")  # named alike on both
         saved = [
             SavedStep(
-                step.number,
-                step.region_slug,
-                step.family,
-                step.pressure,
-                step.seconds,
-                tuple(step.areas),
+                region=s.region_slug, areas=tuple(s.areas), **{f: getattr(s, f) for f in same}
             )
-            for step in self.steps
+            for s in self.steps
         ]
         return Replay.of(saved, allowance)
 
