@@ -90,10 +90,8 @@ def run_logged(command: list[str], name: str) -> int:
             else:
                 log.log(level, "%s", line.rstrip())
 
-    readers = [
-        threading.Thread(target=forward, args=(process.stdout, logging.INFO)),
-        threading.Thread(target=forward, args=(process.stderr, logging.WARNING)),
-    ]
+    streams = ((process.stdout, logging.INFO), (process.stderr, logging.WARNING))
+    readers = [threading.Thread(target=forward, args=pair) for pair in streams]
     for reader in readers:
         reader.start()
     status = process.wait()

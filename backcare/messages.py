@@ -16,24 +16,18 @@ from backcare.web import path_section
 
 class ScopedCookieStorage(CookieStorage):
     def _update_cookie(self, encoded_data, response):
-        path = path_section(self.request.path)
+        where = {
+            "path": path_section(self.request.path),
+            "domain": settings.SESSION_COOKIE_DOMAIN,
+            "samesite": settings.SESSION_COOKIE_SAMESITE,
+        }
         if encoded_data:
+            secure = settings.SESSION_COOKIE_SECURE or None
             response.set_cookie(
-                self.cookie_name,
-                encoded_data,
-                path=path,
-                domain=settings.SESSION_COOKIE_DOMAIN,
-                secure=settings.SESSION_COOKIE_SECURE or None,
-                httponly=True,
-                samesite=settings.SESSION_COOKIE_SAMESITE,
+                self.cookie_name, encoded_data, secure=secure, httponly=True, **where
             )
         else:
-            response.delete_cookie(
-                self.cookie_name,
-                path=path,
-                domain=settings.SESSION_COOKIE_DOMAIN,
-                samesite=settings.SESSION_COOKIE_SAMESITE,
-            )
+            response.delete_cookie(self.cookie_name, **where)
 
 
 class ScopedStorage(FallbackStorage):

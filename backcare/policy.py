@@ -46,6 +46,19 @@ def networks(addresses: Iterable[str]) -> list[Network]:
     return [ipaddress.ip_network(a.strip(), strict=False) for a in addresses if a.strip()]
 
 
+def is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def is_in(address: str, found: Iterable[Network]) -> bool:
+    """Whether `address` is an IP address in one of the networks `found` (trusted proxies)."""
+    return is_address(address) and any(ipaddress.ip_address(address) in n for n in found)
+
+
 def trusted_proxies(environ: Mapping[str, str] = os.environ) -> list[Network]:
     """BACKCARE_TRUSTED_PROXIES (addresses or networks, comma-separated) as networks: the same
     list settings.TRUSTED_PROXIES reads for Django (web.ProxyMiddleware)."""

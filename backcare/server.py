@@ -27,7 +27,6 @@ Django must first be imported in each worker after gevent has patched the standa
 import contextlib
 import html
 import io
-import ipaddress
 import logging
 import os
 import resource
@@ -57,6 +56,8 @@ from backcare.policy import (
     WORKER_CONNECTIONS,
     body_seconds,
     hsts_header,
+    is_address,
+    is_in,
     trusted_proxies,
 )
 
@@ -116,11 +117,8 @@ class Worker(GeventWorker):
         super().init_process()
 
     def _capped(self, host: str) -> bool:
-        try:
-            address = ipaddress.ip_address(host)
-        except ValueError:
-            return False  # a Unix socket: whatever is in front of it
-        return not any(address in network for network in self.trusted)
+        # Not a Unix socket (whatever is in front of it), nor a trusted proxy.
+        return is_address(host) and not is_in(host, self.trusted)
 
     def handle(self, listener, client, addr):
         host = addr[0] if isinstance(addr, tuple) else ""

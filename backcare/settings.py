@@ -288,8 +288,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", "31536000")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", "1")
     SECURE_HSTS_PRELOAD = envbool("DJANGO_HSTS_PRELOAD", "1")
-    SESSION_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", "1")
-    CSRF_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", "1")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", "1")
 
 # Structured logs: one JSON object a line on stdout, gunicorn's lines too (backcare.server).
 # Request bodies and query strings are never logged; session codes are shortened.

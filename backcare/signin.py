@@ -97,30 +97,22 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _refuse(request: HttpRequest, retry_after: int, limit: Limit) -> HttpResponse:
-    wait = "a minute" if limit.seconds <= 60 else "up to an hour"
-    return too_many(
-        request,
-        retry_after,
-        "Too many attempts",
-        f"For safety, signing in is paused for {wait}. If you're an editor, you can still "
-        "sign in from a browser you have signed in from before; or ask another administrator.",
-        why=f"sign-in limit ({limit.name})",
-        template="403_locked.html",
-    )
+def _refuse(request: HttpRequest, retry_after: int, limit: Limit | None = None) -> HttpResponse:
+    """The one refusal page: over a `limit`, or (None) an address axes has locked out."""
+    explanation, why = "", "sign-in address lock-out"
+    if limit:
+        wait = "a minute" if limit.seconds <= 60 else "up to an hour"
+        explanation = (
+            f"For safety, signing in is paused for {wait}. If you're an editor, you can still "
+            "sign in from a browser you have signed in from before; or ask another administrator."
+        )
+        why = f"sign-in limit ({limit.name})"
+    return too_many(request, retry_after, "Too many attempts", explanation, why, "403_locked.html")
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: an address's lock-out is the same page, with its Retry-After."""
-    hours = settings.AXES_COOLOFF_TIME
-    return too_many(
-        request,
-        int(hours * 60 * 60),
-        "Too many attempts",
-        "",
-        why="sign-in address lock-out",
-        template="403_locked.html",
-    )
+    return _refuse(request, int(settings.AXES_COOLOFF_TIME * 60 * 60))
 
 
 class PBKDF2InThreadHasher(PBKDF2PasswordHasher):

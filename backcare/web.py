@@ -1,7 +1,6 @@
 """Small HTTP helpers every app shares: htmx page-or-fragment, 303 after a POST, the designed
 refusal pages, and the middleware that guards every request before Django reads it."""
 
-import ipaddress
 import json
 import logging
 from collections.abc import Callable
@@ -21,7 +20,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 from django_htmx.middleware import HtmxDetails
 
-from backcare.policy import PERMISSIONS_POLICY, networks
+from backcare.policy import PERMISSIONS_POLICY, is_address, is_in, networks
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -142,14 +141,6 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     )
 
 
-def _is_address(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
-
-
 class ProxyMiddleware:
     """Believes X-Forwarded-For and X-Forwarded-Proto only from BACKCARE_TRUSTED_PROXIES.
 
@@ -166,17 +157,12 @@ class ProxyMiddleware:
         self.get_response = get_response
         self.trusted = networks(settings.TRUSTED_PROXIES)
 
-    def _trusts(self, address: str) -> bool:
-        return _is_address(address) and any(
-            ipaddress.ip_address(address) in network for network in self.trusted
-        )
-
     def __call__(self, request: HttpRequest) -> HttpResponse:
         meta = request.META
-        if self._trusts(meta.get("REMOTE_ADDR", "")):
+        if is_in(meta.get("REMOTE_ADDR", ""), self.trusted):
             hops = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-            client = next((hop for hop in reversed(hops) if not self._trusts(hop)), "")
-            if _is_address(client):
+            client = next((hop for hop in reversed(hops) if not is_in(hop, self.trusted)), "")
+            if is_address(client):
                 meta["REMOTE_ADDR"] = client
             return self.get_response(request)
         claims_https = meta.get("HTTP_X_FORWARDED_PROTO", "").lower() == "https"

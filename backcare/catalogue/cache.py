@@ -107,7 +107,8 @@ def catalogue_page(
         read = reads(request.GET) if reads else ()
         if read is None:
             return view(request, *args, **kwargs)
-        store, key = caches[CACHE], _page_key(view, request, read)
+        place = (view.__module__, view.__qualname__, request.path, read, wants_fragment(request))
+        store, key = caches[CACHE], cache_key(("page", *place))
         kept = store.get(key, _MISSING, version=token)
         if kept is not _MISSING:
             content, headers = kept
@@ -118,11 +119,6 @@ def catalogue_page(
         return response
 
     return keeping
-
-
-def _page_key(view: Callable, request: HttpRequest, read: Hashable) -> str:
-    fragment = wants_fragment(request)
-    return cache_key(("page", view.__module__, view.__qualname__, request.path, read, fragment))
 
 
 def _may_keep(request: HttpRequest, response: HttpResponse) -> bool:

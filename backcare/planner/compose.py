@@ -61,6 +61,9 @@ class Context:
         owned = snapshot.everyday | frozenset(request.props)
         return cls(snapshot, request, allowance, owned, minutes * 60, hands * 60)
 
+    def unreachable(self, region: str, **why) -> Unreachable:
+        return Unreachable(region, self.snapshot.region_name(region), **why)
+
     def main_choices(self, region: str) -> list[TechniqueInfo]:
         """The main work an area can get with what the person has and the answers allow."""
         props = self.owned - self.snapshot.everyday
@@ -182,7 +185,7 @@ def areas(ctx: Context) -> tuple[tuple[Area, ...], tuple[Unreachable, ...]]:
     focus = frozenset(request.focus)
     for region in asked:
         if region in excluded:
-            unreachable.append(Unreachable(region, snapshot.region_name(region), excluded=True))
+            unreachable.append(ctx.unreachable(region, excluded=True))
         elif choices := ctx.main_choices(region):
             found.append(Area(region, tuple(choices), request.side_of(region), focus=focus))
         else:
@@ -259,7 +262,6 @@ def _shortlist(area: Area, everyday) -> tuple[TechniqueInfo, ...]:
 def _unlock(ctx: Context, region: str) -> Unreachable:
     """What would open an area: the cheapest props (fewest on a tie), else a partner."""
     snapshot, performer = ctx.snapshot, ctx.request.performer
-    name = snapshot.region_name(region)
     options: list[tuple[int, int, tuple[str, ...]]] = []
     for technique in snapshot.working.get((performer, region), ()):
         if not ctx.allowance.permits(technique):
@@ -270,11 +272,11 @@ def _unlock(ctx: Context, region: str) -> Unreachable:
             cost = sum(snapshot.prop(slug).cost_rank for slug in props)
             options.append((cost, len(props), props))
     if options:
-        return Unreachable(region, name, props=min(options)[2])
+        return ctx.unreachable(region, props=min(options)[2])
     partner_can = performer == Performer.SELF and region in reachable(
         snapshot, Performer.PARTNER, ctx.owned, ctx.allowance
     )
-    return Unreachable(region, name, partner=partner_can)
+    return ctx.unreachable(region, partner=partner_can)
 
 
 # ---------- 2. Fit ----------
@@ -305,12 +307,8 @@ def fit(ctx: Context, found: tuple[Area, ...]) -> Fit:
             # Hand work alone stops at the hands limit, however long the session asked.
             tire = hands_only and need > hands_limit
             more = 0 if tire else max(1, math.ceil((need - total) / 60))
-            name = ctx.snapshot.region_name(dropped.region)
-            left.append(
-                Unreachable(
-                    dropped.region, name, no_time=True, minutes_needed=more, hands_tire=tire
-                )
-            )
+            why = {"no_time": True, "minutes_needed": more, "hands_tire": tire}
+            left.append(ctx.unreachable(dropped.region, **why))
     if not fits() and warm:
         warm, warm_s = None, 0
     ends = ((warm, warm_s), (finish, finish_s))
@@ -341,7 +339,7 @@ def _bookends(ctx: Context, found: list[Area]) -> tuple[Unit | None, Unit | None
         ordered = (
             candidates
             if phase == Phase.WARM_UP
-            else sorted(candidates, key=lambda t: (t.warm_up, _gentlest(t)))
+            else sorted(candidates, key=lambda t: (t.warm_up, t.pressure, t.family_order, t.slug))
         )
         for prefer_other in (True, False):
             for technique in ordered:
@@ -369,24 +367,14 @@ def _bookends(ctx: Context, found: list[Area]) -> tuple[Unit | None, Unit | None
     return warm, finish
 
 
-def _gentlest(technique: TechniqueInfo):
-    return technique.pressure, technique.family_order, technique.slug
-
-
 def _span(snapshot: Snapshot, technique: TechniqueInfo, phase: str, regions) -> Unit:
     """One step of `technique` over `regions`, top to bottom: one area, several in turn, or all
     of them in one pass (a stroke up the whole back)."""
     regions = sorted(regions, key=snapshot.region_order)
     muscle = technique.muscles_in(regions[0])[0]
-    return Unit(
-        technique,
-        regions[0],
-        phase,
-        muscle.slug,
-        muscle.name,
-        (Side.BOTH if muscle.bilateral else "",),
-        span=tuple(regions) if len(regions) > 1 else (),
-    )
+    sides = (Side.BOTH if muscle.bilateral else "",)
+    span = tuple(regions) if len(regions) > 1 else ()
+    return Unit(technique, regions[0], phase, muscle.slug, muscle.name, sides, span)
 
 
 def _least_needed(ctx: Context, found: list[Area]) -> int:
@@ -579,20 +567,17 @@ def order(worked: tuple[Worked, ...], warm: Unit | None, finish: Unit | None):
     main.sort(key=lambda u: places.index(u.technique.setting))  # stable: keeps the rest
     # A bookend beside main work of the same technique reads as the same step twice: bring
     # other work on that area next to it (the order of areas stays top to bottom).
-    if finish and main[-1].technique is finish.technique:
-        last, done = main[-1].region, finish.technique
-        other = [i for i, u in enumerate(main) if u.region == last and u.technique is not done]
-        if other:
-            main.append(main.pop(other[-1]))
-    if warm and main[0].technique is warm.technique:
-        first, done = main[0].region, warm.technique
-        other = [i for i, u in enumerate(main) if u.region == first and u.technique is not done]
-        if other:
-            main.insert(0, main.pop(other[0]))
-    if warm and _same(warm, main[0]):
-        warm = None  # the main work is the gentle stroking itself
-    if finish and _same(finish, main[-1]):
-        finish = None
+    for end, at in ((finish, -1), (warm, 0)):  # the finish's end first, as before
+        if end and main[at].technique is end.technique:
+            place, done = main[at].region, end.technique
+            other = [i for i, u in enumerate(main) if u.region == place and u.technique is not done]
+            if other:
+                moved = main.pop(other[at])
+                main.insert(len(main) if at else 0, moved)
+    # None where the main work beside it is the gentle stroking itself.
+    warm, finish = (
+        e if e and not _same(e, main[at]) else None for e, at in ((warm, 0), (finish, -1))
+    )
     return tuple(main), warm, finish
 
 
@@ -726,13 +711,9 @@ def unused(ctx: Context, worked: tuple[Worked, ...], used) -> tuple[UnusedProp, 
 def _used_instead(snapshot, slug: str, techniques, used) -> str:
     """The name of a prop in the plan that can stand in for `slug` in all its work there (a
     tennis ball for a lacrosse ball), or ""."""
-    for technique in techniques:
-        for group in technique.prop_groups:
-            if slug in group:
-                other = next((p for p in group if p in used and p != slug), None)
-                if other:
-                    return snapshot.prop(other).name
-    return ""
+    groups = [g for t in techniques for g in t.prop_groups if slug in g]
+    other = next((p for g in groups for p in g if p in used and p != slug), None)
+    return snapshot.prop(other).name if other else ""
 
 
 def _repeats(technique: TechniqueInfo, worked: tuple[Worked, ...]) -> bool:

@@ -19,6 +19,13 @@ FALLBACK_MINUTES = {Performer.SELF: 5, Performer.PARTNER: 30}
 # The screen's `next` names a saved session to go back to (session=<code>), or holds the
 # builder's answers to go on with.
 REPLAY_KEY = "session"
+UNKNOWN_AREA = "“%(value)s” is not an area of the back we know."
+
+
+def _say_invalid(form: forms.Form, **messages: str) -> None:
+    """What each named field says of a choice it doesn't offer."""
+    for name, message in messages.items():
+        form.fields[name].error_messages["invalid_choice"] = message
 
 
 class ScreenForm(forms.Form):
@@ -33,12 +40,8 @@ class ScreenForm(forms.Form):
         self.contraindications = list(contraindications)
         self.fields["flag"].choices = [(c.slug, c.question) for c in self.contraindications]
         self.fields["area"].choices = list(regions)  # (slug, name)
-        self.fields["flag"].error_messages["invalid_choice"] = (
-            "“%(value)s” is not one of the questions on this screen."
-        )
-        self.fields["area"].error_messages["invalid_choice"] = (
-            "“%(value)s” is not an area of the back we know."
-        )
+        _say_invalid(self, flag="“%(value)s” is not one of the questions on this screen.")
+        _say_invalid(self, area=UNKNOWN_AREA)
 
     def clean(self):
         data = super().clean()
@@ -155,23 +158,18 @@ class BuildForm(forms.Form):
         self.fields["region"].offer(regions)
         self.fields["prop"].offer(props)
         self.fields["muscle"].offer(muscles or Options.of(()))
-        self.fields["performer"].error_messages["invalid_choice"] = (
-            "“%(value)s” isn't an option: choose yourself or a partner."
-        )
-        self.fields["region"].error_messages["invalid_choice"] = (
-            "“%(value)s” is not an area of the back we know."
-        )
-        self.fields["prop"].error_messages["invalid_choice"] = "“%(value)s” is not a prop we know."
-        self.fields["muscle"].error_messages["invalid_choice"] = (
-            "“%(value)s” is not a muscle we know."
-        )
         self.fields["side"].choices = [
             (f"{slug}:{side}", f"{name}: {side}")
             for slug, name in regions.choices
             for side in (Side.BOTH, *SIDES)
         ]
-        self.fields["side"].error_messages["invalid_choice"] = (
-            "“%(value)s” isn't a side we know: choose left, right or both for an area."
+        _say_invalid(
+            self,
+            performer="“%(value)s” isn't an option: choose yourself or a partner.",
+            region=UNKNOWN_AREA,
+            prop="“%(value)s” is not a prop we know.",
+            muscle="“%(value)s” is not a muscle we know.",
+            side="“%(value)s” isn't a side we know: choose left, right or both for an area.",
         )
 
     def clean_side(self) -> tuple[tuple[str, str], ...]:

@@ -137,30 +137,17 @@ class PainChart:
     pairs: tuple[Pair, ...]
     gridlines: tuple[Mark, ...]  # every other pain score, labelled on the y axis
     summary: str
+    # Where the template draws: fixed, as the drawing box is.
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
     right: int = RIGHT
-    top: int = TOP
-    bottom: int = BOTTOM
     mark: int = MARK
     side: int = 2 * MARK
-
-    @property
-    def middle(self) -> float:
-        return (self.left + self.right) / 2
-
-    @property
-    def pain_labels_x(self) -> int:
-        return self.left - 8  # the scores, right-aligned left of the plot
-
-    @property
-    def number_labels_y(self) -> int:
-        return self.bottom + 18  # each column's session number, under the plot
-
-    @property
-    def axis_title_y(self) -> int:
-        return self.height - 6
+    middle: float = (LEFT + RIGHT) / 2
+    pain_labels_x: int = LEFT - 8  # the scores, right-aligned left of the plot
+    number_labels_y: int = BOTTOM + 18  # each column's session number, under the plot
+    axis_title_y: int = HEIGHT - 6
 
 
 SPREAD = 8  # before sits this far left of its column's middle, after as far right

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import asdict
 from datetime import timedelta
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -42,6 +43,12 @@ def new_code() -> str:
 def is_code(text: str) -> bool:
     """Whether `text` has a session code's form (not whether such a session exists)."""
     return bool(_CODE.match(text))
+
+
+# What a saved step keeps, by the same names, of the planned step and of its technique (as it
+# was when the session was saved).
+STEP_KEPT = ("phase", "muscle_name", "region_name", "areas", "side", "seconds", "setting")
+TECHNIQUE_KEPT = ("family", "pressure", "family_name", "family_plain_name")
 
 
 def _ids(snapshot: Snapshot, kind: str, slugs: set[str]) -> dict[str, int]:
@@ -83,19 +90,13 @@ class CareSessionManager(models.Manager):
             focus_names=[names[slug] for slug in ask.focus if slug in names],
         )
         # A new session links to nothing yet: insert the links without .add()'s look-up.
-        regions, props = CareSession.regions.through, CareSession.props.through
-        regions.objects.bulk_create(
-            regions(caresession=session, region_id=ids[Region][slug]) for slug in asked
-        )
-        left_out = CareSession.left_out.through
-        left_out.objects.bulk_create(
-            left_out(caresession=session, region_id=ids[Region][slug]) for slug in left
-        )
-        props.objects.bulk_create(
-            props(caresession=session, prop_id=ids[Prop][slug])
-            for slug in sorted(ask.props)
-            if slug in ids[Prop]
-        )
+        owned = [slug for slug in sorted(ask.props) if slug in ids[Prop]]
+        links = (("regions", Region, asked), ("left_out", Region, left), ("props", Prop, owned))
+        for field, model, slugs in links:
+            through, column = getattr(CareSession, field).through, f"{model._meta.model_name}_id"
+            through.objects.bulk_create(
+                through(caresession=session, **{column: ids[model][slug]}) for slug in slugs
+            )
         kinds = {slug: snapshot.technique(slug) for slug in ids[Technique]}
         aimed = [s for s in steps if s.phase == Phase.MAIN and kinds[s.technique].each_side]
         summaries = {m.slug: m.summary for t in kinds.values() for m in t.muscles}
@@ -104,25 +105,14 @@ class CareSessionManager(models.Manager):
             CareStep(
                 session=session,
                 number=number,
-                phase=step.phase,
+                **{name: getattr(step, name) for name in STEP_KEPT},
                 region_id=ids[Region][step.region],
                 region_slug=step.region,
-                region_name=step.region_name,
-                areas=list(step.areas),
                 over=step.where if step.span else "",
-                side=step.side,
-                seconds=step.seconds,
                 title=step_title(step, ask.performer),
                 name=step.technique_name,
-                position=step.card.position,
-                instructions=list(step.card.instructions),
-                how_hard=step.card.how_hard,
-                pace=step.card.pace,
-                direction=step.card.direction,
-                cautions=step.card.cautions,
-                keep_off=list(step.card.keep_off),
+                **asdict(step.card),  # its words, field for field
                 props=[snapshot.prop(slug).name for slug in step.props],
-                setting=step.setting,
                 **(
                     _movement_fields(step.movement, moving)
                     if step.movement
@@ -136,16 +126,11 @@ class CareSessionManager(models.Manager):
 
 def _massage_fields(step: PlannedStep, kinds, ids, summaries, ask: Request, aimed: bool) -> dict:
     """What a massage step keeps of its technique and muscle."""
-    technique = kinds[step.technique]
     return dict(
+        **{name: getattr(kinds[step.technique], name) for name in TECHNIQUE_KEPT},
         technique_id=ids[Technique][step.technique],
-        family=technique.family,
-        pressure=technique.pressure,
-        family_name=technique.family_name,
-        family_plain_name=technique.family_plain_name,
         muscle_id=ids[Muscle][step.muscle],
         muscle_slug=step.muscle,
-        muscle_name=step.muscle_name,
         aim=step_aim(summaries[step.muscle], ask.performer) if aimed else "",
     )
 

@@ -7,7 +7,7 @@ this only applies them, as pure functions.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from backcare.catalogue.choices import Effect, Pressure
 from backcare.catalogue.values import Allowance, Question, Snapshot
@@ -46,15 +46,8 @@ class Verdict:
         return tuple(c for c in self.limits if c.max_minutes == self.max_minutes)
 
     def allowance(self) -> Allowance:
-        return Allowance(
-            self.excluded_regions,
-            self.max_pressure,
-            self.excluded_families,
-            self.max_minutes,
-            self.excluded_positions,
-            self.excluded_motions,
-            self.movement_cautions,
-        )
+        """What choosing techniques needs of it: the fields of the same names."""
+        return Allowance(**{f.name: getattr(self, f.name) for f in fields(Allowance)})
 
 
 def screen(answers: Iterable[Question], areas: dict[str, Iterable[str]] | None = None) -> Verdict:

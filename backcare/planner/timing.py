@@ -134,11 +134,8 @@ def spread(
     """(seconds a side, why they fall short): each unit its share of its area's `targets`,
     adding up to `main_time`, hand work at most `hands_limit`; while other work can take the
     time, no technique over about 40 % and no area added for the pain it `feeds` over it."""
-    defaults: dict[str, int] = {}
-    shorts: dict[str, int] = {}
-    for u in main:
-        defaults[u.region] = defaults.get(u.region, 0) + u.technique.default_seconds * u.count
-        shorts[u.region] = shorts.get(u.region, 0) + u.short
+    defaults = _totals(main, [u.technique.default_seconds for u in main], lambda u: u.region)
+    shorts = _totals(main, [u.short // u.count for u in main], lambda u: u.region)
     # Work added past an area's share (to fill the time) widens its share.
     weights = [
         max(targets[u.region], shorts[u.region]) * u.technique.default_seconds / defaults[u.region]
@@ -187,11 +184,9 @@ def _cap_share(main, seconds: list[int], ceilings: list[int], main_time: int) ->
             return False
         mine = [i for i, u in enumerate(main) if u.technique.slug == slug]
         # What the other techniques can take without going over their own share.
-        room: dict[str, int] = {}
-        for i, unit in enumerate(main):
-            if unit.technique.slug != slug:
-                more = (unit.hi(ceilings[i]) - seconds[i]) * unit.count
-                room[unit.technique.slug] = room.get(unit.technique.slug, 0) + more
+        tops = [u.hi(c) - s for u, c, s in zip(main, ceilings, seconds, strict=True)]
+        room = _totals(main, tops, lambda u: u.technique.slug)
+        del room[slug]
         room_left = sum(max(0, min(more, share - totals[t])) for t, more in room.items())
         target = max(share, most - room_left, sum(main[i].short for i in mine))
         if most - target >= 5 * len(mine):
@@ -216,6 +211,7 @@ def _cap_linked(main, seconds: list[int], ceilings: list[int], feeds: dict[str, 
 
 
 def _totals(main: Sequence[Unit], seconds: list[int], key) -> dict[str, int]:
+    """Seconds (a side) times sides, added up by `key`."""
     totals: dict[str, int] = {}
     for unit, s in zip(main, seconds, strict=True):
         totals[key(unit)] = totals.get(key(unit), 0) + s * unit.count

@@ -55,6 +55,11 @@ from backcare.web import (
     too_many,
 )
 
+# The guideline that says each performer's usual session length.
+DEFAULT_MINUTES = {
+    Performer.SELF: GuidelineSlug.SOLO_DEFAULT_MINUTES,
+    Performer.PARTNER: GuidelineSlug.PARTNER_DEFAULT_MINUTES,
+}
 BUILD_KEYS = ("performer", "region", "prop", "minutes", "side", "muscle")
 
 
@@ -204,12 +209,8 @@ def _build_options(snapshot: Snapshot) -> dict:
         "props": Options.of((prop.slug, prop.name) for prop in snapshot.props),
         "muscles": Options.of(snapshot.muscle_names.items()),
         "default_minutes": {
-            Performer.SELF: snapshot.guideline(
-                GuidelineSlug.SOLO_DEFAULT_MINUTES, FALLBACK_MINUTES[Performer.SELF]
-            ),
-            Performer.PARTNER: snapshot.guideline(
-                GuidelineSlug.PARTNER_DEFAULT_MINUTES, FALLBACK_MINUTES[Performer.PARTNER]
-            ),
+            performer: snapshot.guideline(slug, FALLBACK_MINUTES[performer])
+            for performer, slug in DEFAULT_MINUTES.items()
         },
     }
     _offered = (snapshot, options)
@@ -340,11 +341,7 @@ def _form_context(form, verdict, snapshot) -> dict:
         "everyday": everyday,
         "everyday_slugs": {prop.slug for prop in everyday},
         "region_sides": {slug: form.side_of(slug) for slug, _ in snapshot.regions},
-        "minute_notes": [
-            notes[slug]
-            for slug in (GuidelineSlug.SOLO_DEFAULT_MINUTES, GuidelineSlug.PARTNER_DEFAULT_MINUTES)
-            if slug in notes
-        ],
+        "minute_notes": [notes[slug] for slug in DEFAULT_MINUTES.values() if slug in notes],
         "unlock_hints": {
             slug: [snapshot.region_name(r) for r in found] for slug, found in hints.items()
         },

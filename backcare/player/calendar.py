@@ -17,16 +17,9 @@ from backcare.catalogue.templatetags.backcare import clock
 PRODID = "-//Backcare//Session reminder//EN"
 DAILY, WEEKLY = "daily", "weekly"
 REPEATS = ((DAILY, "Every day"), (WEEKLY, "On chosen days"))
-# RFC 5545 weekday codes, in the order date.weekday() counts them (Monday is 0).
-WEEKDAYS = (
-    ("MO", "Monday"),
-    ("TU", "Tuesday"),
-    ("WE", "Wednesday"),
-    ("TH", "Thursday"),
-    ("FR", "Friday"),
-    ("SA", "Saturday"),
-    ("SU", "Sunday"),
-)
+# (RFC 5545 weekday code, name), in the order date.weekday() counts them (Monday is 0).
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAYS = tuple((name[:2].upper(), name) for name in DAY_NAMES)
 _DAY_CODES = tuple(code for code, _ in WEEKDAYS)
 LINE_OCTETS = 75
 

@@ -88,18 +88,15 @@ class Today:
     @cached_property
     def replay(self) -> Replay:
         allowance = self.verdict.allowance() if self.verdict else NO_LIMITS
+        same = ("number", "family", "pressure", "seconds", "pose")  # named alike on both
         saved = [
             SavedStep(
-                step.number,
-                step.region_slug,
-                step.family,
-                step.pressure,
-                step.seconds,
-                tuple(step.areas),
-                step.pose,
-                tuple(step.motions),
+                region=s.region_slug,
+                areas=tuple(s.areas),
+                motions=tuple(s.motions),
+                **{f: getattr(s, f) for f in same},
             )
-            for step in self.steps
+            for s in self.steps
         ]
         return Replay.of(saved, allowance)
 

@@ -34,8 +34,7 @@ def duration(seconds: int | None) -> str:
     seconds = int(seconds)
     if seconds < 60:
         return f"{seconds} s"
-    minutes, rest = divmod(seconds, 60)
-    return f"{minutes} min" if rest == 0 else f"{minutes}:{rest:02d}"
+    return f"{seconds // 60} min" if seconds % 60 == 0 else clock(seconds)
 
 
 @register.filter
