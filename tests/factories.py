@@ -366,14 +366,15 @@ def _link(through, pairs, columns: tuple[str, str]) -> None:
     through.objects.bulk_create(through(**dict(zip(columns, pair, strict=True))) for pair in pairs)
 
 
-def care_session(performer="self", regions=("upper-back",), props=(), minutes=10):
-    """A saved session composed from the loaded catalogue, as the builder saves one."""
+def care_session(performer="self", regions=("upper-back",), props=(), minutes=10, movement=True):
+    """A saved session composed from the loaded catalogue, as the builder saves one (with its
+    movement block unless `movement` is False: a session saved before movements)."""
     from backcare.catalogue.snapshot import catalogue_snapshot
     from backcare.planner.compose import compose
     from backcare.planner.models import CareSession
     from backcare.planner.plan import Request
 
-    ask = Request(performer, tuple(regions), frozenset(props), minutes)
+    ask = Request(performer, tuple(regions), frozenset(props), minutes, movement=movement)
     snapshot = catalogue_snapshot()
     return CareSession.objects.create_from_plan(compose(snapshot, ask), ask, snapshot)
 

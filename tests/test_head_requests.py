@@ -3,7 +3,7 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from backcare.catalogue.models import Muscle, Prop, Technique
+from backcare.catalogue.models import Movement, Muscle, Prop, Technique
 from tests.factories import as_owner, care_session, screened
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +29,7 @@ def test_every_page_answers_head_as_it_answers_get(client):
         "muscles/<slug:slug>": f"muscles/{Muscle.objects.first().slug}",
         "techniques/<slug:slug>": f"techniques/{Technique.objects.first().slug}",
         "props/<slug:slug>": f"props/{Prop.objects.first().slug}",
+        "movements/<slug:slug>": f"movements/{Movement.objects.first().slug}",
     }
     walked = 0
     for route in routes():

@@ -130,7 +130,7 @@ def test_the_builder_page_and_its_fragment(screened):
     assert "aria-live" not in fragment
     status = re.search(r'<p id="preview-status"[^>]*>(.*?)</p>', fragment)
     assert 'role="status" hx-swap-oob="innerHTML"' in status[0]
-    assert status[1] == "Your session: 4 steps, 10 minutes.", status[1]
+    assert status[1] == "Your session: 6 steps, 10 minutes.", status[1]  # 2 of them movements
     assert "hx-swap-oob" not in re.search(r'<p id="preview-status"[^>]*>', html)[0]
 
 

@@ -95,7 +95,7 @@ def test_nothing_left_to_do():
 def test_a_saved_step_keeps_its_techniques_family_and_pressure():
     from tests.factories import care_session
 
-    built = care_session("partner", ["lower-back"], [], 30)
+    built = care_session("partner", ["lower-back"], [], 30, movement=False)
     for step in built.steps.select_related("technique__family"):
         assert (step.family, step.pressure) == (step.technique.family.slug, step.technique.pressure)
 
@@ -107,7 +107,7 @@ def test_steps_saved_before_are_given_their_techniques_family_and_pressure():
     from backcare.planner.models import CareStep
     from tests.factories import care_session
 
-    built = care_session("partner", ["lower-back"], [], 30)
+    built = care_session("partner", ["lower-back"], [], 30, movement=False)  # as saved then
     CareStep.objects.filter(session=built).update(family="", pressure=Pressure.FIRM)
     migration = importlib.import_module(
         "backcare.planner.migrations.0005_steps_keep_family_and_pressure"

@@ -165,7 +165,10 @@ def between_sessions(
     """Two or three movements for between sessions: the session's own (`saved`, as its steps
     keep them), then, when it had fewer than two and today's safety answers are known
     (`allowance`), others for its areas that they allow."""
-    found = list({b.name: b for b in saved}.values())
+    known = {m.slug for m in snapshot.movements}  # a deleted movement has no page to link
+    found = [
+        b if b.slug in known else replace(b, slug="") for b in {b.name: b for b in saved}.values()
+    ]
     if len(found) < 2 and allowance is not None:
         named = {b.name for b in found}
         found += [
