@@ -123,10 +123,9 @@ def compose(snapshot: Snapshot, request: Request, allowance: Allowance = NO_LIMI
     if not found:
         return _plan(ctx, (), unreachable, (), "")
     block = movement.budget(ctx.total) if request.movement and snapshot.movements else 0
-    massage = _massage(ctx, found, block)
-    moves = movements(ctx, massage, block)
-    if (used := sum(map(movement.seconds, moves))) != block:
-        massage = _massage(ctx, found, used)  # the massage takes the time they leave
+    moves = movements(ctx, found, block)
+    used = sum(map(movement.seconds, moves))
+    massage = _massage(ctx, found, used)  # in the time the movement leaves
     # The massage's steps of 5 s a side may take a step too many: then a step less of it, and
     # the movement rests the difference.
     if moves and not massage[3] and (over := _seconds(massage[0]) + used - ctx.total) > 0:
@@ -164,12 +163,15 @@ def _about(ctx: Context, worked: tuple[Worked, ...]) -> list[str]:
     return list(dict.fromkeys([*asked, *(w.area.region for w in worked)]))
 
 
-def movements(ctx: Context, massage, block: int):
-    """The movement block for the session's areas, where the main work ends (stage 7)."""
+def movements(ctx: Context, found: tuple[Area, ...], block: int):
+    """The movement block (stage 7), in `block` seconds: for the areas the session is about,
+    starting where the main work would end, were the massage to leave it that time."""
     if not block:
         return ()
-    timed, _, worked, _ = massage
-    main = [u for u in timed if u.phase == Phase.MAIN]
+    less = replace(ctx, total=ctx.total - block)
+    fitted = fit(less, found)
+    worked = choose(less, fitted)
+    main, _, _ = order(worked, fitted.warm, fitted.finish)
     here = main[-1].technique.setting if main else ""
     return movement.choose(ctx.snapshot, ctx.allowance, _about(ctx, worked), here, block)
 

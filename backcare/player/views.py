@@ -376,6 +376,7 @@ def _card(
         "keep_off_today": [line for _, line in left_out],
         "keep_off": _keep_off(session.steps.all()),
         "between": _between(request, session, session.steps.all()),
+        "between_own": sum(step.phase == Phase.MOVE for step in session.steps.all()) >= 2,
         "signals": catalogue_snapshot().during_a_session,
         "form": form,
         "diagram": back_diagram(

@@ -208,7 +208,7 @@ def test_props_read_plainly_and_an_unused_one_adds_its_area_in_one_tap(live, pag
     expect(ball).to_have_accessible_description("for your mid back, with a wall")
     sock = page.get_by_role("checkbox", name="Two balls in a sock", exact=True)
     expect(sock).to_have_accessible_description("for your mid back")  # it needs nothing else
-    page.goto(live.url + "/build/?region=lower-back&prop=foam-roller&minutes=10")
+    page.goto(live.url + "/build/?region=lower-back&prop=foam-roller&minutes=15")
     preview = page.locator("#preview")
     note = preview.locator(".note", has_text="Foam roller:")
     expect(note).to_contain_text("not used today. It's for your")
