@@ -9,6 +9,20 @@ from django.core.management import call_command
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# The fixtures through which a test reaches the database (a view test's `client` does it
+# through the `django_db` mark).
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+def pytest_collection_modifyitems(items):
+    """A test that can't reach the database, or composes plans from the catalogue once read
+    (`engine_free` on the module), runs the same on any engine: the PostgreSQL pass of
+    `make test` leaves it out."""
+    for item in items:
+        if not (item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames)):
+            item.add_marker(pytest.mark.engine_free)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Seed the shipped catalogue once, exactly as `make run` does; each test rolls back."""

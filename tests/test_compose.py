@@ -11,7 +11,7 @@ from backcare.planner.plan import TOLERANCE, Request
 from backcare.planner.screening import verdict_for
 from tests.shipped import ALL_PROPS, ALL_REGIONS
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_free]  # plans from the catalogue read once
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from backcare.planner.plan import HANDS_TIRE, NOTHING_MORE, TOLERANCE, Request, 
 from backcare.planner.screening import verdict_for
 from tests.shipped import ALL_PROPS, ALL_REGIONS, LIMITS, LOCAL, PRESSURE_CAPS
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_free]  # plans from the catalogue read once
 
 
 @pytest.fixture
