@@ -556,6 +556,16 @@ class Snapshot:
         return {prop: tuple(found_) for prop, found_ in found.items()}
 
     @cached_property
+    def moving(self) -> dict[tuple[str, str], tuple[MovementInfo, ...]]:
+        """(area, setting) -> the movements done there that move it, in the catalogue's
+        order."""
+        found: dict[tuple[str, str], list[MovementInfo]] = {}
+        for m in sorted(self.movements, key=lambda m: (m.order, m.slug)):
+            for region in m.regions:
+                found.setdefault((region, m.setting), []).append(m)
+        return {key: tuple(found_) for key, found_ in found.items()}
+
+    @cached_property
     def feeders(self) -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
         """Area -> (another area, the muscles lying there whose tension is felt in the first):
         the hips feed the lower back."""

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import asdict
 from datetime import timedelta
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -111,7 +110,7 @@ class CareSessionManager(models.Manager):
                 over=step.where if step.span else "",
                 title=step_title(step, ask.performer),
                 name=step.technique_name,
-                **asdict(step.card),  # its words, field for field
+                **vars(step.card),  # its words, field for field
                 props=[snapshot.prop(slug).name for slug in step.props],
                 **(
                     _movement_fields(step.movement, moving)

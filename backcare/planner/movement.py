@@ -9,6 +9,7 @@ already in where one suits (`choose`); the screen's answers filter them (`Allowa
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -73,29 +74,46 @@ def pick(
     most: int = MOST,
 ) -> list[MovementInfo]:
     """The movements the answers allow for `areas` within `within` seconds, as picked: one
-    for each area in turn, then more while they fit (`most` at most), those done `here`
-    first."""
-    rank = {area: i for i, area in enumerate(dict.fromkeys(areas))}
+    for each area in turn (the first matter most), then more for any of them while they fit
+    (`most` at most); of those alike, the one done `here` first, then the catalogue's order."""
+    areas = list(dict.fromkeys(areas))
     here = place(here)
-    allowed = [
-        m for m in snapshot.movements if allowance.moves(m) and any(r in rank for r in m.regions)
-    ]
-    chosen: list[MovementInfo] = []
+    chosen: dict[str, MovementInfo] = {}
     covered: set[str] = set()
-    left = within
 
-    def need(m: MovementInfo):
-        new = [rank[r] for r in m.regions if r in rank and r not in covered]
-        return (not new, min(new, default=0), place(m.setting) != here, m.order, m.slug)
+    def first(on: list[str]) -> MovementInfo | None:
+        """The first movement of the areas `on` that the answers allow and the time left
+        fits, done `here` if one is."""
+        left = within - sum(map(seconds, chosen.values()))
+        for same_place in (True, False):
+            lists = [
+                snapshot.moving.get((area, setting), ())
+                for area in on
+                for setting in Setting
+                if (place(setting) == here) == same_place
+            ]
+            for m in _merged(lists):
+                if m.slug not in chosen and seconds(m) <= left and allowance.moves(m):
+                    return m
+        return None
 
-    while len(chosen) < most and (
-        fitting := [m for m in allowed if m not in chosen and seconds(m) <= left]
-    ):
-        best = min(fitting, key=need)
-        chosen.append(best)
-        covered.update(best.regions)
-        left -= seconds(best)
-    return chosen
+    for area in areas:
+        if len(chosen) < most and area not in covered and (found := first([area])):
+            chosen[found.slug] = found
+            covered.update(found.regions)
+    while len(chosen) < most and (found := first(areas)):
+        chosen[found.slug] = found
+    return list(chosen.values())
+
+
+def _merged(lists) -> Iterable[MovementInfo]:
+    """The movements of several areas in the catalogue's order, each once, lazily (a long
+    catalogue is not sorted for a movement found near the start)."""
+    seen: set[str] = set()
+    for m in heapq.merge(*lists, key=lambda m: (m.order, m.slug)):
+        if m.slug not in seen:
+            seen.add(m.slug)
+            yield m
 
 
 def steps(
