@@ -74,7 +74,7 @@ def requests(draw):
 
 
 @settings(
-    max_examples=1500,
+    max_examples=900,
     deadline=None,
     derandomize=True,  # CI runs the examples that ran here; a seed sweep runs before landing
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -249,7 +249,7 @@ def test_the_lower_back_brings_the_hips_from_ten_minutes(snapshot, ask, limits):
 
 # ---------- Variety and words: the rules a physiotherapist read the plans for ----------
 variety = settings(
-    max_examples=1000,
+    max_examples=600,
     deadline=None,
     derandomize=True,  # CI runs the examples that ran here; a seed sweep runs before landing
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

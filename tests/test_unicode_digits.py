@@ -7,7 +7,7 @@ import pytest
 
 from tests.factories import as_owner, care_session, screened
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_free]  # parsing input, any engine
 
 # superscript two, Arabic-Indic three, fullwidth one, mathematical bold one, Devanagari five
 DIGITS = ["²", "٣", "１", "𝟙", "५", "2²", "١٠"]
