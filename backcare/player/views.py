@@ -179,16 +179,19 @@ def _keep_off(steps: Iterable[CareStep]) -> list[str]:
     return list(dict.fromkeys(line for step in steps for line in step.keep_off))
 
 
-def _between(request: HtmxHttpRequest, session: CareSession, steps: Iterable[CareStep]):
-    """Two or three movements to do between sessions: the session's own, or, when it had
-    none, some that this device's answers of today allow for its areas."""
+def _between(request: HtmxHttpRequest, session: CareSession, steps: Iterable[CareStep]) -> dict:
+    """Two or three movements to do between sessions (`between`): the session's own, or, when
+    it had none, some that this device's answers of today allow for its areas; and how often,
+    when it is the same for each (`between_often`, said once)."""
     verdict = answers_today(request)
     allowance = verdict.allowance() if verdict and not verdict.stops_session else None
     saved = [
         Between(s.name, s.dose, s.often, s.movement_slug) for s in steps if s.phase == Phase.MOVE
     ]
     areas = [slug for slug, _ in session.areas] or [s.region_slug for s in steps]
-    return between_sessions(saved, catalogue_snapshot(), allowance, areas)
+    between = between_sessions(saved, catalogue_snapshot(), allowance, areas)
+    often = {b.often for b in between}
+    return {"between": between, "between_often": often.pop() if len(often) == 1 else ""}
 
 
 def _to_hand(steps: Iterable[CareStep]) -> list[str]:
@@ -356,7 +359,7 @@ def done(request: HtmxHttpRequest, code: str) -> HttpResponse:
         "form": form,
         "owner": owner,
         "can_rate": owner and (run is None or run.pain_after is None),
-        "between": _between(request, session, _steps(code)),
+        **_between(request, session, _steps(code)),
     }
     return render(request, "player/done.html", context, status=400 if form.errors else 200)
 
@@ -375,8 +378,7 @@ def _card(
         "to_hand": _to_hand(session.steps.all()),
         "keep_off_today": [line for _, line in left_out],
         "keep_off": _keep_off(session.steps.all()),
-        "between": _between(request, session, session.steps.all()),
-        "between_own": sum(step.phase == Phase.MOVE for step in session.steps.all()) >= 2,
+        **_between(request, session, session.steps.all()),
         "signals": catalogue_snapshot().during_a_session,
         "form": form,
         "diagram": back_diagram(
