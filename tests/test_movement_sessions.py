@@ -74,7 +74,8 @@ def test_the_done_page_and_card_say_what_to_do_between_sessions(client):
         between = html.split("Between sessions", 1)[1]
         for name in own:
             assert name in between, (url, name)
-        assert re.search(r"How often(, each of them)?:</span>", between) and "/movements/" in between
+        assert re.search(r"How often(, each of them)?:</span>", between)
+        assert "/movements/" in between
         assert "brings on a new pain" in between
 
 
