@@ -157,7 +157,7 @@ serve-fresh:
 	if [ $$status = 75 ]; then $(or $(PYTHON),python3) tests/fresh_serve.py; \
 	elif [ $$status != 0 ]; then exit $$status; fi
 
-test-sqlite: install-test lint validate
+test-sqlite: install-test lint
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 	CHROMIUM_PATH=$(CHROMIUM) $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

@@ -215,6 +215,7 @@ QUERY_PAGES = [
 READ_SNAPSHOT = ("/", "/muscles/erector-spinae/", "/props/tennis-ball/")  # and the snapshot
 
 
+@pytest.mark.engine_free  # the ORM's queries: the same on any engine
 def test_query_counts_are_pinned_and_do_not_grow_with_the_catalogue(client):
     def seen():
         found = []
@@ -249,6 +250,7 @@ MOVEMENT_PAGES = [
 ]
 
 
+@pytest.mark.engine_free  # the ORM's queries: the same on any engine
 def test_movement_pages_query_counts_are_pinned_and_do_not_grow_with_the_catalogue(client):
     """Apart from the others: with a movement added to the catalogue, the snapshot the other
     pages read would read its links too (the shipped movements bring those to SNAPSHOT)."""

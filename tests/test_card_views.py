@@ -190,6 +190,7 @@ def _trimmed(steps: int):
     return built
 
 
+@pytest.mark.engine_free  # the ORM's queries: the same on any engine
 def test_card_and_reminder_query_counts_do_not_grow_with_steps_or_catalogue(client):
     small, large = _trimmed(3), _trimmed(20)
     leave_out(large, "lower-back")

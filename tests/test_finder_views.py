@@ -381,6 +381,7 @@ def test_an_edit_shows_on_the_finder_at_once(client):
     assert ranked(finding(client, "buttock:left"))[0] == "gluteus-medius"
 
 
+@pytest.mark.engine_free  # the ORM's queries: the same on any engine
 # ---------- Queries ----------
 def test_query_counts_stay_flat_as_the_catalogue_grows(client):
     urls = [URL, f"{URL}?spot=buttock:left&spot=temples:right", f"{URL}?spot=saddle"]

@@ -318,6 +318,7 @@ def test_the_chart_shows_the_last_twelve_rated_sessions(screened):
     assert [row[2] for row in table_rows(html)] == [str(n % 11) for n in range(2, 14)]
 
 
+@pytest.mark.engine_free  # the ORM's queries: the same on any engine
 # ---------- Queries ----------
 def test_the_page_takes_the_same_queries_for_1_3_or_30_sessions_at_any_catalogue_size(client):
     sessions = [care_session("self", ["upper-back", "mid-back"], ["tennis-ball"], 5)]

@@ -196,6 +196,7 @@ def test_wrong_methods_are_refused(client, session):
     assert client.delete(f"/s/{session.code}/").status_code == 405
 
 
+@pytest.mark.engine_free  # the ORM's queries: the same on any engine
 def test_player_query_counts_do_not_grow_with_the_catalogue(client, session):
     urls = [
         (f"/s/{session.code}/", {}),

@@ -320,6 +320,7 @@ def test_the_service_worker_forgets_kept_pages_when_the_answers_change(client):
     assert "const ANSWERS_AGE_MS = 43200 * 1000;" in script
 
 
+@pytest.mark.engine_free  # the ORM's queries: the same on any engine
 # ---------- Constant queries whatever the catalogue's size ----------
 def test_replay_query_counts_do_not_grow_with_the_catalogue(client, replayed):
     urls = [
@@ -350,6 +351,7 @@ def test_replay_query_counts_do_not_grow_with_the_catalogue(client, replayed):
     assert [len(first) for first, _ in counts()] == cold
 
 
+@pytest.mark.engine_free  # the ORM's queries: the same on any engine
 def test_replay_pages_take_few_queries_on_a_large_catalogue(
     client, replayed, django_assert_max_num_queries
 ):
