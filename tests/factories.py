@@ -443,7 +443,7 @@ def with_movement(session, number: int | None = None, **fields):
     (the steps from there on move down one), else last. Knee rolls by default, counted the way
     `fields` say (pattern, reps, hold, move; its seconds follow from them)."""
     from backcare.catalogue.choices import Pattern, Position
-    from backcare.planner.models import CareStep
+    from backcare.planner.models import MOVEMENT_KEPT, CareStep
 
     steps = session.steps.order_by("-number")
     number = number or (steps.first().number + 1 if steps.exists() else 1)
@@ -478,8 +478,15 @@ def with_movement(session, number: int | None = None, **fields):
     sides = 2 if values["pattern"] in (Pattern.EACH_SIDE, Pattern.ALTERNATE) else 1
     values.setdefault("seconds", values["reps"] * sides * (values["move"] + values["hold"]))
     values.setdefault("title", f"{values['name']} · {values['region_name']}")
+    moving = {name: values.pop(name) for name in MOVEMENT_KEPT if name in values}
     step = CareStep.objects.create(
-        session=session, number=number, phase=Phase.MOVE, family="", pressure=1, **values
+        session=session,
+        number=number,
+        phase=Phase.MOVE,
+        family="",
+        pressure=1,
+        moving=moving,
+        **values,
     )
     session.total_seconds = sum(s.seconds for s in session.steps.all())
     session.save(update_fields=["total_seconds"])

@@ -17,10 +17,8 @@ from django.utils import timezone
 from backcare.catalogue.choices import (
     MAX_MINUTES,
     MIN_MINUTES,
-    Pattern,
     Performer,
     Phase,
-    Position,
     Pressure,
     Side,
 )
@@ -134,25 +132,37 @@ def _massage_fields(step: PlannedStep, kinds, ids, summaries, ask: Request, aime
     )
 
 
+# What a movement step keeps of its movement (CareStep.moving), and what a step without it
+# reads: how it is counted, how often to do it between sessions, and where it comes from.
+MOVEMENT_KEPT = {
+    "movement_slug": "",
+    "pose": "",  # a Position
+    "motions": [],
+    "pattern": "",  # a Pattern
+    "reps": 0,  # 0: not counted (a massage step)
+    "hold": 0,
+    "move": 0,
+    "dose": "",
+    "often": "",
+    "watch": "",
+    "source": "",
+    "source_url": "",
+}
+
+
+def _kept(name: str) -> property:
+    return property(lambda step: step.moving.get(name, MOVEMENT_KEPT[name]))
+
+
 def _movement_fields(movement: MovementInfo, ids: dict[str, int]) -> dict:
-    """What a movement step keeps of its movement: how it is counted, how often to do it
-    between sessions, and where it comes from."""
-    return dict(
-        movement_id=ids.get(movement.slug),
-        movement_slug=movement.slug,
-        pressure=Pressure.LIGHT,
-        pose=movement.position,
-        motions=sorted(movement.motions),
-        pattern=movement.pattern,
-        reps=movement.reps,
-        hold=movement.hold,
-        move=movement.move,
-        dose=movement.dose,
-        often=movement.often,
-        watch=movement.watch,
-        source=movement.source,
-        source_url=movement.source_url,
-    )
+    """What a movement step keeps of its movement."""
+    moving = {name: getattr(movement, name, None) for name in MOVEMENT_KEPT}
+    moving |= {
+        "movement_slug": movement.slug,
+        "pose": movement.position,
+        "motions": sorted(movement.motions),
+    }
+    return dict(movement_id=ids.get(movement.slug), pressure=Pressure.LIGHT, moving=moving)
 
 
 def step_aim(summary: str, performer: str) -> str:
@@ -382,18 +392,9 @@ class CareStep(models.Model):
     movement = models.ForeignKey(
         Movement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    movement_slug = models.SlugField(max_length=60, blank=True)
-    pose = models.CharField(max_length=12, choices=Position, blank=True, help_text="How placed.")
-    motions = models.JSONField(default=list, blank=True, help_text="What it asks of the spine.")
-    pattern = models.CharField(max_length=10, choices=Pattern, blank=True)
-    reps = models.PositiveSmallIntegerField(default=0, help_text="0: not counted (massage).")
-    hold = models.PositiveSmallIntegerField(default=0, help_text="Seconds each is held.")
-    move = models.PositiveSmallIntegerField(default=0, help_text="Seconds into it and back.")
-    dose = models.CharField(max_length=200, blank=True, help_text="How much, as its source says.")
-    often = models.CharField(max_length=200, blank=True, help_text="How often, as its source says.")
-    watch = models.TextField(blank=True, help_text="Said to a partner who watches.")
-    source = models.CharField(max_length=200, blank=True)
-    source_url = models.URLField(blank=True)
+    # …how it is counted, said and sourced (MOVEMENT_KEPT), in one column: a massage step
+    # keeps none of it, and saving a session writes a dozen columns fewer a step.
+    moving = models.JSONField(default=dict, blank=True, help_text="A movement step's counts.")
 
     class Meta:
         ordering = ["session", "number"]
@@ -404,6 +405,20 @@ class CareStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name} · {self.muscle_name}"
+
+    # What a movement step keeps (`moving`), read as fields: empty on a massage step.
+    movement_slug = _kept("movement_slug")
+    pose = _kept("pose")
+    motions = _kept("motions")
+    pattern = _kept("pattern")
+    reps = _kept("reps")
+    hold = _kept("hold")
+    move = _kept("move")
+    dose = _kept("dose")
+    often = _kept("often")
+    watch = _kept("watch")
+    source = _kept("source")
+    source_url = _kept("source_url")
 
 
 class RateCount(models.Model):
