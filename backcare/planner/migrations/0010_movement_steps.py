@@ -5,26 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0014_movements'),
-        ('planner', '0009_runs_of_a_session'),
+        ("catalogue", "0014_movements"),
+        ("planner", "0009_runs_of_a_session"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='carestep',
-            name='movement',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalogue.movement'),
+            model_name="carestep",
+            name="movement",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="catalogue.movement",
+            ),
         ),
         migrations.AddField(
-            model_name='carestep',
-            name='moving',
+            model_name="carestep",
+            name="moving",
             field=models.JSONField(blank=True, default=dict, help_text="A movement step's counts."),
         ),
         migrations.AlterField(
-            model_name='carestep',
-            name='phase',
-            field=models.CharField(choices=[('warm_up', 'Warm-up'), ('main', 'Main'), ('move', 'Movement'), ('finish', 'Finish')], max_length=10),
+            model_name="carestep",
+            name="phase",
+            field=models.CharField(
+                choices=[
+                    ("warm_up", "Warm-up"),
+                    ("main", "Main"),
+                    ("move", "Movement"),
+                    ("finish", "Finish"),
+                ],
+                max_length=10,
+            ),
         ),
     ]
