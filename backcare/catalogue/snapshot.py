@@ -178,32 +178,32 @@ def _technique(t: Technique, region_slugs: dict[int, str]) -> TechniqueInfo:
     )
 
 
+# The fields a plain value takes from its row as they are (the rest are read or reshaped).
+MOVEMENT_SAME = "slug name position setting pattern reps dose often start tips when_not watch order"
+QUESTION_SAME = (
+    "slug question label effect order advice why max_pressure max_minutes keep_off_because"
+    " movement_caution"
+)
+
+
+def _same(row, names: str) -> dict:
+    return {name: getattr(row, name) for name in names.split()}
+
+
 def _movement(m: Movement) -> MovementInfo:
     # Its NHS or NICE page: the first source with an address (the validator asks for one).
     source = next((s for s in m.sources.all() if s.url), None)
     return MovementInfo(
-        slug=m.slug,
-        name=m.name,
-        position=m.position,
-        setting=m.setting,
+        **_same(m, MOVEMENT_SAME),
         regions=tuple(r.slug for r in m.regions.all()),
         muscles=tuple(muscle.slug for muscle in m.muscles.all()),
         needs=tuple(p.slug for p in m.needs.all()),
         motions=frozenset(m.motions),
-        pattern=m.pattern,
-        reps=m.reps,
         hold=m.hold_seconds,
         move=m.move_seconds,
-        dose=m.dose,
-        often=m.often,
-        start=m.start,
         action=tuple(m.action_lines()),
-        tips=m.tips,
-        when_not=m.when_not,
-        watch=m.watch,
         source=source.title if source else "",
         source_url=source.url if source else "",
-        order=m.order,
     )
 
 
@@ -211,20 +211,10 @@ def question_of(c: Contraindication) -> Question:
     """A screening question's row as the plain value screening reads."""
     families = sorted(c.excluded_families.all(), key=lambda f: (f.order, f.slug))
     return Question(
-        slug=c.slug,
-        question=c.question,
-        label=c.label,
-        effect=c.effect,
-        order=c.order,
-        advice=c.advice,
-        why=c.why,
-        max_pressure=c.max_pressure,
-        max_minutes=c.max_minutes,
+        **_same(c, QUESTION_SAME),
         excluded_families=tuple(FamilyInfo(f.slug, f.plain_name, f.order) for f in families),
-        keep_off_because=c.keep_off_because,
         excluded_positions=tuple(c.excluded_positions),
         excluded_motions=tuple(c.excluded_motions),
-        movement_caution=c.movement_caution,
     )
 
 
