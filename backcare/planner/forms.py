@@ -158,7 +158,7 @@ class BuildForm(forms.Form):
         self.fields["region"].offer(regions)
         self.fields["prop"].offer(props)
         self.fields["muscle"].offer(muscles or Options.of(()))
-        self.fields["side"].choices = [
+        self.fields["side"].choices = lambda: [  # listed only when a side is answered
             (f"{slug}:{side}", f"{name}: {side}")
             for slug, name in regions.choices
             for side in (Side.BOTH, *SIDES)
@@ -220,7 +220,7 @@ def _with_defaults(
     with a partner, about half an hour (the sources' usual lengths). A length the safety
     answers don't allow comes down to the longest they do (a length outside the builder's
     bounds stays, to be refused)."""
-    data = data.copy()
+    data = MultiValueDict(dict(data.lists()))  # a shallow copy (a QueryDict's is a deep one)
     if not data.get("performer"):
         data["performer"] = Performer.SELF
     if not data.get("minutes"):
