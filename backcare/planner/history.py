@@ -10,7 +10,9 @@ from datetime import datetime
 
 from django.utils import dateformat, timezone
 
-from backcare.planner.models import PAIN_MAX, CareSession, Run
+from backcare.catalogue.choices import Phase
+from backcare.planner.learning import Lesson, Mark, Past, learn
+from backcare.planner.models import PAIN_MAX, CareSession, CareStep, Run, StepFeedback
 
 WHEN = "D j M Y, H:i"  # "Tue 1 Dec 2026, 18:40", in the site's time zone
 WHEN_SHORT = "j\u00a0M\u00a0Y, H:i"  # in the chart's narrow table: wraps only after the day
@@ -69,6 +71,38 @@ def built_sessions(codes: Sequence[str]) -> list[Listed]:
             moment = run.started_at if run else session.created_at
             listed.append(Listed(session, at(moment), named, focus, run))
     return sorted(listed, key=lambda item: item.moment, reverse=True)
+
+
+def lessons_of(codes: Sequence[str]) -> tuple[Lesson, ...]:
+    """What the history of the sessions of these codes (this browser's) teaches the next one
+    (`planner.learning`): its runs, their ratings, the main work and movements each session
+    did and the steps marked, read as plain values: four queries however long the history."""
+    if not codes:
+        return ()
+    built = dict(CareSession.objects.filter(code__in=codes).values_list("pk", "created_at"))
+    if not built:
+        return ()
+    works: dict[int, dict[str, str]] = {}
+    steps = CareStep.objects.filter(session__in=built, phase__in=(Phase.MAIN, Phase.MOVE))
+    for session, slug, name, moving in steps.values_list(
+        "session", "technique__slug", "name", "moving"
+    ):
+        if slug := slug or (moving or {}).get("movement_slug"):
+            works.setdefault(session, {})[slug] = name
+    marks: dict[int, list[Mark]] = {}
+    marked = StepFeedback.objects.filter(run__session__in=built)
+    for run, work, name, felt, moment, moved in marked.values_list(
+        "run", "work", "name", "felt", "at", "movement"
+    ):
+        marks.setdefault(run, []).append(Mark(work, name, felt, moment, moved))
+    runs = Run.objects.filter(session__in=built).order_by()
+    history = [
+        Past(started, before, after, tuple(works.get(session, {}).items()), tuple(marks.get(pk, ())))
+        for pk, session, started, before, after in runs.values_list(
+            "pk", "session", "started_at", "pain_before", "pain_after"
+        )
+    ]
+    return learn(history, tuple(built.values()))
 
 
 def builder_answers(

@@ -25,6 +25,8 @@ PROPS_COOKIE, PROPS_SALT, PROPS_AGE = "backcare_props", "backcare.props", 365 * 
 OWNER_COOKIE, OWNER_SALT, OWNER_AGE = "backcare_owner", "backcare.owner", 365 * 24 * 60 * 60
 BUILT_COOKIE, BUILT_SALT, BUILT_AGE = "backcare_built", "backcare.built", 365 * 24 * 60 * 60
 BUILT_LIMIT = 50  # the newest sessions this browser lists; older ones drop off the end
+UNDONE_COOKIE, UNDONE_SALT = "backcare_undone", "backcare.undone"
+UNDONE_AGE, UNDONE_LIMIT = 365 * 24 * 60 * 60, 50
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,22 @@ def remember_props(response: HttpResponse, props: list[str]) -> None:
 def recall_props(request: HttpRequest) -> list[str]:
     value = _get(request, PROPS_COOKIE, PROPS_SALT, PROPS_AGE)
     return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def remember_undone(response: HttpResponse, keys) -> None:
+    """The lessons of this browser's history (`planner.learning`) a person undid in the
+    builder, by key: sent only to the builder."""
+    kept = sorted(str(key)[:100] for key in keys)[:UNDONE_LIMIT]
+    _set(response, UNDONE_COOKIE, kept, UNDONE_SALT, UNDONE_AGE, reverse("planner:build"))
+
+
+def recall_undone(request: HttpRequest) -> frozenset[str]:
+    value = _get(request, UNDONE_COOKIE, UNDONE_SALT, UNDONE_AGE)
+    return frozenset(map(str, value)) if isinstance(value, list) else frozenset()
+
+
+def forget_undone(response: HttpResponse) -> None:
+    response.delete_cookie(UNDONE_COOKIE, path=reverse("planner:build"), samesite="Lax")
 
 
 def owner_key(code: str) -> str:

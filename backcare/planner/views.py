@@ -30,17 +30,20 @@ from backcare.planner.forms import (
     Options,
     ScreenForm,
 )
-from backcare.planner.history import at, built_sessions, pain_chart
+from backcare.planner.history import at, built_sessions, lessons_of, pain_chart
+from backcare.planner.learning import NOTHING_LEARNED, Applied, Lesson
 from backcare.planner.memory import (
     ScreenAnswers,
     forget_screen,
     recall_built,
     recall_props,
     recall_screen,
+    recall_undone,
     remember_built,
     remember_owner,
     remember_props,
     remember_screen,
+    remember_undone,
 )
 from backcare.planner.models import CareSession, Run, is_code
 from backcare.planner.plan import HANDS_TIRE, Request
@@ -150,8 +153,10 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
         return SeeOther(reverse("planner:screen"))
     form = _build_form(request, snapshot, verdict.max_minutes)
     plan = ask = plan_key = None
+    learned = NOTHING_LEARNED
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
+        learned = _learned(request, data)
         ask = Request(
             data["performer"],
             tuple(data["region"]),
@@ -160,6 +165,8 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
             data["side"],
             tuple(data["muscle"]),
             data["movement"],
+            learned.avoid,
+            learned.favour,
         )
         # Kept per request and allowance, for this catalogue version: `make bench` shows the
         # preview at 5× its time without (composing, and drawing the steps: build.html).
@@ -173,12 +180,37 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
 
     template = page_or_fragment(request, "planner/build.html", "preview")
     context = _preview_context(form, plan, verdict, snapshot) | {"plan_key": plan_key}
+    context["learned"] = _said_of(learned, plan)
     if template == "planner/build.html":
         context |= _form_context(form, verdict, snapshot)
     response = render(request, template, context, status=400 if form.errors else 200)
     if ask is not None:
         remember_props(response, sorted(ask.props))
+        remember_undone(response, learned.undone)
     return response
+
+
+def _learned(request: HtmxHttpRequest, data: dict) -> Applied:
+    """What this browser's history teaches (`planner.learning`), less what the person undid
+    (remembered, with this request's undo and redo)."""
+    lessons = lessons_of(recall_built(request))
+    undone = (recall_undone(request) | data["undo"]) - data["redo"]
+    return Applied(lessons, undone & {lesson.key for lesson in lessons})
+
+
+def _said_of(learned: Applied, plan) -> list[tuple[Lesson, bool]]:
+    """The changes the preview says, each with whether it is undone: those that matter to
+    this session (work it would have had, or gives more time; work put back that it has)."""
+    if plan is None:
+        return []
+    out, more = set(plan.learned_out), set(plan.learned_more)
+    used = {step.technique for step in plan.steps}
+    said = []
+    for lesson in learned.lessons:
+        undone = lesson.key in learned.undone
+        if undone and lesson.work in used or not undone and lesson.work in (out | more):
+            said.append((lesson, undone))
+    return said
 
 
 def _build_form(
