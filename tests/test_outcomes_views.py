@@ -178,7 +178,8 @@ def test_the_summary_says_dates_sessions_areas_and_the_changes_without_codes(cli
     assert "Sessions done 2" in page and "Rated before and after 2" in page
     assert "Areas worked Lower back, Upper back" in page and "Neck" not in page
     assert re.search(r"Dates \d+ \w+ \d{4} to \d+ \w+ \d{4}", page)
-    assert "1 of 2 sessions rated before and after brought a meaningful fall in pain: 2 " in page
+    line = "1 of 2 sessions rated before and after brought a meaningful fall in pain: 2 points, "
+    assert f"{line}or 30% or more of the score before. The thresholds are the usual" in page
     assert "Farrar et al., Pain 2001" in page
     assert "Lower back 7 4 down 3: a meaningful fall" in page
     assert "Upper back 4 3 down 1: a small fall" in page

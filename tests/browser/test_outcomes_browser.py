@@ -25,8 +25,9 @@ RATINGS = [(7, 4), (6, 5), (5, 3), (4, 6), (6, 4), (3, 2)]  # oldest first
 def history(page: Page, base: str, ratings=RATINGS) -> list:
     """Sessions followed on days gone by, rated, kept in this browser's list (newest first)."""
     sessions = []
-    for days_ago, (before, after) in zip(range(len(ratings) * 2, 0, -2), ratings, strict=True):
-        session = care_session("self", ["upper-back", "lower-back"][: 1 + days_ago % 2], [], 10)
+    days = range(len(ratings) * 2, 0, -2)
+    for number, (days_ago, (before, after)) in enumerate(zip(days, ratings, strict=True)):
+        session = care_session("self", [("upper-back",), ("lower-back",)][number % 2], [], 10)
         run = followed(session, days_ago=days_ago, pain_before=before, pain_after=after)
         Run.objects.filter(pk=run.pk).update(finished_at=run.started_at)
         sessions.append(session)
