@@ -11,7 +11,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from backcare.planner.models import Run
-from tests.browser.conftest import assert_accessible, keep_in_browser, screenshot
+from tests.browser.conftest import (
+    answer_in_browser,
+    assert_accessible,
+    keep_in_browser,
+    own_in_browser,
+    screenshot,
+)
 from tests.factories import care_session, followed
 
 pytestmark = pytest.mark.browser
@@ -101,4 +107,24 @@ def test_the_history_downloads_as_a_csv_file(live, page: Page, watched):
         ("4", "3", "no"),
         ("7", "4", "yes"),
     ]
+    assert watched.problems == []
+
+
+@pytest.mark.parametrize(
+    ("after", "said"), [(5, "that is a meaningful change"), (7, "A small fall")]
+)
+def test_the_done_page_says_whether_the_fall_was_meaningful(
+    live, page: Page, watched, axe, after, said
+):
+    page.set_viewport_size(PHONE)
+    session = care_session("self", ["upper-back"], [], 10)
+    followed(session, pain_before=8)  # 8 → 5: 3 points; 8 → 7: 1 point, 12 %
+    own_in_browser(page, live.url, session)
+    answer_in_browser(page, live.url)
+    page.goto(f"{live.url}/s/{session.code}/done/")
+    page.get_by_role("radio", name=str(after), exact=True).check()
+    page.get_by_role("button", name="Save my rating").click()
+    expect(page.locator(".pain-change")).to_contain_text(said)
+    assert_accessible(axe, page)
+    screenshot(page, f"outcomes-done-{after}-{PHONE['width']}")
     assert watched.problems == []
