@@ -9,6 +9,7 @@ import re
 import pytest
 from django.http import HttpResponse
 from django.test import Client
+from django.utils import timezone
 
 from backcare.planner.export import COLUMNS
 from backcare.planner.history import built_sessions
@@ -132,7 +133,7 @@ def test_the_csv_round_trips_the_list_of_my_sessions(client):
         assert row["session"].removeprefix("'") == session.code  # a code may start with "-"
         assert row["areas"] == "; ".join(item.areas)
         assert row["minutes"] == str(session.minutes)
-        assert row["date"] == item.moment.astimezone().strftime("%Y-%m-%d %H:%M")
+        assert row["date"] == timezone.localtime(item.moment).strftime("%Y-%m-%d %H:%M")
         assert row["pain_before"] == ("" if item.pain_before is None else str(item.pain_before))
         assert row["pain_after"] == ("" if item.pain_after is None else str(item.pain_after))
     oldest = rows[3]  # newest first, as My sessions lists them
