@@ -70,7 +70,7 @@ def test_a_missed_day_is_said_kindly_never_as_a_failure():
     missed = [d for d in plan if d.state == MISSED]
     assert [d.date.weekday() for d in missed] == [0, 2]
     assert all(d.said == "Missed — that's fine; carry on with the next one." for d in missed)
-    assert MISSED_SAID == missed[0].said and all(d.can_start for d in missed)
+    assert missed[0].said == MISSED_SAID and all(d.can_start for d in missed)
     assert "fail" not in MISSED_SAID.lower()
 
 
