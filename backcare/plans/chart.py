@@ -1,7 +1,7 @@
 """The weekly check-ins drawn and said: each activity's 0–10 score (the Patient-Specific
 Functional Scale; higher is better) at weeks 0, 1 and 2, as coordinates the template draws as
 SVG (My sessions' chart's box and marks), and the change in words against the scale's
-published minimal important change (docs/outcomes-psfs.md)."""
+published minimal important change (docs/psfs.md)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from backcare.planner.history import BOTTOM, HEIGHT, LEFT, MARK, RIGHT, TOP, WIDTH, Mark
 from backcare.plans.models import SCORE_MAX, WEEKS
 
-# The smallest change people notice as a real change in what they can do (docs/outcomes-psfs.md).
+# The smallest change people notice as a real change in what they can do (docs/psfs.md).
 MIC_AVERAGE = 2  # points, on the average of the activities
 MIC_ACTIVITY = 3  # points, on one activity alone: the cautious figure
 SHAPES = ("circle", "square", "diamond")  # one per activity, so colour is never the only cue
