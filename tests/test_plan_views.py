@@ -183,6 +183,8 @@ def test_the_start_link_goes_to_the_builder_with_the_plan_and_saving_records_the
     html = owner.get(f"/plan/{plan.code}/").content.decode()
     start = html.split("Start this session")[0].rsplit('href="', 1)[1].split('"')[0]
     assert start.startswith("/build/?") and f"plan={plan.code}" in start
+    unanswered = owner.get(start.replace("&amp;", "&"))  # today's safety questions first
+    assert unanswered.status_code == 303 and f"plan={plan.code}" in unanswered["Location"]
     page = screened(owner).get(start.replace("&amp;", "&"))
     assert f'name="plan" value="{plan.code}"' in page.content.decode()
     post = {k: v for k, v in page.context["form"].data.lists()}

@@ -52,6 +52,7 @@ def test_a_plan_made_from_a_done_session_marks_today(live, page: Page, watched, 
         page.get_by_text("Missed — that's fine; carry on with the next one.").first
     ).to_be_visible()
     page.get_by_role("link", name="Check in for week 1").click()
+    assert_accessible(axe, page)
     page.get_by_label("Carrying the shopping").fill("7")
     page.get_by_role("button", name="Save this week's scores").click()
     expect(page).to_have_url(PLAN_URL)
