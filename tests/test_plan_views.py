@@ -205,6 +205,14 @@ def test_a_plan_day_shows_the_pain_before_and_after(owner, session):
     assert "pain 6 → 3" in html
 
 
+@pytest.mark.parametrize("tampered", ["x" * 200, "<script>", "../../"])
+def test_the_builder_ignores_a_plan_that_is_no_code(owner, tampered):
+    page = screened(owner).get(
+        "/build/", {"region": "upper-back", "minutes": "10", "plan": tampered}
+    )
+    assert page.status_code == 200 and 'name="plan"' not in page.content.decode()
+
+
 def test_the_builder_ignores_a_plan_this_browser_does_not_own(owner, session):
     plan = make_plan(Client())  # someone else's
     page = screened(owner).get(f"/build/?region=upper-back&minutes=10&plan={plan.code}")

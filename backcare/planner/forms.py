@@ -137,7 +137,7 @@ class BuildForm(forms.Form):
 
     # A day of a two-week plan (its code): the session saved is recorded as that day's, when
     # this browser owns the plan (backcare.plans.keeping.record_plan_session).
-    plan = forms.CharField(required=False, widget=forms.HiddenInput, max_length=40)
+    plan = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(
         self,
