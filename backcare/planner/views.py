@@ -51,6 +51,7 @@ from backcare.planner.memory import (
 from backcare.planner.models import CareSession, Run, is_code
 from backcare.planner.plan import HANDS_TIRE, Request
 from backcare.planner.screening import screen, verdict_for
+from backcare.plans.keeping import record_plan_session
 from backcare.web import (
     FRAGMENT_HEADERS,
     HtmxHttpRequest,
@@ -66,7 +67,7 @@ DEFAULT_MINUTES = {
     Performer.SELF: GuidelineSlug.SOLO_DEFAULT_MINUTES,
     Performer.PARTNER: GuidelineSlug.PARTNER_DEFAULT_MINUTES,
 }
-BUILD_KEYS = ("performer", "region", "prop", "minutes", "side", "muscle")
+BUILD_KEYS = ("performer", "region", "prop", "minutes", "side", "muscle", "plan")
 
 
 def builder_query(source: QueryDict) -> str:
@@ -278,6 +279,7 @@ def _start(request: HtmxHttpRequest, plan, ask: Request, snapshot: Snapshot) -> 
     if refusal := _too_many_sessions(request):
         return refusal
     session = CareSession.objects.create_from_plan(plan, ask, snapshot)
+    record_plan_session(request, session, request.POST.get("plan", ""))
     where = session.get_absolute_url()  # the overview, to look it over first
     if request.POST.get("then") == "play":  # "Start this session": one tap to step 1
         Run.objects.begin(session)  # today's run, as the overview's Start begins it
