@@ -1,0 +1,78 @@
+"""Feedback per step in the browser: one tap on "Too much" while a step's timer runs, said in the
+live region, the button pressed, the timer running on; the pressed button still there after
+the player's swaps and a reload; axe clean at phone and desktop sizes."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from backcare.planner.models import StepFeedback
+from tests.browser.conftest import (
+    DESKTOP,
+    answer_in_browser,
+    assert_accessible,
+    own_in_browser,
+    screenshot,
+)
+from tests.factories import care_session
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+NOTED = "Noted: too much — next time this is left out."
+
+
+def test_tapping_too_much_on_a_phone_says_so_and_keeps_the_timer(live, page: Page, watched, axe):
+    session = care_session("partner", ["lower-back", "hips-glutes"], [], 20)
+    answer_in_browser(page, live.url)
+    own_in_browser(page, live.url, session)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live.url}/s/{session.code}/step/2/")
+    page.get_by_role("button", name="Start").click()  # the step's timer runs
+    expect(page.locator("[data-player-pause] [data-label]")).to_have_text("Pause")
+    felt = page.locator("#felt-form")
+    felt.get_by_role("button", name="Too much").click()
+    expect(page.get_by_role("status").filter(has_text="Noted")).to_have_text(NOTED)
+    expect(felt.get_by_role("button", name="Too much")).to_have_attribute("aria-pressed", "true")
+    expect(felt.get_by_role("button", name="Felt good")).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("[data-player-pause] [data-label]")).to_have_text("Pause")  # runs on
+    assert StepFeedback.objects.get().felt == "too_much"
+    assert_accessible(axe, page)
+    screenshot(page, "feedback-step-phone")
+
+    # Pressing another replaces it.
+    felt.get_by_role("button", name="Felt good").click()
+    expect(page.locator("#felt-said")).to_have_text("Noted: felt good.")
+    expect(felt.get_by_role("button", name="Too much")).to_have_attribute("aria-pressed", "false")
+    expect(felt.get_by_role("button", name="Felt good")).to_have_attribute("aria-pressed", "true")
+
+    # On to the next step and back (the player's swaps), then a reload: still pressed.
+    page.locator("[data-player-next]").click()
+    expect(page).to_have_url(f"{live.url}/s/{session.code}/step/3/")
+    expect(page.locator("#felt-form [aria-pressed=true]")).to_have_count(0)
+    page.locator("[data-player-back]").click()
+    expect(page).to_have_url(f"{live.url}/s/{session.code}/step/2/")
+    pressed = page.locator("#felt-form [aria-pressed=true]")
+    expect(pressed).to_have_text("Felt good")
+    page.reload()
+    expect(pressed).to_have_text("Felt good")
+    expect(page.locator("#felt-said")).to_have_text("Noted: felt good.")
+    assert list(StepFeedback.objects.values_list("number", "felt")) == [(2, "felt_good")]
+
+    page.set_viewport_size(DESKTOP | {"height": 800})
+    assert_accessible(axe, page)
+    screenshot(page, "feedback-step-desktop")
+    assert watched.problems == []
+
+
+def test_without_javascript_the_tap_is_a_form_that_comes_back(live, browser):
+    session = care_session("self", ["upper-back"], ["tennis-ball"], 10)
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    answer_in_browser(page, live.url)
+    own_in_browser(page, live.url, session)
+    page.goto(f"{live.url}/s/{session.code}/step/1/")
+    page.locator("#felt-form").get_by_role("button", name="Skip next time").click()
+    expect(page).to_have_url(f"{live.url}/s/{session.code}/step/1/")
+    expect(page.locator("#felt-said")).to_have_text("Noted: skipped next time.")
+    expect(page.locator("#felt-form [aria-pressed=true]")).to_have_text("Skip next time")
+    context.close()
