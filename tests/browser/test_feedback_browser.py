@@ -21,6 +21,11 @@ PHONE = {"width": 390, "height": 844}
 NOTED = "Noted: too much — next time this is left out."
 
 
+def seconds(clock: str) -> int:
+    minutes, _, secs = clock.strip().partition(":")
+    return int(minutes) * 60 + int(secs)
+
+
 def test_tapping_too_much_on_a_phone_says_so_and_keeps_the_timer(live, page: Page, watched, axe):
     session = care_session("partner", ["lower-back", "hips-glutes"], [], 20)
     answer_in_browser(page, live.url)
@@ -29,12 +34,16 @@ def test_tapping_too_much_on_a_phone_says_so_and_keeps_the_timer(live, page: Pag
     page.goto(f"{live.url}/s/{session.code}/step/2/")
     page.get_by_role("button", name="Start").click()  # the step's timer runs
     expect(page.locator("[data-player-pause] [data-label]")).to_have_text("Pause")
-    felt = page.locator("#felt-form")
+    felt, clock = page.locator("#felt-form"), page.locator("[data-timer-clock]")
+    page.wait_for_timeout(1200)
+    at_tap = seconds(clock.text_content())
     felt.get_by_role("button", name="Too much").click()
     expect(page.get_by_role("status").filter(has_text="Noted")).to_have_text(NOTED)
     expect(felt.get_by_role("button", name="Too much")).to_have_attribute("aria-pressed", "true")
     expect(felt.get_by_role("button", name="Felt good")).to_have_attribute("aria-pressed", "false")
-    expect(page.locator("[data-player-pause] [data-label]")).to_have_text("Pause")  # runs on
+    expect(page.locator("[data-player-pause] [data-label]")).to_have_text("Pause")
+    page.wait_for_timeout(2200)
+    assert seconds(clock.text_content()) <= at_tap - 2  # the timer ran on through the tap
     assert StepFeedback.objects.get().felt == "too_much"
     assert_accessible(axe, page)
     screenshot(page, "feedback-step-phone")
