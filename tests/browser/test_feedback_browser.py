@@ -2,6 +2,9 @@
 live region, the button pressed, the timer running on; the pressed button still there after
 the player's swaps and a reload; axe clean at phone and desktop sizes."""
 
+import re
+import time
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -62,10 +65,12 @@ def test_tapping_too_much_on_a_phone_says_so_and_keeps_the_timer(live, page: Pag
     expect(page).to_have_url(f"{live.url}/s/{session.code}/step/2/")
     pressed = page.locator("#felt-form [aria-pressed=true]")
     expect(pressed).to_have_text("Felt good")
+    felt.get_by_role("button", name="Skip next time").click()  # a tap on a swapped-in step
+    expect(page.locator("#felt-said")).to_have_text("Noted: skipped next time.")
     page.reload()
-    expect(pressed).to_have_text("Felt good")
-    expect(page.locator("#felt-said")).to_have_text("Noted: felt good.")
-    assert list(StepFeedback.objects.values_list("number", "felt")) == [(2, "felt_good")]
+    expect(pressed).to_have_text("Skip next time")
+    expect(page.locator("#felt-said")).to_have_text("Noted: skipped next time.")
+    assert list(StepFeedback.objects.values_list("number", "felt")) == [(2, "skip_next")]
 
     page.set_viewport_size(DESKTOP | {"height": 800})
     assert_accessible(axe, page)
@@ -85,3 +90,27 @@ def test_without_javascript_the_tap_is_a_form_that_comes_back(live, browser):
     expect(page.locator("#felt-said")).to_have_text("Noted: skipped next time.")
     expect(page.locator("#felt-form [aria-pressed=true]")).to_have_text("Skip next time")
     context.close()
+
+
+def test_a_tap_offline_waits_on_the_device_and_is_sent_back_online(live, page: Page, watched):
+    session = care_session("self", ["upper-back"], ["tennis-ball"], 10)
+    answer_in_browser(page, live.url)
+    own_in_browser(page, live.url, session)
+    page.goto(f"{live.url}/s/{session.code}/step/1/")
+    expect(page.locator("html")).to_have_attribute("data-offline-ready", re.compile(r"^\d+$"))
+    page.locator("[data-player-next]").click()  # step 2 swapped in: its form has no token
+    expect(page.locator("#player")).to_have_attribute("data-step", "2")
+    page.context.set_offline(True)
+    page.locator("#felt-form").get_by_role("button", name="Too much").click()
+    expect(page.locator("#felt-said")).to_have_text(
+        "Noted on this device: it is sent when you're back online."
+    )
+    assert not StepFeedback.objects.exists()
+    page.context.set_offline(False)
+    page.locator("[data-player-next]").click()  # online again: what waited goes first
+    expect(page.locator("#player")).to_have_attribute("data-step", "3")
+    deadline = time.monotonic() + 5
+    while not StepFeedback.objects.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list(StepFeedback.objects.values_list("number", "felt")) == [(2, "too_much")]
+    assert [p for p in watched.problems if "ERR_INTERNET_DISCONNECTED" not in p] == []
