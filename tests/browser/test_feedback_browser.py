@@ -8,15 +8,16 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
-from backcare.planner.models import StepFeedback
+from backcare.planner.models import Run, StepFeedback
 from tests.browser.conftest import (
     DESKTOP,
     answer_in_browser,
     assert_accessible,
+    keep_in_browser,
     own_in_browser,
     screenshot,
 )
-from tests.factories import care_session
+from tests.factories import care_session, followed
 
 pytestmark = pytest.mark.browser
 
@@ -114,3 +115,25 @@ def test_a_tap_offline_waits_on_the_device_and_is_sent_back_online(live, page: P
         time.sleep(0.1)
     assert list(StepFeedback.objects.values_list("number", "felt")) == [(2, "too_much")]
     assert [p for p in watched.problems if "ERR_INTERNET_DISCONNECTED" not in p] == []
+
+
+def test_my_sessions_lists_what_was_said_and_forgets_everything(live, page: Page, watched, axe):
+    session = care_session("self", ["upper-back"], ["tennis-ball"], 10)
+    run = followed(session, pain_before=6, pain_after=3)
+    step = session.steps.get(number=2)
+    StepFeedback.objects.create(run=run, number=2, felt="too_much", name=step.name)
+    keep_in_browser(page, live.url, [session.code])
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live.url}/mine/")
+    expect(page.get_by_role("list", name="What you said of its steps")).to_have_text(
+        f"Too much: {step.name}"
+    )
+    page.get_by_text("Forget everything", exact=True).click()  # the disclosure opens
+    assert_accessible(axe, page)
+    screenshot(page, "feedback-mine-phone")
+    page.get_by_role("button", name="Yes, forget everything").click()
+    expect(page.get_by_role("status")).to_have_text("Forgotten: everything this browser kept.")
+    expect(page.get_by_role("heading", name="No sessions yet")).to_be_visible()
+    assert not Run.objects.exists() and not StepFeedback.objects.exists()
+    assert_accessible(axe, page)
+    assert watched.problems == []
