@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "backcare.catalogue",
     "backcare.planner",
     "backcare.player",
+    "backcare.plans",
 ]
 
 # The header middlewares come first, so every response gets their headers: static files,

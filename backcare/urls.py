@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("backcare.catalogue.urls")),
     path("", include("backcare.planner.urls")),
     path("s/", include("backcare.player.urls")),
+    path("plan/", include("backcare.plans.urls")),
     path("admin/login/", sign_in, name="sign-in"),  # the admin's, after backcare.signin's limits
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -491,3 +491,22 @@ def with_movement(session, number: int | None = None, **fields):
     session.total_seconds = sum(s.seconds for s in session.steps.all())
     session.save(update_fields=["total_seconds"])
     return step
+
+
+def owned_plan(client, **fields):
+    """A two-week plan starting today (Monday, Wednesday and Friday; 10 and 20 minutes), made
+    by the browser `client` (it holds the plans cookie, each copy at its path)."""
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    from backcare.planner.memory import remember_plans
+    from backcare.plans.models import CarePlan
+
+    values = dict(starts=timezone.localdate(), weekdays=[0, 2, 4], performer="self")
+    plan = CarePlan.objects.create(**values | dict(short_minutes=10, long_minutes=20) | fields)
+    response = HttpResponse()
+    remember_plans(response, [plan.code])
+    for name, morsel in response.cookies.items():
+        client.cookies[name] = morsel.value
+        client.cookies[name]["path"] = morsel["path"]
+    return plan

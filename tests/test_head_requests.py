@@ -4,7 +4,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from backcare.catalogue.models import Movement, Muscle, Prop, Technique
-from tests.factories import as_owner, care_session, screened
+from tests.factories import as_owner, care_session, owned_plan, screened
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +26,7 @@ def test_every_page_answers_head_as_it_answers_get(client):
     values = {
         "<code:code>": session.code,
         "<int:number>": "1",
+        "<plan:code>": owned_plan(client, activities=["Walking"]).code,
         "muscles/<slug:slug>": f"muscles/{Muscle.objects.first().slug}",
         "techniques/<slug:slug>": f"techniques/{Technique.objects.first().slug}",
         "props/<slug:slug>": f"props/{Prop.objects.first().slug}",

@@ -118,12 +118,13 @@ def test_the_date_is_in_the_sites_time_zone(screened, settings):
     assert "Tue 14 Jul 2026, 18:40" in screened.get("/mine/").content.decode()
 
 
-def test_the_list_goes_only_to_the_list_and_the_builder(screened):
+def test_the_list_goes_only_to_the_list_the_builder_and_the_plan_form(screened):
     response = screened.post("/build/", UPPER)
     found = {name: morsel for name, morsel in response.cookies.items() if "built" in name}
     assert {name: morsel["path"] for name, morsel in found.items()} == {
         BUILT_COOKIE: "/mine/",
         f"{BUILT_COOKIE}_build": "/build/",
+        f"{BUILT_COOKIE}_plan": "/plan/",  # "Make this a plan" is prefilled from one's own
     }
     for morsel in found.values():
         assert morsel["httponly"] and morsel["samesite"] == "Lax"

@@ -10,6 +10,7 @@ from django.utils.datastructures import MultiValueDict
 
 from backcare.catalogue.choices import MAX_MINUTES, MIN_MINUTES, SIDES, Effect, Performer, Side
 from backcare.catalogue.values import Question
+from backcare.planner.models import is_code
 
 MINUTE_CHOICES = (5, 10, 15, 20, 30, 45, 60)
 # When the catalogue has no guideline: a solo session is short, a partner's about half an hour.
@@ -134,6 +135,10 @@ class BuildForm(forms.Form):
         help_text="area:left or area:right; an area not named hurts on both sides.",
     )
 
+    # A day of a two-week plan (its code): the session saved is recorded as that day's, when
+    # this browser owns the plan (backcare.plans.keeping.record_plan_session).
+    plan = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(
         self,
         data=None,
@@ -181,6 +186,10 @@ class BuildForm(forms.Form):
             for region, side in sorted(chosen.items())
             if region in asked and side in SIDES
         )
+
+    def clean_plan(self) -> str:
+        code = self.cleaned_data["plan"]
+        return code if is_code(code) else ""  # anything else is ignored, never an error
 
     def side_of(self, region: str) -> str:
         """The side shown as chosen for an area in the form ("both" unless one was picked)."""

@@ -50,7 +50,8 @@ class Listed:
 
     @property
     def felt(self) -> list[StepFeedback]:
-        """What was said of its steps in this run ("Too much: Elbow lean"), step by step."""
+        """What was said of its steps in this run ("Too much: Elbow lean"), step by step (read
+        by built_sessions(…, felt=True))."""
         return sorted(self.run.feedback.all(), key=lambda said: said.number) if self.run else []
 
     @property
@@ -58,14 +59,14 @@ class Listed:
         return self.run.pain_after if self.run else None
 
 
-def built_sessions(codes: Sequence[str]) -> list[Listed]:
+def built_sessions(codes: Sequence[str], felt: bool = False) -> list[Listed]:
     """The sessions of these codes that still exist, newest first, an entry for each run of
     each (a session never followed: one entry), each with its areas and the muscles it was
-    built for (as named when it was saved), and what was said of its steps in each run: three
-    queries however many there are."""
+    built for (as named when it was saved): two queries however many there are; with `felt`,
+    a third for what was said of their steps in every run (`Listed.felt`)."""
     listed = []
-    found = CareSession.objects.filter(code__in=codes).prefetch_related("runs__feedback")
-    for session in found:
+    found = CareSession.objects.filter(code__in=codes)
+    for session in found.prefetch_related("runs__feedback" if felt else "runs"):
         sides = dict(session.sides)
         named = tuple(
             f"{name} ({sides[slug]} side)" if slug in sides else name

@@ -5,7 +5,8 @@ hours, so a stale answer is not reused for days, and go only to the pages that r
 builder and the player); the props someone owns last a year. The browser that built a session
 keeps a key to it, sent only to that session's pages: only that browser may rate it; and the
 codes of the sessions it built, newest first, for its own list of them (/mine/), sent only to
-that list and to the builder, which adds each new one.
+that list and to the builder, which adds each new one; and the codes of its two-week plans,
+sent to the plans' pages, that list and the builder.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ OWNER_COOKIE, OWNER_SALT, OWNER_AGE = "backcare_owner", "backcare.owner", 365 * 
 BUILT_COOKIE, BUILT_SALT, BUILT_AGE = "backcare_built", "backcare.built", 365 * 24 * 60 * 60
 FELT_COOKIE, FELT_SALT = "backcare_felt", "backcare.felt"  # lasts as long as a run (RUN_HOURS)
 BUILT_LIMIT = 50  # the newest sessions this browser lists; older ones drop off the end
+PLANS_COOKIE, PLANS_SALT, PLANS_AGE = "backcare_plans", "backcare.plans", 365 * 24 * 60 * 60
+PLANS_LIMIT = 10  # the newest two-week plans this browser keeps
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,11 @@ def _built_cookies() -> Copies:
     """One copy for the list (/mine/, forgetting included) and one for the builder, which
     adds a session as it saves it."""
     builder = (f"{BUILT_COOKIE}_build", reverse("planner:build"))
-    return (BUILT_COOKIE, reverse("planner:mine")), builder
+    plans = (
+        f"{BUILT_COOKIE}_plan",
+        path_section(reverse("plans:new")),
+    )  # a new plan is prefilled from its own session
+    return (BUILT_COOKIE, reverse("planner:mine")), builder, plans
 
 
 def _signed(value, salt: str) -> str:
@@ -177,3 +184,27 @@ def recall_felt(request: HttpRequest) -> dict[int, str]:
 def forget_felt(response: HttpResponse, session_urls: list[str]) -> None:
     for path in session_urls:
         response.delete_cookie(FELT_COOKIE, path=path, samesite="Lax")
+
+
+def _plans_cookies() -> Copies:
+    """The codes of this browser's two-week plans: for the plans' pages (only this browser may
+    see them), its list (/mine/), and the builder, which records a plan's session as done."""
+    return (
+        (PLANS_COOKIE, path_section(reverse("plans:new"))),
+        (f"{PLANS_COOKIE}_mine", reverse("planner:mine")),
+        (f"{PLANS_COOKIE}_build", reverse("planner:build")),
+    )
+
+
+def remember_plans(response: HttpResponse, codes: list[str]) -> None:
+    """This browser's plans, newest first: the newest PLANS_LIMIT, each once."""
+    kept = list(dict.fromkeys(code for code in codes if is_code(code)))[:PLANS_LIMIT]
+    _set_copies(response, _plans_cookies(), kept, PLANS_SALT, PLANS_AGE)
+
+
+def recall_plans(request: HttpRequest) -> list[str]:
+    """The plan codes this browser keeps, newest first (none if missing, altered or expired)."""
+    value = _get_copy(request, _plans_cookies(), PLANS_SALT, PLANS_AGE)
+    if not isinstance(value, list):
+        return []
+    return list(dict.fromkeys(c for c in value if isinstance(c, str) and is_code(c)))[:PLANS_LIMIT]

@@ -9,4 +9,6 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("mine/forget/", views.forget, name="forget"),
     path("mine/forget/all/", views.forget_all, name="forget_all"),
+    path("mine/export.csv", views.export, name="export"),
+    path("mine/summary/", views.summary_page, name="summary"),
 ]

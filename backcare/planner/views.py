@@ -4,6 +4,7 @@ this browser built (/mine/)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.contrib import messages
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -23,6 +25,7 @@ from backcare.catalogue.values import Snapshot, needed_beside, reachable, unlock
 from backcare.catalogue.version import current
 from backcare.limits import Limit, client_key, hit
 from backcare.planner.compose import compose
+from backcare.planner.export import history_csv, summary
 from backcare.planner.forms import (
     FALLBACK_MINUTES,
     REPLAY_KEY,
@@ -47,6 +50,7 @@ from backcare.planner.memory import (
 from backcare.planner.models import CareSession, Run, is_code
 from backcare.planner.plan import HANDS_TIRE, Request
 from backcare.planner.screening import screen, verdict_for
+from backcare.plans.keeping import record_plan_session
 from backcare.web import (
     FRAGMENT_HEADERS,
     HtmxHttpRequest,
@@ -63,7 +67,7 @@ DEFAULT_MINUTES = {
     Performer.SELF: GuidelineSlug.SOLO_DEFAULT_MINUTES,
     Performer.PARTNER: GuidelineSlug.PARTNER_DEFAULT_MINUTES,
 }
-BUILD_KEYS = ("performer", "region", "prop", "minutes", "side", "muscle")
+BUILD_KEYS = ("performer", "region", "prop", "minutes", "side", "muscle", "plan")
 
 
 def builder_query(source: QueryDict) -> str:
@@ -246,6 +250,7 @@ def _start(request: HtmxHttpRequest, plan, ask: Request, snapshot: Snapshot) -> 
     if refusal := _too_many_sessions(request):
         return refusal
     session = CareSession.objects.create_from_plan(plan, ask, snapshot)
+    record_plan_session(request, session, request.POST.get("plan", ""))
     where = session.get_absolute_url()  # the overview, to look it over first
     if request.POST.get("then") == "play":  # "Start this session": one tap to step 1
         Run.objects.begin(session)  # today's run, as the overview's Start begins it
@@ -377,9 +382,49 @@ def _builder_url(form: BuildForm, add=(), drop: str = "") -> str:
 @cache_control(private=True)
 def mine(request: HtmxHttpRequest) -> HttpResponse:
     """Never kept with the catalogue's pages: it is made from this browser's cookie."""
-    listed = built_sessions(recall_built(request))
+    listed = built_sessions(recall_built(request), felt=True)
     context = {"listed": listed, "chart": pain_chart(listed), "nav": "mine"}
     return render(request, "planner/mine.html", context)
+
+
+def _read_only(what: str):
+    """GET and HEAD only; any other method gets the designed 405 page, saying `what` the page
+    is, with an Allow header (require_safe's own 405 is a blank page)."""
+
+    def decorate(view):
+        @wraps(view)
+        def checked(request: HtmxHttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method in ("GET", "HEAD"):
+                return view(request, *args, **kwargs)
+            response = refuse(request, 405, what, "Open it from the link in My sessions.")
+            response["Allow"] = "GET, HEAD"
+            return response
+
+        return checked
+
+    return decorate
+
+
+# Both from this browser's cookie, like the list: private, and never stored on the way.
+@cache_control(private=True, no_store=True)
+@vary_on_headers("Cookie")
+@_read_only("Your history, as a file")
+def export(request: HtmxHttpRequest) -> HttpResponse:
+    """The entries of My sessions as a CSV file (export.history_csv)."""
+    text = history_csv(built_sessions(recall_built(request)))
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    name = f"backcare-history-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@cache_control(private=True, no_store=True)
+@vary_on_headers("Cookie")
+@_read_only("A summary for your GP or physiotherapist")
+def summary_page(request: HtmxHttpRequest) -> HttpResponse:
+    """My sessions on one printed page, for a clinician: no codes, no links to the sessions."""
+    context = {"summary": summary(built_sessions(recall_built(request))), "nav": "mine"}
+    return render(request, "planner/summary.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

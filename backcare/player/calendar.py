@@ -87,12 +87,7 @@ def reminder_calendar(event: SessionEvent, reminder: Reminder, today: date, now:
         for number, (title, seconds) in enumerate(event.steps, start=1)
     )
     description = f"{summary}, {len(event.steps)} steps:\n{steps}\n\nOpen it: {event.url}"
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
+    event_lines = [
         "BEGIN:VEVENT",
         f"UID:{event.code}-{reminder.repeat}@backcare",
         f"DTSTAMP:{now.astimezone(UTC):%Y%m%dT%H%M%SZ}",
@@ -108,6 +103,20 @@ def reminder_calendar(event: SessionEvent, reminder: Reminder, today: date, now:
         f"DESCRIPTION:{escape(summary)}",
         "END:VALARM",
         "END:VEVENT",
+    ]
+    return vcalendar(event_lines)
+
+
+def vcalendar(event_lines: Sequence[str], prodid: str = PRODID) -> str:
+    """A whole VCALENDAR around `event_lines` (its VEVENTs' content lines, unfolded): CRLF
+    line endings, every line folded to 75 octets."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{prodid}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        *event_lines,
         "END:VCALENDAR",
     ]
     return "".join(fold(line) + "\r\n" for line in lines)
