@@ -117,6 +117,14 @@ def refuse(
     return response
 
 
+def post_only(request: HttpRequest, heading: str, explanation: str) -> HttpResponse:
+    """405 for a GET (or HEAD) of an address that only takes a form's POST: the designed page,
+    saying where the form is, with the Allow header."""
+    response = refuse(request, 405, heading, explanation)
+    response["Allow"] = "POST"
+    return response
+
+
 def too_many(request: HttpRequest, retry_after: int, *args, **kwargs) -> HttpResponse:
     """`refuse(request, 429, …)` with a Retry-After (seconds). An htmx request gets the whole
     page swapped in, the way a link would show it (base.html's htmx config lets a 429 swap)."""

@@ -331,9 +331,10 @@ def test_the_page_takes_the_same_queries_for_1_3_or_30_sessions_at_any_catalogue
         keep_in_browser(client, [s.code for s in sessions[:count]])
         return by_table(tables(lambda: client.get("/mine/")))
 
-    # The sessions (each keeps its areas' names); their runs (each time one was followed):
-    # nothing from the catalogue's memory, so not even its version.
-    expected = {"planner_caresession": 1, "planner_run": 1}
+    # The sessions (each keeps its areas' names); their runs (each time one was followed); what
+    # was said of the runs' steps, for all of them at once: nothing from the catalogue's memory,
+    # so not even its version.
+    expected = {"planner_caresession": 1, "planner_run": 1, "planner_stepfeedback": 1}
     assert reads(1) == reads(3) == reads(30) == expected
     grow_catalogue(10)
     assert reads(1) == reads(30) == expected

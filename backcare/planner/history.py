@@ -51,16 +51,24 @@ class Listed:
         return self.run.pain_before if self.run else None
 
     @property
+    def felt(self) -> list[StepFeedback]:
+        """What was said of its steps in this run ("Too much: Elbow lean"), step by step (read
+        by built_sessions(…, felt=True))."""
+        return sorted(self.run.feedback.all(), key=lambda said: said.number) if self.run else []
+
+    @property
     def pain_after(self) -> int | None:
         return self.run.pain_after if self.run else None
 
 
-def built_sessions(codes: Sequence[str]) -> list[Listed]:
+def built_sessions(codes: Sequence[str], felt: bool = False) -> list[Listed]:
     """The sessions of these codes that still exist, newest first, an entry for each run of
     each (a session never followed: one entry), each with its areas and the muscles it was
-    built for (as named when it was saved): two queries however many there are."""
+    built for (as named when it was saved): two queries however many there are; with `felt`,
+    a third for what was said of their steps in every run (`Listed.felt`)."""
     listed = []
-    for session in CareSession.objects.filter(code__in=codes).prefetch_related("runs"):
+    found = CareSession.objects.filter(code__in=codes)
+    for session in found.prefetch_related("runs__feedback" if felt else "runs"):
         sides = dict(session.sides)
         named = tuple(
             f"{name} ({sides[slug]} side)" if slug in sides else name
@@ -103,6 +111,15 @@ def lessons_of(codes: Sequence[str]) -> tuple[Lesson, ...]:
         )
     ]
     return learn(history, tuple(built.values()))
+
+
+def forget_history(codes: Sequence[str]) -> int:
+    """Forget what was kept of how the sessions `codes` went: each time one was followed (its
+    runs, with their pain ratings) and what was said of its steps (their feedback, with them).
+    The sessions stay, for their links. Whatever else comes to be kept of a browser's sessions
+    is forgotten here too. Returns how many rows went."""
+    deleted, _ = Run.objects.filter(session__code__in=codes).delete()
+    return deleted
 
 
 def builder_answers(

@@ -18,13 +18,14 @@ from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
-from backcare.planner.models import is_code
+from backcare.planner.models import RUN_HOURS, Run, is_code
 from backcare.web import path_section
 
 SCREEN_COOKIE, SCREEN_SALT, SCREEN_AGE = "backcare_screen", "backcare.screen", 12 * 60 * 60
 PROPS_COOKIE, PROPS_SALT, PROPS_AGE = "backcare_props", "backcare.props", 365 * 24 * 60 * 60
 OWNER_COOKIE, OWNER_SALT, OWNER_AGE = "backcare_owner", "backcare.owner", 365 * 24 * 60 * 60
 BUILT_COOKIE, BUILT_SALT, BUILT_AGE = "backcare_built", "backcare.built", 365 * 24 * 60 * 60
+FELT_COOKIE, FELT_SALT = "backcare_felt", "backcare.felt"  # lasts as long as a run (RUN_HOURS)
 BUILT_LIMIT = 50  # the newest sessions this browser lists; older ones drop off the end
 UNDONE_COOKIE, UNDONE_SALT = "backcare_undone", "backcare.undone"
 UNDONE_AGE, UNDONE_LIMIT = 365 * 24 * 60 * 60, 50
@@ -162,6 +163,11 @@ def remember_built(response: HttpResponse, codes: list[str]) -> None:
     _set_copies(response, _built_cookies(), kept, BUILT_SALT, BUILT_AGE)
 
 
+def forget_built(response: HttpResponse) -> None:
+    for name, path in _built_cookies():
+        response.delete_cookie(name, path=path, samesite="Lax")
+
+
 def recall_built(request: HttpRequest) -> list[str]:
     """The codes this browser keeps, newest first; none when the cookie is missing, altered
     or expired, and only what has a code's form."""
@@ -170,6 +176,32 @@ def recall_built(request: HttpRequest) -> list[str]:
         return []
     codes = (code for code in value if isinstance(code, str) and is_code(code))
     return list(dict.fromkeys(codes))[:BUILT_LIMIT]
+
+
+def remember_felt(request: HttpRequest, response: HttpResponse, run: Run, taps: dict) -> None:
+    """What this browser tapped on the steps of today's run of a session (`taps`: {step number:
+    Felt}, added to what it tapped before in that run), sent only to that session's pages: the
+    player shows the pressed buttons from it without a query. The database keeps the taps
+    themselves (StepFeedback); this copy only draws them, and goes with the run."""
+    session_url = run.session.get_absolute_url()
+    kept = _get(request, FELT_COOKIE, FELT_SALT, RUN_HOURS * 60 * 60)
+    felt = kept.get("felt", {}) if isinstance(kept, dict) and kept.get("run") == run.pk else {}
+    value = {"run": run.pk, "felt": felt | {str(n): v for n, v in taps.items()}}
+    _set(response, FELT_COOKIE, value, FELT_SALT, RUN_HOURS * 60 * 60, session_url)
+
+
+def recall_felt(request: HttpRequest) -> dict[int, str]:
+    """{step number: what was felt} this browser tapped in its session's run of today."""
+    value = _get(request, FELT_COOKIE, FELT_SALT, RUN_HOURS * 60 * 60)
+    felt = value.get("felt") if isinstance(value, dict) else None
+    if not isinstance(felt, dict):
+        return {}
+    return {int(n): str(v) for n, v in felt.items() if str(n).isascii() and str(n).isdigit()}
+
+
+def forget_felt(response: HttpResponse, session_urls: list[str]) -> None:
+    for path in session_urls:
+        response.delete_cookie(FELT_COOKIE, path=path, samesite="Lax")
 
 
 def _plans_cookies() -> Copies:

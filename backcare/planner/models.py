@@ -328,6 +328,68 @@ class Run(models.Model):
         return f"{self.session.code} run of {self.started_at:%Y-%m-%d %H:%M}"
 
 
+class Felt(models.TextChoices):
+    """What a person says of a step, in one tap while following it."""
+
+    TOO_MUCH = "too_much", "Too much"
+    GOOD = "felt_good", "Felt good"
+    SKIP = "skip_next", "Skip next time"
+
+
+class StepFeedbackManager(models.Manager):
+    @transaction.atomic
+    def tap(self, session: CareSession, step: CareStep, felt: str) -> StepFeedback:
+        """Save what was felt of `step` in today's run of `session` (begun now when there is
+        none, as a rating begins one): one per step of a run, the latest tap wins. Taps at
+        once queue on the session's row, as ratings do, so only the first begins a run."""
+        list(CareSession.objects.select_for_update().filter(pk=session.pk).values_list("pk"))
+        run = Run.objects.latest_of(session) or Run.objects.begin(session)
+        technique = step.technique.slug if step.technique_id else ""  # while the row exists
+        feedback, _ = self.update_or_create(
+            run=run,
+            number=step.number,
+            defaults={
+                "felt": felt,
+                "work": technique or step.movement_slug,
+                "name": step.name,
+                "movement": step.phase == Phase.MOVE,
+                "at": timezone.now(),
+            },
+        )
+        return feedback
+
+
+class StepFeedback(models.Model):
+    """What was felt of one step in one run ("too much", "felt good", "skip next time"), with
+    copies, made at tap time, of what the step was: the learning reads these, never the step."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="feedback")
+    number = models.PositiveSmallIntegerField(help_text="The step's number in its session.")
+    felt = models.CharField(max_length=10, choices=Felt)
+    work = models.SlugField(
+        max_length=60,
+        blank=True,
+        help_text="The step's technique (its slug) or, on a movement step, its movement's; "
+        "empty when neither was known.",
+    )
+    name = models.CharField(max_length=100, help_text="The step's name when it was tapped.")
+    movement = models.BooleanField(default=False, help_text="A movement step.")
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = StepFeedbackManager()
+
+    class Meta:
+        ordering = ["run", "number"]
+        verbose_name = "step feedback"
+        verbose_name_plural = "step feedback"
+        constraints = [
+            models.UniqueConstraint(fields=["run", "number"], name="step_feedback_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run}: step {self.number} {self.get_felt_display().lower()}"
+
+
 class CareStep(models.Model):
     """One step of a saved session, with the card it was built with: the words are kept, not
     looked up again, so a session reads the same after the catalogue is edited."""

@@ -33,10 +33,12 @@ from backcare.planner.forms import (
     Options,
     ScreenForm,
 )
-from backcare.planner.history import at, built_sessions, lessons_of, pain_chart
+from backcare.planner.history import at, built_sessions, forget_history, lessons_of, pain_chart
 from backcare.planner.learning import NOTHING_LEARNED, Applied, Lesson
 from backcare.planner.memory import (
     ScreenAnswers,
+    forget_built,
+    forget_felt,
     forget_screen,
     recall_built,
     recall_props,
@@ -58,6 +60,7 @@ from backcare.web import (
     SeeOther,
     client_address,
     page_or_fragment,
+    post_only,
     refuse,
     too_many,
 )
@@ -411,7 +414,7 @@ def _builder_url(form: BuildForm, add=(), drop: str = "") -> str:
 @cache_control(private=True)
 def mine(request: HtmxHttpRequest) -> HttpResponse:
     """Never kept with the catalogue's pages: it is made from this browser's cookie."""
-    listed = built_sessions(recall_built(request))
+    listed = built_sessions(recall_built(request), felt=True)
     context = {"listed": listed, "chart": pain_chart(listed), "nav": "mine"}
     return render(request, "planner/mine.html", context)
 
@@ -460,14 +463,11 @@ def summary_page(request: HtmxHttpRequest) -> HttpResponse:
 def forget(request: HtmxHttpRequest) -> HttpResponse:
     """Takes one session off this browser's list (the session itself stays, for its link)."""
     if request.method != "POST":
-        response = refuse(
+        return post_only(
             request,
-            405,
             "Forget a session from your list",
             "Sessions are forgotten with the “Forget this” button beside each one in My sessions.",
         )
-        response["Allow"] = "POST"
-        return response
     code, codes = request.POST.get("code", ""), recall_built(request)
     if not is_code(code):
         return refuse(request, 400, "That isn't a session", "Go back to My sessions and try again.")
@@ -477,4 +477,24 @@ def forget(request: HtmxHttpRequest) -> HttpResponse:
         session = CareSession.objects.filter(code=code).first()
         said = f"your session of {at(session.created_at)}" if session else "a session"
         messages.success(request, f"Forgotten: {said}. Its link still works if you kept it.")
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def forget_all(request: HtmxHttpRequest) -> HttpResponse:
+    """Forgets everything this browser kept: how each of its sessions went (their runs, ratings
+    and what was said of their steps) and its list of them. The sessions stay, for their links."""
+    if request.method != "POST":
+        return post_only(
+            request,
+            "Forget everything",
+            "Everything is forgotten with the “Forget everything” button at the foot of My "
+            "sessions, which says first what it removes.",
+        )
+    codes = recall_built(request)
+    forget_history(codes)
+    response = SeeOther(reverse("planner:mine"))
+    forget_built(response)
+    forget_felt(response, [reverse("player:overview", args=[code]) for code in codes])
+    messages.success(request, "Forgotten: everything this browser kept.")
     return response

@@ -17,6 +17,7 @@ app_name = "player"
 urlpatterns = [
     path("<code:code>/", views.overview, name="overview"),
     path("<code:code>/step/<int:number>/", views.step, name="step"),
+    path("<code:code>/step/<int:number>/feedback/", views.feedback, name="feedback"),
     path("<code:code>/stop/", views.stop, name="stop"),
     path("<code:code>/done/", views.done, name="done"),
     path("<code:code>/card/", views.card, name="card"),

@@ -20,8 +20,8 @@ from backcare.catalogue.diagram import back_diagram
 from backcare.catalogue.snapshot import catalogue_snapshot
 from backcare.catalogue.version import current as catalogue_version
 from backcare.planner.history import builder_answers
-from backcare.planner.memory import is_owner
-from backcare.planner.models import CareSession, CareStep, Run
+from backcare.planner.memory import is_owner, recall_felt, remember_felt
+from backcare.planner.models import CareSession, CareStep, Felt, Run, StepFeedback
 from backcare.planner.movement import Between, between_sessions
 from backcare.planner.views import screen_url
 from backcare.player.calendar import SessionEvent, reminder_calendar, whole_minutes
@@ -33,6 +33,7 @@ from backcare.web import (
     SeeOther,
     page_or_fragment,
     path_to,
+    post_only,
     refuse,
     site_url,
 )
@@ -210,7 +211,7 @@ def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
     if refusal := not_today(request, code, verdict):
         return refusal
     now = Today(steps[0].session, steps, verdict, is_owner(request, code))
-    context = _step_context(now, number)
+    context = _step_context(request, now, number)
     # The fragment for the player's own swaps (hx-target="#player"); the whole page otherwise,
     # also when the overview's Start swaps step 1 into the page.
     template = "player/step.html"
@@ -224,6 +225,64 @@ def step(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
         # The player's own swaps list nothing: they spare the work (a form in one sets it).
         get_token(request)
     return render(request, template, context)
+
+
+NOTED = {
+    Felt.TOO_MUCH: "Noted: too much — next time this is left out.",
+    Felt.GOOD: "Noted: felt good.",
+    Felt.SKIP: "Noted: skipped next time.",
+}
+
+
+def _felt(request: HtmxHttpRequest, code: str, number: int) -> dict:
+    """A step's feedback buttons (shown to the browser that built the session only): their
+    address, the choices, the one pressed (as this browser's cookie remembers today's run) and
+    what was noted of it."""
+    pressed = recall_felt(request).get(number, "")
+    return {
+        "url": path_to("player:feedback", code, number),
+        "choices": Felt.choices,
+        "pressed": pressed,
+        "said": NOTED.get(pressed, ""),
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def feedback(request: HtmxHttpRequest, code: str, number: int) -> HttpResponse:
+    """One tap on a step: "too much", "felt good" or "skip next time", saved with today's run
+    (begun now if none has: as a rating begins one), by the browser that built the session
+    only; the latest tap on a step wins. htmx gets the buttons and what was noted; without
+    JavaScript, back to the step."""
+    if request.method != "POST":
+        return post_only(
+            request,
+            "Say how a step felt from the step",
+            "Each step of a session you built has its own buttons: Too much, Felt good, "
+            "Skip next time.",
+        )
+    steps = _steps(code)
+    if not 1 <= number <= len(steps):
+        raise Http404("No such step in this session.")
+    session, felt = steps[0].session, request.POST.get("felt", "")
+    back = ("Back to this step", reverse("player:step", args=[code, number]))
+    if not is_owner(request, code):
+        return refuse(
+            request,
+            403,
+            "Only the device that built this session can say how it felt",
+            "You can follow this session from a shared link, but what was felt of its steps "
+            "belongs to the person who built it, on the device they built it on.",
+            onward=back,
+        )
+    if felt not in Felt.values:
+        return refuse(
+            request, 400, "That isn't an answer", "Tap one of the step's buttons.", onward=back
+        )
+    saved = StepFeedback.objects.tap(session, steps[number - 1], felt)
+    # htmx: what was noted, into the live region beside the buttons (player.js presses one).
+    response = HttpResponse(NOTED[felt]) if request.htmx else SeeOther(back[1])
+    remember_felt(request, response, saved.run, {number: felt})
+    return response
 
 
 KEEP_STEPS_SECONDS = 300  # how long a process keeps a session it served (see _steps)
@@ -246,7 +305,7 @@ def _steps(code: str) -> list[CareStep]:
     return steps
 
 
-def _step_context(now: Today, number: int) -> dict:
+def _step_context(request: HtmxHttpRequest, now: Today, number: int) -> dict:
     """What a step's page shows: the step, and where it stands among the steps done today."""
     replay, current = now.replay, now.steps[number - 1]
     before, after = replay.before(number), replay.after(number)
@@ -266,6 +325,8 @@ def _step_context(now: Today, number: int) -> dict:
             "muscle": path_to("catalogue:muscle", current.muscle_slug) if current.muscle_id else "",
         },
         "step": current,
+        # What this browser said of the step today (the owner's taps: from its cookie, no query).
+        "felt": _felt(request, code, number) if now.owner else None,
         # The key of what the step page keeps of the saved step (see player/step.html).
         "card_key": f"{now.session.pk}-{number}-{catalogue_version()}",
         "today": now,

@@ -706,10 +706,31 @@
   });
   document.addEventListener("htmx:historyRestore", init);
   document.addEventListener("htmx:beforeRequest", function (event) {
-    if (event.detail.elt && event.detail.elt.closest("#player")) {
+    var elt = event.detail.elt;
+    if (elt && elt.closest("#player") && !elt.closest("#felt-form")) {
       teardown();
       quiet();
     }
+  });
+
+  // How a step felt: a step swapped in carries no CSRF token in its form (it would not fit the
+  // swap's size), so its tap sends the browser's CSRF cookie as Django's header instead.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form || form.id !== "felt-form") return;
+    var token = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (token) event.detail.headers["X-CSRFToken"] = decodeURIComponent(token[1]);
+  });
+
+  // How a step felt: once a tap is saved (htmx put what was noted in the live region), its
+  // button shows pressed and the others not; the timer runs on.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt, config = event.detail.requestConfig;
+    if (!form || form.id !== "felt-form" || !event.detail.successful || !config) return;
+    var felt = config.formData && config.formData.get("felt");
+    Array.prototype.forEach.call(form.querySelectorAll("button[name=felt]"), function (button) {
+      button.setAttribute("aria-pressed", String(button.value === felt));
+    });
   });
 
   function start() {

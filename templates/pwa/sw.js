@@ -8,7 +8,8 @@
 // empty the kept pages, and a page older than the answers last is not shown.
 // A rating given with the network gone (before, at Start; after, on the done page) is kept in
 // this browser's IndexedDB and posted once the network is back; the server saves a rating
-// once (a second post is a 409), so a post sent twice never counts twice.
+// once (a second post is a 409), so a post sent twice never counts twice. A step's feedback
+// ("too much", …) given offline waits with them, in order: the latest tap on a step wins.
 "use strict";
 
 const SHELL = {{ shell|safe }};
@@ -20,6 +21,7 @@ const CODE = "{{ code|escapejs }}"; // a session's code, as the server makes the
 const KEPT_PAGE = new RegExp(`^/s/${CODE}/(step/[0-9]+/|stop/|done/|card/)?$`); // a session's pages
 const SESSION_OVERVIEW = new RegExp(`^/s/${CODE}/$`);
 const DONE_PAGE = new RegExp(`^/s/${CODE}/done/$`);
+const FEEDBACK = new RegExp(`^/s/${CODE}/step/[0-9]+/feedback/$`);
 const OUTBOX_DB = "backcare-outbox";
 const OUTBOX = "ratings";
 const FRAGMENT = "__fragment";
@@ -94,11 +96,11 @@ async function tell(message) {
 }
 
 // A rating post the network didn't take: kept, to be posted again as it was (its CSRF token
-// in the body, the browser's own cookies with it).
-async function keepForLater(request) {
+// in the body, or in `headers` as htmx sent it; the browser's own cookies with it).
+async function keepForLater(request, headers = {}) {
   const body = await request.text();
   const path = new URL(request.url).pathname;
-  await outbox("readwrite", (store) => store.add({ path, body, at: Date.now() }));
+  await outbox("readwrite", (store) => store.add({ path, body, headers, at: Date.now() }));
   if (self.registration.sync) self.registration.sync.register("send-ratings").catch(() => {});
   await tell({ type: "rating-kept", path });
 }
@@ -119,7 +121,7 @@ async function flush() {
         method: "POST",
         body: item.body,
         credentials: "same-origin",
-        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        headers: { ...item.headers, "Content-Type": "application/x-www-form-urlencoded" },
       });
     } catch (offline) {
       return; // still offline: the rest waits too, in order
@@ -161,6 +163,21 @@ async function rateOffline(request) {
   }
 }
 
+// A step's feedback, tapped with the network gone: kept, and said so in the step's live region.
+async function feedbackOffline(request) {
+  const kept = request.clone();
+  try {
+    const response = await fetch(request);
+    sendKept();
+    return response;
+  } catch (offline) {
+    const token = request.headers.get("X-CSRFToken");
+    await keepForLater(kept, { "HX-Request": "true", ...(token ? { "X-CSRFToken": token } : {}) });
+    const said = "Noted on this device: it is sent when you're back online.";
+    return new Response(said, { headers: { "Content-Type": "text/html; charset=utf-8" } });
+  }
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
@@ -171,6 +188,10 @@ self.addEventListener("fetch", (event) => {
   }
   if (request.method === "POST" && DONE_PAGE.test(url.pathname)) {
     event.respondWith(rateOffline(request));
+    return;
+  }
+  if (request.method === "POST" && FEEDBACK.test(url.pathname) && request.headers.get("HX-Request")) {
+    event.respondWith(feedbackOffline(request));
     return;
   }
   if (request.method === "POST" && url.pathname === SCREEN) {
