@@ -8,7 +8,8 @@ import pytest
 
 from backcare.catalogue.choices import Phase
 from backcare.planner.compose import compose
-from backcare.planner.learning import Applied, Change, Felt, Mark, Past, Why, learn
+from backcare.planner.learning import Applied, Change, Past, Tap, Why, learn, said
+from backcare.planner.models import Felt
 from backcare.planner.plan import Unused
 from tests.snapshots import ask, movement, muscle, snapshot, stroke, technique
 
@@ -34,8 +35,8 @@ def run(n: int, before=None, after=None, works=("knead", "elbow-lean"), marks=()
     return Past(day(n), before, after, named, tuple(marks))
 
 
-def mark(work: str, felt: str, n: int, movement=False) -> Mark:
-    return Mark(work, work.replace("-", " ").capitalize(), felt, day(n, 19), movement)
+def mark(work: str, felt: str, n: int, movement=False) -> Tap:
+    return Tap(work, work.replace("-", " ").capitalize(), felt, day(n, 19), movement)
 
 
 def techniques(plan) -> set[str]:
@@ -162,7 +163,6 @@ def test_favoured_work_comes_first_in_its_area_and_gets_more_of_the_time():
     plain = compose(SNAP, asking)
     plan = compose(SNAP, _asking(props=("ball",), favour={"ball-wall"}))
     assert seconds_of(plan, "ball-wall") > seconds_of(plain, "ball-wall")
-    assert plan.learned_more == ("ball-wall",)
     assert abs(plan.total_seconds - plain.total_seconds) <= 5  # the same length
 
 
@@ -184,3 +184,33 @@ def test_the_composer_is_the_same_without_history():
 def _asking(*, avoid=(), favour=(), minutes=8, movement=False, props=()):
     base = ask(minutes=minutes, movement=movement, props=props)
     return replace(base, avoid=frozenset(avoid), favour=frozenset(favour))
+
+
+# ---------- What the preview says ----------
+def test_the_preview_says_only_what_changed_this_session():
+    marks = [mark("elbow-lean", Felt.TOO_MUCH, 1), mark("ball-wall", Felt.GOOD, 1)]
+    lessons = learn([run(1, marks=marks), run(1, marks=[mark("partner-lean", Felt.TOO_MUCH, 1)])])
+    applied = Applied(lessons)
+    plan = compose(SNAP, _asking(props=("ball",), avoid=applied.avoid, favour=applied.favour))
+    without = compose(SNAP, _asking(props=("ball",), avoid=applied.avoid))
+    said_here = {(lesson.work, undone) for lesson, undone in said(applied, plan, without)}
+    assert said_here == {("elbow-lean", False), ("ball-wall", False)}  # not the partner's
+    # No more time than without the favour: "more" is not said.
+    assert all(lesson.out for lesson, _ in said(applied, without, without))
+
+
+def test_favoured_work_already_at_its_longest_is_not_said_to_get_more():
+    full = technique("full", BACK, seconds=(30, 120, 120))
+    snap = snapshot(full, KNEAD)
+    applied = Applied(learn([run(1, marks=[mark("full", Felt.GOOD, 1)])]))
+    plan = compose(snap, _asking(favour=applied.favour, minutes=5))
+    without = compose(snap, _asking(minutes=5))
+    assert seconds_of(plan, "full") == seconds_of(without, "full")
+    assert said(applied, plan, without) == []
+
+
+def test_an_undone_change_is_said_as_undone_while_the_session_has_that_work():
+    applied = Applied(learn([run(1, marks=[mark("elbow-lean", Felt.TOO_MUCH, 1)])]))
+    undone = Applied(applied.lessons, frozenset({applied.lessons[0].key}))
+    plan = compose(SNAP, _asking())
+    assert said(undone, plan, None) == [(applied.lessons[0], True)]

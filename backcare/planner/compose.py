@@ -635,7 +635,8 @@ def time(ctx: Context, fitted: Fit, worked, main, warm, finish) -> tuple[tuple[U
     targets = {w.area.region: w.target for w in worked}
     feeds = {w.area.region: w.area.feeds for w in worked if w.area.feeds}
     main_time = fitted.length - warm_s - finish_s
-    seconds, shortfall = spread(main, targets, main_time, fitted.main_hands, feeds)
+    favour = ctx.request.favour
+    seconds, shortfall = spread(main, targets, main_time, fitted.main_hands, feeds, favour)
     main = [u._replace(seconds=s) for u, s in zip(main, seconds, strict=True)]
     done = sum(u.seconds * u.count for u in main)
     if shortfall:  # nothing more worth doing: a shorter plan, with bookends to match
@@ -691,7 +692,7 @@ def steps(ctx: Context, units: tuple[Unit, ...]) -> tuple[PlannedStep, ...]:
 
 # ---------- What the plan says besides its steps ----------
 def _plan(ctx: Context, planned, unreachable, worked, shortfall: str) -> Plan:
-    snapshot, favour = ctx.snapshot, ctx.request.favour
+    snapshot = ctx.snapshot
     used = tuple(dict.fromkeys(p for s in planned for p in s.props))
     left_out = tuple(s for s, _ in snapshot.regions if s in ctx.allowance.excluded_regions)
     name = snapshot.region_name
@@ -712,7 +713,6 @@ def _plan(ctx: Context, planned, unreachable, worked, shortfall: str) -> Plan:
         unused(ctx, worked, used),
         tuple(snapshot.prop(p).name for p in used),
         learned_out=_could_have(ctx, worked),
-        learned_more=tuple(dict.fromkeys(s.technique for s in planned if s.technique in favour)),
     )
 
 

@@ -1,7 +1,7 @@
 """What this browser's own history teaches the next session: pure, no ORM, no request.
 
 The history comes in as plain values (`Past`: a run of a session, its pain ratings, the work
-it did and the steps marked), read by `planner.history.past_runs`; out come `Lesson`s, each
+it did and the steps marked), read by `planner.history.lessons_of`; out come `Lesson`s, each
 a change to the next session with why, said by the builder, which a person can undo:
 
 - a technique or movement marked "too much" is left out, until it is marked otherwise;
@@ -20,18 +20,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from backcare.planner.models import Felt
 from backcare.planner.outcomes import judge
+from backcare.planner.plan import Plan
 
 TIMES = 2  # sessions followed by a meaningful fall before a technique is credited with it
 MOST_FAVOURED = 2  # techniques given more time from falls alone: a few, or it means nothing
-
-
-class Felt(StrEnum):
-    """A person's mark on a step (`StepFeedback.felt`)."""
-
-    TOO_MUCH = "too_much"
-    GOOD = "felt_good"
-    SKIP = "skip_next"
 
 
 class Change(StrEnum):
@@ -47,7 +41,7 @@ class Why(StrEnum):
 
 
 @dataclass(frozen=True)
-class Mark:
+class Tap:
     """A step marked by the person: the work's slug (a technique's or a movement's) and name."""
 
     work: str
@@ -66,7 +60,7 @@ class Past:
     before: int | None = None
     after: int | None = None
     works: tuple[tuple[str, str], ...] = ()
-    marks: tuple[Mark, ...] = ()
+    marks: tuple[Tap, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,7 +118,7 @@ def learn(history: Iterable[Past], built: Sequence[datetime] = ()) -> tuple[Less
     browser built each of its sessions (a "skip next time" is spent once one is built after
     it)."""
     runs = sorted(history, key=lambda past: past.at)
-    latest: dict[str, Mark] = {}
+    latest: dict[str, Tap] = {}
     for mark in sorted((m for past in runs for m in past.marks), key=lambda m: m.at):
         latest[mark.work] = mark  # the latest mark of a work wins
     lessons: dict[str, Lesson] = {}
@@ -144,11 +138,11 @@ def learn(history: Iterable[Past], built: Sequence[datetime] = ()) -> tuple[Less
     )
 
 
-def _lesson(change: str, mark: Mark, why: str) -> Lesson:
+def _lesson(change: str, mark: Tap, why: str) -> Lesson:
     return Lesson(change, mark.work, mark.name, why, mark.at, movement=mark.movement)
 
 
-def _falls(runs: Sequence[Past], latest: dict[str, Mark]) -> list[Lesson]:
+def _falls(runs: Sequence[Past], latest: dict[str, Tap]) -> list[Lesson]:
     """The techniques in at least TIMES runs after which the pain fell meaningfully (and not
     marked too much or skipped since), the MOST_FAVOURED seen most often."""
     seen: dict[str, list[tuple[Past, int]]] = {}
@@ -180,3 +174,29 @@ def _falls(runs: Sequence[Past], latest: dict[str, Mark]) -> list[Lesson]:
         )
         for work, falls in credited[:MOST_FAVOURED]
     ]
+
+
+def said(applied: Applied, plan: Plan | None, without: Plan | None = None):
+    """The changes a preview of `plan` says, each with whether it was undone: the lessons that
+    matter to it — work left out that it could otherwise have used; favoured work given more
+    time than in the plan `without` the favour; work put back, or given its usual time again,
+    that it has."""
+    if plan is None:
+        return []
+    used = {step.technique for step in plan.steps}
+
+    def more(work: str) -> bool:
+        return without is not None and _seconds(plan, work) > _seconds(without, work)
+
+    found = []
+    for lesson in applied.lessons:
+        if lesson.key in applied.undone:
+            if lesson.work in used:
+                found.append((lesson, True))
+        elif lesson.work in plan.learned_out if lesson.out else more(lesson.work):
+            found.append((lesson, False))
+    return found
+
+
+def _seconds(plan: Plan, work: str) -> int:
+    return sum(step.seconds for step in plan.steps if step.technique == work)

@@ -142,10 +142,9 @@ class Plan:
     shortfall: str = ""  # HANDS_TIRE or NOTHING_MORE when shorter than asked
     unused_props: tuple[UnusedProp, ...] = ()
     props_used: tuple[str, ...] = ()  # names, in the order the steps use them
-    # What the person's history changed (`Request.avoid`, `favour`), as slugs: the work left
-    # out that this session could otherwise have used, and the favoured work it gives more time.
+    # The work the person's history left out (`Request.avoid`, slugs) that this session could
+    # otherwise have used.
     learned_out: tuple[str, ...] = ()
-    learned_more: tuple[str, ...] = ()
 
     @property
     def total_seconds(self) -> int:

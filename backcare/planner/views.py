@@ -34,7 +34,7 @@ from backcare.planner.forms import (
     ScreenForm,
 )
 from backcare.planner.history import at, built_sessions, forget_history, lessons_of, pain_chart
-from backcare.planner.learning import NOTHING_LEARNED, Applied, Lesson
+from backcare.planner.learning import NOTHING_LEARNED, Applied, said
 from backcare.planner.memory import (
     ScreenAnswers,
     forget_built,
@@ -159,7 +159,7 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
     if verdict.stops_session:  # the catalogue changed since: a remembered answer now stops
         return SeeOther(reverse("planner:screen"))
     form = _build_form(request, snapshot, verdict.max_minutes)
-    plan = ask = plan_key = None
+    plan = ask = plan_key = without = None
     learned = NOTHING_LEARNED
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -180,6 +180,10 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
         allowance = verdict.allowance()
         plan_key = cache_key(("planner.plan", current(), ask, allowance))
         plan = remember(plan_key, lambda: compose(snapshot, ask, allowance))
+        if ask.favour:  # what it would be without, to say only what is more
+            plain = replace(ask, favour=frozenset())
+            key = cache_key(("planner.plan", current(), plain, allowance))
+            without = remember(key, lambda: compose(snapshot, plain, allowance))
     if request.method == "POST" and plan is not None:
         if not plan.is_empty:
             return _start(request, plan, ask, snapshot)
@@ -187,7 +191,7 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
 
     template = page_or_fragment(request, "planner/build.html", "preview")
     context = _preview_context(form, plan, verdict, snapshot) | {"plan_key": plan_key}
-    context["learned"] = _said_of(learned, plan)
+    context["learned"] = said(learned, plan, without)
     if template == "planner/build.html":
         context |= _form_context(form, verdict, snapshot)
     response = render(request, template, context, status=400 if form.errors else 200)
@@ -203,21 +207,6 @@ def _learned(request: HtmxHttpRequest, data: dict) -> Applied:
     lessons = lessons_of(recall_built(request))
     undone = (recall_undone(request) | data["undo"]) - data["redo"]
     return Applied(lessons, undone & {lesson.key for lesson in lessons})
-
-
-def _said_of(learned: Applied, plan) -> list[tuple[Lesson, bool]]:
-    """The changes the preview says, each with whether it is undone: those that matter to
-    this session (work it would have had, or gives more time; work put back that it has)."""
-    if plan is None:
-        return []
-    out, more = set(plan.learned_out), set(plan.learned_more)
-    used = {step.technique for step in plan.steps}
-    said = []
-    for lesson in learned.lessons:
-        undone = lesson.key in learned.undone
-        if undone and lesson.work in used or not undone and lesson.work in (out | more):
-            said.append((lesson, undone))
-    return said
 
 
 def _build_form(
