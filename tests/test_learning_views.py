@@ -194,3 +194,29 @@ def test_the_builder_reads_a_long_history_in_the_same_queries(
     keep_in_browser(visitor, one, *many)
     with django_assert_max_num_queries(len(short)):
         preview(visitor)
+
+
+def test_forget_everything_forgets_what_was_learned_plans_and_undos(visitor):
+    from backcare.planner.memory import PLANS_COOKIE, PROPS_COOKIE, UNDONE_COOKIE
+    from backcare.plans.models import CarePlan, CheckIn
+    from tests.factories import owned_plan
+
+    past = past_session(3)
+    slug = main_work(past)[0]
+    mark(past, slug, Felt.TOO_MUCH)
+    keep_in_browser(visitor, past)
+    ((lesson, _),) = preview(visitor).context["learned"]
+    preview(visitor, undo=lesson.key)  # undone, and remembered
+    plan = owned_plan(visitor)
+    CheckIn.objects.create(plan=plan, week=0, scores=[4])
+
+    response = visitor.post("/mine/forget/all/")
+    assert response.status_code == 303
+    assert not StepFeedback.objects.exists() and not CarePlan.objects.exists()
+    assert not CheckIn.objects.exists()
+    for name in (UNDONE_COOKIE, PROPS_COOKIE, PLANS_COOKIE, f"{PLANS_COOKIE}_build"):
+        assert response.cookies[name].value == "", name
+    assert preview(visitor).status_code == 303  # today's answers forgotten too: asked again
+    screened(visitor)
+    keep_in_browser(visitor, past)  # even were the list kept, nothing is left to learn from
+    assert preview(visitor).context["learned"] == []

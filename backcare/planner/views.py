@@ -38,9 +38,12 @@ from backcare.planner.learning import NOTHING_LEARNED, Applied, said
 from backcare.planner.memory import (
     ScreenAnswers,
     forget_built,
-    forget_felt,
+    forget_choices,
+    forget_plan_list,
     forget_screen,
+    forget_sessions,
     recall_built,
+    recall_plans,
     recall_props,
     recall_screen,
     recall_undone,
@@ -53,7 +56,7 @@ from backcare.planner.memory import (
 from backcare.planner.models import CareSession, Run, is_code
 from backcare.planner.plan import HANDS_TIRE, Request
 from backcare.planner.screening import screen, verdict_for
-from backcare.plans.keeping import record_plan_session
+from backcare.plans.keeping import forget_plans, record_plan_session
 from backcare.web import (
     FRAGMENT_HEADERS,
     HtmxHttpRequest,
@@ -472,7 +475,9 @@ def forget(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def forget_all(request: HtmxHttpRequest) -> HttpResponse:
     """Forgets everything this browser kept: how each of its sessions went (their runs, ratings
-    and what was said of their steps) and its list of them. The sessions stay, for their links."""
+    and what was said of their steps), its two-week plans and their check-ins, its list of
+    sessions and of plans, and what its cookies hold (the props ticked, the lessons undone,
+    today's safety answers, its keys to its sessions). The sessions stay, for their links."""
     if request.method != "POST":
         return post_only(
             request,
@@ -482,8 +487,12 @@ def forget_all(request: HtmxHttpRequest) -> HttpResponse:
         )
     codes = recall_built(request)
     forget_history(codes)
+    forget_plans(recall_plans(request))
     response = SeeOther(reverse("planner:mine"))
     forget_built(response)
-    forget_felt(response, [reverse("player:overview", args=[code]) for code in codes])
+    forget_plan_list(response)
+    forget_choices(response)
+    forget_screen(response)
+    forget_sessions(response, [reverse("player:overview", args=[code]) for code in codes])
     messages.success(request, "Forgotten: everything this browser kept.")
     return response
