@@ -31,13 +31,22 @@ from backcare.planner.plan import (
     Unused,
     UnusedProp,
 )
-from backcare.planner.timing import Unit, bookend_seconds, capacity, close_gap, spread, whole_for
+from backcare.planner.timing import (
+    Unit,
+    bookend_seconds,
+    capacity,
+    close_gap,
+    round5,
+    spread,
+    whole_for,
+)
 
 LINKED_SHARE = 1 / 3  # of an area's main time, for the areas that feed its pain
 ROOM_TO_SPARE = 1.25  # an area's next piece may go this far over the time left to it
 SPARE_CAPACITY = 1.1  # the work chosen can take this much more than the time, for the shares
 PER_KIND = 3  # techniques of one kind of work an area chooses among (the likeliest)
 HANDS_MINUTES = 12  # when the catalogue has no guideline for it
+FAVOURED = 1.5  # a favoured technique's usual time, times this (within its longest)
 # Main work at moderate pressure first, then firm, then light (light is for capped sessions
 # and the gentle strokes): a healthy neck gets kneading, not the weight of your fingers.
 PRESSURE_RANK = {Pressure.MODERATE: 0, Pressure.FIRM: 1, Pressure.LIGHT: 2}
@@ -53,13 +62,29 @@ class Context:
     owned: frozenset[str]  # the props ticked and those every home has
     total: int  # seconds asked, within the allowance's longest session
     hands_limit: int  # seconds of work your own hands can do before tiring
+    # The techniques the person's history favours, with a longer usual time: one copy each,
+    # used wherever the technique is chosen in this session.
+    favoured: dict[str, TechniqueInfo]
 
     @classmethod
     def of(cls, snapshot: Snapshot, request: Request, allowance: Allowance) -> Context:
         minutes = min(request.minutes, allowance.max_minutes or request.minutes)
         hands = snapshot.guideline(GuidelineSlug.SOLO_HANDS_MINUTES, HANDS_MINUTES)
         owned = snapshot.everyday | frozenset(request.props)
-        return cls(snapshot, request, allowance, owned, minutes * 60, hands * 60)
+        favoured = {
+            t.slug: replace(t, default_seconds=_longer(t))
+            for t in map(snapshot.technique, sorted(request.favour))
+            if t is not None
+        }
+        return cls(snapshot, request, allowance, owned, minutes * 60, hands * 60, favoured)
+
+    def permits(self, technique: TechniqueInfo) -> bool:
+        """The safety answers allow it, and the person's history doesn't leave it out."""
+        return self.allowance.permits(technique) and technique.slug not in self.request.avoid
+
+    def as_chosen(self, techniques) -> list[TechniqueInfo]:
+        """Those permitted, a favoured one as this session gives it more time."""
+        return [self.favoured.get(t.slug, t) for t in techniques if self.permits(t)]
 
     def unreachable(self, region: str, **why) -> Unreachable:
         return Unreachable(region, self.snapshot.region_name(region), **why)
@@ -67,8 +92,11 @@ class Context:
     def main_choices(self, region: str) -> list[TechniqueInfo]:
         """The main work an area can get with what the person has and the answers allow."""
         props = self.owned - self.snapshot.everyday
-        found = self.snapshot.working_with(self.request.performer, region, props)
-        return [t for t in found if self.allowance.permits(t)]
+        return self.as_chosen(self.snapshot.working_with(self.request.performer, region, props))
+
+
+def _longer(technique: TechniqueInfo) -> int:
+    return min(technique.max_seconds, round5(technique.default_seconds * FAVOURED))
 
 
 class Area(NamedTuple):
@@ -173,7 +201,8 @@ def movements(ctx: Context, found: tuple[Area, ...], block: int):
     worked = choose(less, fitted)
     main, _, _ = order(worked, fitted.warm, fitted.finish)
     here = main[-1].technique.setting if main else ""
-    return movement.choose(ctx.snapshot, ctx.allowance, _about(ctx, worked), here, block)
+    about, avoid = _about(ctx, worked), ctx.request.avoid
+    return movement.choose(ctx.snapshot, ctx.allowance, about, here, block, avoid)
 
 
 # ---------- 1. Areas ----------
@@ -226,17 +255,19 @@ def _with_linked(ctx: Context, asked_areas: list[Area], asked: list[str]) -> lis
 
 def _ready(ctx: Context, area: Area) -> Area:
     """`area` with its shortlist of work, and what it would get first on its own."""
-    everyday = ctx.snapshot.everyday
+    everyday, favour = ctx.snapshot.everyday, ctx.request.favour
     area = area._replace(
-        knotty=area.region in ctx.snapshot.knotty, choices=_shortlist(area, everyday)
+        knotty=area.region in ctx.snapshot.knotty, choices=_shortlist(area, everyday, favour)
     )
-    cheapest = _next_unit(area, (), ((), []), everyday, room=0).short
-    return area._replace(first=_next_unit(area, (), ((), []), everyday), cheapest=cheapest)
+    cheapest = _next_unit(area, (), ((), []), everyday, room=0, favour=favour).short
+    first = _next_unit(area, (), ((), []), everyday, favour=favour)
+    return area._replace(first=first, cheapest=cheapest)
 
 
-def _shortlist(area: Area, everyday) -> tuple[TechniqueInfo, ...]:
+def _shortlist(area: Area, everyday, favour=frozenset()) -> tuple[TechniqueInfo, ...]:
     """The few likeliest techniques of each kind of work, so choosing costs the same however
-    large the catalogue grows (an area takes one piece per muscle of each kind at most)."""
+    large the catalogue grows (an area takes one piece per muscle of each kind at most); what
+    the person's history favours first."""
 
     def for_focus(t: TechniqueInfo) -> bool:
         return bool(area.focus) and t.each_side and any(m.slug in area.focus for m in t.muscles)
@@ -245,6 +276,7 @@ def _shortlist(area: Area, everyday) -> tuple[TechniqueInfo, ...]:
         area.choices,
         key=lambda t: (
             _is_filler(t),
+            t.slug not in favour,
             not for_focus(t),
             area.side in SIDES and not t.each_side,
             not any(set(group) - everyday for group in t.prop_groups),
@@ -266,7 +298,7 @@ def _unlock(ctx: Context, region: str) -> Unreachable:
     snapshot, performer = ctx.snapshot, ctx.request.performer
     options: list[tuple[int, int, tuple[str, ...]]] = []
     for technique in snapshot.working.get((performer, region), ()):
-        if not ctx.allowance.permits(technique):
+        if not ctx.permits(technique):
             continue
         unmet = [g for g in technique.prop_groups if not any(t in ctx.owned for t in g)]
         for pick in product(*unmet):
@@ -329,8 +361,8 @@ def _bookends(ctx: Context, found: list[Area]) -> tuple[Unit | None, Unit | None
     candidates = sorted(
         (
             t
-            for t in snapshot.bookends.get(ctx.request.performer, ())
-            if not t.each_side and ctx.allowance.permits(t) and t.usable_with(ctx.owned)
+            for t in ctx.as_chosen(snapshot.bookends.get(ctx.request.performer, ()))
+            if not t.each_side and t.usable_with(ctx.owned)
         ),
         key=lambda t: not t.spans,  # stable: the gentlest first otherwise
     )
@@ -406,6 +438,7 @@ def choose(ctx: Context, fitted: Fit) -> tuple[Worked, ...]:
     share is full; then more, from the areas least served (a new kind of work first), while
     the chosen work can't fill the time; the gentle strokes last, your hands held to their limit."""
     found, ends, everyday = fitted.areas, (fitted.warm, fitted.finish), ctx.snapshot.everyday
+    favour = ctx.request.favour
     main_time = fitted.length - fitted.warm_s - fitted.finish_s
     weights = sum(a.weight for a in found)
     targets = [main_time * a.weight / weights for a in found]
@@ -418,7 +451,9 @@ def choose(ctx: Context, fitted: Fit) -> tuple[Worked, ...]:
         """(area index, the piece that adds most there) for each area that has one."""
         hands = fitted.main_hands - hands_short
         for i, area in enumerate(found):
-            unit = _next_unit(area, picked[i], session, everyday, rooms[i], hands, ends, usual)
+            unit = _next_unit(
+                area, picked[i], session, everyday, rooms[i], hands, ends, usual, favour
+            )
             if unit is not None:
                 yield i, unit
 
@@ -496,14 +531,16 @@ def _needs(unit: Unit, had, usual: bool) -> float:
     return unit.usual if usual else unit.short
 
 
-def _next_unit(area: Area, had, session, everyday, room=None, hands=None, ends=(), usual=False):
+def _next_unit(
+    area: Area, had, session, everyday, room=None, hands=None, ends=(), usual=False, favour=()
+):
     """The piece that adds most to `area` (which `had` that work already; the `session`: the
     techniques used and muscles named so far), or None: never a technique twice on an area,
     a kind of work twice on a muscle, the bookends' strokes again, nor hand work past `hands`
     seconds. Best first: not the gentle strokes; the muscle the session is for; a side at a
     time where one side hurts; a hold where knots are common; what fits `room`; a new kind
-    of work; moderate, firm, then light pressure; a technique not used yet; one using a prop
-    the person has; broad work before focused."""
+    of work; what the person's history `favour`s; moderate, firm, then light pressure; a
+    technique not used yet; one using a prop the person has; broad work before focused."""
     taken, (used, named) = {u.technique.slug for u in had}, session
     kinds = _kinds(had)
     families = {u.technique.family for u in had}
@@ -530,6 +567,7 @@ def _next_unit(area: Area, had, session, everyday, room=None, hands=None, ends=(
             hold_first and not technique.wording.hold,
             room is not None and _needs(unit, had, usual) > room,
             technique.family in families,
+            technique.slug not in favour,
             PRESSURE_RANK.get(technique.pressure, len(PRESSURE_RANK)),
             technique.slug in used,
             not any(set(group) - everyday for group in technique.prop_groups),
@@ -597,7 +635,8 @@ def time(ctx: Context, fitted: Fit, worked, main, warm, finish) -> tuple[tuple[U
     targets = {w.area.region: w.target for w in worked}
     feeds = {w.area.region: w.area.feeds for w in worked if w.area.feeds}
     main_time = fitted.length - warm_s - finish_s
-    seconds, shortfall = spread(main, targets, main_time, fitted.main_hands, feeds)
+    favour = ctx.request.favour
+    seconds, shortfall = spread(main, targets, main_time, fitted.main_hands, feeds, favour)
     main = [u._replace(seconds=s) for u, s in zip(main, seconds, strict=True)]
     done = sum(u.seconds * u.count for u in main)
     if shortfall:  # nothing more worth doing: a shorter plan, with bookends to match
@@ -673,7 +712,35 @@ def _plan(ctx: Context, planned, unreachable, worked, shortfall: str) -> Plan:
         shortfall,
         unused(ctx, worked, used),
         tuple(snapshot.prop(p).name for p in used),
+        learned_out=_could_have(ctx, worked),
     )
+
+
+def _could_have(ctx: Context, worked: tuple[Worked, ...]) -> tuple[str, ...]:
+    """What the person's history left out that this session could otherwise have used: work
+    for its performer on its areas, with what they have, that the safety answers allow; a
+    movement for its areas, when it moves."""
+    snapshot, request, allowance = ctx.snapshot, ctx.request, ctx.allowance
+    if not request.avoid:
+        return ()
+    regions = set(_about(ctx, worked))
+    moving = request.movement and movement.budget(ctx.total) > 0
+    found = []
+    for slug in sorted(request.avoid):
+        if technique := snapshot.technique(slug):
+            if (
+                technique.performer == request.performer
+                and technique.usable_with(ctx.owned)
+                and allowance.permits(technique)
+                and any(snapshot.works(technique, r) for r in regions)
+            ):
+                found.append(slug)
+        elif moving and any(
+            m.slug == slug and allowance.moves(m) and regions.intersection(m.regions)
+            for m in snapshot.movements
+        ):
+            found.append(slug)
+    return tuple(found)
 
 
 def unused(ctx: Context, worked: tuple[Worked, ...], used) -> tuple[UnusedProp, ...]:
@@ -697,11 +764,13 @@ def unused(ctx: Context, worked: tuple[Worked, ...], used) -> tuple[UnusedProp, 
             why = Unused.ELSEWHERE
             worked_by = {r for t in mine for r in t.regions if snapshot.works(t, r)}
             places = tuple(sorted(worked_by, key=snapshot.region_order))
-        elif not any(allowance.permits(t) and t.usable_with(ctx.owned) for t in reaching):
+        elif all(t.slug in request.avoid for t in reaching):
+            why = Unused.YOU_SAID
+        elif not any(ctx.permits(t) and t.usable_with(ctx.owned) for t in reaching):
             why = Unused.TOO_FIRM
         elif instead := _used_instead(snapshot, slug, reaching, used):
             why = Unused.INSTEAD
-        elif all(_repeats(t, worked) for t in reaching if allowance.permits(t)):
+        elif all(_repeats(t, worked) for t in reaching if ctx.permits(t)):
             why = Unused.REPEATS
         else:
             why = Unused.NO_TIME

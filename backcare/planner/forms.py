@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ FALLBACK_MINUTES = {Performer.SELF: 5, Performer.PARTNER: 30}
 # The screen's `next` names a saved session to go back to (session=<code>), or holds the
 # builder's answers to go on with.
 REPLAY_KEY = "session"
+LESSON_KEY = re.compile(r"^(out|more):[a-z0-9-]{1,60}:[0-9]{12}$")  # `learning.Lesson.key`
 UNKNOWN_AREA = "“%(value)s” is not an area of the back we know."
 
 
@@ -100,6 +102,19 @@ class OptionsField(forms.MultipleChoiceField):
         return str(value) in self.options.slugs
 
 
+class LessonKeysField(forms.Field):
+    """Lesson keys (`Lesson.key`), the well-formed ones, a few at most."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value) -> frozenset[str]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        return frozenset(v for v in values[:20] if isinstance(v, str) and LESSON_KEY.match(v))
+
+
 class BuildForm(forms.Form):
     """The builder's answers. The URL carries them, so a bookmark reproduces the preview."""
 
@@ -128,6 +143,10 @@ class BuildForm(forms.Form):
         required=False,
         label="Add a few minutes of gentle movement",
     )
+    # What a person's history changed that they undo, or do again (`planner.learning`):
+    # lesson keys; one that names no lesson of theirs is ignored, never an error.
+    undo = LessonKeysField(label="Put back as it was")
+    redo = LessonKeysField(label="Do again")
     side = forms.MultipleChoiceField(
         required=False,
         widget=forms.MultipleHiddenInput,

@@ -10,7 +10,9 @@ from datetime import datetime
 
 from django.utils import dateformat, timezone
 
-from backcare.planner.models import PAIN_MAX, CareSession, Run, StepFeedback
+from backcare.catalogue.choices import Phase
+from backcare.planner.learning import Lesson, Past, Tap, learn
+from backcare.planner.models import PAIN_MAX, CareSession, CareStep, Felt, Run, StepFeedback
 
 WHEN = "D j M Y, H:i"  # "Tue 1 Dec 2026, 18:40", in the site's time zone
 WHEN_SHORT = "j\u00a0M\u00a0Y, H:i"  # in the chart's narrow table: wraps only after the day
@@ -77,6 +79,42 @@ def built_sessions(codes: Sequence[str], felt: bool = False) -> list[Listed]:
             moment = run.started_at if run else session.created_at
             listed.append(Listed(session, at(moment), named, focus, run))
     return sorted(listed, key=lambda item: item.moment, reverse=True)
+
+
+def lessons_of(codes: Sequence[str]) -> tuple[Lesson, ...]:
+    """What the history of the sessions of these codes (this browser's) teaches the next one
+    (`planner.learning`): their runs and ratings, the main work and movements each session did
+    and the steps marked, read as plain values: one query for a browser that followed none of
+    them yet, three (four with a "skip next time") however long the history."""
+    if not codes:
+        return ()
+    runs = Run.objects.filter(session__code__in=codes).order_by()
+    rows = list(runs.values_list("pk", "session", "started_at", "pain_before", "pain_after"))
+    if not rows:
+        return ()
+    sessions = {session for _, session, *_ in rows}
+    marks: dict[int, list[Tap]] = {}
+    marked = StepFeedback.objects.filter(run__in=[pk for pk, *_ in rows])
+    for run, work, name, felt, moment, moved in marked.values_list(
+        "run", "work", "name", "felt", "at", "movement"
+    ):
+        marks.setdefault(run, []).append(Tap(work, name, felt, moment, moved))
+    works: dict[int, dict[str, str]] = {}
+    steps = CareStep.objects.filter(session__in=sessions, phase__in=(Phase.MAIN, Phase.MOVE))
+    for session, slug, name, moving in steps.values_list(
+        "session", "technique__slug", "name", "moving"
+    ):
+        if slug := slug or (moving or {}).get("movement_slug"):
+            works.setdefault(session, {})[slug] = name
+    history = [
+        Past(
+            started, before, after, tuple(works.get(session, {}).items()), tuple(marks.get(pk, []))
+        )
+        for pk, session, started, before, after in rows
+    ]
+    skips = any(tap.felt == Felt.SKIP for taps in marks.values() for tap in taps)
+    built = CareSession.objects.filter(code__in=codes).values_list("created_at", flat=True)
+    return learn(history, tuple(built) if skips else ())
 
 
 def forget_history(codes: Sequence[str]) -> int:

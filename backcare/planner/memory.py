@@ -27,6 +27,8 @@ OWNER_COOKIE, OWNER_SALT, OWNER_AGE = "backcare_owner", "backcare.owner", 365 * 
 BUILT_COOKIE, BUILT_SALT, BUILT_AGE = "backcare_built", "backcare.built", 365 * 24 * 60 * 60
 FELT_COOKIE, FELT_SALT = "backcare_felt", "backcare.felt"  # lasts as long as a run (RUN_HOURS)
 BUILT_LIMIT = 50  # the newest sessions this browser lists; older ones drop off the end
+UNDONE_COOKIE, UNDONE_SALT = "backcare_undone", "backcare.undone"
+UNDONE_AGE, UNDONE_LIMIT = 365 * 24 * 60 * 60, 50
 PLANS_COOKIE, PLANS_SALT, PLANS_AGE = "backcare_plans", "backcare.plans", 365 * 24 * 60 * 60
 PLANS_LIMIT = 10  # the newest two-week plans this browser keeps
 
@@ -110,9 +112,13 @@ def recall_screen(request: HttpRequest) -> ScreenAnswers | None:
     return ScreenAnswers(tuple(map(str, flags)), tuple(map(str, areas)))
 
 
-def forget_screen(response: HttpResponse) -> None:
-    for name, path in _screen_cookies():
+def _forget_copies(response: HttpResponse, copies: Copies) -> None:
+    for name, path in copies:
         response.delete_cookie(name, path=path, samesite="Lax")
+
+
+def forget_screen(response: HttpResponse) -> None:
+    _forget_copies(response, _screen_cookies())
 
 
 def remember_props(response: HttpResponse, props: list[str]) -> None:
@@ -122,6 +128,24 @@ def remember_props(response: HttpResponse, props: list[str]) -> None:
 def recall_props(request: HttpRequest) -> list[str]:
     value = _get(request, PROPS_COOKIE, PROPS_SALT, PROPS_AGE)
     return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def remember_undone(response: HttpResponse, keys) -> None:
+    """The lessons of this browser's history (`planner.learning`) a person undid in the
+    builder, by key: sent only to the builder."""
+    kept = sorted(str(key)[:100] for key in keys)[:UNDONE_LIMIT]
+    _set(response, UNDONE_COOKIE, kept, UNDONE_SALT, UNDONE_AGE, reverse("planner:build"))
+
+
+def recall_undone(request: HttpRequest) -> frozenset[str]:
+    value = _get(request, UNDONE_COOKIE, UNDONE_SALT, UNDONE_AGE)
+    return frozenset(map(str, value)) if isinstance(value, list) else frozenset()
+
+
+def forget_choices(response: HttpResponse) -> None:
+    """The builder's own memory: the props ticked and the lessons undone."""
+    _forget_copies(response, ((PROPS_COOKIE, reverse("planner:build")),))
+    _forget_copies(response, ((UNDONE_COOKIE, reverse("planner:build")),))
 
 
 def owner_key(code: str) -> str:
@@ -146,8 +170,7 @@ def remember_built(response: HttpResponse, codes: list[str]) -> None:
 
 
 def forget_built(response: HttpResponse) -> None:
-    for name, path in _built_cookies():
-        response.delete_cookie(name, path=path, samesite="Lax")
+    _forget_copies(response, _built_cookies())
 
 
 def recall_built(request: HttpRequest) -> list[str]:
@@ -181,9 +204,11 @@ def recall_felt(request: HttpRequest) -> dict[int, str]:
     return {int(n): str(v) for n, v in felt.items() if str(n).isascii() and str(n).isdigit()}
 
 
-def forget_felt(response: HttpResponse, session_urls: list[str]) -> None:
+def forget_sessions(response: HttpResponse, session_urls: list[str]) -> None:
+    """What each of these sessions' pages kept: the steps tapped today, and the key that made
+    this browser its owner."""
     for path in session_urls:
-        response.delete_cookie(FELT_COOKIE, path=path, samesite="Lax")
+        _forget_copies(response, ((FELT_COOKIE, path), (OWNER_COOKIE, path)))
 
 
 def _plans_cookies() -> Copies:
@@ -200,6 +225,10 @@ def remember_plans(response: HttpResponse, codes: list[str]) -> None:
     """This browser's plans, newest first: the newest PLANS_LIMIT, each once."""
     kept = list(dict.fromkeys(code for code in codes if is_code(code)))[:PLANS_LIMIT]
     _set_copies(response, _plans_cookies(), kept, PLANS_SALT, PLANS_AGE)
+
+
+def forget_plan_list(response: HttpResponse) -> None:
+    _forget_copies(response, _plans_cookies())
 
 
 def recall_plans(request: HttpRequest) -> list[str]:

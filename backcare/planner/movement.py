@@ -53,13 +53,18 @@ def place(setting: str) -> str:
 
 
 def choose(
-    snapshot: Snapshot, allowance: Allowance, areas: Iterable[str], here: str, within: int
+    snapshot: Snapshot,
+    allowance: Allowance,
+    areas: Iterable[str],
+    here: str,
+    within: int,
+    avoid: frozenset[str] = frozenset(),
 ) -> tuple[MovementInfo, ...]:
     """Movements for `areas` (the first matter most) within `within` seconds (`pick`), in the
     block's order: those done where the person is (`here`, a Setting) first, each place's
-    positions in the order a person moves through them."""
+    positions in the order a person moves through them. None of those to `avoid` (slugs)."""
     poses = list(dict.fromkeys([*POSES_FROM.get(here, ()), *POSES, *Position]))
-    chosen = pick(snapshot, allowance, areas, here, within)
+    chosen = pick(snapshot, allowance, areas, here, within, avoid=avoid)
     return tuple(
         sorted(chosen, key=lambda m: (place(m.setting) != place(here), poses.index(m.position)))
     )
@@ -72,6 +77,7 @@ def pick(
     here: str,
     within: int,
     most: int = MOST,
+    avoid: frozenset[str] = frozenset(),
 ) -> list[MovementInfo]:
     """The movements the answers allow for `areas` within `within` seconds, as picked: one
     for each area in turn (the first matter most), then more for any of them while they fit
@@ -93,7 +99,12 @@ def pick(
                 if (place(setting) == here) == same_place
             ]
             for m in _merged(lists):
-                if m.slug not in chosen and seconds(m) <= left and allowance.moves(m):
+                if (
+                    m.slug not in chosen
+                    and m.slug not in avoid
+                    and seconds(m) <= left
+                    and allowance.moves(m)
+                ):
                     return m
         return None
 

@@ -25,6 +25,7 @@ class Unused(StrEnum):
     NOTHING_TO_WORK = "nothing-to-work"  # no area is worked
     ELSEWHERE = "elsewhere"  # it works other areas (`UnusedProp.places`)
     TOO_FIRM = "too-firm"  # the safety answers don't allow its work
+    YOU_SAID = "you-said"  # its work is left out, as the person's history asks (`learning`)
     INSTEAD = "instead"  # another prop does its work (`UnusedProp.instead`)
     REPEATS = "repeats"  # it would only repeat work already planned
     NO_TIME = "no-time"  # a longer session would use it
@@ -41,6 +42,10 @@ class Request:
     # Muscles to work first in the areas asked for ("a session for this muscle").
     focus: tuple[str, ...] = ()
     movement: bool = True  # a few minutes of gentle movement before the finish
+    # What this browser's history teaches (`planner.learning`), as slugs: techniques and
+    # movements to leave out, techniques to give more of the time.
+    avoid: frozenset[str] = frozenset()
+    favour: frozenset[str] = frozenset()
 
     def side_of(self, region: str) -> str:
         return dict(self.sides).get(region, Side.BOTH)
@@ -137,6 +142,9 @@ class Plan:
     shortfall: str = ""  # HANDS_TIRE or NOTHING_MORE when shorter than asked
     unused_props: tuple[UnusedProp, ...] = ()
     props_used: tuple[str, ...] = ()  # names, in the order the steps use them
+    # The work the person's history left out (`Request.avoid`, slugs) that this session could
+    # otherwise have used.
+    learned_out: tuple[str, ...] = ()
 
     @property
     def total_seconds(self) -> int:

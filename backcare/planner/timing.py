@@ -16,6 +16,7 @@ from backcare.planner.plan import HANDS_TIRE, NOTHING_MORE, TOLERANCE
 WARM_UP_SHARE, FINISH_SHARE = 0.17, 0.10  # of the session: a therapist's 15–20 % and 10 %
 SHORTEST_WARM_UP = 20  # seconds: even a 3-minute session starts gently
 TECHNIQUE_SHARE = 0.4  # of the main work, at most, for one technique while others have room
+FAVOURED_SHARE = 0.5  # …for one the person's history favours (`Request.favour`)
 WORTH_DOING = 0.75  # of a technique's usual time: a piece shorter than that isn't planned
 
 
@@ -130,10 +131,12 @@ def spread(
     main_time: int,
     hands_limit: int,
     feeds: dict[str, str],
+    favour: frozenset[str] = frozenset(),
 ) -> tuple[list[int], str]:
     """(seconds a side, why they fall short): each unit its share of its area's `targets`,
     adding up to `main_time`, hand work at most `hands_limit`; while other work can take the
-    time, no technique over about 40 % and no area added for the pain it `feeds` over it."""
+    time, no technique over about 40 % (one the person's history `favour`s, 50 %) and no area
+    added for the pain it `feeds` over it."""
     defaults = _totals(main, [u.technique.default_seconds for u in main], lambda u: u.region)
     shorts = _totals(main, [u.short // u.count for u in main], lambda u: u.region)
     # Work added past an area's share (to fill the time) widens its share.
@@ -161,7 +164,7 @@ def spread(
     for _ in range(2 * len(main)):
         before = seconds[:], ceilings[:]
         if not (
-            _cap_share(main, seconds, ceilings, main_time)
+            _cap_share(main, seconds, ceilings, main_time, favour)
             or _cap_linked(main, seconds, ceilings, feeds)
         ):
             break
@@ -174,20 +177,28 @@ def spread(
     return seconds, HANDS_TIRE if tired else NOTHING_MORE
 
 
-def _cap_share(main, seconds: list[int], ceilings: list[int], main_time: int) -> bool:
-    """Hold the technique with most time over about 40 % of the main work to that share, as
-    near as the others' room and what each piece is worth allow. Whether it lowered one."""
+def _cap_share(main, seconds: list[int], ceilings: list[int], main_time: int, favour=()) -> bool:
+    """Hold the technique with most time over about 40 % of the main work (50 % for one the
+    person's history favours) to that share, as near as the others' room and what each piece
+    is worth allow. Whether it lowered one."""
     totals = _totals(main, seconds, lambda u: u.technique.slug)
-    share = TECHNIQUE_SHARE * min(main_time, sum(totals.values()))  # of what is done
+    done = min(main_time, sum(totals.values()))
+
+    def share_of(slug: str) -> float:
+        return (FAVOURED_SHARE if slug in favour else TECHNIQUE_SHARE) * done
+
+    if len(totals) < 2:
+        return False
     for slug, most in sorted(totals.items(), key=lambda item: (-item[1], item[0])):
-        if len(totals) < 2 or most <= share:
-            return False
+        share = share_of(slug)
+        if most <= share:
+            continue
         mine = [i for i, u in enumerate(main) if u.technique.slug == slug]
         # What the other techniques can take without going over their own share.
         tops = [u.hi(c) - s for u, c, s in zip(main, ceilings, seconds, strict=True)]
         room = _totals(main, tops, lambda u: u.technique.slug)
         del room[slug]
-        room_left = sum(max(0, min(more, share - totals[t])) for t, more in room.items())
+        room_left = sum(max(0, min(more, share_of(t) - totals[t])) for t, more in room.items())
         target = max(share, most - room_left, sum(main[i].short for i in mine))
         if most - target >= 5 * len(mine):
             _lower_ceilings(main, seconds, ceilings, mine, target / most)

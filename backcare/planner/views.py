@@ -33,24 +33,30 @@ from backcare.planner.forms import (
     Options,
     ScreenForm,
 )
-from backcare.planner.history import at, built_sessions, forget_history, pain_chart
+from backcare.planner.history import at, built_sessions, forget_history, lessons_of, pain_chart
+from backcare.planner.learning import NOTHING_LEARNED, Applied, said
 from backcare.planner.memory import (
     ScreenAnswers,
     forget_built,
-    forget_felt,
+    forget_choices,
+    forget_plan_list,
     forget_screen,
+    forget_sessions,
     recall_built,
+    recall_plans,
     recall_props,
     recall_screen,
+    recall_undone,
     remember_built,
     remember_owner,
     remember_props,
     remember_screen,
+    remember_undone,
 )
 from backcare.planner.models import CareSession, Run, is_code
 from backcare.planner.plan import HANDS_TIRE, Request
 from backcare.planner.screening import screen, verdict_for
-from backcare.plans.keeping import record_plan_session
+from backcare.plans.keeping import forget_plans, record_plan_session
 from backcare.web import (
     FRAGMENT_HEADERS,
     HtmxHttpRequest,
@@ -156,9 +162,11 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
     if verdict.stops_session:  # the catalogue changed since: a remembered answer now stops
         return SeeOther(reverse("planner:screen"))
     form = _build_form(request, snapshot, verdict.max_minutes)
-    plan = ask = plan_key = None
+    plan = ask = plan_key = without = None
+    learned = NOTHING_LEARNED
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
+        learned = _learned(request, data)
         ask = Request(
             data["performer"],
             tuple(data["region"]),
@@ -167,12 +175,18 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
             data["side"],
             tuple(data["muscle"]),
             data["movement"],
+            learned.avoid,
+            learned.favour,
         )
         # Kept per request and allowance, for this catalogue version: `make bench` shows the
         # preview at 5× its time without (composing, and drawing the steps: build.html).
         allowance = verdict.allowance()
         plan_key = cache_key(("planner.plan", current(), ask, allowance))
         plan = remember(plan_key, lambda: compose(snapshot, ask, allowance))
+        if ask.favour:  # what it would be without, to say only what is more
+            plain = replace(ask, favour=frozenset())
+            key = cache_key(("planner.plan", current(), plain, allowance))
+            without = remember(key, lambda: compose(snapshot, plain, allowance))
     if request.method == "POST" and plan is not None:
         if not plan.is_empty:
             return _start(request, plan, ask, snapshot)
@@ -180,12 +194,22 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
 
     template = page_or_fragment(request, "planner/build.html", "preview")
     context = _preview_context(form, plan, verdict, snapshot) | {"plan_key": plan_key}
+    context["learned"] = said(learned, plan, without)
     if template == "planner/build.html":
         context |= _form_context(form, verdict, snapshot)
     response = render(request, template, context, status=400 if form.errors else 200)
     if ask is not None:
         remember_props(response, sorted(ask.props))
+        remember_undone(response, learned.undone)
     return response
+
+
+def _learned(request: HtmxHttpRequest, data: dict) -> Applied:
+    """What this browser's history teaches (`planner.learning`), less what the person undid
+    (remembered, with this request's undo and redo)."""
+    lessons = lessons_of(recall_built(request))
+    undone = (recall_undone(request) | data["undo"]) - data["redo"]
+    return Applied(lessons, undone & {lesson.key for lesson in lessons})
 
 
 def _build_form(
@@ -451,7 +475,9 @@ def forget(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def forget_all(request: HtmxHttpRequest) -> HttpResponse:
     """Forgets everything this browser kept: how each of its sessions went (their runs, ratings
-    and what was said of their steps) and its list of them. The sessions stay, for their links."""
+    and what was said of their steps), its two-week plans and their check-ins, its list of
+    sessions and of plans, and what its cookies hold (the props ticked, the lessons undone,
+    today's safety answers, its keys to its sessions). The sessions stay, for their links."""
     if request.method != "POST":
         return post_only(
             request,
@@ -461,8 +487,12 @@ def forget_all(request: HtmxHttpRequest) -> HttpResponse:
         )
     codes = recall_built(request)
     forget_history(codes)
+    forget_plans(recall_plans(request))
     response = SeeOther(reverse("planner:mine"))
     forget_built(response)
-    forget_felt(response, [reverse("player:overview", args=[code]) for code in codes])
+    forget_plan_list(response)
+    forget_choices(response)
+    forget_screen(response)
+    forget_sessions(response, [reverse("player:overview", args=[code]) for code in codes])
     messages.success(request, "Forgotten: everything this browser kept.")
     return response

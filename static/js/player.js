@@ -504,6 +504,16 @@
     keepClock();
   }
 
+  var FELT_ASK = "If that was too much, tap Too much now. If it was fine, say nothing.";
+  var FELT_ASKED_WAIT = 8000, FELT_WAIT = 4000; // ms before the next step, to tap
+  function feltAsked() {
+    try {
+      if (window.sessionStorage.getItem("backcare.felt-asked")) return true;
+      window.sessionStorage.setItem("backcare.felt-asked", "1");
+    } catch (e) { /* storage off: asked each time */ }
+    return false;
+  }
+
   function doneLabel() {
     return state.count ? "All " + state.count.reps + " done" : "Time's up for this step";
   }
@@ -525,8 +535,13 @@
       ? switchCue
       : nextTitle ? "Next: " + nextTitle + "." : "That was the last step. Well done.";
     if (handsFree() && tapped && next) {
-      say(over + cue);
-      state.advance = window.setTimeout(function () { next.click(); }, 2500);
+      // Hands-free, the step's "Too much" waits a moment before the next step: said the
+      // first time (this tab), and then left to a tap; saying nothing is fine.
+      var felt = $("#felt-form");
+      var ask = felt && !feltAsked();
+      say(over + (ask ? FELT_ASK + " " : "") + cue);
+      var wait = felt ? (ask ? FELT_ASKED_WAIT : FELT_WAIT) : 2500;
+      state.advance = window.setTimeout(function () { next.click(); }, wait);
     } else {
       say(over + cue);
       announce(over + cue + " Press Next when you're ready.");

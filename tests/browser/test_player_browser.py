@@ -131,6 +131,9 @@ def test_without_hands_free_the_step_waits_at_the_end(live, session, page: Page,
     assert watched.problems == []
 
 
+ASKED = "If that was too much, tap Too much now. If it was fine, say nothing."
+
+
 def test_a_whole_session_hands_free_with_no_touch_after_start(live, page: Page, watched):
     """From the overview's Start to the rating, nothing pressed: counted in, spoken to, moved
     on. The session: one area, alone, the shortest there is (four steps: a warm-up, one per
@@ -152,7 +155,9 @@ def test_a_whole_session_hands_free_with_no_touch_after_start(live, page: Page, 
         count_in = 10 if player.get_attribute("data-moves") == "1" else 5
         page.clock.run_for((count_in + step.seconds) * 1000 + 500)
         said = spoken(page)  # before the last step's page gives way to the rating
-        page.clock.run_for(3_000)  # the cue, then on to the next step by itself
+        # The cue, then on to the next step by itself, a moment left to tap "Too much" (the
+        # first time, asked aloud).
+        page.clock.run_for(8_500 if step == steps[0] else 4_500)
     expect(page).to_have_url(re.compile(r"/done/$"))
     assert said[0] == "Starting your session."
     assert any(text.startswith(f"Step 1 of {len(steps)}: {steps[0].title}") for text in said)
@@ -163,6 +168,8 @@ def test_a_whole_session_hands_free_with_no_touch_after_start(live, page: Page, 
     assert "Ten seconds left." in said
     assert any(text.startswith("Time's up. Next: ") for text in said)
     assert said[-1] == "Time's up. That was the last step. Well done."
+    asked = [text for text in said if "If that was too much, tap Too much now." in text]
+    assert asked == [f"Time's up. {ASKED} Next: {steps[1].name}."]
     for line in steps[0].instructions:
         assert line in said
     assert watched.problems == []
