@@ -220,3 +220,23 @@ def test_forget_everything_forgets_what_was_learned_plans_and_undos(visitor):
     screened(visitor)
     keep_in_browser(visitor, past)  # even were the list kept, nothing is left to learn from
     assert preview(visitor).context["learned"] == []
+
+
+def test_a_plan_day_is_built_from_what_the_history_teaches(visitor):
+    import re
+
+    from tests.factories import owned_plan
+
+    past = past_session(3)
+    slug = main_work(past)[0]
+    feedback = mark(past, slug, Felt.TOO_MUCH)
+    keep_in_browser(visitor, past)
+    answers = dict(regions=["upper-back"], props=["tennis-ball"], movement=False)
+    plan = owned_plan(
+        visitor, **answers, weekdays=list(range(7)), short_minutes=10, long_minutes=10
+    )
+    page = visitor.get(f"/plan/{plan.code}/").content.decode()
+    start = re.search(r'href="(/build/\?[^"]+)"[^>]*>Start this session', page).group(1)
+    response = visitor.get(start.replace("&amp;", "&"))
+    assert slug not in planned(response)
+    assert f"Left out:</strong> {feedback.name.lower()}" in response.content.decode()
