@@ -180,6 +180,7 @@ def test_the_builder_reads_a_long_history_in_the_same_queries(
     visitor, django_assert_max_num_queries
 ):
     one = past_session(1, pain_before=6, pain_after=3)
+    followed(one, days_ago=2, pain_before=6, pain_after=3)  # two falls: its work is read
     keep_in_browser(visitor, one)
     preview(visitor)  # what is kept per catalogue version
     from django.db import connection

@@ -11,7 +11,7 @@ from datetime import datetime
 from django.utils import dateformat, timezone
 
 from backcare.catalogue.choices import Phase
-from backcare.planner.learning import Lesson, Past, Tap, learn
+from backcare.planner.learning import TIMES, Lesson, Past, Tap, learn, meaningful
 from backcare.planner.models import PAIN_MAX, CareSession, CareStep, Felt, Run, StepFeedback
 
 WHEN = "D j M Y, H:i"  # "Tue 1 Dec 2026, 18:40", in the site's time zone
@@ -83,29 +83,31 @@ def built_sessions(codes: Sequence[str], felt: bool = False) -> list[Listed]:
 
 def lessons_of(codes: Sequence[str]) -> tuple[Lesson, ...]:
     """What the history of the sessions of these codes (this browser's) teaches the next one
-    (`planner.learning`): their runs and ratings, the main work and movements each session did
-    and the steps marked, read as plain values: one query for a browser that followed none of
-    them yet, three (four with a "skip next time") however long the history."""
+    (`planner.learning`): their runs and ratings, the steps marked, and the main work and
+    movements of the sessions after which the pain fell meaningfully, read as plain values:
+    one query for a browser that followed none of them yet, at most four however long the
+    history (the fourth only for a "skip next time")."""
     if not codes:
         return ()
     runs = Run.objects.filter(session__code__in=codes).order_by()
     rows = list(runs.values_list("pk", "session", "started_at", "pain_before", "pain_after"))
     if not rows:
         return ()
-    sessions = {session for _, session, *_ in rows}
     marks: dict[int, list[Tap]] = {}
-    marked = StepFeedback.objects.filter(run__in=[pk for pk, *_ in rows])
+    marked = StepFeedback.objects.filter(run__session__code__in=codes)
     for run, work, name, felt, moment, moved in marked.values_list(
         "run", "work", "name", "felt", "at", "movement"
     ):
         marks.setdefault(run, []).append(Tap(work, name, felt, moment, moved))
+    fell = {session for _, session, _, before, after in rows if meaningful(before, after)}
     works: dict[int, dict[str, str]] = {}
-    steps = CareStep.objects.filter(session__in=sessions, phase__in=(Phase.MAIN, Phase.MOVE))
-    for session, slug, name, moving in steps.values_list(
-        "session", "technique__slug", "name", "moving"
-    ):
-        if slug := slug or (moving or {}).get("movement_slug"):
-            works.setdefault(session, {})[slug] = name
+    if sum(session in fell for _, session, *_ in rows) >= TIMES:  # else no fall is credited
+        steps = CareStep.objects.filter(session__in=fell, phase__in=(Phase.MAIN, Phase.MOVE))
+        for session, technique, moved, name in steps.values_list(
+            "session", "technique__slug", "movement__slug", "name"
+        ):
+            if slug := technique or moved:
+                works.setdefault(session, {})[slug] = name
     history = [
         Past(
             started, before, after, tuple(works.get(session, {}).items()), tuple(marks.get(pk, []))

@@ -21,7 +21,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from backcare.planner.models import Felt
-from backcare.planner.outcomes import judge
+from backcare.planner.outcomes import judged
 from backcare.planner.plan import Plan
 
 TIMES = 2  # sessions followed by a meaningful fall before a technique is credited with it
@@ -138,6 +138,12 @@ def learn(history: Iterable[Past], built: Sequence[datetime] = ()) -> tuple[Less
     )
 
 
+def meaningful(before: int | None, after: int | None) -> bool:
+    """A run whose pain fell by a meaningful amount (`planner.outcomes`)."""
+    change = judged(before, after)
+    return change is not None and change.meaningful
+
+
 def _lesson(change: str, mark: Tap, why: str) -> Lesson:
     return Lesson(change, mark.work, mark.name, why, mark.at, movement=mark.movement)
 
@@ -148,10 +154,8 @@ def _falls(runs: Sequence[Past], latest: dict[str, Tap]) -> list[Lesson]:
     seen: dict[str, list[tuple[Past, int]]] = {}
     names: dict[str, str] = {}
     for past in runs:
-        if past.before is None or past.after is None:
-            continue
-        change = judge(past.before, past.after)
-        if not change.meaningful:
+        change = judged(past.before, past.after)
+        if change is None or not change.meaningful:
             continue
         for work, name in dict(past.works).items():
             mark = latest.get(work)

@@ -60,10 +60,12 @@ def _exact(score: Score) -> Fraction:
     # not 1.9000000000000004: the thresholds are compared exactly, never after float rounding.
     if isinstance(score, float):
         return Fraction(score).limit_denominator(1000)
+    if isinstance(score, int):
+        return score  # exact already, and quicker (the builder judges a long history)
     return Fraction(score)
 
 
-def _plain(value: Fraction) -> int | float:
+def _plain(value: Fraction | int) -> int | float:
     return value.numerator if value.denominator == 1 else round(float(value), 1)
 
 
@@ -72,7 +74,7 @@ def judge(before: Score, after: Score) -> Change:
     start, end = _exact(before), _exact(after)
     fall = start - end
     size = abs(fall)
-    percent = int(size * 100 / start) if start else None  # rounded down
+    percent = int(size * 100 // start) if start else None  # rounded down
     if fall > 0:
         # fall / start >= 30 %, as fall * 100 >= start * 30: exact, whatever the scores.
         meaningful = fall >= MEANINGFUL_POINTS or fall * 100 >= start * MEANINGFUL_PERCENT

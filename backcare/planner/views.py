@@ -200,7 +200,8 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
     response = render(request, template, context, status=400 if form.errors else 200)
     if ask is not None:
         remember_props(response, sorted(ask.props))
-        remember_undone(response, learned.undone)
+        if learned.undone != recall_undone(request):  # an undo, a redo, or one gone stale
+            remember_undone(response, learned.undone)
     return response
 
 

@@ -60,7 +60,7 @@ from backcare.catalogue.version import bump  # noqa: E402
 from backcare.planner.compose import compose  # noqa: E402
 from backcare.planner.history import lessons_of  # noqa: E402
 from backcare.planner.learning import Applied  # noqa: E402
-from backcare.planner.memory import remember_built  # noqa: E402
+from backcare.planner.memory import BUILT_COOKIE, remember_built  # noqa: E402
 from backcare.planner.models import (  # noqa: E402
     CareSession,
     Felt,
@@ -105,9 +105,10 @@ SAVE, SAVE_ALONE = "POST /build/", "POST /build/ (no movement)"
 FLAT |= {SAVE, SAVE_ALONE}
 OWN_FLOOR = {SAVE: 15}
 # Whole pages of saved sessions (their words read from the database on each request, never
-# kept: the card, a person's list): a target of their own, looser than the catalogue's and the
-# builder's pages (those are kept, or answer an htmx swap).
-SESSION_PAGES = {"session card", MINE}
+# kept: the card, a person's list), and the builder reading a person's history: a target of
+# their own, looser than the catalogue's and the builder's pages (those are kept, or answer an
+# htmx swap).
+SESSION_PAGES = {"session card", MINE, LEARNED, LEARNING}
 SESSION_PAGE_FLOOR = 25
 results: list[tuple[str, bool, str]] = []
 
@@ -147,14 +148,14 @@ def pages(client: Client, code: str) -> dict:
         "a muscle": lambda: client.get("/muscles/rhomboids/"),
         "pain finder": lambda: client.get(FINDER),
         "pain finder (htmx)": lambda: client.get(FINDER, **HX),
-        SAVE: lambda: client.post("/build/", save, content_type=form),
-        SAVE_ALONE: lambda: client.post("/build/", save + "&movement=0", content_type=form),
+        SAVE: lambda: fresh(client).post("/build/", save, content_type=form),
+        SAVE_ALONE: lambda: fresh(client).post("/build/", save + "&movement=0", content_type=form),
         "player step (htmx)": lambda: client.get(f"/s/{code}/step/2/", **PLAYER_HX),
         "session card": lambda: client.get(f"/s/{code}/card/"),
         "reminder .ics": lambda: client.get(f"/s/{code}/reminder.ics?{REMINDER}"),
     }
     for name, query in PREVIEWS.items():
-        found[name] = lambda q=query: client.get("/build/?" + q, **HX)
+        found[name] = lambda q=query: fresh(client).get("/build/?" + q, **HX)
     found[MINE] = my_sessions()
     return found
 
@@ -206,6 +207,14 @@ def with_history(codes: list[str]) -> Client:
     remember_built(response, codes)
     browser.cookies.update(response.cookies)
     return browser
+
+
+def fresh(client: Client) -> Client:
+    """`client` as a browser with no history: the sessions it saved are not in its list (a
+    browser's history is measured apart: LEARNED)."""
+    for name in [name for name in client.cookies if name.startswith(BUILT_COOKIE)]:
+        del client.cookies[name]
+    return client
 
 
 def my_sessions():
