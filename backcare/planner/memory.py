@@ -12,6 +12,7 @@ sent to the plans' pages, that list and the builder.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
 from django.core import signing
@@ -42,22 +43,31 @@ class ScreenAnswers:
 Copies = tuple[tuple[str, str], ...]  # (name, path) of each copy of one remembered value
 
 
+@cache
+def _at(name: str) -> str:
+    """The path of the page `name`: looked up once (a cookie's path is read on every request
+    that reads or sets one)."""
+    return reverse(name)
+
+
+@cache
 def _screen_cookies() -> Copies:
     """One copy for the builder's pages (/build/, the screen included) and one for the
     player's (/s/…). Two names, because a response sets each name once."""
     player = path_section(reverse("player:overview", args=["x" * 12]))
-    return (SCREEN_COOKIE, reverse("planner:build")), (f"{SCREEN_COOKIE}_player", player)
+    return (SCREEN_COOKIE, _at("planner:build")), (f"{SCREEN_COOKIE}_player", player)
 
 
+@cache
 def _built_cookies() -> Copies:
     """One copy for the list (/mine/, forgetting included) and one for the builder, which
     adds a session as it saves it."""
-    builder = (f"{BUILT_COOKIE}_build", reverse("planner:build"))
+    builder = (f"{BUILT_COOKIE}_build", _at("planner:build"))
     plans = (
         f"{BUILT_COOKIE}_plan",
-        path_section(reverse("plans:new")),
+        path_section(_at("plans:new")),
     )  # a new plan is prefilled from its own session
-    return (BUILT_COOKIE, reverse("planner:mine")), builder, plans
+    return (BUILT_COOKIE, _at("planner:mine")), builder, plans
 
 
 def _signed(value, salt: str) -> str:
@@ -122,7 +132,7 @@ def forget_screen(response: HttpResponse) -> None:
 
 
 def remember_props(response: HttpResponse, props: list[str]) -> None:
-    _set(response, PROPS_COOKIE, sorted(props), PROPS_SALT, PROPS_AGE, reverse("planner:build"))
+    _set(response, PROPS_COOKIE, sorted(props), PROPS_SALT, PROPS_AGE, _at("planner:build"))
 
 
 def recall_props(request: HttpRequest) -> list[str]:
@@ -134,7 +144,7 @@ def remember_undone(response: HttpResponse, keys) -> None:
     """The lessons of this browser's history (`planner.learning`) a person undid in the
     builder, by key: sent only to the builder."""
     kept = sorted(str(key)[:100] for key in keys)[:UNDONE_LIMIT]
-    _set(response, UNDONE_COOKIE, kept, UNDONE_SALT, UNDONE_AGE, reverse("planner:build"))
+    _set(response, UNDONE_COOKIE, kept, UNDONE_SALT, UNDONE_AGE, _at("planner:build"))
 
 
 def recall_undone(request: HttpRequest) -> frozenset[str]:
@@ -144,8 +154,8 @@ def recall_undone(request: HttpRequest) -> frozenset[str]:
 
 def forget_choices(response: HttpResponse) -> None:
     """The builder's own memory: the props ticked and the lessons undone."""
-    _forget_copies(response, ((PROPS_COOKIE, reverse("planner:build")),))
-    _forget_copies(response, ((UNDONE_COOKIE, reverse("planner:build")),))
+    _forget_copies(response, ((PROPS_COOKIE, _at("planner:build")),))
+    _forget_copies(response, ((UNDONE_COOKIE, _at("planner:build")),))
 
 
 def owner_key(code: str) -> str:
@@ -211,13 +221,14 @@ def forget_sessions(response: HttpResponse, session_urls: list[str]) -> None:
         _forget_copies(response, ((FELT_COOKIE, path), (OWNER_COOKIE, path)))
 
 
+@cache
 def _plans_cookies() -> Copies:
     """The codes of this browser's two-week plans: for the plans' pages (only this browser may
     see them), its list (/mine/), and the builder, which records a plan's session as done."""
     return (
-        (PLANS_COOKIE, path_section(reverse("plans:new"))),
-        (f"{PLANS_COOKIE}_mine", reverse("planner:mine")),
-        (f"{PLANS_COOKIE}_build", reverse("planner:build")),
+        (PLANS_COOKIE, path_section(_at("plans:new"))),
+        (f"{PLANS_COOKIE}_mine", _at("planner:mine")),
+        (f"{PLANS_COOKIE}_build", _at("planner:build")),
     )
 
 
