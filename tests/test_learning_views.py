@@ -241,3 +241,17 @@ def test_a_plan_day_is_built_from_what_the_history_teaches(visitor):
     response = visitor.get(start.replace("&amp;", "&"))
     assert slug not in planned(response)
     assert f"Left out:</strong> {feedback.name.lower()}" in response.content.decode()
+
+
+def test_a_mark_counts_however_many_runs_came_after_it(visitor):
+    from backcare.planner.history import lessons_of
+    from backcare.planner.learning import RECENT_RUNS
+
+    past = past_session(90)
+    slug = main_work(past)[0]
+    mark(past, slug, Felt.TOO_MUCH, days_ago=90)
+    later = care_session("self", ["upper-back"], ["tennis-ball"], 10, movement=False)
+    for n in range(RECENT_RUNS + 1):  # newer runs than the marked one, more than are read
+        followed(later, days_ago=n / 10 + 1, pain_before=5, pain_after=4)
+    (lesson,) = lessons_of([later.code, past.code])
+    assert (lesson.work, lesson.out) == (slug, True)

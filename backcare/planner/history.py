@@ -11,7 +11,7 @@ from datetime import datetime
 from django.utils import dateformat, timezone
 
 from backcare.catalogue.choices import Phase
-from backcare.planner.learning import TIMES, Lesson, Past, Tap, learn, meaningful
+from backcare.planner.learning import RECENT_RUNS, TIMES, Lesson, Past, Tap, learn, meaningful
 from backcare.planner.models import PAIN_MAX, CareSession, CareStep, Felt, Run, StepFeedback
 
 WHEN = "D j M Y, H:i"  # "Tue 1 Dec 2026, 18:40", in the site's time zone
@@ -83,14 +83,15 @@ def built_sessions(codes: Sequence[str], felt: bool = False) -> list[Listed]:
 
 def lessons_of(codes: Sequence[str]) -> tuple[Lesson, ...]:
     """What the history of the sessions of these codes (this browser's) teaches the next one
-    (`planner.learning`): their runs and ratings, the steps marked, and the main work and
-    movements of the sessions after which the pain fell meaningfully, read as plain values:
+    (`planner.learning`): the steps marked, the newest runs and their ratings, and the main
+    work and movements of the sessions after which the pain fell meaningfully, as plain values:
     one query for a browser that followed none of them yet, at most four however long the
     history (the fourth only for a "skip next time")."""
     if not codes:
         return ()
-    runs = Run.objects.filter(session__code__in=codes).order_by()
-    rows = list(runs.values_list("pk", "session", "started_at", "pain_before", "pain_after"))
+    runs = Run.objects.filter(session__code__in=codes).order_by("-started_at")
+    fields = ("pk", "session", "started_at", "pain_before", "pain_after")
+    rows = list(runs.values_list(*fields)[:RECENT_RUNS])  # the falls of lately
     if not rows:
         return ()
     marks: dict[int, list[Tap]] = {}
@@ -99,10 +100,10 @@ def lessons_of(codes: Sequence[str]) -> tuple[Lesson, ...]:
         "run", "work", "name", "felt", "at", "movement"
     ):
         marks.setdefault(run, []).append(Tap(work, name, felt, moment, moved))
-    fell = {session for _, session, _, before, after in rows if meaningful(before, after)}
+    fallen = [session for _, session, _, before, after in rows if meaningful(before, after)]
     works: dict[int, dict[str, str]] = {}
-    if sum(session in fell for _, session, *_ in rows) >= TIMES:  # else no fall is credited
-        steps = CareStep.objects.filter(session__in=fell, phase__in=(Phase.MAIN, Phase.MOVE))
+    if len(fallen) >= TIMES:  # else no fall is credited: the sessions' work is not needed
+        steps = CareStep.objects.filter(session__in=set(fallen), phase__in=(Phase.MAIN, Phase.MOVE))
         for session, technique, moved, name in steps.values_list(
             "session", "technique__slug", "movement__slug", "name"
         ):
@@ -110,11 +111,13 @@ def lessons_of(codes: Sequence[str]) -> tuple[Lesson, ...]:
                 works.setdefault(session, {})[slug] = name
     history = [
         Past(
-            started, before, after, tuple(works.get(session, {}).items()), tuple(marks.get(pk, []))
+            started, before, after, tuple(works.get(session, {}).items()), tuple(marks.pop(pk, []))
         )
         for pk, session, started, before, after in rows
     ]
-    skips = any(tap.felt == Felt.SKIP for taps in marks.values() for tap in taps)
+    # The marks of older runs count however old: each a run of just its marks.
+    history += [Past(taps[0].at, marks=tuple(taps)) for taps in marks.values()]
+    skips = any(tap.felt == Felt.SKIP for past in history for tap in past.marks)
     built = CareSession.objects.filter(code__in=codes).values_list("created_at", flat=True)
     return learn(history, tuple(built) if skips else ())
 

@@ -25,6 +25,7 @@ from backcare.planner.outcomes import judged
 from backcare.planner.plan import Plan
 
 TIMES = 2  # sessions followed by a meaningful fall before a technique is credited with it
+RECENT_RUNS = 60  # the runs whose falls count: what helped lately (two months, followed daily)
 MOST_FAVOURED = 2  # techniques given more time from falls alone: a few, or it means nothing
 
 
