@@ -93,10 +93,19 @@ def test_my_sessions_judges_each_run_and_the_whole_history(client):
     assert "a guide, not a diagnosis" in page
 
 
+def test_all_or_none_of_the_sessions_are_said_so(client):
+    keep_in_browser(client, [rated(6, 3).code, rated(5, 3).code])
+    page = text(client.get("/mine/").content.decode())
+    assert "All 2 of your sessions rated before and after brought a meaningful fall" in page
+    keep_in_browser(client, [rated(6, 5).code, rated(5, 5).code])
+    page = text(client.get("/mine/").content.decode())
+    assert "None of your 2 sessions rated before and after brought a meaningful fall" in page
+
+
 def test_one_session_short_of_the_line_is_counted_as_such(client):
     keep_in_browser(client, [rated(8, 7).code])
     page = text(client.get("/mine/").content.decode())
-    assert "0 of your 1 session rated before and after brought a meaningful fall" in page
+    assert "Your one session rated before and after did not bring a meaningful fall" in page
     assert "pain rose" not in page
 
 
