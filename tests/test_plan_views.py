@@ -286,3 +286,18 @@ def test_a_check_in_needs_the_csrf_token(session):
     CarePlan.objects.filter(pk=plan.pk).update(starts=plan.starts - timedelta(days=7))
     refused = browser.post(f"/plan/{plan.code}/check-in/", {"score_1": "7", "score_2": "7"})
     assert refused.status_code == 403 and CheckIn.objects.count() == 1
+
+
+def test_a_plan_days_done_page_leads_back_to_the_plan(client):
+    from backcare.plans.models import PlanSession
+    from tests.factories import as_owner, care_session, owned_plan
+
+    plan = owned_plan(client)
+    session = care_session()
+    as_owner(client, session)
+    page = client.get(f"/s/{session.code}/done/").content.decode()
+    assert "Make this a plan" in page and f"/plan/{plan.code}/" not in page
+    PlanSession.objects.create(plan=plan, session=session, day=plan.starts)
+    page = client.get(f"/s/{session.code}/done/").content.decode()
+    assert f'href="/plan/{plan.code}/">See your plan and what' in page
+    assert "Make this a plan" not in page

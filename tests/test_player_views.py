@@ -232,9 +232,10 @@ def test_player_query_counts_do_not_grow_with_the_catalogue(client, session):
     # snapshot: the verdict's questions, the stop signals, the red flags).
     stop: list[str] = []
     first_stop = [VERSION, "planner_carestep"]
-    done = ["planner_caresession", "planner_run"]  # the session, today's run of it
+    # done: the session, today's run of it, and whether it was a day of a plan (to lead back).
+    done = ["planner_caresession", "planner_run", "plans_plansession"]
     # …and the kept steps (their movements, for between sessions): first after a change, read.
-    first_done = [*done, VERSION, "planner_carestep"]
+    first_done = [*done[:2], VERSION, "planner_carestep", done[2]]
     expected = [
         (first_overview, overview),
         (first_step, step),
