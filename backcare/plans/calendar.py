@@ -5,10 +5,10 @@ Pure: the days in, the text out; the lines are folded and escaped as the reminde
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 
 from backcare.plans.schedule import Day
-from backcare.player.calendar import escape, vcalendar
+from backcare.player.calendar import vcalendar, vevent
 
 PRODID = "-//Backcare//Two-week plan//EN"
 
@@ -24,20 +24,7 @@ def plan_calendar(code: str, days: Sequence[Day], at: time, url: str, now: datet
     for day in sessions:
         summary = day_summary(day)
         description = f"Day {day.number} of your two-week plan. Open the plan to start it: {url}"
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{code}-day-{day.number}@backcare",
-            f"DTSTAMP:{now.astimezone(UTC):%Y%m%dT%H%M%SZ}",
-            f"DTSTART:{datetime.combine(day.date, at):%Y%m%dT%H%M%S}",
-            f"DURATION:PT{day.minutes}M",
-            f"SUMMARY:{escape(summary)}",
-            f"DESCRIPTION:{escape(description)}",
-            f"URL:{url}",
-            "BEGIN:VALARM",
-            "ACTION:DISPLAY",
-            "TRIGGER:PT0M",
-            f"DESCRIPTION:{escape(summary)}",
-            "END:VALARM",
-            "END:VEVENT",
-        ]
+        start = datetime.combine(day.date, at)
+        uid = f"{code}-day-{day.number}@backcare"
+        lines += vevent(uid, now, start, day.minutes, summary, description, url)
     return vcalendar(lines, PRODID)

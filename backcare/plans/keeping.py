@@ -13,7 +13,7 @@ from django.utils import timezone
 from backcare.planner.memory import recall_plans
 from backcare.planner.models import CareSession, is_code
 from backcare.plans.models import CarePlan, PlanSession
-from backcare.plans.schedule import DAYS, day_name, day_of_plan, next_session, plan_days
+from backcare.plans.schedule import DAYS, day_name, day_of_plan, next_session
 
 
 def record_plan_session(request: HttpRequest, session: CareSession, code: str) -> bool:
@@ -53,15 +53,7 @@ def plans_listed(request: HttpRequest) -> list[PlanListed]:
     plans = CarePlan.objects.filter(code__in=codes).prefetch_related("done")
     listed = []
     for plan in plans:
-        days = plan_days(
-            plan.starts,
-            plan.weekdays,
-            plan.short_minutes,
-            plan.long_minutes,
-            plan.movement,
-            today,
-            [done.day for done in plan.done.all()],
-        )
+        days = plan.days(today, [done.day for done in plan.done.all()])
         number = day_of_plan(plan.starts, today)
         coming = next_session(days)
         if number > DAYS:

@@ -5,7 +5,7 @@ Like a saved session, a plan keeps no health answers: who, where, what props, ho
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from backcare.catalogue.choices import MAX_MINUTES, MIN_MINUTES, Performer
 from backcare.planner.models import CODE_LENGTH, CareSession, new_code
+from backcare.plans.schedule import Day, plan_days
 
 ACTIVITY_CHARS = 60  # an activity in the person's own words
 ACTIVITIES = 3  # the most a plan asks about
@@ -50,6 +51,18 @@ class CarePlan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:plan", args=[self.code])
+
+    def days(self, today: date, done_days=()) -> list[Day]:
+        """Its 14 days (`schedule.plan_days`) against `today` and the days done."""
+        return plan_days(
+            self.starts,
+            self.weekdays,
+            self.short_minutes,
+            self.long_minutes,
+            self.movement,
+            today,
+            done_days,
+        )
 
     def builder_answers(self, minutes: int) -> list[tuple[str, str]]:
         """The builder's answers for a day of this plan (a `minutes` long session)."""

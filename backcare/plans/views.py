@@ -3,8 +3,6 @@ but the new-plan form is this browser's own (its plans cookie): another gets the
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.db import transaction
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -22,7 +20,7 @@ from backcare.plans.calendar import plan_calendar
 from backcare.plans.chart import MIC_ACTIVITY, MIC_AVERAGE, score_chart
 from backcare.plans.forms import CheckInForm, PlanForm
 from backcare.plans.models import CarePlan, CheckIn
-from backcare.plans.schedule import DAYS, check_in_due, plan_days, progress
+from backcare.plans.schedule import DAYS, check_in_due, progress
 from backcare.web import HtmxHttpRequest, SeeOther, refuse, site_url
 
 DEFAULT_MINUTES = {"short_minutes": 10, "long_minutes": 20}
@@ -41,18 +39,6 @@ def _own_plan(request: HtmxHttpRequest, code: str) -> tuple[CarePlan | None, Htt
             onward=("Build a session of your own", reverse("planner:build")),
         )
     return plan, None
-
-
-def _days(plan: CarePlan, today: date, done_days=()):
-    return plan_days(
-        plan.starts,
-        plan.weekdays,
-        plan.short_minutes,
-        plan.long_minutes,
-        plan.movement,
-        today,
-        done_days,
-    )
 
 
 # ---------- Making a plan ----------
@@ -136,7 +122,7 @@ def plan_page(request: HtmxHttpRequest, code: str) -> HttpResponse:
     by_day = {}
     for item in done:
         by_day.setdefault(item.day, []).append(ratings.get((item.session_id, item.day)))
-    days = _days(plan, today, [item.day for item in done])
+    days = plan.days(today, [item.day for item in done])
     check_ins = list(plan.check_ins.all())
     shown = []
     for day in days:
@@ -174,7 +160,7 @@ def plan_ics(request: HtmxHttpRequest, code: str) -> HttpResponse:
     plan, refusal = _own_plan(request, code)
     if refusal:
         return refusal
-    days = _days(plan, timezone.localdate())
+    days = plan.days(timezone.localdate())
     url = site_url(plan.get_absolute_url())
     ics = plan_calendar(plan.code, days, plan.at, url, timezone.now())
     response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")

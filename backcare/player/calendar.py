@@ -87,16 +87,33 @@ def reminder_calendar(event: SessionEvent, reminder: Reminder, today: date, now:
         for number, (title, seconds) in enumerate(event.steps, start=1)
     )
     description = f"{summary}, {len(event.steps)} steps:\n{steps}\n\nOpen it: {event.url}"
-    event_lines = [
+    uid = f"{event.code}-{reminder.repeat}@backcare"
+    lines = vevent(uid, now, start, event.minutes, summary, description, event.url, reminder.rule)
+    return vcalendar(lines)
+
+
+def vevent(
+    uid: str,
+    now: datetime,
+    start: datetime,
+    minutes: int,
+    summary: str,
+    description: str,
+    url: str,
+    rule: str = "",
+) -> list[str]:
+    """One VEVENT's content lines (unfolded), from `start` (floating local time) for `minutes`,
+    repeating by `rule` if any, with an alarm when it starts."""
+    return [
         "BEGIN:VEVENT",
-        f"UID:{event.code}-{reminder.repeat}@backcare",
+        f"UID:{uid}",
         f"DTSTAMP:{now.astimezone(UTC):%Y%m%dT%H%M%SZ}",
         f"DTSTART:{start:%Y%m%dT%H%M%S}",
-        f"DURATION:PT{event.minutes}M",
-        f"RRULE:{reminder.rule}",
+        f"DURATION:PT{minutes}M",
+        *([f"RRULE:{rule}"] if rule else []),
         f"SUMMARY:{escape(summary)}",
         f"DESCRIPTION:{escape(description)}",
-        f"URL:{event.url}",
+        f"URL:{url}",
         "BEGIN:VALARM",
         "ACTION:DISPLAY",
         "TRIGGER:PT0M",
@@ -104,7 +121,6 @@ def reminder_calendar(event: SessionEvent, reminder: Reminder, today: date, now:
         "END:VALARM",
         "END:VEVENT",
     ]
-    return vcalendar(event_lines)
 
 
 def vcalendar(event_lines: Sequence[str], prodid: str = PRODID) -> str:
