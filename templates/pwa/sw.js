@@ -149,33 +149,33 @@ async function startOffline(request) {
   }
 }
 
-// The "after" rating on the done page; with no network, kept, and the done page shown again
-// (it says the rating is kept on this device, and later that it was sent).
-async function rateOffline(request) {
+// A POST sent now, or, with no network, kept to send later (`headers` kept with it) and
+// answered by `offline()`.
+async function sentOrKept(request, headers, offline) {
   const kept = request.clone();
   try {
     const response = await fetch(request);
     sendKept();
     return response;
-  } catch (offline) {
-    await keepForLater(kept);
-    return Response.redirect(new URL(request.url).pathname, 303);
+  } catch (gone) {
+    await keepForLater(kept, headers);
+    return offline();
   }
 }
 
+// The "after" rating on the done page; with no network, kept, and the done page shown again
+// (it says the rating is kept on this device, and later that it was sent).
+function rateOffline(request) {
+  return sentOrKept(request, {}, () => Response.redirect(new URL(request.url).pathname, 303));
+}
+
 // A step's feedback, tapped with the network gone: kept, and said so in the step's live region.
-async function feedbackOffline(request) {
-  const kept = request.clone();
-  try {
-    const response = await fetch(request);
-    sendKept();
-    return response;
-  } catch (offline) {
-    const token = request.headers.get("X-CSRFToken");
-    await keepForLater(kept, { "HX-Request": "true", ...(token ? { "X-CSRFToken": token } : {}) });
-    const said = "Noted on this device: it is sent when you're back online.";
-    return new Response(said, { headers: { "Content-Type": "text/html; charset=utf-8" } });
-  }
+function feedbackOffline(request) {
+  const token = request.headers.get("X-CSRFToken");
+  const headers = { "HX-Request": "true", ...(token ? { "X-CSRFToken": token } : {}) };
+  const said = "Noted on this device: it is sent when you're back online.";
+  const html = { headers: { "Content-Type": "text/html; charset=utf-8" } };
+  return sentOrKept(request, headers, () => new Response(said, html));
 }
 
 self.addEventListener("fetch", (event) => {
