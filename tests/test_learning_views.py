@@ -255,3 +255,13 @@ def test_a_mark_counts_however_many_runs_came_after_it(visitor):
         followed(later, days_ago=n / 10 + 1, pain_before=5, pain_after=4)
     (lesson,) = lessons_of([later.code, past.code])
     assert (lesson.work, lesson.out) == (slug, True)
+
+
+def test_a_prop_whose_work_the_history_left_out_says_so(visitor):
+    past = past_session(3)
+    for slug in {s.technique.slug for s in past.steps.all() if s.props}:
+        mark(past, slug, Felt.TOO_MUCH)
+    keep_in_browser(visitor, past)
+    page = preview(visitor).content.decode()
+    assert "Tennis ball:</strong> not used today." in page
+    assert "What it does is left out, as your past sessions asked (above)." in page
