@@ -432,7 +432,23 @@ def test_what_a_step_keeps_of_its_card_never_carries_one_devices_day_to_another(
         assert fragments(then) == drawn_now[then]
     assert "Your answers today: light pressure only" in "".join(drawn_now[limited])
     assert "Keep off your lower back today" in "".join(drawn_now[limited])
-    assert "Before you start: rate the pain" in drawn_now[owner][0]
+    assert 'id="felt-form"' in drawn_now[owner][0]  # the owner's own buttons, theirs only
+    assert 'id="felt-form"' not in drawn_now[limited][0]
+
+
+def test_the_owners_first_step_offers_the_rating_on_its_page_not_in_the_players_swaps(client):
+    """Started straight from the builder, step 1's page folds the "before" rating in; back on
+    step 1 from step 2 (the player's own swap) the session is under way: the swap leaves it
+    out, and stays within the swaps' 4 KB (gz) with the owner's feedback buttons."""
+    session = care_session("partner", ["lower-back", "hips-glutes"], [], 30)
+    as_owner(screened(client), session)
+    page = client.get(f"/s/{session.code}/step/1/").content.decode()
+    assert "Before you start: rate the pain" in page
+    swap = client.get(f"/s/{session.code}/step/1/", **HX).content
+    assert b"Before you start: rate the pain" not in swap and b'id="felt-form"' in swap
+    for step in session.steps.all():
+        body = client.get(f"/s/{session.code}/step/{step.number}/", **HX).content
+        assert len(gzip.compress(body)) <= 4 * 1024, step.number
 
 
 def test_a_step_page_sets_the_csrf_cookie_before_listing_pages_with_forms(client, session):

@@ -336,9 +336,13 @@ def _step_context(request: HtmxHttpRequest, now: Today, number: int) -> dict:
         "skipped": now.skipped.get(number, ""),
         "keep_off_today": [line for _, line in now.keep_off],
         # Started straight from the builder: the overview's before-rating, offered on the
-        # first step (folded away: it is optional) while today's run has none.
+        # first step (folded away: it is optional) while today's run has none; not in the
+        # player's own swaps (back from step 2: the session is under way), to keep them small.
         "rate_before": PainForm(required=False)
-        if now.owner and number == now.first and _unrated_before(now.session)
+        if now.owner
+        and number == now.first
+        and not (request.htmx and request.htmx.target == "player")
+        and _unrated_before(now.session)
         else None,
         "seconds_left": replay.seconds_from(number),
         "seconds_after": replay.seconds_from(after) if after else 0,
