@@ -265,3 +265,18 @@ def test_a_prop_whose_work_the_history_left_out_says_so(visitor):
     page = preview(visitor).content.decode()
     assert "Tennis ball:</strong> not used today." in page
     assert "What it does is left out, as your past sessions asked (above)." in page
+
+
+def test_skip_next_time_leaves_it_out_of_the_next_session_saved_and_no_more(visitor):
+    past = past_session(3)
+    slug = main_work(past)[0]
+    feedback = mark(past, slug, Felt.SKIP, days_ago=2)
+    keep_in_browser(visitor, past)
+    response = preview(visitor)
+    assert slug not in planned(response)
+    day = timezone.localtime(feedback.at).strftime("%-d %B")
+    assert f"you asked to skip it next time, on {day}" in response.content.decode()
+    saved = visitor.post("/build/", ANSWERS)  # the next session: built without it
+    skipped = CareSession.objects.get(code=saved["Location"].split("/")[2])
+    assert slug not in main_work(skipped)
+    assert slug in planned(preview(visitor))  # the one after: back as usual
