@@ -4,7 +4,7 @@ refusal pages, and the middleware that guards every request before Django reads 
 import json
 import logging
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, wraps
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -117,12 +117,33 @@ def refuse(
     return response
 
 
-def post_only(request: HttpRequest, heading: str, explanation: str) -> HttpResponse:
-    """405 for a GET (or HEAD) of an address that only takes a form's POST: the designed page,
-    saying where the form is, with the Allow header."""
+def not_allowed(request: HttpRequest, allow: str, heading: str, explanation: str) -> HttpResponse:
+    """405: the designed page, saying what the address is for, with the Allow header."""
     response = refuse(request, 405, heading, explanation)
-    response["Allow"] = "POST"
+    response["Allow"] = allow
     return response
+
+
+def post_only(request: HttpRequest, heading: str, explanation: str) -> HttpResponse:
+    """405 for a GET (or HEAD) of an address that only takes a form's POST, saying where the
+    form is."""
+    return not_allowed(request, "POST", heading, explanation)
+
+
+def read_only(heading: str, explanation: str):
+    """A view that answers GET and HEAD only; any other method gets the designed 405 page
+    (require_safe's own is a blank page)."""
+
+    def decorate(view):
+        @wraps(view)
+        def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method in ("GET", "HEAD"):
+                return view(request, *args, **kwargs)
+            return not_allowed(request, "GET, HEAD", heading, explanation)
+
+        return checked
+
+    return decorate
 
 
 def too_many(request: HttpRequest, retry_after: int, *args, **kwargs) -> HttpResponse:

@@ -4,7 +4,6 @@ this browser built (/mine/)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -64,6 +63,7 @@ from backcare.web import (
     client_address,
     page_or_fragment,
     post_only,
+    read_only,
     refuse,
     too_many,
 )
@@ -163,10 +163,10 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
         return SeeOther(reverse("planner:screen"))
     form = _build_form(request, snapshot, verdict.max_minutes)
     plan = ask = plan_key = without = None
-    learned = NOTHING_LEARNED
+    learned, remembered = NOTHING_LEARNED, recall_undone(request)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        learned = _learned(request, data)
+        learned = _learned(request, data, remembered)
         ask = Request(
             data["performer"],
             tuple(data["region"]),
@@ -189,7 +189,7 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
             without = remember(key, lambda: compose(snapshot, plain, allowance))
     if request.method == "POST" and plan is not None:
         if not plan.is_empty:
-            return _start(request, plan, ask, snapshot)
+            return _start(request, plan, ask, snapshot, form.cleaned_data["plan"])
         form.add_error(None, "There is nothing to do in this session yet: see below.")
 
     template = page_or_fragment(request, "planner/build.html", "preview")
@@ -200,16 +200,16 @@ def build(request: HtmxHttpRequest) -> HttpResponse:
     response = render(request, template, context, status=400 if form.errors else 200)
     if ask is not None:
         remember_props(response, sorted(ask.props))
-        if learned.undone != recall_undone(request):  # an undo, a redo, or one gone stale
+        if learned.undone != remembered:  # an undo, a redo, or one gone stale
             remember_undone(response, learned.undone)
     return response
 
 
-def _learned(request: HtmxHttpRequest, data: dict) -> Applied:
+def _learned(request: HtmxHttpRequest, data: dict, remembered: frozenset[str]) -> Applied:
     """What this browser's history teaches (`planner.learning`), less what the person undid
-    (remembered, with this request's undo and redo)."""
+    (`remembered`, with this request's undo and redo)."""
     lessons = lessons_of(recall_built(request))
-    undone = (recall_undone(request) | data["undo"]) - data["redo"]
+    undone = (remembered | data["undo"]) - data["redo"]
     return Applied(lessons, undone & {lesson.key for lesson in lessons})
 
 
@@ -271,11 +271,13 @@ def _too_many_sessions(request: HtmxHttpRequest) -> HttpResponse | None:
     return None
 
 
-def _start(request: HtmxHttpRequest, plan, ask: Request, snapshot: Snapshot) -> HttpResponse:
+def _start(
+    request: HtmxHttpRequest, plan, ask: Request, snapshot: Snapshot, plan_day: str = ""
+) -> HttpResponse:
     if refusal := _too_many_sessions(request):
         return refusal
     session = CareSession.objects.create_from_plan(plan, ask, snapshot)
-    record_plan_session(request, session, request.POST.get("plan", ""))
+    record_plan_session(request, session, plan_day)  # a day of this browser's plan: done
     where = session.get_absolute_url()  # the overview, to look it over first
     if request.POST.get("then") == "play":  # "Start this session": one tap to step 1
         Run.objects.begin(session)  # today's run, as the overview's Start begins it
@@ -412,28 +414,10 @@ def mine(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "planner/mine.html", context)
 
 
-def _read_only(what: str):
-    """GET and HEAD only; any other method gets the designed 405 page, saying `what` the page
-    is, with an Allow header (require_safe's own 405 is a blank page)."""
-
-    def decorate(view):
-        @wraps(view)
-        def checked(request: HtmxHttpRequest, *args, **kwargs) -> HttpResponse:
-            if request.method in ("GET", "HEAD"):
-                return view(request, *args, **kwargs)
-            response = refuse(request, 405, what, "Open it from the link in My sessions.")
-            response["Allow"] = "GET, HEAD"
-            return response
-
-        return checked
-
-    return decorate
-
-
 # Both from this browser's cookie, like the list: private, and never stored on the way.
 @cache_control(private=True, no_store=True)
 @vary_on_headers("Cookie")
-@_read_only("Your history, as a file")
+@read_only("Your history, as a file", "Open it from the link in My sessions.")
 def export(request: HtmxHttpRequest) -> HttpResponse:
     """The entries of My sessions as a CSV file (export.history_csv)."""
     text = history_csv(built_sessions(recall_built(request)))
@@ -445,7 +429,7 @@ def export(request: HtmxHttpRequest) -> HttpResponse:
 
 @cache_control(private=True, no_store=True)
 @vary_on_headers("Cookie")
-@_read_only("A summary for your GP or physiotherapist")
+@read_only("A summary for your GP or physiotherapist", "Open it from the link in My sessions.")
 def summary_page(request: HtmxHttpRequest) -> HttpResponse:
     """My sessions on one printed page, for a clinician: no codes, no links to the sessions."""
     context = {"summary": summary(built_sessions(recall_built(request))), "nav": "mine"}
