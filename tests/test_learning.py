@@ -214,3 +214,10 @@ def test_an_undone_change_is_said_as_undone_while_the_session_has_that_work():
     undone = Applied(applied.lessons, frozenset({applied.lessons[0].key}))
     plan = compose(SNAP, _asking())
     assert said(undone, plan, None) == [(applied.lessons[0], True)]
+
+
+def test_an_area_whose_only_work_the_history_left_out_says_so():
+    plan = compose(snapshot(LEAN), _asking(avoid={"elbow-lean"}))
+    (unreachable,) = plan.unreachable
+    assert unreachable.learned and not unreachable.props and not unreachable.partner
+    assert plan.learned_out == ("elbow-lean",)

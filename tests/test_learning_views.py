@@ -280,3 +280,22 @@ def test_skip_next_time_leaves_it_out_of_the_next_session_saved_and_no_more(visi
     skipped = CareSession.objects.get(code=saved["Location"].split("/")[2])
     assert slug not in main_work(skipped)
     assert slug in planned(preview(visitor))  # the one after: back as usual
+
+
+def test_an_area_left_with_nothing_says_it_was_the_history(visitor):
+    from backcare.catalogue.snapshot import catalogue_snapshot
+
+    past = past_session(3)
+    run, step = past.runs.get(), past.steps.first()
+    reaching = catalogue_snapshot().working_with("self", "upper-back", {"tennis-ball"})
+    for number, technique in enumerate(reaching, start=100):  # every one marked too much
+        StepFeedback.objects.create(
+            run=run, number=number, felt=Felt.TOO_MUCH, work=technique.slug, name=step.name
+        )
+    keep_in_browser(visitor, past)
+    response = preview(visitor)
+    (unreachable,) = response.context["plan"].unreachable
+    assert unreachable.learned
+    assert "what would work it is left out, as your past sessions asked (above)." in (
+        response.content.decode()
+    )

@@ -294,8 +294,15 @@ def _shortlist(area: Area, everyday, favour=frozenset()) -> tuple[TechniqueInfo,
 
 
 def _unlock(ctx: Context, region: str) -> Unreachable:
-    """What would open an area: the cheapest props (fewest on a tie), else a partner."""
+    """What would open an area: putting back what the person's history left out; else the
+    cheapest props (fewest on a tie), else a partner."""
     snapshot, performer = ctx.snapshot, ctx.request.performer
+    props = ctx.owned - snapshot.everyday
+    if ctx.request.avoid and any(
+        t.slug in ctx.request.avoid and ctx.allowance.permits(t)
+        for t in snapshot.working_with(performer, region, props)
+    ):
+        return ctx.unreachable(region, learned=True)
     options: list[tuple[int, int, tuple[str, ...]]] = []
     for technique in snapshot.working.get((performer, region), ()):
         if not ctx.permits(technique):

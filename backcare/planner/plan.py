@@ -102,6 +102,7 @@ class Unreachable:
     props: tuple[str, ...] = ()  # the cheapest set of props that would unlock it
     partner: bool = False  # …or a partner could reach it
     excluded: bool = False  # left out by the safety screen
+    learned: bool = False  # what would reach it, the person's history left out (`Request.avoid`)
     no_time: bool = False  # reachable, but the time asked is too short
     minutes_needed: int = 0  # …and this many more minutes would fit it
     hands_tire: bool = False  # …or no length would: your own hands would tire first
